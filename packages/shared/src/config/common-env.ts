@@ -1,0 +1,41 @@
+import Type from 'typebox';
+
+/** Environment keys shared by every service. Each service spreads the groups it uses into its schema. */
+export const LogEnv = {
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  /** The seed's switch: `DEBUG=gpt:*` turns on debug logging. */
+  DEBUG: Type.Optional(Type.String()),
+};
+
+export const DatabaseEnv = {
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/chatty' }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+};
+
+export const RedisEnv = {
+  REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+};
+
+export const SecretEnv = {
+  /** Unset: generated once into DATA_DIR. */
+  SECRET_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+};
+
+export const ModelsEnv = {
+  MODELS_CONFIG: Type.String({ minLength: 1, default: './models.json' }),
+};
+
+/** Which peers may set X-Forwarded-For; internal services sit behind the public origin. */
+export const TrustProxyEnv = {
+  TRUST_PROXY: Type.String({ default: 'loopback,uniquelocal' }),
+};
+
+export function parseTrustProxy(value: string): boolean | string[] {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  return value.split(',').map((part) => part.trim());
+}

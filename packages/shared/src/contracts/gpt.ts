@@ -1,0 +1,90 @@
+import Type, { type Static } from 'typebox';
+import { Timestamp, Uuid } from './common.js';
+
+export const MAX_CONVERSATION_STARTERS = 10;
+export const MAX_INSTRUCTIONS_CHARS = 32_000;
+/** Raster avatars up to 1 MiB, as a base64 data URL (4/3 of the bytes, plus the prefix). */
+export const MAX_AVATAR_BYTES = 1024 * 1024;
+
+export const Capabilities = Type.Object({
+  webSearch: Type.Boolean(),
+  canvas: Type.Boolean(),
+  imageGeneration: Type.Boolean(),
+  codeInterpreter: Type.Boolean(),
+});
+export type Capabilities = Static<typeof Capabilities>;
+
+export const Gpt = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  instructions: Type.String(),
+  conversationStarters: Type.Array(Type.String()),
+  avatar: Type.Union([Type.String(), Type.Null()]),
+  capabilities: Capabilities,
+  modelId: Type.String(),
+  isActive: Type.Boolean(),
+  userId: Uuid,
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Gpt = Static<typeof Gpt>;
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+const Description = Type.String({ maxLength: 2000 });
+const Instructions = Type.String({ maxLength: MAX_INSTRUCTIONS_CHARS });
+const Starters = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), {
+  maxItems: MAX_CONVERSATION_STARTERS,
+});
+const ModelId = Type.String({ minLength: 1, maxLength: 200 });
+const AvatarDataUrl = Type.String({
+  pattern: '^data:image/',
+  maxLength: Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 100,
+  description: 'A PNG, JPEG or GIF data URL up to 1 MiB; omit or null for a generated avatar',
+});
+
+export const CreateGptBody = Type.Object({
+  name: Name,
+  description: Type.Optional(Description),
+  instructions: Type.Optional(Instructions),
+  conversationStarters: Type.Optional(Starters),
+  capabilities: Type.Optional(Type.Partial(Capabilities)),
+  modelId: ModelId,
+  avatar: Type.Optional(Type.Union([AvatarDataUrl, Type.Null()])),
+  isActive: Type.Optional(Type.Boolean()),
+});
+export type CreateGptBody = Static<typeof CreateGptBody>;
+
+export const UpdateGptBody = Type.Object({
+  name: Type.Optional(Name),
+  description: Type.Optional(Description),
+  instructions: Type.Optional(Instructions),
+  conversationStarters: Type.Optional(Starters),
+  capabilities: Type.Optional(Type.Partial(Capabilities)),
+  modelId: Type.Optional(ModelId),
+  avatar: Type.Optional(Type.Union([AvatarDataUrl, Type.Null()])),
+  isActive: Type.Optional(Type.Boolean()),
+  /** When given, the update applies only if the GPT is still at this version (else 409). */
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type UpdateGptBody = Static<typeof UpdateGptBody>;
+
+export const GptVersion = Type.Object({
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  gpt: Gpt,
+});
+
+export const GptList = Type.Object({
+  items: Type.Array(Gpt),
+  nextCursor: Type.Optional(Type.String()),
+});
+
+export const Model = Type.Object({
+  id: Type.String(),
+  key: Type.String(),
+  role: Type.String(),
+  kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
+  aliases: Type.Array(Type.String()),
+});

@@ -1,0 +1,93 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Fastify's own error codes, renamed into ours with a message a person can act on. */
+const FASTIFY_ERRORS: Record<string, { code: string; message?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_JSON', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'BAD_JSON',
+    message: 'The request body is empty but Content-Type says JSON',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST' },
+};
+
+export function toErrorResponse(error: FastifyError | Error): {
+  statusCode: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+} {
+  if (error instanceof AppError) {
+    return {
+      statusCode: error.statusCode,
+      body: { error: { code: error.code, message: error.message } },
+      headers: error.headers,
+    };
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return {
+      statusCode: 400,
+      body: { error: { code: 'VALIDATION_ERROR', message: error.message } },
+      headers: {},
+    };
+  }
+  const statusCode = fastifyError.statusCode ?? 500;
+  if (statusCode >= 500) {
+    return {
+      statusCode,
+      body: { error: { code: STATUS_CODES[statusCode] ?? 'INTERNAL_ERROR', message: 'Internal server error' } },
+      headers: {},
+    };
+  }
+  if (error instanceof SyntaxError && statusCode === 400) {
+    return { statusCode, body: { error: { code: 'BAD_JSON', message: 'The request body is not valid JSON' } }, headers: {} };
+  }
+  const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  return {
+    statusCode,
+    body: {
+      error: {
+        code: known?.code ?? STATUS_CODES[statusCode] ?? 'BAD_REQUEST',
+        message: known?.message ?? error.message,
+      },
+    },
+    headers: {},
+  };
+}
+
+/** The one error shape of every service. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { statusCode, body, headers } = toErrorResponse(error);
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.error.code, statusCode }, body.error.message);
+    return reply.code(statusCode).headers(headers).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: { code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    }),
+  );
+}

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+// An incoming id is echoed into logs and other services, so only a short, plain token is accepted.
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function requestIdFrom(request: IncomingMessage): string {
+  const incoming = request.headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** Headers every call to another Chatty service carries, so one id follows a request everywhere. */
+export function downstreamHeaders(request: { id: string }): Record<string, string> {
+  return { [REQUEST_ID_HEADER]: request.id };
+}

@@ -1,0 +1,33 @@
+import {
+  DatabaseEnv,
+  LogEnv,
+  loadConfig,
+  ModelsEnv,
+  RedisEnv,
+  SecretEnv,
+  TrustProxyEnv,
+} from '@chatty/shared';
+import Type, { type Static } from 'typebox';
+
+export const RegistryEnv = Type.Object({
+  REGISTRY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5010 }),
+  REGISTRY_HOST: Type.String({ default: '127.0.0.1' }),
+  ...DatabaseEnv,
+  ...RedisEnv,
+  ...SecretEnv,
+  ...ModelsEnv,
+  ...LogEnv,
+  ...TrustProxyEnv,
+  ALLOW_SIGNUP: Type.Boolean({ default: true }),
+  SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
+  /** Login and signup attempts allowed per client address, and per account, in each window. */
+  AUTH_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 30 }),
+  AUTH_RATE_LIMIT_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+});
+
+export type RegistryConfig = Static<typeof RegistryEnv>;
+
+export function loadRegistryConfig(env: Record<string, string | undefined> = process.env): RegistryConfig {
+  return loadConfig(RegistryEnv, env);
+}

@@ -1,0 +1,142 @@
+import { isDeepStrictEqual } from 'node:util';
+import { sql } from 'kysely';
+import { NO_CAPABILITIES, toGpt } from './gpt.mapper.js';
+import type { GptCapabilities, GptRow } from './schema.js';
+import type { Db } from './user.repository.js';
+
+/** The editable configuration of a GPT, already validated and normalised by the caller. */
+export interface GptFields {
+  name: string;
+  description: string;
+  instructions: string;
+  conversationStarters: string[];
+  capabilities: GptCapabilities;
+  modelId: string;
+  avatar: string | null;
+  isActive: boolean;
+}
+
+export class VersionConflictError extends Error {
+  constructor(readonly currentVersion: number) {
+    super(`The GPT is at version ${currentVersion}`);
+  }
+}
+
+export function fieldsOf(row: GptRow): GptFields {
+  return {
+    name: row.name,
+    description: row.description,
+    instructions: row.instructions,
+    conversationStarters: row.conversation_starters,
+    capabilities: { ...NO_CAPABILITIES, ...row.capabilities },
+    modelId: row.model_id,
+    avatar: row.avatar,
+    isActive: row.is_active,
+  };
+}
+
+function columnsOf(fields: GptFields) {
+  return {
+    name: fields.name,
+    description: fields.description,
+    instructions: fields.instructions,
+    conversation_starters: JSON.stringify(fields.conversationStarters),
+    capabilities: JSON.stringify(fields.capabilities),
+    model_id: fields.modelId,
+    avatar: fields.avatar,
+    is_active: fields.isActive,
+  };
+}
+
+async function recordVersion(db: Db, row: GptRow): Promise<void> {
+  await db
+    .insertInto('gpt_version')
+    .values({ gpt_id: row.id, version: row.version, snapshot: JSON.stringify(toGpt(row)) })
+    .execute();
+}
+
+export async function insertGpt(db: Db, userId: string, fields: GptFields): Promise<GptRow> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('gpt')
+      .values({ ...columnsOf(fields), user_id: userId, version: 1 })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordVersion(trx, row);
+    return row;
+  });
+}
+
+export async function findGpt(db: Db, userId: string, id: string): Promise<GptRow | undefined> {
+  return db.selectFrom('gpt').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** A page of the user's GPTs, newest first; `after` is the id of the last GPT of the previous page. */
+export async function listGpts(db: Db, userId: string, { limit, after }: { limit: number; after?: string }) {
+  let query = db
+    .selectFrom('gpt')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (after) {
+    // Compared in the database, where created_at keeps its microseconds.
+    query = query.where(
+      sql<boolean>`(created_at, id) < (select created_at, id from gpt where id = ${after} and user_id = ${userId})`,
+    );
+  }
+  const rows = await query.execute();
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/**
+ * Applies `change` to the user's GPT and records the new version, in one transaction with the row
+ * locked so concurrent updates get distinct versions. An update that changes nothing keeps the version.
+ */
+export async function updateGpt(
+  db: Db,
+  userId: string,
+  id: string,
+  change: (current: GptFields) => GptFields,
+  expectedVersion?: number,
+): Promise<GptRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('gpt')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return undefined;
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new VersionConflictError(current.version);
+    }
+    const before = fieldsOf(current);
+    const after = change(before);
+    if (isDeepStrictEqual(before, after)) return current;
+    const row = await trx
+      .updateTable('gpt')
+      .set({ ...columnsOf(after), version: current.version + 1, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordVersion(trx, row);
+    return row;
+  });
+}
+
+export async function deleteGpt(db: Db, userId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('gpt').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listGptVersions(db: Db, gptId: string) {
+  return db
+    .selectFrom('gpt_version')
+    .select(['version', 'snapshot', 'created_at'])
+    .where('gpt_id', '=', gptId)
+    .orderBy('version', 'desc')
+    .execute();
+}

@@ -1,0 +1,50 @@
+import { type Kysely, sql } from 'kysely';
+import type { RegistryDatabase, UserRow } from './schema.js';
+
+export type Db = Kysely<RegistryDatabase>;
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('app_user').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export class EmailTakenError extends Error {}
+export class SignupClosedError extends Error {}
+
+/**
+ * Creates a user; the first one becomes admin. The role decision and the insert share a transaction
+ * under an advisory lock, so two first signups at once cannot both become admin.
+ */
+export async function createUser(
+  db: Db,
+  user: { email: string; name: string | null; passwordHash: string },
+  { allowSignup }: { allowSignup: boolean },
+): Promise<UserRow> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('chatty.signup'))`.execute(trx);
+    const existing = await trx
+      .selectFrom('app_user')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    const isFirst = Number(existing.count) === 0;
+    if (!isFirst && !allowSignup) throw new SignupClosedError();
+    try {
+      return await trx
+        .insertInto('app_user')
+        .values({
+          email: user.email.toLowerCase(),
+          name: user.name,
+          password_hash: user.passwordHash,
+          role: isFirst ? 'admin' : 'user',
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,95 @@
+import {
+  AuthResponse,
+  AppError,
+  callerOf,
+  conflict,
+  errorResponses,
+  forbidden,
+  LoginBody,
+
+  SignupBody,
+  User,
+  unauthorized,
+} from '@chatty/shared';
+import type { FastifyInstance } from 'fastify';
+import { createUser, EmailTakenError, findUserByEmail, findUserById, SignupClosedError } from '../../db/user.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
+import { toUser } from './user.mapper.js';
+
+export interface AuthRouteOptions extends Record<string, unknown> {
+  allowSignup: boolean;
+  rateLimits: AuthRateLimits;
+}
+
+export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options) => {
+  const limited = authRateLimit(app as unknown as FastifyInstance, options.rateLimits);
+
+  app.post(
+    '/api/auth/signup',
+    {
+      preHandler: limited,
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account; the first one becomes admin',
+        security: [],
+        body: SignupBody,
+        response: { 201: AuthResponse, ...errorResponses(400, 403, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { email, password, name } = request.body;
+      try {
+        const user = await createUser(
+          app.db,
+          { email, name: name ?? null, passwordHash: await hashPassword(password) },
+          { allowSignup: options.allowSignup },
+        );
+        request.log.info({ userId: user.id, role: user.role }, 'user signed up');
+        return reply.code(201).send({ user: toUser(user), token: await app.sessions.sign(user.id) });
+      } catch (error) {
+        if (error instanceof EmailTakenError) throw conflict('EMAIL_TAKEN', 'An account with this email exists');
+        if (error instanceof SignupClosedError) {
+          throw forbidden('SIGNUP_DISABLED', 'Sign-up is closed on this server; ask an admin for an account');
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      preHandler: limited,
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange email and password for a session token',
+        security: [],
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errorResponses(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const user = await findUserByEmail(app.db, request.body.email.trim());
+      // Verify against a real hash even for unknown emails, so timing does not reveal who has an account.
+      const valid = await verifyPassword(user?.password_hash, request.body.password);
+      if (!user || !valid) throw unauthorized('Wrong email or password');
+      return { user: toUser(user), token: await app.sessions.sign(user.id) };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['auth'], summary: 'The caller', response: { 200: User, ...errorResponses(401) } },
+    },
+    async (request) => {
+      const user = await findUserById(app.db, callerOf(request).userId);
+      if (!user) throw new AppError(401, 'UNAUTHORIZED', 'The account no longer exists');
+      return toUser(user);
+    },
+  );
+};
+

@@ -1,0 +1,158 @@
+import {
+  CreateGptBody,
+  callerOf,
+  conflict,
+  errorResponses,
+  Gpt,
+  GptList,
+  GptVersion,
+  IdParams,
+  notFound,
+  UpdateGptBody,
+} from '@chatty/shared';
+import Type from 'typebox';
+import { toGpt } from '../../db/gpt.mapper.js';
+import {
+  deleteGpt,
+  findGpt,
+  insertGpt,
+  listGpts,
+  listGptVersions,
+  updateGpt,
+  VersionConflictError,
+} from '../../db/gpt.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { avatarRoute } from './avatar.route.js';
+import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
+
+const ListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
+});
+
+export const gptRoutes: RegistryRoutes = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.get(
+    '/api/gpts',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary: "The caller's GPTs, newest first",
+        querystring: ListQuery,
+        response: { 200: GptList, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const page = await listGpts(app.db, callerOf(request).userId, { limit, ...(cursor && { after: cursor }) });
+      const items = page.rows.map(toGpt);
+      return page.hasMore ? { items, nextCursor: items.at(-1)!.id } : { items };
+    },
+  );
+
+  app.get(
+    '/api/gpts/:id',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary: 'One GPT',
+        params: IdParams,
+        response: { 200: Gpt, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const row = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!row) throw notFound('GPT');
+      return toGpt(row);
+    },
+  );
+
+  app.post(
+    '/api/gpts',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary: 'Create a GPT; an avatar is generated when none is given',
+        body: CreateGptBody,
+        response: { 201: Gpt, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const fields = await fieldsForCreate(request.body, app.models);
+      const row = await insertGpt(app.db, callerOf(request).userId, fields);
+      request.log.info({ gptId: row.id }, 'gpt created');
+      return reply.code(201).send(toGpt(row));
+    },
+  );
+
+  app.put(
+    '/api/gpts/:id',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary: 'Change a GPT; any subset of fields; each change is a new version',
+        params: IdParams,
+        body: UpdateGptBody,
+        response: { 200: Gpt, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => {
+      const change = await changeForUpdate(request.body, app.models);
+      try {
+        const row = await updateGpt(app.db, callerOf(request).userId, request.params.id, change, request.body.version);
+        if (!row) throw notFound('GPT');
+        request.log.info({ gptId: row.id, version: row.version }, 'gpt updated');
+        return toGpt(row);
+      } catch (error) {
+        if (error instanceof VersionConflictError) {
+          throw conflict('VERSION_CONFLICT', `${error.message}; reload it and apply your change again`);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.delete(
+    '/api/gpts/:id',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary: 'Delete a GPT with its versions, files and actions',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await deleteGpt(app.db, callerOf(request).userId, request.params.id))) throw notFound('GPT');
+      request.log.info({ gptId: request.params.id }, 'gpt deleted');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/gpts/:id/versions',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary: 'Every version of a GPT, newest (the current one) first',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(GptVersion) }), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      const rows = await listGptVersions(app.db, gpt.id);
+      return {
+        items: rows.map((row) => ({
+          version: row.version,
+          createdAt: row.created_at.toISOString(),
+          gpt: row.snapshot as Gpt,
+        })),
+      };
+    },
+  );
+
+  await app.register(avatarRoute);
+};

@@ -1,0 +1,83 @@
+import {
+  ApiKeySummary,
+  CreateApiKeyBody,
+  CreatedApiKey,
+  callerOf,
+  errorResponses,
+  generateApiKey,
+  hashApiKey,
+  IdParams,
+  notFound,
+} from '@chatty/shared';
+import Type from 'typebox';
+import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+
+const PREFIX_LENGTH = 12;
+
+export const keyRoutes: RegistryRoutes = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.post(
+    '/api/keys',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'Create an API key; the key is shown only in this answer',
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKey, ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const key = generateApiKey();
+      const row = await insertApiKey(app.db, {
+        userId: callerOf(request).userId,
+        name: request.body.name,
+        keyHash: hashApiKey(key),
+        keyPrefix: key.slice(0, PREFIX_LENGTH),
+      });
+      request.log.info({ keyId: row.id }, 'api key created');
+      return reply.code(201).send({ id: row.id, name: row.name, key, createdAt: row.created_at.toISOString() });
+    },
+  );
+
+  app.get(
+    '/api/keys',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: "The caller's API keys",
+        response: { 200: Type.Object({ items: Type.Array(ApiKeySummary) }), ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const rows = await listApiKeys(app.db, callerOf(request).userId);
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          name: row.name,
+          prefix: row.key_prefix,
+          createdAt: row.created_at.toISOString(),
+          lastUsedAt: row.last_used_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/keys/:id',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'Revoke an API key; it stops working at once',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await deleteApiKey(app.db, callerOf(request).userId, request.params.id))) throw notFound('API key');
+      request.log.info({ keyId: request.params.id }, 'api key revoked');
+      return reply.code(204).send(null);
+    },
+  );
+};

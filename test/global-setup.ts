@@ -1,0 +1,31 @@
+import {
+  createDatabase,
+  databaseUrl,
+  dropDatabase,
+  dropStaleTestDatabases,
+  testDatabaseName,
+} from '@chatty/testkit';
+import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '@chatty/gpt-registry';
+import { createDb, migrateToLatest } from '@chatty/shared';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+/** Migrates one template database per run; each test file clones it (see cloneTestDatabase). */
+export default async function setup(project: TestProject) {
+  await dropStaleTestDatabases();
+  const template = testDatabaseName('template');
+  await createDatabase(template);
+  const db = createDb(databaseUrl(template), { max: 1 });
+  try {
+    await migrateToLatest(db, registryMigrations, { table: REGISTRY_MIGRATION_TABLE });
+  } finally {
+    await db.destroy();
+  }
+  project.provide('templateDatabase', template);
+  return async () => dropDatabase(template);
+}
