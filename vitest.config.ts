@@ -10,6 +10,7 @@ export default defineConfig({
       '@chatty/shared': source('./packages/shared/src/index.ts'),
       '@chatty/testkit': source('./packages/testkit/src/index.ts'),
       '@chatty/gpt-registry': source('./services/gpt-registry/src/index.ts'),
+      '@chatty/web': source('./services/web/src/index.ts'),
     },
   },
   test: {

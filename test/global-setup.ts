@@ -1,3 +1,5 @@
+import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '@chatty/gpt-registry';
+import { createDb, migrateToLatest } from '@chatty/shared';
 import {
   createDatabase,
   databaseUrl,
@@ -5,8 +7,6 @@ import {
   dropStaleTestDatabases,
   testDatabaseName,
 } from '@chatty/testkit';
-import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '@chatty/gpt-registry';
-import { createDb, migrateToLatest } from '@chatty/shared';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {

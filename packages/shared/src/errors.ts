@@ -15,7 +15,8 @@ export class AppError extends Error {
 }
 
 export const badRequest = (code: string, message: string) => new AppError(400, code, message);
-export const unauthorized = (message = 'Authentication required') => new AppError(401, 'UNAUTHORIZED', message);
+export const unauthorized = (message = 'Authentication required') =>
+  new AppError(401, 'UNAUTHORIZED', message);
 export const forbidden = (code: string, message: string) => new AppError(403, code, message);
 /** Another user's object and a missing one answer alike, so ids cannot be probed. */
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);

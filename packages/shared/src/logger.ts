@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /** Paths whose values never reach a log line. */
 export const REDACTED_PATHS = [
@@ -23,14 +23,17 @@ export interface LoggerOptions {
   name: string;
   level: string;
   debug?: string | undefined;
+  /** Where lines go; stdout unless a test captures them. */
+  destination?: DestinationStream;
 }
 
-export function createLogger({ name, level, debug }: LoggerOptions): Logger {
-  return pino({
+export function createLogger({ name, level, debug, destination }: LoggerOptions): Logger {
+  const options = {
     name,
     level: debugEnabled(debug) ? 'debug' : level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** `DEBUG=gpt:*`, `DEBUG=*` or a list holding either turns on debug logging. */

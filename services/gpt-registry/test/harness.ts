@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { buildRegistry, loadRegistryConfig, type RegistryApp } from '@chatty/gpt-registry';
+import type { Logger } from '@chatty/shared';
 import { cloneTestDatabase, TEST_REDIS_URL, testNamespace } from '@chatty/testkit';
 import { inject } from 'vitest';
 
@@ -12,7 +13,10 @@ export interface RegistryHarness {
 }
 
 /** A registry on a database of its own (cloned from the run's migrated template). */
-export async function startRegistry(env: Record<string, string> = {}): Promise<RegistryHarness> {
+export async function startRegistry(
+  env: Record<string, string> = {},
+  { logger }: { logger?: Logger } = {},
+): Promise<RegistryHarness> {
   const database = await cloneTestDatabase(inject('templateDatabase'));
   const config = loadRegistryConfig({
     DATABASE_URL: database.url,
@@ -23,7 +27,10 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
     DB_POOL_MAX: '4',
     ...env,
   });
-  const app = await buildRegistry(config, { rateLimitNamespace: testNamespace('rate-limit') });
+  const app = await buildRegistry(config, {
+    rateLimitNamespace: testNamespace('rate-limit'),
+    ...(logger && { logger }),
+  });
   await app.ready();
   return {
     app,
@@ -56,7 +63,11 @@ export const CODE_ASSISTANT = {
   modelId: 'deepseek-coder',
 };
 
-export async function createGpt(app: RegistryApp, auth: Record<string, string>, body: object = CODE_ASSISTANT) {
+export async function createGpt(
+  app: RegistryApp,
+  auth: Record<string, string>,
+  body: object = CODE_ASSISTANT,
+) {
   const response = await app.inject({ method: 'POST', url: '/api/gpts', headers: auth, payload: body });
   if (response.statusCode !== 201) throw new Error(`create failed: ${response.body}`);
   return response.json() as { id: string; version: number; avatar: string; name: string };

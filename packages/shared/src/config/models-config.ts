@@ -86,7 +86,11 @@ export function parseModelCatalog(raw: unknown, source = 'models config'): Model
     }
   }
   for (const model of models) {
-    for (const name of [...model.fallback, ...(model.members ?? []), ...(model.synthesizer ? [model.synthesizer] : [])]) {
+    for (const name of [
+      ...model.fallback,
+      ...(model.members ?? []),
+      ...(model.synthesizer ? [model.synthesizer] : []),
+    ]) {
       if (!byName.has(name)) problems.push(`${model.key} refers to unknown model "${name}"`);
     }
     if (model.kind === 'synth' && !(model.members?.length && model.synthesizer)) {

@@ -20,7 +20,10 @@ export const SignupBody = Type.Object({
 });
 export type SignupBody = Static<typeof SignupBody>;
 
-export const LoginBody = Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 256 }) });
+export const LoginBody = Type.Object({
+  email: Type.String({ maxLength: 254 }),
+  password: Type.String({ maxLength: 256 }),
+});
 export type LoginBody = Static<typeof LoginBody>;
 
 export const AuthResponse = Type.Object({ user: User, token: Type.String() });

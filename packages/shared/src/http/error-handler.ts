@@ -57,12 +57,18 @@ export function toErrorResponse(error: FastifyError | Error): {
   if (statusCode >= 500) {
     return {
       statusCode,
-      body: { error: { code: STATUS_CODES[statusCode] ?? 'INTERNAL_ERROR', message: 'Internal server error' } },
+      body: {
+        error: { code: STATUS_CODES[statusCode] ?? 'INTERNAL_ERROR', message: 'Internal server error' },
+      },
       headers: {},
     };
   }
   if (error instanceof SyntaxError && statusCode === 400) {
-    return { statusCode, body: { error: { code: 'BAD_JSON', message: 'The request body is not valid JSON' } }, headers: {} };
+    return {
+      statusCode,
+      body: { error: { code: 'BAD_JSON', message: 'The request body is not valid JSON' } },
+      headers: {},
+    };
   }
   const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
   return {

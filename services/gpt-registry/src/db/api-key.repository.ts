@@ -25,7 +25,11 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyRow[]> 
 
 /** Deletes a key the user owns; false when there is none (missing or someone else's). */
 export async function deleteApiKey(db: Db, userId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('api_key').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('api_key')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
@@ -41,11 +45,7 @@ export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<strin
     .executeTakeFirst();
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-    await db
-      .updateTable('api_key')
-      .set({ last_used_at: sql`now()` })
-      .where('id', '=', row.id)
-      .execute();
+    await db.updateTable('api_key').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
   }
   return row.user_id;
 }

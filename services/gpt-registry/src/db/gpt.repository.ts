@@ -68,7 +68,12 @@ export async function insertGpt(db: Db, userId: string, fields: GptFields): Prom
 }
 
 export async function findGpt(db: Db, userId: string, id: string): Promise<GptRow | undefined> {
-  return db.selectFrom('gpt').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('gpt')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** A page of the user's GPTs, newest first; `after` is the id of the last GPT of the previous page. */
@@ -128,7 +133,11 @@ export async function updateGpt(
 }
 
 export async function deleteGpt(db: Db, userId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('gpt').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('gpt')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 

@@ -4,7 +4,11 @@ import type { RegistryDatabase, UserRow } from './schema.js';
 export type Db = Kysely<RegistryDatabase>;
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('app_user').selectAll().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('app_user')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {

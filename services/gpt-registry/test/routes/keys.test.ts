@@ -8,7 +8,12 @@ beforeAll(async () => {
 afterAll(() => registry.close());
 
 async function createKey(auth: Record<string, string>, name = 'ci') {
-  const response = await registry.app.inject({ method: 'POST', url: '/api/keys', headers: auth, payload: { name } });
+  const response = await registry.app.inject({
+    method: 'POST',
+    url: '/api/keys',
+    headers: auth,
+    payload: { name },
+  });
   expect(response.statusCode).toBe(201);
   return response.json() as { id: string; name: string; key: string; createdAt: string };
 }
@@ -38,7 +43,11 @@ describe('API keys', () => {
   it('stores only a hash of the key', async () => {
     const owner = await signUp(registry.app);
     const created = await createKey(owner.auth);
-    const rows = await registry.app.db.selectFrom('api_key').selectAll().where('id', '=', created.id).execute();
+    const rows = await registry.app.db
+      .selectFrom('api_key')
+      .selectAll()
+      .where('id', '=', created.id)
+      .execute();
     expect(JSON.stringify(rows)).not.toContain(created.key);
     expect(rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -47,9 +56,15 @@ describe('API keys', () => {
     const owner = await signUp(registry.app);
     const created = await createKey(owner.auth);
     const byKey = { authorization: `Bearer ${created.key}` };
-    expect((await registry.app.inject({ method: 'GET', url: '/api/gpts', headers: byKey })).statusCode).toBe(200);
+    expect((await registry.app.inject({ method: 'GET', url: '/api/gpts', headers: byKey })).statusCode).toBe(
+      200,
+    );
 
-    const revoke = await registry.app.inject({ method: 'DELETE', url: `/api/keys/${created.id}`, headers: owner.auth });
+    const revoke = await registry.app.inject({
+      method: 'DELETE',
+      url: `/api/keys/${created.id}`,
+      headers: owner.auth,
+    });
     expect(revoke.statusCode).toBe(204);
     expect(revoke.body).toBe('');
 
@@ -63,7 +78,11 @@ describe('API keys', () => {
     const owner = await signUp(registry.app);
     const other = await signUp(registry.app);
     const created = await createKey(owner.auth);
-    const response = await registry.app.inject({ method: 'DELETE', url: `/api/keys/${created.id}`, headers: other.auth });
+    const response = await registry.app.inject({
+      method: 'DELETE',
+      url: `/api/keys/${created.id}`,
+      headers: other.auth,
+    });
     expect(response.statusCode).toBe(404);
     const list = await registry.app.inject({ method: 'GET', url: '/api/keys', headers: other.auth });
     expect(list.json().items).toEqual([]);
@@ -77,7 +96,12 @@ describe('API keys', () => {
 
   it('answers 400 for a key without a name and 401 without a caller', async () => {
     const owner = await signUp(registry.app);
-    const noName = await registry.app.inject({ method: 'POST', url: '/api/keys', headers: owner.auth, payload: {} });
+    const noName = await registry.app.inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: owner.auth,
+      payload: {},
+    });
     expect(noName.statusCode).toBe(400);
     for (const [method, url] of [
       ['POST', '/api/keys'],

@@ -12,7 +12,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
   // Emails are compared case-insensitively; the stored form is already lower-cased.
-  await db.schema.createIndex('app_user_email_key').on('app_user').expression(sql`lower(email)`).unique().execute();
+  await db.schema
+    .createIndex('app_user_email_key')
+    .on('app_user')
+    .expression(sql`lower(email)`)
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('api_key')

@@ -1,21 +1,26 @@
 import {
-  AuthResponse,
   AppError,
+  AuthResponse,
   callerOf,
   conflict,
   errorResponses,
   forbidden,
   LoginBody,
-
   SignupBody,
   User,
   unauthorized,
 } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
-import { createUser, EmailTakenError, findUserByEmail, findUserById, SignupClosedError } from '../../db/user.repository.js';
+import {
+  createUser,
+  EmailTakenError,
+  findUserByEmail,
+  findUserById,
+  SignupClosedError,
+} from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { hashPassword, verifyPassword } from './password.js';
 import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
+import { hashPassword, verifyPassword } from './password.js';
 import { toUser } from './user.mapper.js';
 
 export interface AuthRouteOptions extends Record<string, unknown> {
@@ -49,7 +54,8 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
         request.log.info({ userId: user.id, role: user.role }, 'user signed up');
         return reply.code(201).send({ user: toUser(user), token: await app.sessions.sign(user.id) });
       } catch (error) {
-        if (error instanceof EmailTakenError) throw conflict('EMAIL_TAKEN', 'An account with this email exists');
+        if (error instanceof EmailTakenError)
+          throw conflict('EMAIL_TAKEN', 'An account with this email exists');
         if (error instanceof SignupClosedError) {
           throw forbidden('SIGNUP_DISABLED', 'Sign-up is closed on this server; ask an admin for an account');
         }
@@ -92,4 +98,3 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
     },
   );
 };
-

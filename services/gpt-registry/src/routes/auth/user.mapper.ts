@@ -2,5 +2,11 @@ import type { User } from '@chatty/shared';
 import type { UserRow } from '../../db/schema.js';
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+  };
 }

@@ -45,7 +45,10 @@ export const gptRoutes: RegistryRoutes = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const page = await listGpts(app.db, callerOf(request).userId, { limit, ...(cursor && { after: cursor }) });
+      const page = await listGpts(app.db, callerOf(request).userId, {
+        limit,
+        ...(cursor && { after: cursor }),
+      });
       const items = page.rows.map(toGpt);
       return page.hasMore ? { items, nextCursor: items.at(-1)!.id } : { items };
     },
@@ -100,7 +103,13 @@ export const gptRoutes: RegistryRoutes = async (app) => {
     async (request) => {
       const change = await changeForUpdate(request.body, app.models);
       try {
-        const row = await updateGpt(app.db, callerOf(request).userId, request.params.id, change, request.body.version);
+        const row = await updateGpt(
+          app.db,
+          callerOf(request).userId,
+          request.params.id,
+          change,
+          request.body.version,
+        );
         if (!row) throw notFound('GPT');
         request.log.info({ gptId: row.id, version: row.version }, 'gpt updated');
         return toGpt(row);

@@ -37,7 +37,9 @@ export const keyRoutes: RegistryRoutes = async (app) => {
         keyPrefix: key.slice(0, PREFIX_LENGTH),
       });
       request.log.info({ keyId: row.id }, 'api key created');
-      return reply.code(201).send({ id: row.id, name: row.name, key, createdAt: row.created_at.toISOString() });
+      return reply
+        .code(201)
+        .send({ id: row.id, name: row.name, key, createdAt: row.created_at.toISOString() });
     },
   );
 
@@ -75,7 +77,8 @@ export const keyRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await deleteApiKey(app.db, callerOf(request).userId, request.params.id))) throw notFound('API key');
+      if (!(await deleteApiKey(app.db, callerOf(request).userId, request.params.id)))
+        throw notFound('API key');
       request.log.info({ keyId: request.params.id }, 'api key revoked');
       return reply.code(204).send(null);
     },

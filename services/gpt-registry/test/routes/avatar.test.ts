@@ -1,0 +1,102 @@
+import { MAX_AVATAR_BYTES } from '@chatty/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
+import { GIF_1X1, multipartFile, PNG_1X1 } from '../images.js';
+
+let registry: RegistryHarness;
+let owner: Awaited<ReturnType<typeof signUp>>;
+beforeAll(async () => {
+  registry = await startRegistry();
+  owner = await signUp(registry.app);
+});
+afterAll(() => registry.close());
+
+async function upload(gptId: string, filename: string, type: string, bytes: Buffer) {
+  const { payload, headers } = multipartFile(filename, type, bytes);
+  return registry.app.inject({
+    method: 'POST',
+    url: `/api/gpts/${gptId}/avatar`,
+    headers: { ...owner.auth, ...headers },
+    payload,
+  });
+}
+
+describe('POST /api/gpts/:id/avatar', () => {
+  it('generates an SVG from the name without a body, as a new version only when it changes', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const response = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${gpt.id}/avatar`,
+      headers: owner.auth,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().avatar).toBe(gpt.avatar);
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json().version).toBe(1);
+  });
+
+  it.each([
+    ['PNG', 'a.png', PNG_1X1, 'image/png'],
+    ['GIF', 'a.gif', GIF_1X1, 'image/gif'],
+  ])('stores an uploaded %s as a data URL and bumps the version', async (_label, name, bytes, mime) => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const response = await upload(gpt.id, name, 'application/octet-stream', bytes);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().avatar).toBe(`data:${mime};base64,${bytes.toString('base64')}`);
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json()).toMatchObject({ avatar: response.json().avatar, version: 2 });
+  });
+
+  it('decides the type by content: an HTML file named .png is 415', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const response = await upload(
+      gpt.id,
+      'evil.png',
+      'image/png',
+      Buffer.from('<html><script>alert(1)</script>'),
+    );
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.code).toBe('UNSUPPORTED_TYPE');
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json().avatar).toBe(gpt.avatar);
+  });
+
+  it('answers 413 AVATAR_TOO_LARGE past 1 MiB and keeps the old avatar', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const big = Buffer.concat([PNG_1X1, Buffer.alloc(MAX_AVATAR_BYTES)]);
+    const response = await upload(gpt.id, 'big.png', 'image/png', big);
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('AVATAR_TOO_LARGE');
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json().avatar).toBe(gpt.avatar);
+  });
+
+  it('answers 400 FILE_REQUIRED for a multipart body without a file', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const boundary = 'xyz';
+    const response = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${gpt.id}/avatar`,
+      headers: { ...owner.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('FILE_REQUIRED');
+  });
+});

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { createLogger, createServiceApp, type Logger, parseTrustProxy } from '@chatty/shared';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { WebConfig } from './config.js';
+import { registerUpstream, type Upstream } from './proxy.js';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+
+export function upstreamsOf(config: WebConfig): Upstream[] {
+  const upstreams: Upstream[] = [{ name: 'gpt-registry', url: config.REGISTRY_URL, prefix: '/api' }];
+  if (config.GATEWAY_URL)
+    upstreams.push({ name: 'inference-gateway', url: config.GATEWAY_URL, prefix: '/v1' });
+  return upstreams;
+}
+
+/** The public origin: the UI's files and a reverse proxy of `/api/*` and `/v1/*` to the services. */
+export async function buildWeb(config: WebConfig, overrides: { logger?: Logger } = {}) {
+  const logger =
+    overrides.logger ?? createLogger({ name: 'web', level: config.LOG_LEVEL, debug: config.DEBUG });
+  const upstreams = upstreamsOf(config);
+  const app = await createServiceApp({
+    service: 'web',
+    logger,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    readiness: Object.fromEntries(upstreams.map((upstream) => [upstream.name, () => probe(upstream.url)])),
+  });
+  for (const upstream of upstreams) await registerUpstream(app as unknown as FastifyInstance, upstream);
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: ['index.html'] });
+  return app;
+}
+
+async function probe(url: string): Promise<void> {
+  const response = await fetch(new URL('/health/live', url), { signal: AbortSignal.timeout(1500) });
+  if (!response.ok) throw new Error(`answered ${response.status}`);
+}
+
+export type WebApp = Awaited<ReturnType<typeof buildWeb>>;

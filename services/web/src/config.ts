@@ -1,0 +1,20 @@
+import { LogEnv, loadConfig } from '@chatty/shared';
+import Type, { type Static } from 'typebox';
+
+export const WebEnv = Type.Object({
+  /** The public origin: the one port people and programs use. */
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  REGISTRY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5010' }),
+  /** Where `/v1/*` (the OpenAI-compatible API) goes; unset until an inference gateway is deployed. */
+  GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Set when a TLS terminator or load balancer sits in front and its X-Forwarded-For is to be believed. */
+  TRUST_PROXY: Type.String({ default: 'false' }),
+  ...LogEnv,
+});
+
+export type WebConfig = Static<typeof WebEnv>;
+
+export function loadWebConfig(env: Record<string, string | undefined> = process.env): WebConfig {
+  return loadConfig(WebEnv, env);
+}

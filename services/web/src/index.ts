@@ -1,0 +1,2 @@
+export { buildWeb, upstreamsOf, type WebApp } from './app.js';
+export { loadWebConfig, type WebConfig, WebEnv } from './config.js';

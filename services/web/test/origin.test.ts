@@ -1,0 +1,157 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { captureLogs } from '@chatty/testkit';
+import { buildWeb, loadWebConfig, type WebApp } from '@chatty/web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
+import { multipartFile, PNG_1X1 } from '../../gpt-registry/test/images.js';
+
+let registry: RegistryHarness;
+let registryLogs: ReturnType<typeof captureLogs>;
+let streamer: Server;
+let web: WebApp;
+let origin: string;
+
+/** A stand-in upstream for /v1 that sends a chunk, waits, and sends another. */
+function startStreamer(): Promise<Server> {
+  const server = createServer((request, response) => {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'x-seen-request-id': String(request.headers['x-request-id']),
+    });
+    response.write('data: first\n\n');
+    setTimeout(() => response.end('data: second\n\n'), 400);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const urlOf = (server: { address(): AddressInfo | string | null }) =>
+  `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+beforeAll(async () => {
+  registryLogs = captureLogs('gpt-registry', 'info');
+  registry = await startRegistry({}, { logger: registryLogs.logger });
+  await registry.app.listen({ port: 0, host: '127.0.0.1' });
+  streamer = await startStreamer();
+  web = await buildWeb(
+    loadWebConfig({
+      REGISTRY_URL: urlOf(registry.app.server),
+      GATEWAY_URL: urlOf(streamer),
+      LOG_LEVEL: 'silent',
+    }),
+  );
+  await web.listen({ port: 0, host: '127.0.0.1' });
+  origin = urlOf(web.server);
+});
+afterAll(async () => {
+  await web.close();
+  streamer.close();
+  await registry.close();
+});
+
+describe('the public origin', () => {
+  it('serves the placeholder page at /', async () => {
+    const response = await fetch(`${origin}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('Chatty is running');
+  });
+
+  it('proxies /api/* to the registry: signup, then an authenticated call', async () => {
+    const signup = await fetch(`${origin}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'origin@example.com', password: 'correct horse battery' }),
+    });
+    expect(signup.status).toBe(201);
+    const { token } = (await signup.json()) as { token: string };
+    const list = await fetch(`${origin}/api/gpts`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual({ items: [] });
+  });
+
+  it('passes error answers through untouched', async () => {
+    const response = await fetch(`${origin}/api/gpts`);
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('streams a multipart upload through to the registry', async () => {
+    const owner = await signUp(registry.app);
+    const gpt = await registry.app.inject({
+      method: 'POST',
+      url: '/api/gpts',
+      headers: owner.auth,
+      payload: { name: 'Proxied', modelId: 'phi3' },
+    });
+    const { payload, headers } = multipartFile('a.png', 'image/png', PNG_1X1);
+    const response = await fetch(`${origin}/api/gpts/${gpt.json().id}/avatar`, {
+      method: 'POST',
+      headers: { ...owner.auth, ...headers },
+      body: payload,
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { avatar: string }).avatar).toBe(
+      `data:image/png;base64,${PNG_1X1.toString('base64')}`,
+    );
+  });
+
+  it('passes the request id on and tells the registry the real client address, not a forged one', async () => {
+    const response = await fetch(`${origin}/api/models`, {
+      headers: { 'x-request-id': 'trace-me-123', 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(response.headers.get('x-request-id')).toBe('trace-me-123');
+    const line = registryLogs.lines.find((entry) => entry.reqId === 'trace-me-123' && entry.req);
+    expect(line).toBeDefined();
+    expect((line!.req as { remoteAddress: string }).remoteAddress).toBe('127.0.0.1');
+  });
+
+  it('makes a request id when none (or an unsafe one) is sent', async () => {
+    const response = await fetch(`${origin}/api/models`, {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('streams /v1 responses chunk by chunk, without buffering', async () => {
+    const started = Date.now();
+    const response = await fetch(`${origin}/v1/chat/completions`, { method: 'POST', body: '{}' });
+    expect(response.headers.get('x-seen-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    const firstAfter = Date.now() - started;
+    expect(new TextDecoder().decode(first.value)).toBe('data: first\n\n');
+    expect(firstAfter).toBeLessThan(300);
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += new TextDecoder().decode(chunk.value);
+    }
+    expect(rest).toBe('data: second\n\n');
+  });
+
+  it('is ready while its upstreams are', async () => {
+    const response = await fetch(`${origin}/health/ready`);
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('when an upstream is down', () => {
+  it('answers 502 UPSTREAM_UNAVAILABLE and reports not ready', async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = urlOf(dead);
+    await new Promise((resolve) => dead.close(resolve));
+    const lonely = await buildWeb(loadWebConfig({ REGISTRY_URL: deadUrl, LOG_LEVEL: 'silent' }));
+    try {
+      const response = await lonely.inject({ method: 'GET', url: '/api/gpts' });
+      expect(response.statusCode).toBe(502);
+      expect(response.json().error.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect((await lonely.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
+      expect((await lonely.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+      const noGateway = await lonely.inject({ method: 'GET', url: '/v1/models' });
+      expect(noGateway.statusCode).toBe(404);
+    } finally {
+      await lonely.close();
+    }
+  });
+});
