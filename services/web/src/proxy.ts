@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER } from '@chatty/shared';
+import { quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
 
@@ -19,6 +19,8 @@ export async function registerUpstream(app: FastifyInstance, upstream: Upstream)
     upstream: upstream.url,
     prefix: upstream.prefix,
     rewritePrefix: upstream.prefix,
+    // The owning service logs each request under the same request id; the origin logs only trouble.
+    logLevel: quieterOf(app.log.level, 'warn'),
     // Keep-alive connections to the service; no body timeout, so long streams are not cut.
     undici: {
       connections: 128,

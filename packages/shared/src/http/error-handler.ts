@@ -33,6 +33,21 @@ const FASTIFY_ERRORS: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST' },
 };
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/**
+ * A dependency that is down or overloaded (connection refused, Postgres restarting or out of
+ * connections): the caller may retry, so it is a 503, not a bug's 500.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') {
+    const errors = (error as { errors?: unknown[] })?.errors;
+    return Array.isArray(errors) && errors.length > 0 && errors.every(isDependencyUnavailable);
+  }
+  return UNREACHABLE.has(code) || /^(08|57P0|53300)/.test(code);
+}
+
 export function toErrorResponse(error: FastifyError | Error): {
   statusCode: number;
   body: ErrorBody;
@@ -46,6 +61,18 @@ export function toErrorResponse(error: FastifyError | Error): {
     };
   }
   const fastifyError = error as FastifyError;
+  if (isDependencyUnavailable(error)) {
+    return {
+      statusCode: 503,
+      body: {
+        error: {
+          code: 'DEPENDENCY_UNAVAILABLE',
+          message: 'A service this request needs is unavailable; retry shortly',
+        },
+      },
+      headers: { 'retry-after': '5' },
+    };
+  }
   if (fastifyError.validation) {
     return {
       statusCode: 400,

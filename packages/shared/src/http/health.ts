@@ -6,15 +6,17 @@ const CHECK_TIMEOUT_MS = 2000;
 
 /** `/health/live` answers while the process runs; `/health/ready` only when every dependency does. */
 export function installHealth(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
-  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { schema: { hide: true } }, async (request, reply) => {
+  const quiet = quieterOf(app.log.level, 'warn');
+  app.get('/health/live', { schema: { hide: true }, logLevel: 'silent' }, async () => ({ status: 'ok' }));
+  // Polled every few seconds by orchestrators: only failures are logged.
+  app.get('/health/ready', { schema: { hide: true }, logLevel: quiet }, async (request, reply) => {
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, 'ok'] as const;
         } catch (error) {
-          request.log.warn({ check: name, err: error }, 'readiness check failed');
+          request.log.warn({ check: name, reason: (error as Error).message }, 'readiness check failed');
           return [name, `failed: ${(error as Error).message}`] as const;
         }
       }),
@@ -32,4 +34,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+type Level = (typeof LEVELS)[number];
+
+/** The quieter of two pino levels: a route may log less than the service, never more. */
+export function quieterOf(level: string, atLeast: Level): Level {
+  const index = LEVELS.indexOf(level as Level);
+  return index > LEVELS.indexOf(atLeast) ? LEVELS[index]! : atLeast;
 }

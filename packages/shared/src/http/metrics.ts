@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { quieterOf } from './health.js';
 
 /** A registry per app, so several apps in one process (tests, benches) never collide. */
 export function installMetrics(app: FastifyInstance, service: string): Registry {
@@ -22,8 +23,10 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+  app.get(
+    '/metrics',
+    { schema: { hide: true }, logLevel: quieterOf(app.log.level, 'warn') },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;
 }

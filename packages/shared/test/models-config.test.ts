@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { ModelsConfigError, parseModelCatalog } from '@chatty/shared';
+import { describe, expect, it } from 'vitest';
+
+const SEED_MODELS = {
+  coding: { tag: 'deepseek-coder', role: 'coding assistant' },
+  creative: { tag: 'mistral', role: 'creative assistant' },
+  smalltalk: { tag: 'phi3', role: 'conversational assistant' },
+};
+
+describe('the models config', () => {
+  it("accepts the seed's models.json as is", () => {
+    const catalog = parseModelCatalog(SEED_MODELS);
+    expect(catalog.models.map((model) => model.id)).toEqual(['deepseek-coder', 'mistral', 'phi3']);
+    expect(catalog.resolve('deepseek-coder')?.role).toBe('coding assistant');
+    expect(catalog.resolve('coding')?.id).toBe('deepseek-coder');
+    expect(catalog.resolve('gpt-4')).toBeUndefined();
+  });
+
+  it('resolves aliases and keeps fallbacks, options and synth members', () => {
+    const catalog = parseModelCatalog({
+      ...SEED_MODELS,
+      creative: {
+        ...SEED_MODELS.creative,
+        aliases: ['mistral:7b'],
+        fallback: ['phi3'],
+        options: { num_ctx: 8192 },
+      },
+      core: { tag: 'chatty-core', role: 'synth', members: ['mistral', 'phi3'], synthesizer: 'mistral' },
+    });
+    expect(catalog.resolve('mistral:7b')).toMatchObject({
+      id: 'mistral',
+      fallback: ['phi3'],
+      options: { num_ctx: 8192 },
+    });
+    expect(catalog.resolve('core')).toMatchObject({ kind: 'synth', members: ['mistral', 'phi3'] });
+  });
+
+  it.each([
+    ['a missing tag', { coding: { role: 'x' } }, 'tag'],
+    [
+      'a name used twice',
+      { a: { tag: 'x', role: '' }, b: { tag: 'y', role: '', aliases: ['x'] } },
+      '"x" names both',
+    ],
+    ['an unknown fallback', { a: { tag: 'x', role: '', fallback: ['nope'] } }, 'unknown model "nope"'],
+    [
+      'a synth without a synthesizer',
+      { a: { tag: 'x', role: '', kind: 'synth', members: ['x'] } },
+      'synthesizer',
+    ],
+  ])('refuses %s with a readable reason', (_label, raw, reason) => {
+    expect(() => parseModelCatalog(raw, 'models.json')).toThrow(ModelsConfigError);
+    expect(() => parseModelCatalog(raw, 'models.json')).toThrow(reason);
+  });
+
+  it('the shipped models.json is valid and holds the seed’s models', () => {
+    const shipped = JSON.parse(readFileSync(new URL('../../../models.json', import.meta.url), 'utf8'));
+    const catalog = parseModelCatalog(shipped);
+    for (const [key, entry] of Object.entries(SEED_MODELS)) expect(catalog.resolve(key)?.id).toBe(entry.tag);
+  });
+});

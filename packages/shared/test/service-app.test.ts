@@ -1,0 +1,145 @@
+import { AppError, createLogger, createServiceApp, createSessionTokens } from '@chatty/shared';
+import { captureLogs } from '@chatty/testkit';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+
+async function exampleApp(ready = true) {
+  const logs = captureLogs('example', 'info');
+  const app = await createServiceApp({
+    service: 'example',
+    logger: logs.logger,
+    readiness: { dependency: async () => (ready ? 'ok' : Promise.reject(new Error('down'))) },
+  });
+  app.post(
+    '/things',
+    { schema: { body: Type.Object({ name: Type.String({ maxLength: 5 }) }) } },
+    async () => ({}),
+  );
+  app.get('/teapot', async () => {
+    throw new AppError(418, 'TEAPOT', 'I am a teapot', { 'retry-after': '7' });
+  });
+  app.get('/boom', async () => {
+    throw new Error('database password is hunter2');
+  });
+  return { app, logs };
+}
+
+describe('the service frame', () => {
+  it('answers every error in one shape', async () => {
+    const { app } = await exampleApp();
+    const cases = [
+      [
+        await app.inject({ method: 'POST', url: '/things', payload: { name: 'too long' } }),
+        400,
+        'VALIDATION_ERROR',
+      ],
+      [
+        await app.inject({
+          method: 'POST',
+          url: '/things',
+          headers: { 'content-type': 'application/json' },
+          payload: '{',
+        }),
+        400,
+        'BAD_JSON',
+      ],
+      [
+        await app.inject({
+          method: 'POST',
+          url: '/things',
+          headers: { 'content-type': 'text/csv' },
+          payload: 'a,b',
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [await app.inject({ method: 'GET', url: '/nowhere' }), 404, 'ROUTE_NOT_FOUND'],
+      [await app.inject({ method: 'GET', url: '/teapot' }), 418, 'TEAPOT'],
+      [await app.inject({ method: 'GET', url: '/boom' }), 500, 'INTERNAL_ERROR'],
+    ] as const;
+    for (const [response, status, code] of cases) {
+      expect(response.statusCode).toBe(status);
+      expect(response.json()).toEqual({ error: { code, message: expect.any(String) } });
+    }
+  });
+
+  it('keeps internal details out of a 500 answer but logs them', async () => {
+    const { app, logs } = await exampleApp();
+    const response = await app.inject({ method: 'GET', url: '/boom' });
+    expect(response.body).not.toContain('hunter2');
+    expect(logs.text()).toContain('hunter2');
+  });
+
+  it('passes headers of an AppError (Retry-After)', async () => {
+    const { app } = await exampleApp();
+    expect((await app.inject({ method: 'GET', url: '/teapot' })).headers['retry-after']).toBe('7');
+  });
+
+  it('serves /health/live always and /health/ready by its checks', async () => {
+    const healthy = (await exampleApp(true)).app;
+    const sick = (await exampleApp(false)).app;
+    expect((await sick.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    expect((await healthy.inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({
+      status: 'ok',
+      checks: { dependency: 'ok' },
+    });
+    const ready = await sick.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().checks.dependency).toContain('down');
+  });
+
+  it('exports Prometheus metrics with request durations by route pattern', async () => {
+    const { app } = await exampleApp();
+    await app.inject({ method: 'POST', url: '/things', payload: { name: 'ok' } });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"[^}]*\} 1/);
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('takes a safe x-request-id from the caller, echoes it and logs under it', async () => {
+    const { app, logs } = await exampleApp();
+    const response = await app.inject({
+      method: 'GET',
+      url: '/teapot',
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(response.headers['x-request-id']).toBe('abc-123');
+    expect(logs.lines.some((line) => line.reqId === 'abc-123')).toBe(true);
+    const unsafe = await app.inject({ method: 'GET', url: '/teapot', headers: { 'x-request-id': 'a\nb' } });
+    expect(unsafe.headers['x-request-id']).not.toContain('\n');
+  });
+
+  it('redacts credentials from log lines', async () => {
+    const logs = captureLogs('redaction', 'info');
+    const app = await createServiceApp({ service: 'redaction', logger: logs.logger });
+    app.get('/echo', async (request) => {
+      request.log.info(
+        { password: 'pw-hunter2', token: 'tok-hunter2', nested: { apiKey: 'key-hunter2' } },
+        'x',
+      );
+      return {};
+    });
+    await app.inject({ method: 'GET', url: '/echo', headers: { authorization: 'Bearer bearer-hunter2' } });
+    expect(logs.text()).not.toMatch(/hunter2/);
+    expect(logs.text()).toContain('[redacted]');
+  });
+
+  it('turns debug logging on with the seed’s DEBUG=gpt:*', () => {
+    expect(createLogger({ name: 'x', level: 'info', debug: 'gpt:*' }).level).toBe('debug');
+    expect(createLogger({ name: 'x', level: 'info', debug: 'express:*' }).level).toBe('info');
+  });
+});
+
+describe('session tokens', () => {
+  it('verify their own signature and refuse another key’s or an expired one', async () => {
+    const key = new Uint8Array(32).fill(1);
+    const tokens = createSessionTokens(key);
+    const token = await tokens.sign('user-1');
+    expect(await tokens.verify(token)).toBe('user-1');
+    expect(await createSessionTokens(new Uint8Array(32).fill(2)).verify(token)).toBeNull();
+    expect(await tokens.verify(`${token.slice(0, -2)}xx`)).toBeNull();
+    const expired = await createSessionTokens(key, '-1s').sign('user-1');
+    expect(await tokens.verify(expired)).toBeNull();
+  });
+});
