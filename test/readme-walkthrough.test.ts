@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { databaseUrl, dropDatabase, testDatabaseName } from '@chatty/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, ROOT, startStack } from './start-harness.js';
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The fenced block after a marker line in the README. */
+function blockAfter(marker: string): string {
+  const start = readme.indexOf(marker);
+  if (start < 0) throw new Error(`README has no "${marker}"`);
+  const match = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(start));
+  if (!match) throw new Error(`README has no code block after "${marker}"`);
+  return match[1]!;
+}
+
+const databases: string[] = [];
+afterAll(async () => {
+  for (const name of databases) await dropDatabase(name);
+});
+
+describe('npm start', () => {
+  it('runs the README walk-through as written, then stops cleanly on Ctrl-C', {
+    timeout: 180_000,
+  }, async () => {
+    const database = testDatabaseName('start');
+    databases.push(database);
+    const port = await freePort();
+    const stack = startStack({
+      PORT: String(port),
+      REGISTRY_PORT: String(await freePort()),
+      DATABASE_URL: databaseUrl(database),
+    });
+    try {
+      await stack.waitFor('[start] Chatty is ready');
+      expect(stack.output()).toContain('database created');
+
+      const { stdout } = await promisify(execFile)(
+        'bash',
+        ['-euo', 'pipefail', '-c', blockAfter('<!-- walkthrough')],
+        {
+          env: { ...process.env, BASE: `http://127.0.0.1:${port}` },
+        },
+      );
+      expect(stdout).toBe(blockAfter('It prints:'));
+    } finally {
+      stack.child.kill('SIGINT');
+    }
+    expect(await stack.exited).toBe(0);
+    expect(stack.output()).toContain('[start] stopped');
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  });
+
+  it('reports a service that dies and stops the others', { timeout: 180_000 }, async () => {
+    const database = testDatabaseName('start');
+    databases.push(database);
+    // The registry's port is taken, so it exits at start-up.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = await freePort();
+    const stack = startStack({
+      PORT: String(port),
+      REGISTRY_PORT: String((squatter.address() as { port: number }).port),
+      DATABASE_URL: databaseUrl(database),
+    });
+    try {
+      expect(await stack.exited).toBe(1);
+      expect(stack.output()).toMatch(/gpt-registry exited unexpectedly \(code 1\); stopping the others/);
+      await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    } finally {
+      squatter.close();
+      stack.child.kill('SIGKILL');
+    }
+  });
+});
