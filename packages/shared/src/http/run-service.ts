@@ -8,7 +8,7 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
  * onClose hooks (pools, queues) and exits. A shutdown that hangs is cut after a deadline.
  */
 export async function runService(
-  app: Pick<FastifyInstance, 'listen' | 'close'>,
+  app: Pick<FastifyInstance, 'listen' | 'close' | 'server'>,
   { port, host, log }: { port: number; host: string; log: Logger },
 ): Promise<void> {
   let stopping = false;
@@ -20,8 +20,12 @@ export async function runService(
       log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting');
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS).unref();
+    // close() drops connections idle at that moment; a keep-alive connection whose response finishes
+    // later would hold the server open until the client hangs up, so idle ones are swept until done.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     try {
       await app.close();
+      clearInterval(sweep);
       log.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('runService', () => {
+  it('on SIGTERM finishes in-flight requests, refuses new ones, closes pools and exits 0', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const fixture = fileURLToPath(new URL('./fixtures/slow-service.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!output.includes('Server listening')) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ finished: true });
+    expect(await exited).toBe(0);
+    expect(output).toContain('pools closed');
+    expect(output.indexOf('shutting down')).toBeLessThan(output.indexOf('pools closed'));
+  });
+});
