@@ -12,7 +12,9 @@ async function freePort(): Promise<number> {
 }
 
 describe('runService', () => {
-  it('on SIGTERM finishes in-flight requests, refuses new ones, closes pools and exits 0', { timeout: 30_000 }, async () => {
+  it('on SIGTERM finishes in-flight requests, refuses new ones, closes pools and exits 0', {
+    timeout: 30_000,
+  }, async () => {
     const port = await freePort();
     const fixture = fileURLToPath(new URL('./fixtures/slow-service.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
