@@ -1,18 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Every workspace package (`@chatty/<name>`) resolved to its TypeScript sources: no build before tests. */
+function workspaceAliases(): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const group of ['packages', 'services']) {
+    for (const dir of readdirSync(`${root}${group}`)) {
+      try {
+        const { name } = JSON.parse(readFileSync(`${root}${group}/${dir}/package.json`, 'utf8')) as {
+          name: string;
+        };
+        aliases[name] = `${root}${group}/${dir}/src/index.ts`;
+      } catch {
+        // not a package (yet)
+      }
+    }
+  }
+  return aliases;
+}
 
 export default defineConfig({
-  resolve: {
-    // Tests run against the TypeScript sources of the workspace packages; no build needed first.
-    alias: {
-      '@chatty/shared': source('./packages/shared/src/index.ts'),
-      '@chatty/testkit': source('./packages/testkit/src/index.ts'),
-      '@chatty/gpt-registry': source('./services/gpt-registry/src/index.ts'),
-      '@chatty/web': source('./services/web/src/index.ts'),
-    },
-  },
+  resolve: { alias: workspaceAliases() },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['./test/global-setup.ts'],

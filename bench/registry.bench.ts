@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-// The same specifier the services use, so the bench shares their one instance of the shared package.
+// The specifier the services use, so the bench and they share one instance (run.ts maps it to src).
 import { createLogger } from '@chatty/shared';
 import fastify from 'fastify';
 import { createDatabase, databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';

@@ -1,3 +1,6 @@
+import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+
 /**
  * `npm run bench -- <name>` runs one bench; `npm run bench` runs them all. Benches are imported lazily
  * so that listing them, or running one, never loads (or starts) the others.
@@ -6,10 +9,19 @@ interface Bench {
   run(): Promise<void>;
 }
 
+/**
+ * Through tsconfig.test.json's `paths`, as vitest's aliases do for the tests: `@chatty/*` then means the
+ * TypeScript sources in the work tree. Plain tsx would follow the packages' `exports` into `dist/`, which
+ * is missing or stale until `npm run build`, and the bench would measure yesterday's code.
+ */
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.test.json', import.meta.url));
+const load = (specifier: string) =>
+  tsImport(specifier, { parentURL: import.meta.url, tsconfig: TSCONFIG }) as Promise<Bench>;
+
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
   registry: {
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',
-    load: () => import('./registry.bench.js'),
+    load: () => load('./registry.bench.ts'),
   },
 };
 

@@ -1,5 +1,7 @@
 export * from './auth/api-key.js';
 export * from './auth/authenticate.js';
+export * from './auth/remote-api-keys.js';
+export * from './auth/service-token.js';
 export * from './auth/session-token.js';
 export * from './config/common-env.js';
 export * from './config/load-config.js';
@@ -17,4 +19,5 @@ export * from './http/error-handler.js';
 export * from './http/health.js';
 export * from './http/request-id.js';
 export * from './http/run-service.js';
+export * from './http/service-client.js';
 export * from './logger.js';

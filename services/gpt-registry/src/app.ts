@@ -20,6 +20,7 @@ import { resolveApiKeyOwner } from './db/api-key.repository.js';
 import type { Db } from './db/user.repository.js';
 import { authRoutes } from './routes/auth/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
+import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import './registry-app.js';
@@ -85,6 +86,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(keyRoutes);
   await app.register(gptRoutes);
   await app.register(modelRoutes);
+  await app.register(internalAuthRoutes, { secret });
   return app;
 }
 
