@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the local services the tests need available: Postgres (trust auth on 127.0.0.1:5432) and Redis
-# (127.0.0.1:6379), plus curl and jq for the README walk-through test. Starts what is stopped and
+# (127.0.0.1:6379), plus curl and jq for the README walk-through test and Chromium for the UI tests. Starts what is stopped and
 # installs from Debian's packages what is missing. Safe to run again.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ wait_for() { # description, command...
 }
 
 for tool in curl jq; do command -v "$tool" >/dev/null || install "$tool"; done
+# The UI's end-to-end tests drive Debian's Chromium through playwright-core (no browser download).
+command -v chromium >/dev/null || install chromium fonts-liberation
 
 if ! command -v pg_ctlcluster >/dev/null; then
   install postgresql

@@ -1,7 +1,7 @@
 import { AppError, createLogger, createServiceApp, createSessionTokens } from '@chatty/shared';
 import { captureLogs } from '@chatty/testkit';
 import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 async function exampleApp(ready = true) {
   const logs = captureLogs('example', 'info');
@@ -141,5 +141,18 @@ describe('session tokens', () => {
     expect(await tokens.verify(`${token.slice(0, -2)}xx`)).toBeNull();
     const expired = await createSessionTokens(key, '-1s').sign('user-1');
     expect(await tokens.verify(expired)).toBeNull();
+  });
+
+  it('stop working when they expire, even after a cached verification', async () => {
+    const tokens = createSessionTokens(new Uint8Array(32).fill(3), '60s');
+    const token = await tokens.sign('user-2');
+    expect(await tokens.verify(token)).toBe('user-2');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await tokens.verify(token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { createLogger, createServiceApp, type Logger, parseTrustProxy } from '@chatty/shared';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { WebConfig } from './config.js';
 import { registerUpstream, type Upstream } from './proxy.js';
 
-const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+import { staticSiteOptions } from './static-site.js';
 
 export function upstreamsOf(config: WebConfig): Upstream[] {
   const upstreams: Upstream[] = [{ name: 'gpt-registry', url: config.REGISTRY_URL, prefix: '/api' }];
@@ -26,7 +25,7 @@ export async function buildWeb(config: WebConfig, overrides: { logger?: Logger }
     readiness: Object.fromEntries(upstreams.map((upstream) => [upstream.name, () => probe(upstream.url)])),
   });
   for (const upstream of upstreams) await registerUpstream(app as unknown as FastifyInstance, upstream);
-  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: ['index.html'] });
+  await app.register(fastifyStatic, staticSiteOptions());
   return app;
 }
 

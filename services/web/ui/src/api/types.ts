@@ -1,0 +1,110 @@
+// The UI's types come from the API's own contracts, so a changed field breaks the build, not the page.
+import type { ApiKeySummary, CreatedApiKey } from '@contracts/api-key.js';
+import type { Gpt, GptVersion } from '@contracts/gpt.js';
+import type { User } from '@contracts/user.js';
+import type { Static } from 'typebox';
+
+export type { Gpt, User };
+export type ApiKey = Static<typeof ApiKeySummary>;
+export type NewApiKey = Static<typeof CreatedApiKey>;
+export type Version = Static<typeof GptVersion>;
+
+export interface Model {
+  id: string;
+  key?: string;
+  role: string;
+  kind?: string;
+  available?: boolean;
+  workers?: string[];
+}
+
+export type FileStatus = 'queued' | 'processing' | 'ready' | 'failed';
+
+export interface KnowledgeFile {
+  id: string;
+  gptId: string;
+  filename: string;
+  originalName: string;
+  mimeType: string;
+  size: number;
+  status: FileStatus;
+  progress: number;
+  error: string | null;
+  pageCount: number | null;
+  charCount: number | null;
+  chunkCount: number | null;
+  uploadedAt: string;
+}
+
+export interface ActionArgument {
+  name: string;
+  type: string;
+  description?: string;
+  required?: boolean;
+}
+
+export interface Action {
+  id: string;
+  gptId: string;
+  name: string;
+  description: string;
+  url: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  headers: Record<string, string>;
+  parameters: Record<string, string>;
+  arguments?: ActionArgument[];
+  isActive: boolean;
+  createdAt: string;
+}
+
+export interface ActionResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  durationMs: number;
+  truncated?: boolean;
+}
+
+export interface ActionRun {
+  id: string;
+  actionId: string | null;
+  actionName?: string;
+  method?: string;
+  host?: string;
+  status: number | null;
+  denied?: boolean;
+  durationMs: number | null;
+  createdAt: string;
+  [key: string]: unknown;
+}
+
+export interface Citation {
+  fileId?: string;
+  fileName: string;
+  page?: number | null;
+}
+
+export interface ActionCall {
+  name: string;
+  status: string | number;
+  arguments?: Record<string, unknown>;
+  durationMs?: number;
+  [key: string]: unknown;
+}
+
+export interface Message {
+  id: string;
+  role: 'user' | 'assistant' | 'system' | 'tool';
+  content: string;
+  citations?: Citation[];
+  actionCalls?: ActionCall[];
+  createdAt: string;
+}
+
+export interface Session {
+  id: string;
+  gptId: string;
+  title?: string | null;
+  createdAt: string;
+  messages?: Message[];
+}

@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, onSignedOut, session } from './api/client.js';
+import type { User } from './api/types.js';
+import { Header } from './components/header.js';
+import { Spinner } from './components/spinner.js';
+import { AuthPage } from './pages/auth-page.js';
+import { ChatPage } from './pages/chat-page.js';
+import { GptEditorPage } from './pages/gpt-editor-page.js';
+import { GptListPage } from './pages/gpt-list-page.js';
+import { KeysPage } from './pages/keys-page.js';
+import { navigate, useRoute } from './router.js';
+
+export function App() {
+  const [user, setUser] = useState<User | null>(null);
+  const [checking, setChecking] = useState(Boolean(session.token));
+  const route = useRoute();
+
+  useEffect(() => {
+    if (session.token) {
+      api<User>('GET', '/api/auth/me')
+        .then(setUser)
+        .catch(() => (session.token = null))
+        .finally(() => setChecking(false));
+    }
+    return onSignedOut(() => setUser(null));
+  }, []);
+
+  if (checking)
+    return (
+      <main class="page">
+        <Spinner />
+      </main>
+    );
+  if (!user) return <AuthPage onSignedIn={(signedIn) => (setUser(signedIn), navigate('/gpts'))} />;
+
+  const [section, id, sub] = route;
+  let page = <GptListPage />;
+  if (section === 'keys') page = <KeysPage />;
+  else if (section === 'gpts' && id) page = <GptEditorPage gptId={id === 'new' ? null : id} />;
+  else if (section === 'chat' && id) page = <ChatPage gptId={id} sessionId={sub} />;
+
+  return (
+    <>
+      <Header user={user} onSignOut={() => ((session.token = null), setUser(null))} />
+      {page}
+    </>
+  );
+}

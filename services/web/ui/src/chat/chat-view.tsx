@@ -1,0 +1,172 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorText } from '../api/client.js';
+import { postForEvents } from '../api/sse.js';
+import type { ActionCall, Message, Session } from '../api/types.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { Spinner } from '../components/spinner.js';
+import { MessageView } from './message-view.js';
+
+interface ChatViewProps {
+  gptId: string;
+  sessionId?: string | undefined;
+  starters: string[];
+  onSession?(session: Session): void;
+}
+
+/** One conversation: history, a streamed answer as it arrives, actions as they run, and a stop button. */
+export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProps) {
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [loading, setLoading] = useState(Boolean(sessionId));
+  const [input, setInput] = useState('');
+  const [streaming, setStreaming] = useState<{ content: string; actions: ActionCall[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const current = useRef<string | undefined>(sessionId);
+  // A session this view just created is already on screen; reloading it mid-answer would flicker.
+  const createdHere = useRef<string | null>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (sessionId && sessionId === createdHere.current) return;
+    current.current = sessionId;
+    setMessages([]);
+    if (!sessionId) return setLoading(false);
+    setLoading(true);
+    api<Session>('GET', `/api/sessions/${sessionId}`)
+      .then((session) => setMessages(session.messages ?? []))
+      .catch((caught) => setError(errorText(caught)))
+      .finally(() => setLoading(false));
+  }, [sessionId]);
+
+  useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [messages, streaming]);
+  useEffect(() => () => abort.current?.abort(), []);
+
+  async function ensureSession(): Promise<string> {
+    if (current.current) return current.current;
+    const session = await api<Session>('POST', `/api/gpts/${gptId}/sessions`);
+    current.current = session.id;
+    createdHere.current = session.id;
+    onSession?.(session);
+    return session.id;
+  }
+
+  async function send(content: string) {
+    if (!content.trim() || streaming) return;
+    setError(null);
+    setInput('');
+    const optimistic: Message = {
+      id: `local-${Date.now()}`,
+      role: 'user',
+      content,
+      createdAt: new Date().toISOString(),
+    };
+    setMessages((list) => [...list, optimistic]);
+    setStreaming({ content: '', actions: [] });
+    const controller = new AbortController();
+    abort.current = controller;
+    try {
+      const id = await ensureSession();
+      await postForEvents(
+        `/api/sessions/${id}/messages`,
+        { content },
+        {
+          onEvent(event, data) {
+            if (event === 'delta') {
+              const piece = (data as { content?: string }).content ?? '';
+              setStreaming((state) => state && { ...state, content: state.content + piece });
+            } else if (event === 'action') {
+              setStreaming(
+                (state) => state && { ...state, actions: upsert(state.actions, data as ActionCall) },
+              );
+            } else if (event === 'done') {
+              setMessages((list) => [...list, (data as { message: Message }).message]);
+            } else if (event === 'error') {
+              const problem = (data as { error?: { message?: string } }).error;
+              setError(problem?.message ?? 'The answer failed; retry');
+            }
+          },
+        },
+        controller.signal,
+      );
+    } catch (caught) {
+      if (controller.signal.aborted) setError('Stopped.');
+      else setError(caught instanceof ApiError ? caught.message : errorText(caught));
+    } finally {
+      abort.current = null;
+      setStreaming(null);
+    }
+  }
+
+  return (
+    <section class="chat" aria-label="Conversation">
+      <div class="messages" aria-live="polite">
+        {loading && <Spinner label="Loading conversation" />}
+        {!loading && messages.length === 0 && !streaming && starters.length > 0 && (
+          <div class="starters" role="group" aria-label="Conversation starters">
+            {starters.map((starter) => (
+              <button type="button" key={starter} onClick={() => send(starter)}>
+                {starter}
+              </button>
+            ))}
+          </div>
+        )}
+        {messages.map((message) => (
+          <MessageView key={message.id} message={message} />
+        ))}
+        {streaming && (
+          <>
+            {streaming.actions.map((action) => (
+              <p class="muted action-event" key={action.name}>
+                ⚡ {action.name}: {String(action.status)}
+              </p>
+            ))}
+            {streaming.content ? (
+              <MessageView
+                message={{ id: 'streaming', role: 'assistant', content: streaming.content, createdAt: '' }}
+              />
+            ) : (
+              <Spinner label="Thinking" />
+            )}
+          </>
+        )}
+        <div ref={bottom} />
+      </div>
+      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <form
+        class="composer"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void send(input);
+        }}
+      >
+        <textarea
+          aria-label="Message"
+          placeholder="Message the GPT… (Enter to send, Shift+Enter for a new line)"
+          value={input}
+          rows={2}
+          onInput={(event) => setInput(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) {
+              event.preventDefault();
+              void send(input);
+            }
+          }}
+        />
+        {streaming ? (
+          <button type="button" class="danger" onClick={() => abort.current?.abort()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" class="primary" disabled={!input.trim()}>
+            Send
+          </button>
+        )}
+      </form>
+    </section>
+  );
+}
+
+function upsert(actions: ActionCall[], action: ActionCall): ActionCall[] {
+  const others = actions.filter((existing) => existing.name !== action.name);
+  return [...others, action];
+}

@@ -1,0 +1,30 @@
+import type { Message } from '../api/types.js';
+import { Markdown } from '../components/markdown.js';
+
+export function MessageView({ message }: { message: Message }) {
+  const mine = message.role === 'user';
+  return (
+    <article class={`message ${mine ? 'mine' : 'theirs'}`} aria-label={mine ? 'You' : 'Assistant'}>
+      {mine ? <p class="plain">{message.content}</p> : <Markdown text={message.content} />}
+      {message.actionCalls && message.actionCalls.length > 0 && (
+        <ul class="action-calls" aria-label="Actions called">
+          {message.actionCalls.map((call, index) => (
+            <li key={index}>
+              ⚡ {call.name} <span class="muted">({String(call.status)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {message.citations && message.citations.length > 0 && (
+        <ul class="citations" aria-label="Sources">
+          {message.citations.map((citation, index) => (
+            <li key={index}>
+              📄 {citation.fileName}
+              {citation.page ? `, p. ${citation.page}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}

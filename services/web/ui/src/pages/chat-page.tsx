@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText } from '../api/client.js';
+import type { Gpt, Session } from '../api/types.js';
+import { ChatView } from '../chat/chat-view.js';
+import { Avatar } from '../components/avatar.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { Spinner } from '../components/spinner.js';
+import { navigate } from '../router.js';
+
+export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: string | undefined }) {
+  const [gpt, setGpt] = useState<Gpt | null>(null);
+  const [sessions, setSessions] = useState<Session[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadSessions = () =>
+    api<{ items: Session[] }>('GET', `/api/gpts/${gptId}/sessions`)
+      .then((body) => setSessions(body.items))
+      .catch((caught) => setError(errorText(caught)));
+
+  useEffect(() => {
+    api<Gpt>('GET', `/api/gpts/${gptId}`)
+      .then(setGpt)
+      .catch((caught) => setError(errorText(caught)));
+    void loadSessions();
+  }, [gptId]);
+
+  if (!gpt) return <main class="page">{error ? <ErrorBanner error={error} /> : <Spinner />}</main>;
+  return (
+    <main class="chat-page">
+      <aside class="sessions" aria-label="Conversations">
+        <a class="button" href={`#/chat/${gptId}`}>
+          New chat
+        </a>
+        <ul>
+          {sessions.map((session) => (
+            <li key={session.id}>
+              <a
+                href={`#/chat/${gptId}/${session.id}`}
+                aria-current={session.id === sessionId ? 'page' : undefined}
+              >
+                {session.title || new Date(session.createdAt).toLocaleString()}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <div class="chat-main">
+        <div class="row">
+          <Avatar src={gpt.avatar} name={gpt.name} size={36} />
+          <h1>{gpt.name}</h1>
+          <a href={`#/gpts/${gpt.id}`} class="subtle">
+            Edit
+          </a>
+        </div>
+        <ErrorBanner error={error} onDismiss={() => setError(null)} />
+        <ChatView
+          gptId={gptId}
+          sessionId={sessionId}
+          starters={gpt.conversationStarters}
+          onSession={(session) => {
+            void loadSessions();
+            navigate(`/chat/${gptId}/${session.id}`);
+          }}
+        />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, errorText } from '../api/client.js';
+import type { Gpt, Model } from '../api/types.js';
+import { ChatView } from '../chat/chat-view.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { Spinner } from '../components/spinner.js';
+import { ActionsPanel } from '../editor/actions-panel.js';
+import { AvatarField } from '../editor/avatar-field.js';
+import { ConfigureForm } from '../editor/configure-form.js';
+import { bodyOf, type Draft, draftOf, EMPTY_DRAFT, isDirty } from '../editor/draft.js';
+import { KnowledgePanel } from '../editor/knowledge-panel.js';
+import { VersionsList } from '../editor/versions-list.js';
+import { navigate } from '../router.js';
+
+/** The GPT Creator: Configure on the left, a live Preview of the saved GPT on the right. */
+export function GptEditorPage({ gptId }: { gptId: string | null }) {
+  const [gpt, setGpt] = useState<Gpt | null>(null);
+  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
+  const [models, setModels] = useState<Model[] | null>(null);
+  const [loading, setLoading] = useState(Boolean(gptId));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [previewKey, setPreviewKey] = useState(0);
+
+  useEffect(() => {
+    api<{ items: Model[] }>('GET', '/api/models')
+      .then((body) => setModels(body.items))
+      .catch((caught) => setError(errorText(caught)));
+  }, []);
+
+  useEffect(() => {
+    if (!gptId) {
+      setGpt(null);
+      setDraft(EMPTY_DRAFT);
+      return setLoading(false);
+    }
+    setLoading(true);
+    api<Gpt>('GET', `/api/gpts/${gptId}`)
+      .then((loaded) => (setGpt(loaded), setDraft(draftOf(loaded))))
+      .catch((caught) => setError(errorText(caught)))
+      .finally(() => setLoading(false));
+  }, [gptId]);
+
+  const dirty = isDirty(draft, gpt ? draftOf(gpt) : EMPTY_DRAFT);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    addEventListener('beforeunload', warn);
+    return () => removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      if (!gpt) {
+        const created = await api<Gpt>('POST', '/api/gpts', bodyOf(draft));
+        setGpt(created);
+        navigate(`/gpts/${created.id}`);
+      } else {
+        const updated = await api<Gpt>('PUT', `/api/gpts/${gpt.id}`, {
+          ...bodyOf(draft),
+          version: gpt.version,
+        });
+        setGpt(updated);
+        setDraft(draftOf(updated));
+        setPreviewKey((key) => key + 1);
+      }
+    } catch (caught) {
+      setError(
+        caught instanceof ApiError && caught.code === 'VERSION_CONFLICT'
+          ? 'Someone else saved this GPT meanwhile. Reload to see their version, then apply your change again.'
+          : errorText(caught),
+      );
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (loading)
+    return (
+      <main class="page">
+        <Spinner />
+      </main>
+    );
+  return (
+    <main class="editor">
+      <section class="configure" aria-label="Configure">
+        <form onSubmit={save} class="stack">
+          <div class="row spread sticky">
+            <h1>{gpt ? gpt.name : 'New GPT'}</h1>
+            <span class="row">
+              {dirty && (
+                <span class="unsaved" role="status">
+                  Unsaved changes
+                </span>
+              )}
+              <button type="submit" class="primary" disabled={saving || !dirty}>
+                {saving ? 'Saving…' : gpt ? 'Save (new version)' : 'Create'}
+              </button>
+            </span>
+          </div>
+          <ErrorBanner error={error} onDismiss={() => setError(null)} />
+          {gpt && (
+            <AvatarField
+              gptId={gpt.id}
+              name={gpt.name}
+              avatar={gpt.avatar}
+              onChange={() => api<Gpt>('GET', `/api/gpts/${gpt.id}`).then(setGpt)}
+            />
+          )}
+          <ConfigureForm draft={draft} models={models} onChange={setDraft} />
+        </form>
+        {gpt ? (
+          <>
+            <KnowledgePanel gptId={gpt.id} />
+            <ActionsPanel gptId={gpt.id} />
+            <VersionsList gptId={gpt.id} currentVersion={gpt.version} />
+          </>
+        ) : (
+          <p class="muted">Create the GPT to add knowledge files and actions.</p>
+        )}
+      </section>
+      <section class="preview" aria-label="Preview">
+        <h2>Preview</h2>
+        {gpt ? (
+          <>
+            <p class="muted small">
+              Chats with the saved version{dirty ? ' — save to preview your changes' : ''}.
+            </p>
+            <ChatView key={`${gpt.id}-${previewKey}`} gptId={gpt.id} starters={gpt.conversationStarters} />
+          </>
+        ) : (
+          <p class="muted">The preview starts once the GPT exists.</p>
+        )}
+      </section>
+    </main>
+  );
+}

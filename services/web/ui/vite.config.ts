@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The UI is plain Preact compiled by esbuild: no framework plugin, no Babel.
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  resolve: { alias: { '@contracts': here('../../../packages/shared/src/contracts') } },
+  build: { outDir: here('../dist/ui'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1200 },
+  logLevel: 'warn',
+});
