@@ -19,11 +19,18 @@ export function App() {
     if (session.token) {
       api<User>('GET', '/api/auth/me')
         .then(setUser)
-        .catch(() => (session.token = null))
+        .catch(() => {
+          session.token = null;
+        })
         .finally(() => setChecking(false));
     }
     return onSignedOut(() => setUser(null));
   }, []);
+
+  function signOut() {
+    session.token = null;
+    setUser(null);
+  }
 
   if (checking)
     return (
@@ -31,7 +38,15 @@ export function App() {
         <Spinner />
       </main>
     );
-  if (!user) return <AuthPage onSignedIn={(signedIn) => (setUser(signedIn), navigate('/gpts'))} />;
+  if (!user)
+    return (
+      <AuthPage
+        onSignedIn={(signedIn) => {
+          setUser(signedIn);
+          navigate('/gpts');
+        }}
+      />
+    );
 
   const [section, id, sub] = route;
   let page = <GptListPage />;
@@ -41,7 +56,7 @@ export function App() {
 
   return (
     <>
-      <Header user={user} onSignOut={() => ((session.token = null), setUser(null))} />
+      <Header user={user} onSignOut={signOut} />
       {page}
     </>
   );

@@ -102,13 +102,14 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
       <div class="messages" aria-live="polite">
         {loading && <Spinner label="Loading conversation" />}
         {!loading && messages.length === 0 && !streaming && starters.length > 0 && (
-          <div class="starters" role="group" aria-label="Conversation starters">
+          <fieldset class="starters">
+            <legend class="visually-hidden">Conversation starters</legend>
             {starters.map((starter) => (
               <button type="button" key={starter} onClick={() => send(starter)}>
                 {starter}
               </button>
             ))}
-          </div>
+          </fieldset>
         )}
         {messages.map((message) => (
           <MessageView key={message.id} message={message} />

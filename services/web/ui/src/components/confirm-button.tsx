@@ -19,9 +19,16 @@ export function ConfirmButton({
     );
   }
   return (
-    <span class="confirm" role="group" aria-label={confirm}>
+    <span class="confirm">
       <span>{confirm}</span>
-      <button type="button" class="danger" onClick={() => (setAsking(false), onConfirm())}>
+      <button
+        type="button"
+        class="danger"
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
         Yes, {label.toLowerCase()}
       </button>
       <button type="button" onClick={() => setAsking(false)}>

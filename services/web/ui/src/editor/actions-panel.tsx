@@ -135,7 +135,7 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
         ))}
       </ul>
       {testing && (
-        <div class="card stack" aria-label={`Test ${testing.action.name}`}>
+        <section class="card stack" aria-label={`Test ${testing.action.name}`}>
           <label>
             Arguments for {testing.action.name} (JSON)
             <textarea
@@ -161,7 +161,7 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
               <pre class="extracted">{testing.result.body}</pre>
             </div>
           )}
-        </div>
+        </section>
       )}
       <details
         onToggle={(event) => {

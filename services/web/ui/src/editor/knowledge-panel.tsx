@@ -74,9 +74,13 @@ export function KnowledgePanel({ gptId }: { gptId: string }) {
   return (
     <section class="card stack" aria-label="Knowledge">
       <h2>Knowledge</h2>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a mouse shortcut; the button inside is the keyboard path */}
       <div
         class={`dropzone ${dragging ? 'dragging' : ''}`}
-        onDragOver={(event) => (event.preventDefault(), setDragging(true))}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
         onDragLeave={() => setDragging(false)}
         onDrop={(event) => {
           event.preventDefault();

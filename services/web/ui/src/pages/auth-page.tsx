@@ -72,7 +72,10 @@ export function AuthPage({ onSignedIn }: { onSignedIn(user: User): void }) {
         <button
           type="button"
           class="link"
-          onClick={() => (setMode(mode === 'login' ? 'signup' : 'login'), setError(null))}
+          onClick={() => {
+            setMode(mode === 'login' ? 'signup' : 'login');
+            setError(null);
+          }}
         >
           {mode === 'login' ? 'No account yet? Sign up' : 'Have an account? Sign in'}
         </button>

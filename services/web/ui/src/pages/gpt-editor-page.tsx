@@ -36,7 +36,10 @@ export function GptEditorPage({ gptId }: { gptId: string | null }) {
     }
     setLoading(true);
     api<Gpt>('GET', `/api/gpts/${gptId}`)
-      .then((loaded) => (setGpt(loaded), setDraft(draftOf(loaded))))
+      .then((loaded) => {
+        setGpt(loaded);
+        setDraft(draftOf(loaded));
+      })
       .catch((caught) => setError(errorText(caught)))
       .finally(() => setLoading(false));
   }, [gptId]);
