@@ -8,7 +8,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/shared/package.json packages/shared/
 COPY packages/testkit/package.json packages/testkit/
+COPY services/action-runner/package.json services/action-runner/
+COPY services/file-ingest/package.json services/file-ingest/
 COPY services/gpt-registry/package.json services/gpt-registry/
+COPY services/inference-gateway/package.json services/inference-gateway/
 COPY services/web/package.json services/web/
 RUN npm ci --no-audit --no-fund
 
@@ -26,11 +29,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/shared/package.json packages/shared/
 COPY packages/testkit/package.json packages/testkit/
+COPY services/action-runner/package.json services/action-runner/
+COPY services/file-ingest/package.json services/file-ingest/
 COPY services/gpt-registry/package.json services/gpt-registry/
+COPY services/inference-gateway/package.json services/inference-gateway/
 COPY services/web/package.json services/web/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/packages/shared/dist packages/shared/dist
+COPY --from=build /app/services/action-runner/dist services/action-runner/dist
+COPY --from=build /app/services/file-ingest/dist services/file-ingest/dist
 COPY --from=build /app/services/gpt-registry/dist services/gpt-registry/dist
+COPY --from=build /app/services/inference-gateway/dist services/inference-gateway/dist
 COPY --from=build /app/services/web/dist services/web/dist
 # web serves its UI from ../public relative to its dist/.
 COPY services/web/public services/web/public

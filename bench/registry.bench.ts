@@ -1,14 +1,16 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-// The specifier the services use, so the bench and they share one instance (run.ts maps it to src).
-import { createLogger } from '@chatty/shared';
-import fastify from 'fastify';
-import { createDatabase, databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';
-import { buildRegistry, loadRegistryConfig, prepareDatabase } from '../services/gpt-registry/src/index.js';
-import { buildWeb, loadWebConfig } from '../services/web/src/index.js';
+import {
+  createDatabase,
+  databaseUrl,
+  dropDatabase,
+  startTestS3,
+  type TestS3,
+} from '../packages/testkit/src/index.js';
+import { type Measured, measure, type Target } from './autocannon.js';
+import { ChildServices, cpuSeconds, freePort } from './child-services.js';
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
@@ -24,26 +26,6 @@ const CODE_ASSISTANT = {
   modelId: 'deepseek-coder',
 };
 
-/** The part of autocannon's `--json` result this bench reads. */
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-
-interface Target {
-  name: string;
-  url: string;
-  headers?: Record<string, string>;
-}
-
-interface Measured {
-  target: Target;
-  result: CannonResult;
-}
-
 function benchDuration(): number {
   const raw = process.env.BENCH_DURATION ?? '10';
   const seconds = Number(raw);
@@ -53,66 +35,27 @@ function benchDuration(): number {
   return seconds;
 }
 
-/**
- * autocannon runs as a child process (its CLI with --json), not through its in-process API. On this
- * 2-core machine the three servers already share this process's one event loop; an in-process load
- * generator would take turns on that same loop, charging the client's own work to every server and
- * flattening the differences between them (a hello-world route is mostly client cost). In a child it
- * gets the other core, much as a real client would be another machine.
- */
-const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon');
-
-function autocannon(target: Target, seconds: number): Promise<CannonResult> {
-  const headers = Object.entries(target.headers ?? {}).flatMap(([key, value]) => ['-H', `${key}=${value}`]);
-  const args = [
-    AUTOCANNON,
-    '--json',
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    String(seconds),
-    ...headers,
-    target.url,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited ${code} on ${target.name}: ${stderr}`));
-      try {
-        resolve(JSON.parse(stdout) as CannonResult);
-      } catch {
-        reject(new Error(`autocannon printed no JSON for ${target.name}: ${stdout}${stderr}`));
-      }
-    });
-  });
+/** `BENCH_CPU_PROF=<dir>`: the registry writes a V8 CPU profile there when it stops. */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return [];
+  mkdirSync(resolve(dir), { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`];
 }
 
-async function measure(target: Target, seconds: number): Promise<Measured> {
-  // The warm-up lets V8 optimise the hot paths and fills the connection pools (pg, the proxy's undici).
-  for (const [run, length] of [
-    ['warm-up', WARMUP_SECONDS],
-    ['measured', seconds],
-  ] as const) {
-    const result = await autocannon(target, length);
-    const failed = result.non2xx + result.errors + result.timeouts;
-    if (failed > 0 || result.requests.total === 0) {
-      throw new Error(
-        `${target.name} (${run}): ${result.non2xx} non-2xx, ${result.errors} errors, ` +
-          `${result.timeouts} timeouts of ${result.requests.total} requests; the figures would be meaningless`,
-      );
-    }
-    if (run === 'measured') return { target, result };
-  }
-  throw new Error('unreachable');
+/**
+ * `BENCH_LOG_LEVEL=info` measures the services logging as deployed (a line per request and response,
+ * written to /dev/null here); the default, silent, measures the request path alone.
+ */
+function logLevel(): string {
+  return process.env.BENCH_LOG_LEVEL ?? 'silent';
+}
+
+/** Three distinct ports, free a moment ago. */
+async function threePorts(): Promise<[number, number, number]> {
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  return [...ports] as [number, number, number];
 }
 
 /**
@@ -146,38 +89,61 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   return response.json() as Promise<Record<string, unknown>>;
 }
 
-function urlOf(address: AddressInfo | string | null): string {
-  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
-  return `http://127.0.0.1:${address.port}`;
-}
-
 const ms = (value: number) => value.toFixed(2);
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
 
+/** Microseconds of CPU per request for each watched process, or undefined where not measurable. */
+function cpuPerRequest({ cpu, result }: Measured): Array<number | undefined> {
+  return cpu.map((seconds) => (seconds === undefined ? undefined : (seconds * 1e6) / result.requests.total));
+}
+
+function cpuCell(measured: Measured, processes: string[]): string {
+  const cells = cpuPerRequest(measured).map((micros, index) =>
+    micros === undefined ? 'n/a' : `${micros.toFixed(0)} ${processes[index]}`,
+  );
+  return cells.join(' + ');
+}
+
 function report(hello: Measured, registry: Measured, origin: Measured, unloaded: number[]) {
-  const rows = [hello, registry, origin].map(({ target, result }) => [
-    target.name,
-    result.requests.average.toFixed(0),
-    ms(result.latency.p50),
-    ms(result.latency.p99),
+  const processes = [['hello-world'], ['gpt-registry'], ['web', 'gpt-registry']];
+  const rows = [hello, registry, origin].map((measured, index) => [
+    measured.target.name,
+    measured.result.requests.average.toFixed(0),
+    String(measured.result.latency.p50),
+    String(measured.result.latency.p99),
+    cpuCell(measured, processes[index]!),
   ]);
-  const header = ['target', 'req/s (mean)', 'p50 ms', 'p99 ms'];
+  const header = ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'server CPU µs/req'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
   );
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!)));
-  console.log(`\n${line(header).join('  ')}`);
-  for (const row of rows) console.log(line(row).join('  '));
+    cells.map((cell, column) =>
+      column === 0 || column === 4 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
+    );
+  // autocannon's latency histogram has whole-millisecond buckets, hence no decimals.
+  console.log(`\n${line(header).join('  ').trimEnd()}`);
+  for (const row of rows) console.log(line(row).join('  ').trimEnd());
 
+  const figure = (label: string, value: string) => console.log(`${label.padEnd(34)}${value}`);
   const registryShare = registry.result.requests.average / hello.result.requests.average;
-  const originShare = origin.result.requests.average / registry.result.requests.average;
-  const hopP50 = origin.result.latency.p50 - registry.result.latency.p50;
-  console.log(
-    `\nregistry req/s ÷ hello req/s    ${registryShare.toFixed(3)}  (target ≥ 0.25)  ${verdict(registryShare >= 0.25)}`,
+  console.log('');
+  figure(
+    'registry req/s ÷ hello req/s',
+    `${registryShare.toFixed(3)}  (target ≥ 0.25)  ${verdict(registryShare >= 0.25)}`,
   );
-  console.log(`origin req/s ÷ registry req/s   ${originShare.toFixed(3)}`);
-  console.log(`origin p50 − registry p50       ${ms(hopP50)} ms  (target ≤ 1 ms)  ${verdict(hopP50 <= 1)}`);
+  const [helloCpu] = cpuPerRequest(hello);
+  const [registryCpu] = cpuPerRequest(registry);
+  if (helloCpu !== undefined && registryCpu !== undefined) {
+    // What the share would be with the registry's CPU alone to spend; other load barely moves it.
+    figure('hello CPU/req ÷ registry CPU/req', (helloCpu / registryCpu).toFixed(3));
+  }
+  figure(
+    'origin req/s ÷ registry req/s',
+    (origin.result.requests.average / registry.result.requests.average).toFixed(3),
+  );
+  const hopP50 = origin.result.latency.p50 - registry.result.latency.p50;
+  figure('origin p50 − registry p50', `${hopP50} ms  (target ≤ 1 ms)  ${verdict(hopP50 <= 1)}`);
   const [registryAlone, originAlone] = unloaded as [number, number];
   console.log(
     `unloaded, 1 request at a time:  registry ${ms(registryAlone)} ms, origin ${ms(originAlone)} ms, ` +
@@ -189,77 +155,105 @@ export async function run(): Promise<void> {
   const seconds = benchDuration();
   const stamp = Date.now();
   const database = `chatty_bench_${stamp}`;
-  const silent = createLogger({ name: 'bench', level: 'silent' });
-  const closers: Array<() => Promise<unknown>> = [];
+  const services = new ChildServices();
+  let databaseCreated = false;
+  let s3: TestS3 | undefined;
   let cleaned: Promise<void> | undefined;
-  // Reverse order: the origin goes before the registry it proxies to, the database after everyone.
+  // The servers stop before the database they use is dropped.
   const cleanup = () => {
     cleaned ??= (async () => {
-      for (const close of closers.reverse()) await close().catch((error) => console.error(error));
+      await services.stopAll().catch((error) => console.error(error));
+      if (databaseCreated) await dropDatabase(database).catch((error) => console.error(error));
+      await s3?.close().catch((error) => console.error(error));
     })();
     return cleaned;
   };
   // Ctrl-C would otherwise leave a database behind; the test suite's stale-database sweep ignores these.
+  // `on`, not `once`: one Ctrl-C arrives twice (from the terminal and relayed by the tsx CLI), and
+  // with no listener left tsx would exit at the second, before the database is dropped.
   const onSignal = () => void cleanup().finally(() => process.exit(130));
-  process.once('SIGINT', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     await createDatabase(database);
-    closers.push(() => dropDatabase(database));
-    const config = loadRegistryConfig({
-      DATABASE_URL: databaseUrl(database),
-      SECRET_KEY,
-      MODELS_CONFIG: MODELS_JSON,
-      LOG_LEVEL: 'silent',
-    });
-    const db = await prepareDatabase(config, silent);
-    closers.push(() => db.destroy());
+    databaseCreated = true;
+    // The registry's readiness needs object storage; the measured route never touches it, so the
+    // embedded S3 server runs here rather than as one more process competing for the cores.
+    s3 = await startTestS3();
+    const [registryPort, originPort, helloPort] = await threePorts();
+    // The registry first: the origin's readiness probes it.
+    const [registry, hello] = await Promise.all([
+      services.start(
+        {
+          name: 'gpt-registry',
+          entry: 'services/gpt-registry/src/server.ts',
+          env: {
+            REGISTRY_PORT: String(registryPort),
+            REGISTRY_HOST: '127.0.0.1',
+            DATABASE_URL: databaseUrl(database),
+            SECRET_KEY,
+            MODELS_CONFIG: MODELS_JSON,
+            LOG_LEVEL: logLevel(),
+            // Repeated runs sign up from 127.0.0.1 into the same Redis counters.
+            AUTH_RATE_LIMIT_PER_ADDRESS: '1000000',
+            ...s3.env,
+          },
+          nodeFlags: profileFlags(),
+        },
+        registryPort,
+      ),
+      services.start(
+        { name: 'hello-world', entry: 'bench/hello-world.server.ts', env: { PORT: String(helloPort) } },
+        helloPort,
+      ),
+    ]);
+    const origin = await services.start(
+      {
+        name: 'web',
+        entry: 'services/web/src/server.ts',
+        env: {
+          PORT: String(originPort),
+          HOST: '127.0.0.1',
+          REGISTRY_URL: registry.url,
+          LOG_LEVEL: logLevel(),
+        },
+      },
+      originPort,
+    );
 
-    // Its own rate-limit namespace, so repeated bench runs never exhaust the signup limit for 127.0.0.1.
-    const registry = await buildRegistry(config, { db, rateLimitNamespace: `chatty-bench:${stamp}:` });
-    closers.push(() => registry.close());
-    await registry.listen({ host: '127.0.0.1', port: 0 });
-    const registryUrl = urlOf(registry.server.address());
-
-    const web = await buildWeb(loadWebConfig({ REGISTRY_URL: registryUrl, LOG_LEVEL: 'silent' }));
-    closers.push(() => web.close());
-    await web.listen({ host: '127.0.0.1', port: 0 });
-    const originUrl = urlOf(web.server.address());
-
-    const hello = fastify({ logger: false });
-    hello.get('/hello', async () => ({ hello: 'world' }));
-    closers.push(() => hello.close());
-    await hello.listen({ host: '127.0.0.1', port: 0 });
-    const helloUrl = urlOf(hello.server.address());
-
-    const signup = await postJson(`${registryUrl}/api/auth/signup`, {
+    // Set up as a user would, through the public origin.
+    const signup = await postJson(`${origin.url}/api/auth/signup`, {
       email: `bench-${stamp}@example.com`,
       password: 'correct horse battery staple',
       name: 'Bench User',
     });
     const auth = { authorization: `Bearer ${signup.token as string}` };
-    const gpt = await postJson(`${registryUrl}/api/gpts`, CODE_ASSISTANT, auth);
+    const gpt = await postJson(`${origin.url}/api/gpts`, CODE_ASSISTANT, auth);
     const path = `/api/gpts/${gpt.id as string}`;
 
     const targets = {
-      hello: { name: 'hello-world', url: `${helloUrl}/hello` },
-      registry: { name: 'registry direct', url: `${registryUrl}${path}`, headers: auth },
-      origin: { name: 'origin (proxied)', url: `${originUrl}${path}`, headers: auth },
+      hello: { name: 'hello-world', url: `${hello.url}/hello` },
+      registry: { name: 'registry direct', url: `${registry.url}${path}`, headers: auth },
+      origin: { name: 'origin (proxied)', url: `${origin.url}${path}`, headers: auth },
     } satisfies Record<string, Target>;
 
     console.log(
       `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s per target ` +
-        `(BENCH_DURATION); database ${database}`,
+        `(BENCH_DURATION); one process per server, LOG_LEVEL=${logLevel()}; database ${database}`,
     );
+    const options = { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds };
+    const probe = (pid: number) => () => cpuSeconds(pid);
     const measured = {
-      hello: await measure(targets.hello, seconds),
-      registry: await measure(targets.registry, seconds),
-      origin: await measure(targets.origin, seconds),
+      hello: await measure(targets.hello, options, [probe(hello.pid)]),
+      registry: await measure(targets.registry, options, [probe(registry.pid)]),
+      origin: await measure(targets.origin, options, [probe(origin.pid), probe(registry.pid)]),
     };
     const unloaded = await unloadedMedians([targets.registry, targets.origin], 1000);
     report(measured.hello, measured.registry, measured.origin, unloaded);
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await cleanup();
   }
 }

@@ -19,6 +19,21 @@ const load = (specifier: string) =>
   tsImport(specifier, { parentURL: import.meta.url, tsconfig: TSCONFIG }) as Promise<Bench>;
 
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
+  actions: {
+    summary:
+      'action executions through the action-runner against direct requests to the same loopback target',
+    load: () => load('./actions.bench.ts'),
+  },
+  gateway: {
+    summary:
+      'streamed answers through the inference-gateway (and the origin) against a direct Ollama connection',
+    load: () => load('./gateway.bench.ts'),
+  },
+  ingest: {
+    summary:
+      'knowledge ingestion per type (MB/s, pages/s, p50/p99) through BullMQ against the bare parsers; empty jobs/s; search at 100k and 1M chunks',
+    load: () => load('./ingest.bench.ts'),
+  },
   registry: {
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',
     load: () => load('./registry.bench.ts'),

@@ -2,6 +2,8 @@
 // Runs the whole platform on one machine: builds what changed, then starts every service as its own
 // process with its logs prefixed. Ctrl-C stops them all; a service that dies stops the rest and is reported.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -14,11 +16,49 @@ const STOP_TIMEOUT_MS = 20_000;
 const port = (name, fallback) => Number(env[name] || fallback);
 // The origin finds the services on the ports this script gives them, unless told otherwise.
 env.REGISTRY_URL ||= `http://127.0.0.1:${port('REGISTRY_PORT', 5010)}`;
+env.ACTION_RUNNER_URL ||= `http://127.0.0.1:${port('ACTION_RUNNER_PORT', 5030)}`;
+env.GATEWAY_URL ||= `http://127.0.0.1:${port('GATEWAY_PORT', 5040)}`;
+env.INGEST_URL ||= `http://127.0.0.1:${port('INGEST_PORT', 5020)}`;
+// Object storage: without S3_ENDPOINT, an embedded S3-compatible server on loopback keeps the blobs under
+// DATA_DIR/s3, and the services are pointed at it.
+const embeddedS3 = !env.S3_ENDPOINT;
+if (embeddedS3) {
+  env.S3_ENDPOINT = `http://127.0.0.1:${port('EMBEDDED_S3_PORT', 5090)}`;
+  env.S3_ACCESS_KEY = 'S3RVER';
+  env.S3_SECRET_KEY = 'S3RVER';
+}
 const services = [
+  ...(embeddedS3
+    ? [
+        {
+          name: 'embedded-s3',
+          entry: 'packages/shared/dist/storage/embedded-s3-server.js',
+          ready: `${env.S3_ENDPOINT}/`,
+        },
+      ]
+    : []),
+  {
+    // Executes actions under the egress policy; holds no data-store settings.
+    name: 'action-runner',
+    entry: 'services/action-runner/dist/server.js',
+    ready: `http://127.0.0.1:${port('ACTION_RUNNER_PORT', 5030)}/health/ready`,
+  },
   {
     name: 'gpt-registry',
     entry: 'services/gpt-registry/dist/server.js',
     ready: `http://127.0.0.1:${port('REGISTRY_PORT', 5010)}/health/ready`,
+  },
+  {
+    // The ingest worker (extraction, chunks) and the knowledge search the gateway calls.
+    name: 'file-ingest',
+    entry: 'services/file-ingest/dist/server.js',
+    ready: `http://127.0.0.1:${port('INGEST_PORT', 5020)}/health/ready`,
+  },
+  {
+    // Chat; it reaches Ollama at OLLAMA_URLS (default http://127.0.0.1:11434) and stays up without it.
+    name: 'inference-gateway',
+    entry: 'services/inference-gateway/dist/server.js',
+    ready: `http://127.0.0.1:${port('GATEWAY_PORT', 5040)}/health/ready`,
   },
   {
     name: 'web',
@@ -41,6 +81,30 @@ function build() {
     say('build failed; fix the errors above and run npm start again');
     process.exit(result.status ?? 1);
   }
+  buildUi();
+}
+
+/** The web UI, rebuilt only when one of its sources is newer than the last build. */
+function buildUi() {
+  const ui = join(root, 'services/web/ui');
+  const built = join(root, 'services/web/dist/ui/index.html');
+  if (existsSync(built) && newestMtime(ui) <= statSync(built).mtimeMs) return;
+  say('building the web UI');
+  const result = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'services/web/ui/vite.config.ts'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0) {
+    say('UI build failed; fix the errors above and run npm start again');
+    process.exit(result.status ?? 1);
+  }
+}
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
 
 async function prepareSecret() {

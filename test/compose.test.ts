@@ -1,7 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose interpolations.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { ActionRunnerEnv, loadActionRunnerConfig } from '@chatty/action-runner';
+import { IngestEnv, loadIngestConfig } from '@chatty/file-ingest';
 import { loadRegistryConfig, RegistryEnv } from '@chatty/gpt-registry';
+import { GatewayEnv, loadGatewayConfig } from '@chatty/inference-gateway';
 import { loadModelCatalog } from '@chatty/shared';
 import { loadWebConfig, WebEnv } from '@chatty/web';
 import type { TObject } from 'typebox';
@@ -26,11 +29,29 @@ interface ChattyService {
 
 /** Every service under services/ with a server; a new one fails the test until it is added here. */
 const CHATTY: Record<string, ChattyService> = {
+  'action-runner': {
+    schema: ActionRunnerEnv,
+    load: loadActionRunnerConfig,
+    portKey: 'ACTION_RUNNER_PORT',
+    hostKey: 'ACTION_RUNNER_HOST',
+  },
+  'file-ingest': {
+    schema: IngestEnv,
+    load: loadIngestConfig,
+    portKey: 'INGEST_PORT',
+    hostKey: 'INGEST_HOST',
+  },
   'gpt-registry': {
     schema: RegistryEnv,
     load: loadRegistryConfig,
     portKey: 'REGISTRY_PORT',
     hostKey: 'REGISTRY_HOST',
+  },
+  'inference-gateway': {
+    schema: GatewayEnv,
+    load: loadGatewayConfig,
+    portKey: 'GATEWAY_PORT',
+    hostKey: 'GATEWAY_HOST',
   },
   web: { schema: WebEnv, load: loadWebConfig, portKey: 'PORT', hostKey: 'HOST' },
 };
@@ -48,6 +69,7 @@ const SCHEME_PORTS: Record<string, number> = {
 };
 /** Services allowed on a network that is not internal, and why. */
 const OUTWARD: Record<string, string> = {
+  'action-runner': 'executes actions against outside hosts, on the egress network only',
   web: 'the public origin',
   ollama: 'pulls models from the internet',
 };
@@ -291,7 +313,18 @@ interface Workspace {
 }
 
 const rootManifest = JSON.parse(read('package.json')) as { workspaces: string[] };
-const workspaces: Workspace[] = rootManifest.workspaces.map((dir) => {
+// `packages/*` style entries name every directory under them that holds a package.json.
+const workspaceDirs = rootManifest.workspaces.flatMap((entry) =>
+  entry.endsWith('/*')
+    ? readdirSync(repoPath(entry.slice(0, -1)), { withFileTypes: true })
+        .filter(
+          (item) =>
+            item.isDirectory() && existsSync(repoPath(`${entry.slice(0, -1)}${item.name}/package.json`)),
+        )
+        .map((item) => `${entry.slice(0, -1)}${item.name}`)
+    : [entry],
+);
+const workspaces: Workspace[] = workspaceDirs.map((dir) => {
   const manifest = JSON.parse(read(`${dir}/package.json`)) as {
     name: string;
     dependencies?: Record<string, string>;
@@ -420,6 +453,9 @@ describe('docker-compose.yml', () => {
     const registry = new URL(String(web.REGISTRY_URL));
     expect(registry.hostname).toBe('gpt-registry');
     expect(portOf(registry)).toBe(listenPort('gpt-registry'));
+    const gateway = new URL(String(web.GATEWAY_URL));
+    expect(gateway.hostname).toBe('inference-gateway');
+    expect(portOf(gateway)).toBe(listenPort('inference-gateway'));
   });
 
   it('has a healthcheck on every service, and every dependency waits for health', () => {
@@ -476,6 +512,26 @@ describe('docker-compose.yml', () => {
     expect(isInternal('actions')).toBe(true);
     expect(isInternal('backend')).toBe(true);
     expect(isInternal('models')).toBe(true);
+  });
+
+  it('isolates the action-runner: no data-store settings, only egress and actions, actions shared with callers only', () => {
+    const keys = Object.keys(ActionRunnerEnv.properties);
+    const dataStoreKeys = keys.filter((key) => /^(DATABASE|DB|PG|POSTGRES|REDIS|S3|MINIO)_/.test(key));
+    expect(dataStoreKeys).toEqual([]);
+    const env = environmentOf(service('action-runner'));
+    expect(urlsIn(env).map(([, url]) => url.hostname)).toEqual([]);
+    expect(networksOf(service('action-runner')).sort()).toEqual(['actions', 'egress']);
+    const onEgress = Object.keys(services).filter((name) => networksOf(service(name)).includes('egress'));
+    expect(onEgress).toEqual(['action-runner']);
+    const callers = ['gpt-registry', 'inference-gateway'];
+    for (const [name, svc] of Object.entries(services)) {
+      if (name === 'action-runner' || !networksOf(svc).includes('actions')) continue;
+      expect(callers, `${name} is on the actions network`).toContain(name);
+      expect(environmentOf(svc).ACTION_RUNNER_URL, `${name} on actions without calling the runner`).toBe(
+        'http://action-runner:5030',
+      );
+    }
+    expect(configOf('gpt-registry').ACTION_RUNNER_URL).toBe('http://action-runner:5030');
   });
 
   it('overrides under infra/compose/ only touch services that exist', () => {

@@ -1,4 +1,6 @@
+import { INGEST_MIGRATION_TABLE, ingestMigrations } from '@chatty/file-ingest';
 import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '@chatty/gpt-registry';
+import { GATEWAY_MIGRATION_TABLE, gatewayMigrations } from '@chatty/inference-gateway';
 import { createDb, migrateToLatest } from '@chatty/shared';
 import {
   createDatabase,
@@ -23,6 +25,9 @@ export default async function setup(project: TestProject) {
   const db = createDb(databaseUrl(template), { max: 1 });
   try {
     await migrateToLatest(db, registryMigrations, { table: REGISTRY_MIGRATION_TABLE });
+    // file-ingest's tables reference the registry's, so its migrations come after.
+    await migrateToLatest(db, ingestMigrations, { table: INGEST_MIGRATION_TABLE });
+    await migrateToLatest(db, gatewayMigrations, { table: GATEWAY_MIGRATION_TABLE });
   } finally {
     await db.destroy();
   }

@@ -33,6 +33,8 @@ describe('npm start', () => {
     const stack = startStack({
       PORT: String(port),
       REGISTRY_PORT: String(await freePort()),
+      GATEWAY_PORT: String(await freePort()),
+      ACTION_RUNNER_PORT: String(await freePort()),
       DATABASE_URL: databaseUrl(database),
     });
     try {
@@ -65,6 +67,8 @@ describe('npm start', () => {
     const stack = startStack({
       PORT: String(port),
       REGISTRY_PORT: String((squatter.address() as { port: number }).port),
+      GATEWAY_PORT: String(await freePort()),
+      ACTION_RUNNER_PORT: String(await freePort()),
       DATABASE_URL: databaseUrl(database),
     });
     try {

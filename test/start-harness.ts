@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,27 @@ export interface StartedStack {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
 }
 
-/** Runs `node scripts/start.mjs` — what `npm start` runs — with its own ports, database and data dir. */
+/** Every port `npm start` listens on; each test stack gets free ones so stacks never collide. */
+const STACK_PORTS = [
+  'PORT',
+  'REGISTRY_PORT',
+  'INGEST_PORT',
+  'ACTION_RUNNER_PORT',
+  'GATEWAY_PORT',
+  'EMBEDDED_S3_PORT',
+];
+
+/** `env` with a free port for each port variable it does not set. */
+export async function withFreePorts(env: Record<string, string>): Promise<Record<string, string>> {
+  const filled = { ...env };
+  for (const name of STACK_PORTS) filled[name] ??= String(await freePort());
+  return filled;
+}
+
+/**
+ * Runs `node scripts/start.mjs` — what `npm start` runs — with its own database and data dir; give it
+ * ports with `withFreePorts`.
+ */
 export function startStack(env: Record<string, string>): StartedStack {
   let output = '';
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -31,6 +52,9 @@ export function startStack(env: Record<string, string>): StartedStack {
     env: {
       ...process.env,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'chatty-start-')),
+      // Stacks started by parallel test files share one Redis: each needs its own ingest queue, or one
+      // stack's worker would take (and, not finding the file in its database, drop) another's jobs.
+      QUEUE_PREFIX: `chatty-test-${randomUUID()}`,
       LOG_FORMAT: 'json',
       ...env,
     },

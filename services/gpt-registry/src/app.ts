@@ -3,24 +3,34 @@ import {
   createDb,
   createLogger,
   createServiceApp,
+  createServiceClient,
   createSessionTokens,
   deriveKey,
   hashApiKey,
   type Logger,
   loadModelCatalog,
   type ModelCatalog,
+  type ObjectStore,
   parseTrustProxy,
   resolveSecretKey,
+  serviceToken,
 } from '@chatty/shared';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { createActionExecutor } from './actions/execute-action.js';
 import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
 import type { Db } from './db/user.repository.js';
+import { createRegistryStore, knowledgePlugin } from './files/knowledge-plugin.js';
+import { actionRoutes } from './routes/actions/index.js';
 import { authRoutes } from './routes/auth/index.js';
+import { gptContextRoutes } from './routes/context/index.js';
+import { fileRoutes } from './routes/files/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
+import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
+import { internalChatRoutes } from './routes/internal/chat.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import './registry-app.js';
@@ -29,6 +39,7 @@ export interface RegistryOverrides {
   db?: Db;
   redis?: Redis;
   models?: ModelCatalog;
+  store?: ObjectStore;
   logger?: Logger;
   /** Namespace for rate-limit counters, so parallel test files do not share them. */
   rateLimitNamespace?: string;
@@ -42,6 +53,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   const redis =
     overrides.redis ?? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
+  const store = overrides.store ?? createRegistryStore(config);
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
 
   const app = await createServiceApp({
@@ -51,6 +63,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     readiness: {
       postgres: () => sql`select 1`.execute(db),
       redis: () => redis.ping(),
+      s3: () => store.ping(),
     },
     openapi: {
       title: 'Chatty API',
@@ -85,8 +98,26 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   });
   await app.register(keyRoutes);
   await app.register(gptRoutes);
+  await app.register(knowledgePlugin, { store, config });
+  await app.register(fileRoutes, { maxFileSize: config.MAX_FILE_SIZE });
+  await app.register(gptContextRoutes);
   await app.register(modelRoutes);
   await app.register(internalAuthRoutes, { secret });
+  const actionSecretsKey = deriveKey(secret, 'action-secrets');
+  const executeAction = createActionExecutor({
+    db,
+    key: actionSecretsKey,
+    // The runner bounds each call itself (ACTION_TIMEOUT_MS, at most 120 s); this only catches a hung runner.
+    runner: createServiceClient({
+      name: 'action-runner',
+      baseUrl: config.ACTION_RUNNER_URL,
+      token: serviceToken(secret),
+      timeoutMs: 125_000,
+    }),
+  });
+  await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction });
+  await app.register(internalActionRoutes, { secret, execute: executeAction });
+  await app.register(internalChatRoutes, { secret });
   return app;
 }
 

@@ -5,6 +5,7 @@ import {
   ModelsEnv,
   RedisEnv,
   SecretEnv,
+  StorageEnv,
   TrustProxyEnv,
 } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
@@ -18,12 +19,19 @@ export const RegistryEnv = Type.Object({
   ...ModelsEnv,
   ...LogEnv,
   ...TrustProxyEnv,
+  ...StorageEnv,
+  /** Bytes per uploaded knowledge file. */
+  MAX_FILE_SIZE: Type.Integer({ minimum: 1, default: 10_485_760 }),
+  /** BullMQ key prefix; file-ingest must use the same. */
+  QUEUE_PREFIX: Type.String({ minLength: 1, default: 'bull' }),
   ALLOW_SIGNUP: Type.Boolean({ default: true }),
   SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
   /** Login and signup attempts allowed per client address, and per account, in each window. */
   AUTH_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 30 }),
   AUTH_RATE_LIMIT_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /** Where actions are executed (services/action-runner). */
+  ACTION_RUNNER_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5030' }),
 });
 
 export type RegistryConfig = Static<typeof RegistryEnv>;

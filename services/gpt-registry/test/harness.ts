@@ -1,7 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildRegistry, loadRegistryConfig, type RegistryApp } from '@chatty/gpt-registry';
 import type { Logger } from '@chatty/shared';
-import { cloneTestDatabase, TEST_REDIS_URL, testNamespace } from '@chatty/testkit';
+import {
+  cloneTestDatabase,
+  startTestS3,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  type TestS3,
+  testNamespace,
+} from '@chatty/testkit';
 import { inject } from 'vitest';
 
 export const MODELS_JSON = fileURLToPath(new URL('../../../models.json', import.meta.url));
@@ -9,6 +17,11 @@ export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
 
 export interface RegistryHarness {
   app: RegistryApp;
+  database: TestDatabase;
+  /** An S3 server and bucket of this registry's own. */
+  s3: TestS3;
+  /** The BullMQ prefix its ingest queue uses. */
+  queuePrefix: string;
   close(): Promise<void>;
 }
 
@@ -18,7 +31,11 @@ export async function startRegistry(
   { logger }: { logger?: Logger } = {},
 ): Promise<RegistryHarness> {
   const database = await cloneTestDatabase(inject('templateDatabase'));
+  const s3 = await startTestS3();
+  const queuePrefix = `chatty-test-${randomUUID()}`;
   const config = loadRegistryConfig({
+    ...s3.env,
+    QUEUE_PREFIX: queuePrefix,
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     SECRET_KEY: TEST_SECRET,
@@ -34,9 +51,13 @@ export async function startRegistry(
   await app.ready();
   return {
     app,
+    database,
+    s3,
+    queuePrefix,
     async close() {
       await app.close();
       await database.drop();
+      await s3.close();
     },
   };
 }

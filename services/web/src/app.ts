@@ -6,10 +6,26 @@ import { registerUpstream, type Upstream } from './proxy.js';
 
 import { staticSiteOptions } from './static-site.js';
 
+/** What the inference-gateway serves: chat sessions, model loading and status, the OpenAI-compatible API. */
+export const GATEWAY_PREFIXES = [
+  '/v1',
+  '/api/sessions',
+  '/api/gpts/:id/sessions',
+  '/api/gpts/:id/load',
+  '/api/models',
+];
+
 export function upstreamsOf(config: WebConfig): Upstream[] {
   const upstreams: Upstream[] = [{ name: 'gpt-registry', url: config.REGISTRY_URL, prefix: '/api' }];
-  if (config.GATEWAY_URL)
-    upstreams.push({ name: 'inference-gateway', url: config.GATEWAY_URL, prefix: '/v1' });
+  const gateway = config.GATEWAY_URL;
+  // The chat routes under /api belong to the gateway; the router prefers these longer, more specific
+  // paths over the registry's /api/*.
+  if (gateway) {
+    for (const prefix of GATEWAY_PREFIXES) {
+      // Each streamed answer holds a connection until its last token, so chat needs many more.
+      upstreams.push({ name: 'inference-gateway', url: gateway, prefix, connections: 1024 });
+    }
+  }
   return upstreams;
 }
 

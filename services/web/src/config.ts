@@ -6,7 +6,7 @@ export const WebEnv = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5000 }),
   HOST: Type.String({ default: '127.0.0.1' }),
   REGISTRY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5010' }),
-  /** Where `/v1/*` (the OpenAI-compatible API) goes; unset until an inference gateway is deployed. */
+  /** The inference-gateway: `/v1/*`, chat sessions, `/api/models`. Unset, chat is off and `/api/models` is the registry's. */
   GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Set when a TLS terminator or load balancer sits in front and its X-Forwarded-For is to be believed. */
   TRUST_PROXY: Type.String({ default: 'false' }),

@@ -7,6 +7,8 @@ export interface Upstream {
   name: string;
   url: string;
   prefix: string;
+  /** Most connections kept to the service; a streamed answer holds one for its whole length. */
+  connections?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function registerUpstream(app: FastifyInstance, upstream: Upstream)
     logLevel: quieterOf(app.log.level, 'warn'),
     // Keep-alive connections to the service; no body timeout, so long streams are not cut.
     undici: {
-      connections: 128,
+      connections: upstream.connections ?? 128,
       pipelining: 1,
       keepAliveTimeout: 30_000,
       bodyTimeout: 0,

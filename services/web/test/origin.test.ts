@@ -50,11 +50,13 @@ afterAll(async () => {
 });
 
 describe('the public origin', () => {
-  it('serves the placeholder page at /', async () => {
+  it('serves the UI (or, before it is built, the placeholder page) at / under a strict CSP', async () => {
     const response = await fetch(`${origin}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
-    expect(await response.text()).toContain('Chatty is running');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(await response.text()).toContain('<title>Chatty</title>');
   });
 
   it('proxies /api/* to the registry: signup, then an authenticated call', async () => {
@@ -97,7 +99,7 @@ describe('the public origin', () => {
   });
 
   it('passes the request id on and tells the registry the real client address, not a forged one', async () => {
-    const response = await fetch(`${origin}/api/models`, {
+    const response = await fetch(`${origin}/api/gpts`, {
       headers: { 'x-request-id': 'trace-me-123', 'x-forwarded-for': '203.0.113.9' },
     });
     expect(response.headers.get('x-request-id')).toBe('trace-me-123');
@@ -107,7 +109,7 @@ describe('the public origin', () => {
   });
 
   it('makes a request id when none (or an unsafe one) is sent', async () => {
-    const response = await fetch(`${origin}/api/models`, {
+    const response = await fetch(`${origin}/api/gpts`, {
       headers: { 'x-request-id': 'bad id\twith spaces' },
     });
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -127,6 +129,23 @@ describe('the public origin', () => {
       rest += new TextDecoder().decode(chunk.value);
     }
     expect(rest).toBe('data: second\n\n');
+  });
+
+  it('sends the chat routes under /api to the gateway and the rest to the registry', async () => {
+    const id = '0b6f2a4e-1c1d-4f43-9a55-3b7e2d1f0a10';
+    for (const path of [
+      `/api/sessions/${id}/messages`,
+      `/api/sessions/${id}`,
+      `/api/gpts/${id}/sessions`,
+      `/api/gpts/${id}/load`,
+      '/api/models',
+    ]) {
+      const response = await fetch(`${origin}${path}`);
+      expect(response.headers.get('content-type'), path).toBe('text/event-stream');
+      await response.text();
+    }
+    const registry = await fetch(`${origin}/api/gpts/${id}`);
+    expect(registry.status).toBe(401);
   });
 
   it('is ready while its upstreams are', async () => {

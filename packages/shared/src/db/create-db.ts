@@ -26,8 +26,10 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
     return true;
   } catch (error) {
-    // Another replica created it between our check and our CREATE.
-    if ((error as { code?: string }).code === '42P04') return false;
+    // Another process created it between our check and our CREATE (42P04), or at the same moment
+    // (23505: both inserts into pg_database raced).
+    const code = (error as { code?: string }).code;
+    if (code === '42P04' || code === '23505') return false;
     throw error;
   } finally {
     await client.end();

@@ -72,17 +72,62 @@ export interface GptFileTable {
   uploaded_at: CreatedAt;
 }
 
-/** Carried over from the seed; the actions issue fills it. */
+/** An action of a GPT. Secret headers live only in `secret_headers`, encrypted (see secret-box.ts). */
 export interface GptActionTable {
-  id: Generated<string>;
+  id: string;
   gpt_id: string;
   name: string;
   description: string;
   url: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The non-secret headers. */
   headers: Json<Record<string, string>>;
   parameters: Json<Record<string, string>>;
+  arguments: Json<ActionArgumentColumn[]>;
+  /** AES-256-GCM ciphertext of a JSON map of the secret headers, or null when there are none. */
+  secret_headers: string | null;
   is_active: boolean;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface ActionArgumentColumn {
+  name: string;
+  type: 'string' | 'number' | 'integer' | 'boolean';
+  description: string;
+  required: boolean;
+}
+
+/** One execution of an action: who, what, where, how it went. Never secret values or bodies. */
+export interface ActionRunTable {
+  id: Generated<string>;
+  gpt_id: string;
+  action_id: string | null;
+  action_name: string;
+  user_id: string;
+  session_id: string | null;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  target_host: string;
+  outcome: 'ok' | 'denied' | 'timeout' | 'unreachable' | 'error';
+  status: number | null;
+  error_code: string | null;
+  response_bytes: number | null;
+  duration_ms: number;
+  created_at: CreatedAt;
+}
+
+/** A GPT's persistent context for one user (GET/PUT /api/gpts/:id/context). */
+export interface GptContextTable {
+  gpt_id: string;
+  user_id: string;
+  context: string;
+  updated_at: Generated<Date>;
+}
+
+/** Object-storage prefixes whose rows are deleted and whose objects still have to go. */
+export interface BlobDeletionTable {
+  prefix: string;
+  attempts: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -93,6 +138,9 @@ export interface RegistryDatabase {
   gpt_version: GptVersionTable;
   gpt_file: GptFileTable;
   gpt_action: GptActionTable;
+  action_run: ActionRunTable;
+  gpt_context: GptContextTable;
+  blob_deletion: BlobDeletionTable;
 }
 
 export type UserRow = Selectable<AppUserTable>;
@@ -100,3 +148,5 @@ export type GptRow = Selectable<GptTable>;
 export type NewGpt = Insertable<GptTable>;
 export type GptPatch = Updateable<GptTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type ActionRow = Selectable<GptActionTable>;
+export type ActionRunRow = Selectable<ActionRunTable>;

@@ -61,8 +61,8 @@ describe('GET /api/models', () => {
 });
 
 describe('health', () => {
-  it('is ready when Postgres and Redis answer', async () => {
+  it('is ready when Postgres, Redis and object storage answer', async () => {
     const response = await registry.app.inject({ method: 'GET', url: '/health/ready' });
-    expect(response.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(response.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', s3: 'ok' } });
   });
 });

@@ -1,11 +1,17 @@
 import type { Migration } from 'kysely';
 import * as usersAndKeys from './2026_11_25_0001_users_and_keys.js';
 import * as gpts from './2026_11_25_0002_gpts.js';
+import * as gptContext from './2026_11_25_0003_gpt_context.js';
+import * as actions from './2026_11_25_0004_actions.js';
+import * as blobDeletion from './2026_11_25_0005_blob_deletion.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
   '2026_11_25_0001_users_and_keys': usersAndKeys,
   '2026_11_25_0002_gpts': gpts,
+  '2026_11_25_0003_gpt_context': gptContext,
+  '2026_11_25_0004_actions': actions,
+  '2026_11_25_0005_blob_deletion': blobDeletion,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';

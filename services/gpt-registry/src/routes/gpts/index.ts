@@ -21,6 +21,8 @@ import {
   updateGpt,
   VersionConflictError,
 } from '../../db/gpt.repository.js';
+import { deleteWithBlobs } from '../../files/blob-deletion.js';
+import { gptPrefix } from '../../files/object-keys.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { avatarRoute } from './avatar.route.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
@@ -133,7 +135,16 @@ export const gptRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await deleteGpt(app.db, callerOf(request).userId, request.params.id))) throw notFound('GPT');
+      const userId = callerOf(request).userId;
+      // Its files' rows and chunks go by cascade; their objects by prefix, retried until gone.
+      const deleted = await deleteWithBlobs(
+        app.db,
+        app.storage,
+        request.log,
+        gptPrefix(userId, request.params.id),
+        (trx) => deleteGpt(trx, userId, request.params.id),
+      );
+      if (!deleted) throw notFound('GPT');
       request.log.info({ gptId: request.params.id }, 'gpt deleted');
       return reply.code(204).send(null);
     },

@@ -1,10 +1,11 @@
 // The UI's types come from the API's own contracts, so a changed field breaks the build, not the page.
+import type { Action, ActionArgument, ActionResult, ActionRun } from '@contracts/action.js';
 import type { ApiKeySummary, CreatedApiKey } from '@contracts/api-key.js';
 import type { Gpt, GptVersion } from '@contracts/gpt.js';
 import type { User } from '@contracts/user.js';
 import type { Static } from 'typebox';
 
-export type { Gpt, User };
+export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, User };
 export type ApiKey = Static<typeof ApiKeySummary>;
 export type NewApiKey = Static<typeof CreatedApiKey>;
 export type Version = Static<typeof GptVersion>;
@@ -34,48 +35,6 @@ export interface KnowledgeFile {
   charCount: number | null;
   chunkCount: number | null;
   uploadedAt: string;
-}
-
-export interface ActionArgument {
-  name: string;
-  type: string;
-  description?: string;
-  required?: boolean;
-}
-
-export interface Action {
-  id: string;
-  gptId: string;
-  name: string;
-  description: string;
-  url: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  headers: Record<string, string>;
-  parameters: Record<string, string>;
-  arguments?: ActionArgument[];
-  isActive: boolean;
-  createdAt: string;
-}
-
-export interface ActionResult {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  durationMs: number;
-  truncated?: boolean;
-}
-
-export interface ActionRun {
-  id: string;
-  actionId: string | null;
-  actionName?: string;
-  method?: string;
-  host?: string;
-  status: number | null;
-  denied?: boolean;
-  durationMs: number | null;
-  createdAt: string;
-  [key: string]: unknown;
 }
 
 export interface Citation {

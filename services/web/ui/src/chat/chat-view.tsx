@@ -118,7 +118,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
           <>
             {streaming.actions.map((action) => (
               <p class="muted action-event" key={action.name}>
-                ⚡ {action.name}: {String(action.status)}
+                <span class="label">Action</span> {action.name}: {String(action.status)}
               </p>
             ))}
             {streaming.content ? (

@@ -10,7 +10,7 @@ export function MessageView({ message }: { message: Message }) {
         <ul class="action-calls" aria-label="Actions called">
           {message.actionCalls.map((call, index) => (
             <li key={index}>
-              ⚡ {call.name} <span class="muted">({String(call.status)})</span>
+              <span class="label">Action</span> {call.name} <span class="muted">({String(call.status)})</span>
             </li>
           ))}
         </ul>
@@ -19,7 +19,7 @@ export function MessageView({ message }: { message: Message }) {
         <ul class="citations" aria-label="Sources">
           {message.citations.map((citation, index) => (
             <li key={index}>
-              📄 {citation.fileName}
+              <span class="label">Source</span> {citation.fileName}
               {citation.page ? `, p. ${citation.page}` : ''}
             </li>
           ))}

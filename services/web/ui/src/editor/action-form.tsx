@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { Action } from '../api/types.js';
+import type { Action, ActionArgument } from '../api/types.js';
+import { ArgumentsEditor, withPlaceholdersDeclared } from './arguments-editor.js';
 import { KeyValueRows, type Rows, recordOf, rowsOf } from './key-value-rows.js';
 
 export interface ActionDraft {
@@ -9,6 +10,7 @@ export interface ActionDraft {
   url: string;
   headers: Record<string, string>;
   parameters: Record<string, string>;
+  arguments: ActionArgument[];
   isActive: boolean;
 }
 
@@ -29,12 +31,16 @@ export function ActionForm({
   const [url, setUrl] = useState(initial?.url ?? 'https://');
   const [headers, setHeaders] = useState<Rows>(rowsOf(initial?.headers ?? {}));
   const [parameters, setParameters] = useState<Rows>(rowsOf(initial?.parameters ?? {}));
+  const [args, setArgs] = useState<ActionArgument[]>(initial?.arguments ?? []);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: Event) {
     event.preventDefault();
     setBusy(true);
     try {
+      const texts = [url, ...headers.map(([, value]) => value), ...parameters.map(([, value]) => value)];
+      const declared = withPlaceholdersDeclared(args, texts);
+      setArgs(declared);
       await onSave({
         name,
         description,
@@ -42,6 +48,7 @@ export function ActionForm({
         url,
         headers: recordOf(headers),
         parameters: recordOf(parameters),
+        arguments: declared,
         isActive: initial?.isActive ?? true,
       });
     } finally {
@@ -75,6 +82,7 @@ export function ActionForm({
       </div>
       <KeyValueRows label="Headers" rows={headers} onChange={setHeaders} />
       <KeyValueRows label="Parameters" rows={parameters} onChange={setParameters} />
+      <ArgumentsEditor value={args} onChange={setArgs} />
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save action'}

@@ -181,7 +181,7 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
                 <th>When</th>
                 <th>Action</th>
                 <th>Target</th>
-                <th>Status</th>
+                <th>Outcome</th>
                 <th>Time</th>
               </tr>
             </thead>
@@ -189,12 +189,16 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
               {runs.map((run) => (
                 <tr key={run.id}>
                   <td>{new Date(run.createdAt).toLocaleString()}</td>
-                  <td>{run.actionName ?? ''}</td>
+                  <td>{run.actionName}</td>
                   <td>
-                    {run.method ?? ''} {run.host ?? ''}
+                    {run.method} {run.targetHost}
                   </td>
-                  <td>{run.denied ? 'denied' : (run.status ?? '—')}</td>
-                  <td>{run.durationMs != null ? `${Math.round(run.durationMs)} ms` : '—'}</td>
+                  <td>
+                    {run.outcome === 'ok'
+                      ? run.status
+                      : `${run.outcome}${run.errorCode ? ` (${run.errorCode})` : ''}`}
+                  </td>
+                  <td>{run.durationMs} ms</td>
                 </tr>
               ))}
             </tbody>

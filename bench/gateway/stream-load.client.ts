@@ -1,0 +1,129 @@
+import { Agent, request } from 'undici';
+
+/*
+ * A closed-loop load generator for streamed answers, run as a child process so that it does not share
+ * an event loop with the servers it measures. Each of CONCURRENCY virtual users sends a request, reads
+ * the stream to its end, and sends the next, until the duration is over. It reports, per request, the
+ * time to the first body bytes (the first token: every target sends its headers early or with it)
+ * and to the end, and counts answers that failed: a non-200, a cut stream, or an error event.
+ */
+interface Job {
+  urls: string[];
+  headers: Record<string, string>;
+  body: unknown;
+  concurrency: number;
+  durationMs: number;
+  /** The text a complete answer ends with: `"done":true` (Ollama) or `[DONE]` (OpenAI). */
+  endMarker: string;
+  /** Instead of a timed run: this many requests one after another, each closed after its first token. */
+  firstTokens?: number;
+}
+
+interface Sample {
+  ttft: number;
+  total: number;
+}
+
+const job = JSON.parse(process.argv[2]!) as Job;
+const agent = new Agent({
+  connections: job.concurrency,
+  pipelining: 1,
+  keepAliveTimeout: 30_000,
+  bodyTimeout: 60_000,
+});
+const samples: Sample[] = [];
+const failures: string[] = [];
+
+async function once(url: string): Promise<void> {
+  const started = performance.now();
+  let ttft = -1;
+  let tail = '';
+  try {
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', ...job.headers },
+      body: JSON.stringify(job.body),
+    });
+    for await (const chunk of response.body) {
+      if (ttft < 0 && chunk.length > 0) ttft = performance.now() - started;
+      tail = (tail + chunk.toString()).slice(-200);
+    }
+    const total = performance.now() - started;
+    if (response.statusCode !== 200) failures.push(`status ${response.statusCode}`);
+    else if (tail.includes('"error"') || !tail.includes(job.endMarker))
+      failures.push(`incomplete: ${tail.slice(-80)}`);
+    else samples.push({ ttft, total });
+  } catch (error) {
+    failures.push((error as Error).message);
+  }
+}
+
+async function user(index: number, deadline: number): Promise<void> {
+  const url = job.urls[index % job.urls.length]!;
+  while (performance.now() < deadline) await once(url);
+}
+
+/** Time to the first token of one request, which is then closed (the server stops generating). */
+async function firstToken(url: string): Promise<void> {
+  const started = performance.now();
+  const controller = new AbortController();
+  try {
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', ...job.headers },
+      body: JSON.stringify(job.body),
+      signal: controller.signal,
+    });
+    for await (const chunk of response.body) {
+      if (chunk.length === 0) continue;
+      const ttft = performance.now() - started;
+      if (response.statusCode === 200) samples.push({ ttft, total: ttft });
+      else failures.push(`status ${response.statusCode}`);
+      controller.abort();
+      break;
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) failures.push((error as Error).message);
+  }
+}
+
+if (job.firstTokens) {
+  for (let i = 0; i < 5; i++) await firstToken(job.urls[0]!);
+  samples.length = 0;
+  failures.length = 0;
+  const started = performance.now();
+  for (let i = 0; i < job.firstTokens; i++) await firstToken(job.urls[i % job.urls.length]!);
+  await agent.close();
+  process.stdout.write(
+    JSON.stringify({
+      samples,
+      failures: failures.length,
+      failureExamples: failures.slice(0, 3),
+      elapsedMs: performance.now() - started,
+    }),
+  );
+  process.exit(0);
+}
+
+// Warm-up: one request per virtual user opens the connections, not counted.
+await Promise.all(
+  Array.from({ length: job.concurrency }, (_, index) => once(job.urls[index % job.urls.length]!)),
+);
+samples.length = 0;
+failures.length = 0;
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: job.concurrency }, (_, index) => user(index, started + job.durationMs)),
+);
+const elapsed = performance.now() - started;
+await agent.close();
+process.stdout.write(
+  JSON.stringify({
+    samples,
+    failures: failures.length,
+    failureExamples: failures.slice(0, 3),
+    elapsedMs: elapsed,
+  }),
+);

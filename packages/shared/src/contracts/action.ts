@@ -1,0 +1,125 @@
+import Type, { type Static } from 'typebox';
+import { Timestamp, Uuid } from './common.js';
+
+/** Methods an action may use. */
+export const ActionMethod = Type.Union([
+  Type.Literal('GET'),
+  Type.Literal('POST'),
+  Type.Literal('PUT'),
+  Type.Literal('DELETE'),
+]);
+export type ActionMethod = Static<typeof ActionMethod>;
+
+/** `{{name}}`: a placeholder filled from the call's argument `name`. */
+export const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_]{0,63})\}\}/g;
+
+export type ArgumentValue = string | number | boolean;
+export type ArgumentValues = Record<string, ArgumentValue>;
+/**
+ * The values are left untyped in the schema and checked by the code that reads them: the services'
+ * validators coerce types, and a union would turn every number and boolean into text (its first
+ * branch) before the other branches were tried, so `{"limit": 5}` would arrive as `"5"`.
+ */
+export const ArgumentValues = Type.Unsafe<ArgumentValues>(
+  Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 100 }),
+);
+
+/** What a model is told about one argument, so it can call the action. */
+export const ActionArgument = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }),
+  type: Type.Union([
+    Type.Literal('string'),
+    Type.Literal('number'),
+    Type.Literal('integer'),
+    Type.Literal('boolean'),
+  ]),
+  description: Type.String({ maxLength: 1000, default: '' }),
+  required: Type.Boolean({ default: false }),
+});
+export type ActionArgument = Static<typeof ActionArgument>;
+
+/**
+ * What the registry sends the action-runner: the action with its secrets decrypted, plus the call's
+ * arguments. The runner renders the placeholders itself, so that escaping lives in one place.
+ */
+export const ActionRequestSpec = Type.Object({
+  method: ActionMethod,
+  url: Type.String({ minLength: 1, maxLength: 4096 }),
+  headers: Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 50 }),
+  /** Query parameters, added to those already in `url`. */
+  query: Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100 }),
+  /** Sent as a JSON object (POST, PUT); a value that is exactly one placeholder keeps the argument's type. */
+  body: Type.Optional(
+    Type.Union([
+      Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { maxProperties: 100 }),
+      Type.Null(),
+    ]),
+  ),
+  arguments: ArgumentValues,
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 120_000 })),
+  maxResponseBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 * 1024 * 1024 })),
+});
+export type ActionRequestSpec = Static<typeof ActionRequestSpec>;
+
+export const ActionResult = Type.Object({
+  /** The target's status code. */
+  status: Type.Integer(),
+  headers: Type.Record(Type.String(), Type.String()),
+  body: Type.String(),
+  /** The body was longer than the cap and was cut. */
+  truncated: Type.Boolean(),
+  durationMs: Type.Number(),
+});
+export type ActionResult = Static<typeof ActionResult>;
+
+export const ACTION_SECRET_MASK = '***';
+
+export const Action = Type.Object({
+  id: Uuid,
+  gptId: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  url: Type.String(),
+  method: ActionMethod,
+  /** Secret headers read `"***"`: they are write-only. */
+  headers: Type.Record(Type.String(), Type.String()),
+  parameters: Type.Record(Type.String(), Type.String()),
+  arguments: Type.Array(ActionArgument),
+  isActive: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Action = Static<typeof Action>;
+
+/** One action as the inference gateway shows it to a model: no URL, no headers, no secrets. */
+export const RuntimeAction = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  arguments: Type.Array(ActionArgument),
+});
+export type RuntimeAction = Static<typeof RuntimeAction>;
+
+export const ActionRun = Type.Object({
+  id: Uuid,
+  actionId: Type.Union([Uuid, Type.Null()]),
+  actionName: Type.String(),
+  userId: Uuid,
+  sessionId: Type.Union([Type.String(), Type.Null()]),
+  method: ActionMethod,
+  targetHost: Type.String(),
+  /** `ok`: the target answered (any status); otherwise why it did not. */
+  outcome: Type.Union([
+    Type.Literal('ok'),
+    Type.Literal('denied'),
+    Type.Literal('timeout'),
+    Type.Literal('unreachable'),
+    Type.Literal('error'),
+  ]),
+  status: Type.Union([Type.Integer(), Type.Null()]),
+  errorCode: Type.Union([Type.String(), Type.Null()]),
+  responseBytes: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Type.Integer(),
+  createdAt: Timestamp,
+});
+export type ActionRun = Static<typeof ActionRun>;

@@ -1,0 +1,282 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** A chat request as Ollama receives it (the fields the tests look at). */
+export interface OllamaChatRequest {
+  model: string;
+  messages?: Array<{ role: string; content: string; tool_calls?: unknown[]; tool_name?: string }>;
+  prompt?: string;
+  tools?: Array<{ type: 'function'; function: { name: string; description?: string; parameters?: unknown } }>;
+  stream?: boolean;
+  keep_alive?: string | number;
+  options?: Record<string, unknown>;
+}
+
+/** What the scripted model answers: text split into tokens, or tool calls, or an Ollama error. */
+export interface OllamaReply {
+  tokens?: string[];
+  toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;
+  error?: { status: number; message: string };
+}
+
+export type OllamaFault = 'refuse' | 'busy' | 'reset' | 'hang';
+
+export interface OllamaServerOptions {
+  /** Tags this worker has pulled, e.g. `phi3:latest`; a bare name gets `:latest`. */
+  models: string[];
+  /** Models that `/api/ps` reports as loaded from the start. */
+  loaded?: string[];
+  /** Models whose `/api/show` lacks the `tools` capability (and which answer 400 when sent tools). */
+  withoutTools?: string[];
+  /** Context window that `/api/show` reports. */
+  contextLength?: number;
+  tokenDelayMs?: number;
+  /** The answer for a request; by default `Hello from <model>` in four tokens. */
+  reply?: (request: OllamaChatRequest) => OllamaReply;
+  /** With fault `reset`: how many tokens go out before the connection is cut. */
+  resetAfterTokens?: number;
+  port?: number;
+}
+
+export interface RecordedRequest {
+  path: string;
+  body: OllamaChatRequest;
+}
+
+export interface OllamaTestServer {
+  url: string;
+  /** Every generation request (`/api/chat`, `/api/generate`) received, in order. */
+  requests: RecordedRequest[];
+  /** Requests being answered right now. */
+  readonly active: number;
+  loaded: Set<string>;
+  setFault(fault: OllamaFault | null): Promise<void>;
+  setReply(reply: (request: OllamaChatRequest) => OllamaReply): void;
+  close(): Promise<void>;
+}
+
+const fullTag = (name: string) => (name.includes(':') ? name : `${name}:latest`);
+
+/** Splits text into word-sized tokens (spaces kept with the word that follows them). */
+export function tokensOf(text: string): string[] {
+  return text.match(/\s*\S+/g) ?? [];
+}
+
+/**
+ * A real HTTP server speaking the Ollama API (NDJSON streaming), with scripted answers, tool calls,
+ * per-token delay and faults: `refuse` (nothing listens), `busy` (503 like a full Ollama queue), `reset`
+ * (connection cut mid-stream), `hang` (never answers). A final assistant message in the request is
+ * continued, as Ollama does, so a stream resumed elsewhere picks up where it stopped.
+ */
+export async function startOllamaServer(options: OllamaServerOptions): Promise<OllamaTestServer> {
+  const models = new Set(options.models.map(fullTag));
+  const loaded = new Set((options.loaded ?? []).map(fullTag));
+  const withoutTools = new Set((options.withoutTools ?? []).map(fullTag));
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let fault: OllamaFault | null = null;
+  let reply: (request: OllamaChatRequest) => OllamaReply =
+    options.reply ?? ((request) => ({ tokens: tokensOf(`Hello from ${request.model}`) }));
+  let active = 0;
+  let port = options.port ?? 0;
+  let server: Server;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?')[0]!;
+    const body = request.method === 'POST' ? await readJson(request) : {};
+    const generating = path === '/api/chat' || path === '/api/generate';
+    if (generating) requests.push({ path, body: body as OllamaChatRequest });
+    // A hung node: it accepts connections and requests, and never answers any of them.
+    if (fault === 'hang') return;
+    if (path === '/api/version') return json(response, 200, { version: '0.13.5' });
+    if (path === '/api/tags') return json(response, 200, { models: [...models].map(describe) });
+    if (path === '/api/ps') return json(response, 200, { models: [...loaded].map(describe) });
+    if (path === '/api/show') return show(response, body as { model?: string; name?: string });
+    if (path === '/api/embed') return embed(response, body as { model: string; input: string | string[] });
+    if (!generating) return json(response, 404, { error: 'not found' });
+    const chat = body as OllamaChatRequest;
+    if (fault === 'busy') {
+      return json(response, 503, {
+        error: 'server busy, please try again.  maximum pending requests exceeded',
+      });
+    }
+    const tag = fullTag(chat.model ?? '');
+    if (!models.has(tag))
+      return json(response, 404, { error: `model "${chat.model}" not found, try pulling it first` });
+    if (chat.tools?.length && withoutTools.has(tag)) {
+      return json(response, 400, {
+        error: `registry.ollama.ai/library/${chat.model} does not support tools`,
+      });
+    }
+    if (chat.keep_alive === 0 || chat.keep_alive === '0') loaded.delete(tag);
+    else loaded.add(tag);
+    const isLoadOnly = path === '/api/chat' ? !chat.messages?.length : !chat.prompt;
+    if (isLoadOnly) return json(response, 200, final(chat.model, path, '', 'load'));
+    active++;
+    response.on('close', () => active--);
+    await answer(chat, path, response);
+  };
+
+  const answer = async (chat: OllamaChatRequest, path: string, response: ServerResponse) => {
+    const scripted = reply(chat);
+    if (scripted.error) return json(response, scripted.error.status, { error: scripted.error.message });
+    const tokens = continuation(scripted.tokens ?? [], chat);
+    if (chat.stream === false) {
+      const text = tokens.join('');
+      const done = final(chat.model, path, text, 'stop', scripted.toolCalls);
+      return json(response, 200, done);
+    }
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    for (const [index, token] of tokens.entries()) {
+      if (response.destroyed) return;
+      if (fault === 'reset' && index >= (options.resetAfterTokens ?? 2)) return cut(response);
+      if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
+      if (response.destroyed) return;
+      response.write(`${JSON.stringify(chunk(chat.model, path, token))}\n`);
+    }
+    if (fault === 'reset') return cut(response);
+    response.end(`${JSON.stringify(final(chat.model, path, '', 'stop', scripted.toolCalls))}\n`);
+  };
+
+  const show = (response: ServerResponse, body: { model?: string; name?: string }) => {
+    const tag = fullTag(body.model ?? body.name ?? '');
+    if (!models.has(tag)) return json(response, 404, { error: `model '${body.model}' not found` });
+    return json(response, 200, {
+      modelfile: '',
+      parameters: '',
+      template: '{{ .Prompt }}',
+      details: details(),
+      model_info: { 'general.architecture': 'llama', 'llama.context_length': options.contextLength ?? 8192 },
+      capabilities: withoutTools.has(tag) ? ['completion'] : ['completion', 'tools'],
+    });
+  };
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((request, response) => {
+        handle(request, response).catch(() => response.destroy());
+      });
+      server.on('connection', (socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get active() {
+      return active;
+    },
+    loaded,
+    async setFault(next) {
+      if (next === 'refuse' && fault !== 'refuse') await stop();
+      if (fault === 'refuse' && next !== 'refuse') await listen();
+      fault = next;
+    },
+    setReply(next) {
+      reply = next;
+    },
+    close: () => (fault === 'refuse' ? Promise.resolve() : stop()),
+  };
+}
+
+/** Cuts the connection without a proper end, once the tokens already written have left. */
+async function cut(response: ServerResponse) {
+  await sleep(20);
+  response.socket?.destroy();
+}
+
+/** Ollama continues a trailing assistant message; the script does the same when the text matches. */
+function continuation(tokens: string[], chat: OllamaChatRequest): string[] {
+  const last = chat.messages?.at(-1);
+  if (last?.role !== 'assistant' || !last.content) return tokens;
+  let said = '';
+  for (const [index, token] of tokens.entries()) {
+    if (said === last.content) return tokens.slice(index);
+    said += token;
+  }
+  return said === last.content ? [] : tokens;
+}
+
+function chunk(model: string, path: string, token: string) {
+  const base = { model, created_at: new Date().toISOString(), done: false };
+  return path === '/api/chat'
+    ? { ...base, message: { role: 'assistant', content: token } }
+    : { ...base, response: token };
+}
+
+function final(
+  model: string,
+  path: string,
+  text: string,
+  reason: string,
+  toolCalls?: OllamaReply['toolCalls'],
+) {
+  const base = {
+    model,
+    created_at: new Date().toISOString(),
+    done: true,
+    done_reason: reason,
+    total_duration: 1000,
+    prompt_eval_count: 10,
+    eval_count: 10,
+  };
+  if (path !== '/api/chat') return { ...base, response: text };
+  const message: Record<string, unknown> = { role: 'assistant', content: text };
+  if (toolCalls?.length) {
+    message.tool_calls = toolCalls.map((call) => ({
+      function: { name: call.name, arguments: call.arguments },
+    }));
+  }
+  return { ...base, message };
+}
+
+function details() {
+  return { format: 'gguf', family: 'llama', parameter_size: '3B', quantization_level: 'Q4_K_M' };
+}
+
+function describe(tag: string) {
+  return {
+    name: tag,
+    model: tag,
+    modified_at: new Date(0).toISOString(),
+    size: 1,
+    digest: tag,
+    details: details(),
+  };
+}
+
+function embed(response: ServerResponse, body: { model: string; input: string | string[] }) {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  // Deterministic vectors: the same text always embeds the same way.
+  const embeddings = inputs.map((text) =>
+    Array.from({ length: 8 }, (_, i) => ((text.charCodeAt(i % text.length) || 0) % 17) / 17),
+  );
+  return json(response, 200, { model: body.model, embeddings });
+}
+
+function json(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const part of request) text += part;
+  return text ? JSON.parse(text) : {};
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

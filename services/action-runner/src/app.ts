@@ -1,0 +1,35 @@
+import { createLogger, createServiceApp, type Logger, resolveSecretKey } from '@chatty/shared';
+import type { ActionRunnerConfig } from './config.js';
+import { parseAllowList } from './egress/allow-list.js';
+import { type Resolver, systemResolver } from './egress/resolver.js';
+import { AgentPool } from './request/agent-pool.js';
+import { executeRoute } from './routes/execute.route.js';
+
+export interface ActionRunnerOverrides {
+  logger?: Logger;
+  /** How names are resolved; tests make names resolve to loopback, or differently on each call. */
+  resolver?: Resolver;
+}
+
+/** A ready action-runner; it never listens (server.ts does). It holds no data-store credentials. */
+export async function buildActionRunner(config: ActionRunnerConfig, overrides: ActionRunnerOverrides = {}) {
+  const logger =
+    overrides.logger ?? createLogger({ name: 'action-runner', level: config.LOG_LEVEL, debug: config.DEBUG });
+  const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  const app = await createServiceApp({ service: 'action-runner', logger });
+  const agents = new AgentPool();
+  app.addHook('onClose', async () => agents.close());
+  await app.register(executeRoute, {
+    secret,
+    agents,
+    policy: {
+      allow: parseAllowList(config.ACTION_EGRESS_ALLOW),
+      ports: new Set(config.ACTION_EGRESS_PORTS.split(',').map((port) => Number(port.trim()))),
+      resolve: overrides.resolver ?? systemResolver,
+    },
+    limits: { timeoutMs: config.ACTION_TIMEOUT_MS, maxResponseBytes: config.ACTION_MAX_RESPONSE_BYTES },
+  });
+  return app;
+}
+
+export type ActionRunnerApp = Awaited<ReturnType<typeof buildActionRunner>>;

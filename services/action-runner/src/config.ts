@@ -1,0 +1,29 @@
+import { LogEnv, loadConfig, SecretEnv } from '@chatty/shared';
+import Type, { type Static } from 'typebox';
+
+/**
+ * Deliberately no database, Redis or S3 settings: the runner talks to the outside world on behalf of
+ * users, so it holds nothing that opens the data stores (test/compose.test.ts asserts it).
+ */
+export const ActionRunnerEnv = Type.Object({
+  ACTION_RUNNER_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5030 }),
+  ACTION_RUNNER_HOST: Type.String({ default: '127.0.0.1' }),
+  ...SecretEnv,
+  ...LogEnv,
+  /** `host:port` pairs actions may reach even though they are private (on-prem APIs, tests), comma-separated. */
+  ACTION_EGRESS_ALLOW: Type.String({ default: '' }),
+  /** Ports actions may use on public hosts, comma-separated; other ports only through ACTION_EGRESS_ALLOW. */
+  ACTION_EGRESS_PORTS: Type.String({ pattern: '^\\d{1,5}(\\s*,\\s*\\d{1,5})*$', default: '80,443' }),
+  /** Whole-call deadline (resolution, connection, redirects, body), unless a call asks for less. */
+  ACTION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /** Response bodies longer than this are cut and marked `truncated`. */
+  ACTION_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024 }),
+});
+
+export type ActionRunnerConfig = Static<typeof ActionRunnerEnv>;
+
+export function loadActionRunnerConfig(
+  env: Record<string, string | undefined> = process.env,
+): ActionRunnerConfig {
+  return loadConfig(ActionRunnerEnv, env);
+}

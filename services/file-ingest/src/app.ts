@@ -1,0 +1,70 @@
+import {
+  createDb,
+  createLogger,
+  createObjectStore,
+  createServiceApp,
+  type Logger,
+  type ObjectStore,
+  parseTrustProxy,
+  resolveSecretKey,
+  storageEndpoint,
+} from '@chatty/shared';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { IngestConfig } from './config.js';
+import type { Db, IngestDatabase } from './db/schema.js';
+import { searchRoute } from './routes/search.route.js';
+import { type IngestWorker, startIngestWorker } from './worker.js';
+
+export interface IngestOverrides {
+  db?: Db;
+  logger?: Logger;
+  store?: ObjectStore;
+}
+
+export function createIngestStore(config: IngestConfig): ObjectStore {
+  return createObjectStore({
+    endpoint: storageEndpoint(config),
+    accessKey: config.S3_ACCESS_KEY,
+    secretKey: config.S3_SECRET_KEY,
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    maxObjectSize: config.MAX_FILE_SIZE,
+  });
+}
+
+/**
+ * file-ingest: health, metrics and search over HTTP, and (INGEST_WORKER) the `ingest` consumer. It
+ * never listens (server.ts does) and closes what it opened.
+ */
+export async function buildIngest(config: IngestConfig, overrides: IngestOverrides = {}) {
+  const logger =
+    overrides.logger ?? createLogger({ name: 'file-ingest', level: config.LOG_LEVEL, debug: config.DEBUG });
+  const db = overrides.db ?? createDb<IngestDatabase>(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+  const store = overrides.store ?? createIngestStore(config);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  redis.on('error', () => {});
+  const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+
+  const app = await createServiceApp({
+    service: 'file-ingest',
+    logger,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    readiness: {
+      postgres: () => sql`select 1`.execute(db),
+      redis: () => redis.ping(),
+      s3: () => store.ping(),
+    },
+  });
+  let worker: IngestWorker | undefined;
+  app.addHook('onClose', async () => {
+    await worker?.close();
+    redis.disconnect();
+    if (!overrides.db) await db.destroy();
+  });
+  await app.register(searchRoute, { db, secret });
+  if (config.INGEST_WORKER) worker = await startIngestWorker(config, { db, store, log: logger });
+  return Object.assign(app, { ingestWorker: worker });
+}
+
+export type IngestApp = Awaited<ReturnType<typeof buildIngest>>;

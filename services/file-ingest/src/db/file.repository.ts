@@ -1,0 +1,110 @@
+import type { Chunk } from '../chunk/chunker.js';
+import type { Db } from './schema.js';
+
+export interface FileToIngest {
+  id: string;
+  gptId: string;
+  mimeType: string;
+  size: number;
+  storageKey: string;
+  status: string;
+}
+
+export async function findFileToIngest(db: Db, fileId: string): Promise<FileToIngest | undefined> {
+  const row = await db
+    .selectFrom('gpt_file')
+    .select(['id', 'gpt_id', 'mime_type', 'size', 'storage_key', 'status'])
+    .where('id', '=', fileId)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      gptId: row.gpt_id,
+      mimeType: row.mime_type,
+      size: row.size,
+      storageKey: row.storage_key,
+      status: row.status,
+    }
+  );
+}
+
+/** Processing columns only; a deleted row stays deleted (the update simply matches nothing). */
+export async function setProgress(db: Db, fileId: string, progress: number, status?: 'processing') {
+  await db
+    .updateTable('gpt_file')
+    .set({ progress, ...(status && { status, error: null }) })
+    .where('id', '=', fileId)
+    .where('status', 'in', ['queued', 'processing'])
+    .execute();
+}
+
+export async function markFailed(db: Db, fileId: string, reason: string) {
+  await db
+    .updateTable('gpt_file')
+    .set({ status: 'failed', error: reason, progress: 1 })
+    .where('id', '=', fileId)
+    .where('status', '<>', 'ready')
+    .execute();
+}
+
+const INSERT_BATCH = 500;
+
+/**
+ * Replaces the file's chunks and marks it ready, in one transaction. The row is updated first, which
+ * locks it: a concurrent delete waits and then removes the new chunks with it. Returns false when the
+ * file no longer exists. A job run again (after a crash) leaves exactly one set of chunks.
+ */
+export async function saveChunksAndMarkReady(
+  db: Db,
+  file: FileToIngest,
+  chunks: Chunk[],
+  counts: { pageCount: number | null; charCount: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('gpt_file')
+      .set({
+        status: 'ready',
+        progress: 1,
+        error: null,
+        page_count: counts.pageCount,
+        char_count: counts.charCount,
+        chunk_count: chunks.length,
+      })
+      .where('id', '=', file.id)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) return false;
+    await trx.deleteFrom('file_chunk').where('file_id', '=', file.id).execute();
+    for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
+      await trx
+        .insertInto('file_chunk')
+        .values(
+          chunks.slice(i, i + INSERT_BATCH).map((chunk) => ({
+            file_id: file.id,
+            gpt_id: file.gptId,
+            ordinal: chunk.ordinal,
+            page: chunk.page,
+            char_start: chunk.charStart,
+            char_end: chunk.charEnd,
+            tokens: chunk.tokens,
+            text: chunk.text,
+          })),
+        )
+        .execute();
+    }
+    return true;
+  });
+}
+
+/** Files that should have a job: waiting or started, oldest first. */
+export async function listUnfinishedFiles(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('gpt_file')
+    .select('id')
+    .where('status', 'in', ['queued', 'processing'])
+    .orderBy('uploaded_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,44 @@
+import type { ColumnType, Generated, Kysely } from 'kysely';
+
+/** The registry's gpt_file as file-ingest sees it: it reads the row and writes the processing columns. */
+export interface GptFileTable {
+  id: string;
+  gpt_id: string;
+  original_name: string;
+  mime_type: string;
+  size: number;
+  storage_key: string;
+  status: 'queued' | 'processing' | 'ready' | 'failed';
+  progress: number;
+  error: string | null;
+  page_count: number | null;
+  char_count: number | null;
+  chunk_count: number | null;
+  uploaded_at: ColumnType<Date, never, never>;
+}
+
+export interface GptTable {
+  id: string;
+  user_id: string;
+}
+
+export interface FileChunkTable {
+  id: Generated<string>;
+  file_id: string;
+  gpt_id: string;
+  ordinal: number;
+  page: number | null;
+  char_start: number;
+  char_end: number;
+  tokens: number;
+  text: string;
+  tsv: ColumnType<string, never, never>;
+}
+
+export interface IngestDatabase {
+  gpt_file: GptFileTable;
+  gpt: GptTable;
+  file_chunk: FileChunkTable;
+}
+
+export type Db = Kysely<IngestDatabase>;

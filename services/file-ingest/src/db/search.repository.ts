@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Db } from './schema.js';
+
+export interface ChunkHit {
+  fileId: string;
+  fileName: string;
+  page: number | null;
+  text: string;
+  tokens: number;
+  score: number;
+}
+
+/**
+ * The GPT's total chunk tokens, counting at most `cap` chunks: enough to tell whether everything fits a
+ * budget of `cap - 1` tokens without summing a million rows.
+ */
+export async function knowledgeTokens(
+  db: Db,
+  gptId: string,
+  cap: number,
+): Promise<{ tokens: number; chunks: number }> {
+  const { rows } = await sql<{ tokens: number; chunks: number }>`
+    select coalesce(sum(tokens), 0)::int as tokens, count(*)::int as chunks
+    from (select tokens from file_chunk where gpt_id = ${gptId} limit ${cap}) as capped`.execute(db);
+  return rows[0] ?? { tokens: 0, chunks: 0 };
+}
+
+/** Every chunk of the GPT, files in upload order, chunks in document order. */
+export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
+  return db
+    .selectFrom('file_chunk as c')
+    .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
+    .select([
+      'c.file_id as fileId',
+      'f.original_name as fileName',
+      'c.page',
+      'c.text',
+      'c.tokens',
+      sql<number>`1`.as('score'),
+    ])
+    .where('c.gpt_id', '=', gptId)
+    .orderBy('f.uploaded_at')
+    .orderBy('c.file_id')
+    .orderBy('c.ordinal')
+    .execute();
+}
+
+/**
+ * The best `limit` chunks for a query. The full-text index yields at most `candidates` matches before
+ * ranking (gin_fuzzy_search_limit), so a query of common words costs the same on a million chunks as
+ * a rare one; the ranking is then exact among those candidates.
+ */
+export async function rankedChunks(
+  db: Db,
+  gptId: string,
+  query: string,
+  { limit, candidates }: { limit: number; candidates: number },
+): Promise<ChunkHit[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('gin_fuzzy_search_limit', ${String(candidates)}, true)`.execute(trx);
+    const { rows } = await sql<ChunkHit>`
+      select c.file_id as "fileId", f.original_name as "fileName", c.page, c.text, c.tokens,
+             ts_rank_cd(c.tsv, q) as score
+      from file_chunk c
+      join gpt_file f on f.id = c.file_id,
+           websearch_to_tsquery('english', ${query}) q
+      where c.gpt_id = ${gptId} and c.tsv @@ q
+      order by score desc, c.id
+      limit ${limit}`.execute(trx);
+    return rows;
+  });
+}

@@ -1,0 +1,46 @@
+import { extractCsv } from './csv.js';
+import { extractDoc } from './doc.js';
+import { extractDocx } from './docx.js';
+import { extractJson } from './json.js';
+import { recognize } from './ocr.js';
+import { extractPdf } from './pdf.js';
+import { decodeText } from './text.js';
+import {
+  CharBudget,
+  type Extracted,
+  type ExtractKind,
+  type ExtractLimits,
+  type ProgressReporter,
+} from './types.js';
+
+/** Runs the extractor for a file's type. Called inside the sandbox thread, or directly by the bench. */
+export async function extract(
+  kind: ExtractKind,
+  bytes: Buffer,
+  limits: ExtractLimits,
+  progress: ProgressReporter = () => {},
+): Promise<Extracted> {
+  if (kind === 'pdf') return extractPdf(bytes, limits, progress);
+  const text = await extractText(kind, bytes, limits);
+  return { segments: [{ page: null, text: new CharBudget(limits.maxChars).take(text) }], pageCount: null };
+}
+
+async function extractText(kind: ExtractKind, bytes: Buffer, limits: ExtractLimits): Promise<string> {
+  switch (kind) {
+    case 'txt':
+    case 'md':
+      return decodeText(bytes);
+    case 'json':
+      return extractJson(bytes, limits.maxJsonDepth);
+    case 'csv':
+      return extractCsv(bytes);
+    case 'docx':
+      return extractDocx(bytes, limits.maxUnzippedBytes);
+    case 'doc':
+      return extractDoc(bytes);
+    case 'image':
+      return recognize(bytes);
+    case 'pdf':
+      throw new Error('PDF has pages; see extractPdf');
+  }
+}

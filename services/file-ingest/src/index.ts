@@ -1,0 +1,14 @@
+export { buildIngest, createIngestStore, type IngestApp, type IngestOverrides } from './app.js';
+export { chunkText } from './chunk/chunker.js';
+export { normalizeSegments } from './chunk/normalize.js';
+export { type IngestConfig, IngestEnv, loadIngestConfig } from './config.js';
+export { INGEST_MIGRATION_TABLE, ingestMigrations } from './db/migrations/index.js';
+export type { IngestDatabase } from './db/schema.js';
+export { extract } from './extract/extract.js';
+export { ExtractionSandbox } from './extract/sandbox.js';
+export { ExtractionRefused, type ExtractKind } from './extract/types.js';
+export { ingestFile, textKeyOf } from './jobs/ingest.job.js';
+export { reconcileJobs } from './jobs/reconcile.js';
+export { prepareDatabase } from './prepare-database.js';
+export { searchKnowledge } from './search.js';
+export { extractLimitsOf, startIngestWorker } from './worker.js';

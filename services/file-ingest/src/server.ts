@@ -1,0 +1,18 @@
+import { createLogger, runService } from '@chatty/shared';
+import { buildIngest, createIngestStore } from './app.js';
+import { loadIngestConfig } from './config.js';
+import { prepareDatabase } from './prepare-database.js';
+
+const config = loadIngestConfig();
+const logger = createLogger({ name: 'file-ingest', level: config.LOG_LEVEL, debug: config.DEBUG });
+try {
+  const db = await prepareDatabase(config, logger);
+  const store = createIngestStore(config);
+  await store.ensureBucket();
+  const app = await buildIngest(config, { logger, db, store });
+  app.addHook('onClose', () => db.destroy());
+  await runService(app, { port: config.INGEST_PORT, host: config.INGEST_HOST, log: logger });
+} catch (error) {
+  logger.fatal({ err: error }, 'file-ingest failed to start');
+  process.exit(1);
+}

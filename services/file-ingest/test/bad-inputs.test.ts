@@ -1,0 +1,178 @@
+import { listKeys } from '@chatty/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEncryptedPdf, makePdf } from './fixtures/make-pdf.js';
+import { makeDocxBomb, makeLyingDocx } from './fixtures/make-zip.js';
+import {
+  createGpt,
+  getFile,
+  type Stack,
+  search,
+  signUp,
+  startStack,
+  upload,
+  waitUntilDone,
+} from './harness.js';
+
+const MAX_FILE_SIZE = 256 * 1024;
+
+describe('bad inputs', () => {
+  let stack: Stack;
+  let owner: Awaited<ReturnType<typeof signUp>>;
+  let gptId: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: { MAX_FILE_SIZE: String(MAX_FILE_SIZE), INGEST_MAX_UNZIPPED_BYTES: String(8 * 1024 * 1024) },
+    });
+    owner = await signUp(stack.registry.app);
+    gptId = (await createGpt(stack.registry.app, owner.auth)).id;
+  });
+  afterAll(() => stack?.close());
+
+  const rowCount = async () =>
+    Number(
+      (
+        await stack.registry.app.db
+          .selectFrom('gpt_file')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  describe('refused at upload, with nothing stored', () => {
+    it.each([
+      [
+        'an EXE named .pdf',
+        'invoice.pdf',
+        Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]),
+        415,
+        'UNSUPPORTED_TYPE',
+      ],
+      [
+        'a PDF named .txt',
+        'notes.txt',
+        Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'),
+        415,
+        'UNSUPPORTED_TYPE',
+      ],
+      [
+        'binary bytes named .csv',
+        'data.csv',
+        Buffer.from([0x00, 0x01, 0xc3, 0x28, 0xff]),
+        415,
+        'UNSUPPORTED_TYPE',
+      ],
+      ['an unsupported extension', 'tool.exe', Buffer.from('plain words'), 415, 'UNSUPPORTED_TYPE'],
+      ['an empty file', 'empty.txt', Buffer.alloc(0), 400, 'EMPTY_FILE'],
+      ['a file over the size limit', 'big.txt', Buffer.alloc(MAX_FILE_SIZE + 1, 0x61), 413, 'FILE_TOO_LARGE'],
+    ])('%s', async (_label, name, bytes, status, code) => {
+      const before = await rowCount();
+      const response = await upload(stack, owner.auth, gptId, name, bytes);
+      expect(response.statusCode).toBe(status);
+      expect(response.json().error.code).toBe(code);
+      expect(response.json().error.message).toBeTruthy();
+      expect(await rowCount()).toBe(before);
+      expect(await listKeys(stack.registry.s3.store)).toEqual([]);
+    });
+
+    it('accepts a file of exactly the size limit', async () => {
+      const response = await upload(stack, owner.auth, gptId, 'limit.txt', Buffer.alloc(MAX_FILE_SIZE, 0x61));
+      expect(response.statusCode).toBe(202);
+      await stack.registry.app.inject({
+        method: 'DELETE',
+        url: `/api/gpts/files/${response.json().id}`,
+        headers: owner.auth,
+      });
+    });
+  });
+
+  it('treats a name with ../ and a NUL as metadata: the object key is made of ids', async () => {
+    const response = await upload(
+      stack,
+      owner.auth,
+      gptId,
+      '../../../etc/passwd\u0000.txt',
+      Buffer.from('Path games.'),
+    );
+    expect(response.statusCode).toBe(202);
+    const file = response.json();
+    expect(file.originalName).toBe('passwd.txt');
+    expect(file.filename).toBe(`${file.id}.txt`);
+    expect(await listKeys(stack.registry.s3.store)).toContain(
+      `${owner.user.id}/${gptId}/${file.id}/original`,
+    );
+    expect((await waitUntilDone(stack, owner.auth, file.id)).status).toBe('ready');
+  });
+
+  describe('refused by the worker with a reason, the worker staying healthy', () => {
+    const cases: Array<[string, string, () => Promise<Buffer>, RegExp]> = [
+      [
+        'a DOCX zip bomb',
+        'bomb.docx',
+        () => makeDocxBomb(64 * 1024 * 1024),
+        /expands to more than 8 MB.*zip bomb/,
+      ],
+      ['a ZIP lying about its sizes', 'liar.docx', makeLyingDocx, /not a valid DOCX/],
+      ['an encrypted PDF', 'locked.pdf', makeEncryptedPdf, /encrypted with a password/],
+      [
+        'a truncated PDF',
+        'cut.pdf',
+        async () => {
+          const pdf = await makePdf(['Whole page.']);
+          return pdf.subarray(0, Math.floor(pdf.length / 2));
+        },
+        /not a valid PDF \(damaged or truncated\)/,
+      ],
+      [
+        'a 100k-deep nested JSON',
+        'deep.json',
+        async () => Buffer.from('['.repeat(100_000) + ']'.repeat(100_000)),
+        /nested 100000 levels deep; the limit is 256/,
+      ],
+      [
+        'a CSV with an unterminated quote',
+        'quote.csv',
+        async () => Buffer.from('a,b\n1,"open\n2,3\n'),
+        /unterminated quote in row 2/,
+      ],
+      ['a JSON that is not JSON', 'broken.json', async () => Buffer.from('{"a": '), /not valid JSON/],
+    ];
+
+    it.each(cases)('%s', async (_label, name, make, reason) => {
+      const bytes = await make();
+      expect(bytes.length).toBeLessThan(MAX_FILE_SIZE);
+      const response = await upload(stack, owner.auth, gptId, name, bytes);
+      expect(response.statusCode, response.body).toBe(202);
+      const file = await waitUntilDone(stack, owner.auth, response.json().id);
+      expect(file.status).toBe('failed');
+      expect(file.error).toMatch(reason);
+      expect(file.chunkCount).toBeNull();
+      const text = await stack.registry.app.inject({
+        method: 'GET',
+        url: `/api/gpts/files/${file.id}/text`,
+        headers: owner.auth,
+      });
+      expect(text.statusCode).toBe(409);
+      expect(text.json().error.code).toBe('FILE_NOT_READY');
+    });
+
+    it('then processes a good file as usual', async () => {
+      const health = await stack.ingest.inject({ method: 'GET', url: '/health/ready' });
+      expect(health.statusCode).toBe(200);
+      const response = await upload(
+        stack,
+        owner.auth,
+        gptId,
+        'after.txt',
+        Buffer.from('The wombat survived the storm.'),
+      );
+      const file = await waitUntilDone(stack, owner.auth, response.json().id);
+      expect(file.status).toBe('ready');
+      const result = await search(stack, { gptId, query: 'wombat', budgetTokens: 1000 });
+      expect(result.chunks.find((chunk) => chunk.fileId === file.id)).toMatchObject({
+        fileName: 'after.txt',
+      });
+      expect((await getFile(stack, owner.auth, file.id)).progress).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,166 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  buildIngest,
+  ExtractionSandbox,
+  extractLimitsOf,
+  ingestFile,
+  loadIngestConfig,
+} from '@chatty/file-ingest';
+import { createDb, INGEST_QUEUE, type IngestJob } from '@chatty/shared';
+import { listKeys } from '@chatty/testkit';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestDatabase } from '../src/db/schema.js';
+import { makePdf } from './fixtures/make-pdf.js';
+import { createGpt, getFile, type Stack, signUp, startStack, upload, waitUntilDone } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A PDF that takes the extractor a second or more: time to interfere while it runs. */
+const slowPdf = () =>
+  makePdf(
+    Array.from({ length: 300 }, (_, page) => `Page ${page + 1}. The narwhal migrates north. `.repeat(20)),
+  );
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('faults', () => {
+  let stack: Stack;
+  let owner: Awaited<ReturnType<typeof signUp>>;
+  let gptId: string;
+  let queue: Queue<IngestJob>;
+  let connection: Redis;
+
+  beforeAll(async () => {
+    // No consumer in this process: each test decides who processes the jobs.
+    stack = await startStack({ worker: false });
+    owner = await signUp(stack.registry.app);
+    gptId = (await createGpt(stack.registry.app, owner.auth)).id;
+    connection = new Redis(stack.ingestEnv.REDIS_URL!, { maxRetriesPerRequest: null });
+    queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: stack.ingestEnv.QUEUE_PREFIX });
+  });
+  afterAll(async () => {
+    await queue?.obliterate({ force: true }).catch(() => {});
+    await queue?.close();
+    connection?.disconnect();
+    await stack?.close();
+  });
+
+  const chunkRows = (fileId: string) =>
+    stack.registry.app.db
+      .withTables<{ file_chunk: { file_id: string; ordinal: number } }>()
+      .selectFrom('file_chunk')
+      .select('ordinal')
+      .where('file_id', '=', fileId)
+      .execute();
+
+  it('a worker killed mid-job (kill -9): the job is picked up again and ends ready once, with one set of chunks', async () => {
+    const file = (await upload(stack, owner.auth, gptId, 'atlas.pdf', await slowPdf())).json();
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn(process.execPath, ['--import', 'tsx', 'services/file-ingest/src/server.ts'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...stack.ingestEnv,
+          INGEST_PORT: '0',
+          TSX_TSCONFIG_PATH: 'tsconfig.test.json',
+        },
+        stdio: 'ignore',
+      });
+      await until(async () => {
+        const current = await getFile(stack, owner.auth, file.id);
+        return current.status === 'processing' && current.progress > 0.1;
+      }, 30_000);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child!.once('exit', resolve));
+    } finally {
+      child?.kill('SIGKILL');
+    }
+    expect((await getFile(stack, owner.auth, file.id)).status).toBe('processing');
+
+    // Another worker notices the job's lock lapse and runs it again.
+    const replacement = await buildIngest(loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true' }));
+    try {
+      const done = await waitUntilDone(stack, owner.auth, file.id, 30_000);
+      expect(done).toMatchObject({ status: 'ready', pageCount: 300 });
+      const rows = await chunkRows(file.id);
+      expect(rows).toHaveLength(done.chunkCount!);
+      expect(new Set(rows.map((row) => row.ordinal)).size).toBe(rows.length);
+      expect((await queue.getJob(file.id))?.attemptsMade ?? 0).toBeLessThanOrEqual(1);
+    } finally {
+      await replacement.close();
+    }
+  }, 60_000);
+
+  it('a job for a deleted file, before or during its run, leaves nothing behind', async () => {
+    const config = loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'false' });
+    const db = createDb<IngestDatabase>(config.DATABASE_URL, { max: 2 });
+    const sandbox = new ExtractionSandbox({ size: 1, timeoutMs: 30_000, maxMemoryMb: 512 });
+    const deps = {
+      db,
+      store: stack.registry.s3.store,
+      sandbox,
+      limits: extractLimitsOf(config),
+      maxFileSize: config.MAX_FILE_SIZE,
+      log: stack.registry.app.log as never,
+    };
+    try {
+      const before = (
+        await upload(stack, owner.auth, gptId, 'gone.txt', Buffer.from('Deleted first.'))
+      ).json();
+      await stack.registry.app.inject({
+        method: 'DELETE',
+        url: `/api/gpts/files/${before.id}`,
+        headers: owner.auth,
+      });
+      expect(await ingestFile(deps, before.id)).toEqual({ status: 'gone' });
+
+      const during = (await upload(stack, owner.auth, gptId, 'midway.pdf', await slowPdf())).json();
+      const running = ingestFile(deps, during.id);
+      await until(async () => (await getFile(stack, owner.auth, during.id)).status === 'processing');
+      const deleted = await stack.registry.app.inject({
+        method: 'DELETE',
+        url: `/api/gpts/files/${during.id}`,
+        headers: owner.auth,
+      });
+      expect(deleted.statusCode).toBe(204);
+      expect(await running).toEqual({ status: 'gone' });
+      expect(await listKeys(stack.registry.s3.store, `${owner.user.id}/${gptId}/${during.id}/`)).toEqual([]);
+      expect(await chunkRows(during.id)).toEqual([]);
+      const row = await db.selectFrom('gpt_file').select('id').where('id', '=', during.id).executeTakeFirst();
+      expect(row).toBeUndefined();
+    } finally {
+      await sandbox.close();
+      await db.destroy();
+    }
+  }, 60_000);
+
+  it('jobs lost with Redis are enqueued again by reconciliation when a worker starts', async () => {
+    const files = [
+      (await upload(stack, owner.auth, gptId, 'one.txt', Buffer.from('The okapi hides.'))).json(),
+      (await upload(stack, owner.auth, gptId, 'two.md', Buffer.from('# Tapir\n\nThe tapir swims.'))).json(),
+    ];
+    expect(await queue.getJob(files[0].id)).toBeDefined();
+    // Redis restarted without persistence: every job is gone, the rows still say queued.
+    await queue.obliterate({ force: true });
+    expect(await queue.getJob(files[0].id)).toBeUndefined();
+
+    const worker = await buildIngest(loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true' }));
+    try {
+      for (const file of files) {
+        expect((await waitUntilDone(stack, owner.auth, file.id)).status).toBe('ready');
+      }
+    } finally {
+      await worker.close();
+    }
+  }, 60_000);
+});

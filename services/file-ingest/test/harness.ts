@@ -1,0 +1,114 @@
+import { buildIngest, type IngestApp, loadIngestConfig } from '@chatty/file-ingest';
+import type { KnowledgeFile, SearchResult } from '@chatty/shared';
+import { serviceToken } from '@chatty/shared';
+import { TEST_REDIS_URL } from '@chatty/testkit';
+import { type RegistryHarness, startRegistry, TEST_SECRET } from '../../gpt-registry/test/harness.js';
+import { multipartFile } from '../../gpt-registry/test/images.js';
+
+export { createGpt, signUp } from '../../gpt-registry/test/harness.js';
+
+export interface Stack {
+  registry: RegistryHarness;
+  ingest: IngestApp;
+  /** The environment file-ingest runs with: the registry's database, bucket and queue prefix. */
+  ingestEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The registry and file-ingest sharing one database (cloned), one S3 bucket and one queue prefix, as
+ * they do in production. `worker: false` leaves the queue without a consumer.
+ */
+export async function startStack({
+  worker = true,
+  env = {},
+}: {
+  worker?: boolean;
+  env?: Record<string, string>;
+} = {}): Promise<Stack> {
+  const registry = await startRegistry(env);
+  const ingestEnv = {
+    DATABASE_URL: registry.database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    SECRET_KEY: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    DB_POOL_MAX: '4',
+    QUEUE_PREFIX: registry.queuePrefix,
+    INGEST_LOCK_MS: '2000',
+    ...registry.s3.env,
+    ...env,
+  };
+  const ingest = await buildIngest(loadIngestConfig({ ...ingestEnv, INGEST_WORKER: String(worker) }));
+  await ingest.ready();
+  return {
+    registry,
+    ingest,
+    ingestEnv,
+    async close() {
+      await ingest.close();
+      await registry.close();
+    },
+  };
+}
+
+export async function upload(
+  stack: Stack,
+  auth: Record<string, string>,
+  gptId: string,
+  name: string,
+  bytes: Buffer,
+) {
+  const { payload, headers } = multipartFile(name, 'application/octet-stream', bytes);
+  return stack.registry.app.inject({
+    method: 'POST',
+    url: `/api/gpts/${gptId}/files`,
+    headers: { ...auth, ...headers },
+    payload,
+  });
+}
+
+export async function getFile(
+  stack: Stack,
+  auth: Record<string, string>,
+  fileId: string,
+): Promise<KnowledgeFile> {
+  const response = await stack.registry.app.inject({
+    method: 'GET',
+    url: `/api/gpts/files/${fileId}`,
+    headers: auth,
+  });
+  if (response.statusCode !== 200)
+    throw new Error(`GET file answered ${response.statusCode}: ${response.body}`);
+  return response.json() as KnowledgeFile;
+}
+
+/** Polls the public route until the file is ready or failed. */
+export async function waitUntilDone(
+  stack: Stack,
+  auth: Record<string, string>,
+  fileId: string,
+  timeoutMs = 20_000,
+): Promise<KnowledgeFile> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const file = await getFile(stack, auth, fileId);
+    if (file.status === 'ready' || file.status === 'failed') return file;
+    if (Date.now() > deadline) throw new Error(`file ${fileId} still ${file.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function search(
+  stack: Stack,
+  body: { gptId: string; query: string; k?: number; budgetTokens: number },
+): Promise<SearchResult> {
+  const response = await stack.ingest.inject({
+    method: 'POST',
+    url: '/internal/search',
+    headers: { 'x-service-token': serviceToken(TEST_SECRET) },
+    payload: body,
+  });
+  if (response.statusCode !== 200)
+    throw new Error(`search answered ${response.statusCode}: ${response.body}`);
+  return response.json() as SearchResult;
+}

@@ -1,0 +1,124 @@
+import { validateHeaderName } from 'node:http';
+import {
+  ACTION_SECRET_MASK,
+  type ActionArgument,
+  type ActionMethod,
+  badRequest,
+  PLACEHOLDER,
+} from '@chatty/shared';
+import { isSecretHeader } from './secret-headers.js';
+
+/** An action as stored, secrets in clear: only ever held in memory, on the way to or from the cipher. */
+export interface ActionFields {
+  name: string;
+  description: string;
+  url: string;
+  method: ActionMethod;
+  headers: Record<string, string>;
+  parameters: Record<string, string>;
+  arguments: ActionArgument[];
+  isActive: boolean;
+}
+
+/** Headers the action-runner sets itself; an action naming one is refused at once rather than at run time. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-connection',
+  'user-agent',
+]);
+
+const ORIGIN = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i;
+
+/** The `host[:port]` an action's URL targets (placeholders are never in it). */
+export function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+/** Checks what a schema cannot: the URL's shape, header names, and that every placeholder is declared. */
+export function checkActionFields(fields: ActionFields): ActionFields {
+  const origin = ORIGIN.exec(fields.url)?.[1];
+  let url: URL;
+  try {
+    url = new URL(fields.url);
+  } catch {
+    throw badRequest('INVALID_URL', 'url must be an absolute http(s) URL');
+  }
+  if (!origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw badRequest('INVALID_URL', 'url must be an absolute http(s) URL');
+  }
+  if (origin.includes('{{'))
+    throw badRequest('INVALID_URL', 'Placeholders may not be used in the host of url');
+  if (url.username || url.password) {
+    throw badRequest(
+      'INVALID_URL',
+      'url may not hold credentials; use a secret header such as Authorization',
+    );
+  }
+
+  for (const [name, value] of Object.entries(fields.headers)) {
+    try {
+      validateHeaderName(name);
+    } catch {
+      throw badRequest('INVALID_HEADER', `"${name}" is not a valid header name`);
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw badRequest('INVALID_HEADER', `Header ${name} is set by the action-runner and may not be given`);
+    }
+    // The value is never echoed: it may be a secret.
+    if (/[\r\n\0]/.test(value)) throw badRequest('INVALID_HEADER', `Header ${name} holds a line break`);
+    if (isSecretHeader(name) && value.includes('{{')) {
+      throw badRequest('INVALID_HEADER', `Secret header ${name} may not hold placeholders`);
+    }
+  }
+  const lowerNames = Object.keys(fields.headers).map((name) => name.toLowerCase());
+  if (new Set(lowerNames).size !== lowerNames.length) {
+    throw badRequest('INVALID_HEADER', 'A header is given twice (header names ignore case)');
+  }
+
+  const declared = new Set<string>();
+  for (const argument of fields.arguments) {
+    if (declared.has(argument.name)) {
+      throw badRequest('INVALID_ARGUMENTS', `Argument ${argument.name} is declared twice`);
+    }
+    declared.add(argument.name);
+  }
+  const templates = [fields.url, ...Object.values(fields.headers), ...Object.values(fields.parameters)];
+  for (const template of templates) {
+    for (const [, name] of template.matchAll(PLACEHOLDER)) {
+      if (!declared.has(name!)) {
+        throw badRequest('UNDECLARED_PLACEHOLDER', `Placeholder {{${name}}} has no declared argument`);
+      }
+    }
+  }
+  return fields;
+}
+
+/**
+ * The headers after an update. A secret left as `***` keeps its stored value, unless the host changed:
+ * then it is dropped, since a secret meant for one host must not be sent to another. Secrets not
+ * listed at all are removed, like any other header left out of the new map.
+ */
+export function mergeHeaders(
+  given: Record<string, string>,
+  stored: Record<string, string>,
+  hostChanged: boolean,
+): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    if (isSecretHeader(name) && value === ACTION_SECRET_MASK) {
+      const kept = stored[name];
+      if (kept !== undefined && !hostChanged) merged[name] = kept;
+      continue;
+    }
+    merged[name] = value;
+  }
+  return merged;
+}

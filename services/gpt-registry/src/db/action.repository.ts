@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { ACTION_SECRET_MASK } from '@chatty/shared';
+import { sql } from 'kysely';
+import type { ActionFields } from '../actions/action-input.js';
+import { SecretDecryptionError } from '../actions/secret-box.js';
+import { openSecretHeaders, sealSecretHeaders, splitHeaders } from '../actions/secret-headers.js';
+import type { ActionRow } from './schema.js';
+import type { Db } from './user.repository.js';
+
+export class ActionNameTakenError extends Error {
+  constructor(readonly actionName: string) {
+    super(`The GPT already has an action named ${actionName}`);
+  }
+}
+
+/**
+ * Rows keep non-secret headers in clear and secret ones as `***` in `headers` (so responses need no
+ * decryption), with their values only in `secret_headers`, encrypted and bound to the action's id.
+ */
+function columnsOf(fields: ActionFields, id: string, key: Buffer) {
+  const { plain, secret } = splitHeaders(fields.headers);
+  const masked = {
+    ...plain,
+    ...Object.fromEntries(Object.keys(secret).map((name) => [name, ACTION_SECRET_MASK])),
+  };
+  return {
+    name: fields.name,
+    description: fields.description,
+    url: fields.url,
+    method: fields.method,
+    headers: JSON.stringify(masked),
+    parameters: JSON.stringify(fields.parameters),
+    arguments: JSON.stringify(fields.arguments),
+    secret_headers: sealSecretHeaders(key, secret, id),
+    is_active: fields.isActive,
+  };
+}
+
+/** The action's fields with its secrets decrypted; throws SecretDecryptionError if they were altered. */
+export function fieldsOf(row: ActionRow, key: Buffer): ActionFields {
+  const secret = openSecretHeaders(key, row.secret_headers, row.id);
+  const headers = Object.fromEntries(
+    Object.entries(row.headers).flatMap(([name, value]) =>
+      value === ACTION_SECRET_MASK && name in secret ? [[name, secret[name]!]] : [[name, value]],
+    ),
+  );
+  return {
+    name: row.name,
+    description: row.description,
+    url: row.url,
+    method: row.method,
+    headers,
+    parameters: row.parameters,
+    arguments: row.arguments,
+    isActive: row.is_active,
+  };
+}
+
+/** For an update: secrets that no longer decrypt count as absent, so giving them again repairs the action. */
+function readableFieldsOf(row: ActionRow, key: Buffer): ActionFields {
+  try {
+    return fieldsOf(row, key);
+  } catch (error) {
+    if (!(error instanceof SecretDecryptionError)) throw error;
+    return fieldsOf({ ...row, secret_headers: null }, key);
+  }
+}
+
+async function uniqueName<T>(work: () => Promise<T>, name: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw new ActionNameTakenError(name);
+    throw error;
+  }
+}
+
+export async function insertActions(
+  db: Db,
+  gptId: string,
+  list: ActionFields[],
+  key: Buffer,
+): Promise<ActionRow[]> {
+  if (list.length === 0) return [];
+  return uniqueName(
+    () =>
+      db
+        .insertInto('gpt_action')
+        .values(
+          list.map((fields) => {
+            const id = randomUUID();
+            return { id, gpt_id: gptId, ...columnsOf(fields, id, key) };
+          }),
+        )
+        .returningAll()
+        .execute(),
+    list.map((fields) => fields.name).join(', '),
+  );
+}
+
+/** The user's action, or undefined when it is missing or belongs to another user's GPT. */
+export async function findAction(db: Db, userId: string, actionId: string): Promise<ActionRow | undefined> {
+  return db
+    .selectFrom('gpt_action')
+    .selectAll('gpt_action')
+    .innerJoin('gpt', 'gpt.id', 'gpt_action.gpt_id')
+    .where('gpt_action.id', '=', actionId)
+    .where('gpt.user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function listActions(db: Db, gptId: string, { activeOnly = false } = {}): Promise<ActionRow[]> {
+  let query = db.selectFrom('gpt_action').selectAll().where('gpt_id', '=', gptId);
+  if (activeOnly) query = query.where('is_active', '=', true);
+  return query.orderBy('created_at').orderBy('name').execute();
+}
+
+export async function listActionNames(db: Db, gptId: string): Promise<string[]> {
+  const rows = await db.selectFrom('gpt_action').select('name').where('gpt_id', '=', gptId).execute();
+  return rows.map((row) => row.name);
+}
+
+/**
+ * Applies `change` to the user's action with the row locked, so two updates never interleave their
+ * read of the stored secrets with the other's write.
+ */
+export async function updateAction(
+  db: Db,
+  userId: string,
+  actionId: string,
+  key: Buffer,
+  change: (current: ActionFields) => ActionFields,
+): Promise<ActionRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('gpt_action')
+      .selectAll('gpt_action')
+      .innerJoin('gpt', 'gpt.id', 'gpt_action.gpt_id')
+      .where('gpt_action.id', '=', actionId)
+      .where('gpt.user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return undefined;
+    const next = change(readableFieldsOf(current, key));
+    return uniqueName(
+      () =>
+        trx
+          .updateTable('gpt_action')
+          .set({ ...columnsOf(next, actionId, key), updated_at: sql`now()` })
+          .where('id', '=', actionId)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      next.name,
+    );
+  });
+}
+
+export async function deleteAction(db: Db, userId: string, actionId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('gpt_action')
+    .where('id', '=', actionId)
+    .where('gpt_id', 'in', (query) => query.selectFrom('gpt').select('id').where('user_id', '=', userId))
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -1,0 +1,21 @@
+import type { KnowledgeFile } from '@chatty/shared';
+import type { FileRow } from './file.repository.js';
+
+export function toFile(row: FileRow): KnowledgeFile {
+  return {
+    id: row.id,
+    gptId: row.gpt_id,
+    filename: row.filename,
+    originalName: row.original_name,
+    mimeType: row.mime_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    status: row.status,
+    progress: row.progress,
+    error: row.error,
+    pageCount: row.page_count,
+    charCount: row.char_count,
+    chunkCount: row.chunk_count,
+    uploadedAt: row.uploaded_at.toISOString(),
+  };
+}

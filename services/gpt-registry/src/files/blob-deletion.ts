@@ -1,0 +1,62 @@
+import type { ObjectStore } from '@chatty/shared';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { RegistryDatabase } from '../db/schema.js';
+
+type Db = Kysely<RegistryDatabase>;
+type Log = Pick<FastifyBaseLogger, 'warn'>;
+
+/**
+ * Deletes rows and records the object prefix they owned in one transaction, then removes the objects.
+ * If storage is down at that moment the prefix stays recorded and the sweeper retries it, so a failure
+ * leaves neither a row pointing at missing objects nor objects that nothing will ever remove.
+ */
+export async function deleteWithBlobs(
+  db: Db,
+  store: ObjectStore,
+  log: Log,
+  prefix: string,
+  deleteRows: (trx: Transaction<RegistryDatabase>) => Promise<boolean>,
+): Promise<boolean> {
+  const deleted = await db.transaction().execute(async (trx) => {
+    if (!(await deleteRows(trx))) return false;
+    await trx
+      .insertInto('blob_deletion')
+      .values({ prefix })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    return true;
+  });
+  if (deleted) await removeRecordedPrefix(db, store, log, prefix);
+  return deleted;
+}
+
+async function removeRecordedPrefix(db: Db, store: ObjectStore, log: Log, prefix: string): Promise<boolean> {
+  try {
+    await store.removePrefix(prefix);
+    await db.deleteFrom('blob_deletion').where('prefix', '=', prefix).execute();
+    return true;
+  } catch (error) {
+    log.warn({ prefix, reason: (error as Error).message }, 'objects not removed yet; will retry');
+    await db
+      .updateTable('blob_deletion')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('prefix', '=', prefix)
+      .execute()
+      .catch(() => {});
+    return false;
+  }
+}
+
+/** Retries every recorded prefix; returns how many are done. */
+export async function sweepBlobDeletions(db: Db, store: ObjectStore, log: Log): Promise<number> {
+  const rows = await db
+    .selectFrom('blob_deletion')
+    .select('prefix')
+    .orderBy('created_at')
+    .limit(500)
+    .execute();
+  let done = 0;
+  for (const { prefix } of rows) if (await removeRecordedPrefix(db, store, log, prefix)) done++;
+  return done;
+}

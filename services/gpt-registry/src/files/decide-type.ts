@@ -1,0 +1,63 @@
+import { extname } from 'node:path';
+import { AppError, KNOWLEDGE_TYPES, type KnowledgeType } from '@chatty/shared';
+import { fileTypeFromFile } from 'file-type';
+
+const TEXT_TYPES = new Set<KnowledgeType>(['txt', 'md', 'json', 'csv']);
+/** What file-type reports for each binary type (Word 97–2003 is an OLE compound file, "cfb"). */
+const SNIFFED_AS: Partial<Record<KnowledgeType, string[]>> = {
+  pdf: ['pdf'],
+  docx: ['docx'],
+  doc: ['cfb', 'doc'],
+  png: ['png'],
+  jpeg: ['jpg'],
+  gif: ['gif'],
+};
+const SUPPORTED = Object.values(KNOWLEDGE_TYPES)
+  .flatMap((type) => type.extensions)
+  .join(' ');
+
+const unsupported = (message: string) =>
+  new AppError(415, 'UNSUPPORTED_TYPE', `${message}. Supported: ${SUPPORTED}`);
+
+/**
+ * A file's type from its extension and its content together: the extension names a supported type and
+ * the content is that type (magic bytes for binary formats, valid text for the text formats).
+ */
+export async function decideType(
+  name: string,
+  path: string,
+  textEncoding: 'utf-8' | 'utf-16' | null,
+): Promise<KnowledgeType> {
+  const extension = extname(name).toLowerCase();
+  const type = (Object.keys(KNOWLEDGE_TYPES) as KnowledgeType[]).find((each) =>
+    (KNOWLEDGE_TYPES[each].extensions as readonly string[]).includes(extension),
+  );
+  if (!type)
+    throw unsupported(
+      `Files named ${extension ? `*${extension}` : 'without an extension'} are not supported`,
+    );
+  const sniffed = await fileTypeFromFile(path);
+  if (TEXT_TYPES.has(type)) {
+    // A byte-order mark settles it: UTF-16 text can look like the start of an audio frame.
+    if (textEncoding === 'utf-16') return type;
+    if (sniffed) throw unsupported(`The file is named ${extension} but its content is ${sniffed.ext}`);
+    if (!textEncoding) throw unsupported(`The file is named ${extension} but is not UTF-8 or UTF-16 text`);
+    return type;
+  }
+  if (!sniffed || !SNIFFED_AS[type]?.includes(sniffed.ext)) {
+    throw unsupported(
+      `The file is named ${extension} but its content is ${sniffed ? sniffed.ext : 'not recognised'}`,
+    );
+  }
+  return type;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+/** The uploaded name as metadata: no path, no control characters, at most 255 characters. */
+export function cleanFileName(raw: string | undefined): string {
+  const base = (raw ?? '').replace(CONTROL_CHARACTERS, '').split(/[/\\]/).pop() ?? '';
+  const trimmed = base.trim().slice(0, 255);
+  return trimmed && trimmed !== '.' && trimmed !== '..' ? trimmed : 'file';
+}

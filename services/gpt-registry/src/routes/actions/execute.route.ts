@@ -1,0 +1,28 @@
+import { ActionResult, callerOf, errorResponses } from '@chatty/shared';
+import type { RegistryRoutes } from '../../registry-app.js';
+import type { ActionRouteOptions } from './index.js';
+import { ActionIdParams, ExecuteActionBody } from './schemas.js';
+
+export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (app, { execute }) => {
+  app.post(
+    '/api/gpts/actions/:actionId/execute',
+    {
+      schema: {
+        tags: ['actions'],
+        summary:
+          "Run an action with arguments; `status` is the target's. A destination the egress policy refuses is 403 EGRESS_DENIED and nothing is sent",
+        params: ActionIdParams,
+        body: ExecuteActionBody,
+        response: { 200: ActionResult, ...errorResponses(400, 401, 403, 404, 409, 502, 503, 504) },
+      },
+    },
+    async (request) =>
+      execute({
+        userId: callerOf(request).userId,
+        actionId: request.params.actionId,
+        arguments: request.body.arguments ?? {},
+        requestId: request.id,
+        log: request.log,
+      }),
+  );
+};

@@ -1,0 +1,40 @@
+import { Action, callerOf, errorResponses, IdParams, notFound } from '@chatty/shared';
+import Type from 'typebox';
+import { toAction } from '../../actions/action.mapper.js';
+import { checkActionFields } from '../../actions/action-input.js';
+import { actionsFromOpenApi } from '../../actions/openapi-import.js';
+import { insertActions, listActionNames } from '../../db/action.repository.js';
+import { findGpt } from '../../db/gpt.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { type ActionRouteOptions, nameTaken } from './index.js';
+import { ImportActionsBody } from './schemas.js';
+
+const Skipped = Type.Object({ method: Type.String(), path: Type.String(), reason: Type.String() });
+
+export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app, { key }) => {
+  app.post(
+    '/api/gpts/:id/actions/import',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Import an OpenAPI 3 document (JSON or YAML) as one action per operation; all or nothing',
+        params: IdParams,
+        body: ImportActionsBody,
+        response: {
+          201: Type.Object({ items: Type.Array(Action), skipped: Type.Array(Skipped) }),
+          ...errorResponses(400, 401, 404, 409, 413),
+        },
+      },
+    },
+    async (request, reply) => {
+      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      const { openapi } = request.body;
+      const text = typeof openapi === 'string' ? openapi : JSON.stringify(openapi);
+      const { actions, skipped } = await actionsFromOpenApi(text, await listActionNames(app.db, gpt.id));
+      const rows = await insertActions(app.db, gpt.id, actions.map(checkActionFields), key).catch(nameTaken);
+      request.log.info({ gptId: gpt.id, imported: rows.length, skipped: skipped.length }, 'actions imported');
+      return reply.code(201).send({ items: rows.map(toAction), skipped });
+    },
+  );
+};

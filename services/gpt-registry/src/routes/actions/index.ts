@@ -1,0 +1,189 @@
+import {
+  ACTION_SECRET_MASK,
+  Action,
+  ActionRun,
+  callerOf,
+  conflict,
+  errorResponses,
+  IdParams,
+  notFound,
+} from '@chatty/shared';
+import Type from 'typebox';
+import { toAction, toActionRun } from '../../actions/action.mapper.js';
+import { checkActionFields, hostOf, mergeHeaders } from '../../actions/action-input.js';
+import type { ActionExecutor } from '../../actions/execute-action.js';
+import { isSecretHeader } from '../../actions/secret-headers.js';
+import {
+  ActionNameTakenError,
+  deleteAction,
+  insertActions,
+  listActions,
+  updateAction,
+} from '../../db/action.repository.js';
+import { listActionRuns } from '../../db/action-run.repository.js';
+import { findGpt } from '../../db/gpt.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { executeActionRoute } from './execute.route.js';
+import { importActionsRoute } from './import.route.js';
+import { ActionIdParams, CreateActionBody, RunsQuery, UpdateActionBody } from './schemas.js';
+
+export interface ActionRouteOptions extends Record<string, unknown> {
+  /** The AES-256-GCM key for secret headers: deriveKey(secret, 'action-secrets'). */
+  key: Buffer;
+  execute: ActionExecutor;
+}
+
+export function nameTaken(error: unknown): never {
+  if (error instanceof ActionNameTakenError) {
+    throw conflict('ACTION_NAME_TAKEN', `${error.message}; names are unique within a GPT`);
+  }
+  throw error;
+}
+
+export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, options) => {
+  const { key } = options;
+  app.addHook('preHandler', app.authenticate);
+
+  app.post(
+    '/api/gpts/:id/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Add an action to a GPT',
+        params: IdParams,
+        body: CreateActionBody,
+        response: { 201: Action, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      const body = request.body;
+      const fields = checkActionFields({
+        name: body.name,
+        description: body.description ?? '',
+        url: body.url,
+        method: body.method ?? 'GET',
+        headers: body.headers ?? {},
+        parameters: body.parameters ?? {},
+        arguments: body.arguments ?? [],
+        isActive: body.isActive ?? true,
+      });
+      const [row] = await insertActions(app.db, gpt.id, [fields], key).catch(nameTaken);
+      request.log.info({ gptId: gpt.id, actionId: row!.id }, 'action created');
+      return reply.code(201).send(toAction(row!));
+    },
+  );
+
+  app.get(
+    '/api/gpts/:id/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: "A GPT's actions (secret header values read ***)",
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Action) }), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      return { items: (await listActions(app.db, gpt.id)).map(toAction) };
+    },
+  );
+
+  app.put(
+    '/api/gpts/actions/:actionId',
+    {
+      schema: {
+        tags: ['actions'],
+        summary:
+          'Change an action; any subset of fields. Secrets left "***" are kept unless the host changes',
+        params: ActionIdParams,
+        body: UpdateActionBody,
+        response: { 200: Action, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const row = await updateAction(
+        app.db,
+        callerOf(request).userId,
+        request.params.actionId,
+        key,
+        (current) => {
+          const url = body.url ?? current.url;
+          const hostChanged = safeHost(url) !== hostOf(current.url);
+          return checkActionFields({
+            name: body.name ?? current.name,
+            description: body.description ?? current.description,
+            url,
+            method: body.method ?? current.method,
+            headers: mergeHeaders(body.headers ?? maskSecrets(current.headers), current.headers, hostChanged),
+            parameters: body.parameters ?? current.parameters,
+            arguments: body.arguments ?? current.arguments,
+            isActive: body.isActive ?? current.isActive,
+          });
+        },
+      ).catch(nameTaken);
+      if (!row) throw notFound('Action');
+      request.log.info({ actionId: row.id }, 'action updated');
+      return toAction(row);
+    },
+  );
+
+  app.delete(
+    '/api/gpts/actions/:actionId',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Delete an action (its run history stays)',
+        params: ActionIdParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await deleteAction(app.db, callerOf(request).userId, request.params.actionId))) {
+        throw notFound('Action');
+      }
+      request.log.info({ actionId: request.params.actionId }, 'action deleted');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/gpts/:id/actions/runs',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: "A GPT's action executions, newest first (who, where, outcome; never secrets or bodies)",
+        params: IdParams,
+        querystring: RunsQuery,
+        response: { 200: Type.Object({ items: Type.Array(ActionRun) }), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      return { items: (await listActionRuns(app.db, gpt.id, request.query.limit)).map(toActionRun) };
+    },
+  );
+
+  await app.register(executeActionRoute, options);
+  await app.register(importActionsRoute, options);
+};
+
+/** An update that leaves `headers` out keeps them: every secret as `***`, i.e. kept unless the host changes. */
+function maskSecrets(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, isSecretHeader(name) ? ACTION_SECRET_MASK : value]),
+  );
+}
+
+function safeHost(url: string): string | null {
+  try {
+    return hostOf(url);
+  } catch {
+    return null;
+  }
+}

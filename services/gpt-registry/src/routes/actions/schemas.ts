@@ -1,0 +1,53 @@
+import { ActionArgument, ActionMethod, ArgumentValues, Uuid } from '@chatty/shared';
+import Type, { type Static } from 'typebox';
+
+const Name = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'How a model calls it: letters, digits, _ and -, up to 64',
+});
+const Description = Type.String({ maxLength: 2000 });
+const Url = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'Absolute http(s) URL; {{name}} placeholders in path and query',
+});
+const Headers = Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ maxLength: 8192 }), {
+  maxProperties: 50,
+  description:
+    'Secret headers (Authorization, Proxy-Authorization, Cookie, names with key/token/secret) are write-only: "***" keeps the stored value',
+});
+const Parameters = Type.Record(
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.String({ maxLength: 8192 }),
+  {
+    maxProperties: 100,
+    description: 'Query parameters of a GET or DELETE; JSON body fields of a POST or PUT',
+  },
+);
+const Arguments = Type.Array(ActionArgument, { maxItems: 50 });
+
+export const CreateActionBody = Type.Object({
+  name: Name,
+  description: Type.Optional(Description),
+  url: Url,
+  method: Type.Optional(ActionMethod),
+  headers: Type.Optional(Headers),
+  parameters: Type.Optional(Parameters),
+  arguments: Type.Optional(Arguments),
+  isActive: Type.Optional(Type.Boolean()),
+});
+export type CreateActionBody = Static<typeof CreateActionBody>;
+
+export const UpdateActionBody = Type.Partial(CreateActionBody);
+export type UpdateActionBody = Static<typeof UpdateActionBody>;
+
+export const ExecuteActionBody = Type.Object({ arguments: Type.Optional(ArgumentValues) });
+
+export const ImportActionsBody = Type.Object({
+  openapi: Type.Union([Type.String({ minLength: 1 }), Type.Object({}, { additionalProperties: true })], {
+    description: 'An OpenAPI 3 document: JSON or YAML text (or the JSON object itself)',
+  }),
+});
+
+export const ActionIdParams = Type.Object({ actionId: Uuid });
+export const RunsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) });

@@ -1,0 +1,110 @@
+import {
+  callerOf,
+  conflict,
+  errorResponses,
+  IdParams,
+  KnowledgeFile,
+  KnowledgeFileList,
+  notFound,
+} from '@chatty/shared';
+import Type from 'typebox';
+import { toFile } from '../../db/file.mapper.js';
+import { deleteFileRow, findOwnedFile, listFiles } from '../../db/file.repository.js';
+import { findGpt } from '../../db/gpt.repository.js';
+import { deleteWithBlobs } from '../../files/blob-deletion.js';
+import { filePrefix, textKey } from '../../files/object-keys.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { FileIdParams } from './schemas.js';
+import { uploadRoute } from './upload.route.js';
+
+export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, { maxFileSize }) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.get(
+    '/api/gpts/:id/files',
+    {
+      schema: {
+        tags: ['files'],
+        summary: "A GPT's knowledge files, oldest first",
+        params: IdParams,
+        response: { 200: KnowledgeFileList, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      return { items: (await listFiles(app.db, gpt.id)).map(toFile) };
+    },
+  );
+
+  app.get(
+    '/api/gpts/files/:fileId',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'One knowledge file, with its processing status and progress',
+        params: FileIdParams,
+        response: { 200: KnowledgeFile, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const row = await findOwnedFile(app.db, callerOf(request).userId, request.params.fileId);
+      if (!row) throw notFound('File');
+      return toFile(row);
+    },
+  );
+
+  app.get(
+    '/api/gpts/files/:fileId/text',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'The text extracted from a file, once it is ready',
+        params: FileIdParams,
+        produces: ['text/plain'],
+        response: { 200: Type.String(), ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const row = await findOwnedFile(app.db, userId, request.params.fileId);
+      if (!row) throw notFound('File');
+      if (row.status !== 'ready') {
+        throw conflict('FILE_NOT_READY', `The file is ${row.status}${row.error ? `: ${row.error}` : ''}`);
+      }
+      const stream = await app.storage.getStream(textKey(userId, row.gpt_id, row.id));
+      // Streamed as it is stored; the schema's string describes the body for the OpenAPI document.
+      return reply.type('text/plain; charset=utf-8').send(stream as unknown as string);
+    },
+  );
+
+  app.delete(
+    '/api/gpts/files/:fileId',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Delete a file: its blob, its text and its chunks',
+        params: FileIdParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const row = await findOwnedFile(app.db, userId, request.params.fileId);
+      if (!row) throw notFound('File');
+      // Chunks go with the row (ON DELETE CASCADE), so search stops finding the file at once.
+      const deleted = await deleteWithBlobs(
+        app.db,
+        app.storage,
+        request.log,
+        filePrefix(userId, row.gpt_id, row.id),
+        (trx) => deleteFileRow(trx, row.id),
+      );
+      if (!deleted) throw notFound('File');
+      request.log.info({ fileId: row.id }, 'file deleted');
+      return reply.code(204).send(null);
+    },
+  );
+
+  await app.register(uploadRoute, { maxFileSize });
+};

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import {
+  AppError,
+  badRequest,
+  callerOf,
+  errorResponses,
+  IdParams,
+  KNOWLEDGE_TYPES,
+  KnowledgeFile,
+  notFound,
+} from '@chatty/shared';
+import multipart from '@fastify/multipart';
+import { toFile } from '../../db/file.mapper.js';
+import { insertFile } from '../../db/file.repository.js';
+import { findGpt } from '../../db/gpt.repository.js';
+import { cleanFileName, decideType } from '../../files/decide-type.js';
+import { originalKey } from '../../files/object-keys.js';
+import { spoolUpload } from '../../files/spool-upload.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+
+export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, { maxFileSize }) => {
+  await app.register(multipart, { limits: { files: 1, fileSize: maxFileSize, fields: 5 } });
+
+  app.post(
+    '/api/gpts/:id/files',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Upload a knowledge file (multipart field "file"); it is processed in the background',
+        params: IdParams,
+        response: { 202: KnowledgeFile, ...errorResponses(400, 401, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const gpt = await findGpt(app.db, userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      if (!request.isMultipart())
+        throw new AppError(400, 'FILE_REQUIRED', 'Send the file in the multipart field "file"');
+      const part = await request.file();
+      if (!part) throw new AppError(400, 'FILE_REQUIRED', 'Send the file in the multipart field "file"');
+      const spooled = await spoolUpload(part.file).catch((error: { code?: string }) => {
+        if (error.code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new AppError(413, 'FILE_TOO_LARGE', `A file may be at most ${maxFileSize} bytes`);
+        }
+        throw error;
+      });
+      try {
+        // The multipart parser stops at the limit and marks the stream truncated.
+        if (part.file.truncated) {
+          throw new AppError(413, 'FILE_TOO_LARGE', `A file may be at most ${maxFileSize} bytes`);
+        }
+        if (spooled.size === 0) throw badRequest('EMPTY_FILE', 'The file is empty');
+        const originalName = cleanFileName(part.filename);
+        const type = await decideType(originalName, spooled.path, spooled.textEncoding);
+        const fileId = randomUUID();
+        const key = originalKey(userId, gpt.id, fileId);
+        const mimeType = KNOWLEDGE_TYPES[type].mime;
+        await app.storage.put(key, createReadStream(spooled.path), spooled.size, mimeType);
+        let row: Awaited<ReturnType<typeof insertFile>>;
+        try {
+          row = await insertFile(app.db, {
+            id: fileId,
+            gptId: gpt.id,
+            filename: `${fileId}${KNOWLEDGE_TYPES[type].extensions[0]}`,
+            originalName,
+            mimeType,
+            size: spooled.size,
+            storageKey: key,
+            sha256: spooled.sha256,
+          });
+        } catch (error) {
+          await app.storage.remove(key).catch(() => {});
+          // The GPT was deleted while the file was uploading.
+          if ((error as { code?: string }).code === '23503') throw notFound('GPT');
+          throw error;
+        }
+        await app.enqueueIngest(fileId);
+        request.log.info({ gptId: gpt.id, fileId, type, size: spooled.size }, 'file uploaded');
+        return reply.code(202).send(toFile(row));
+      } finally {
+        await spooled.remove();
+      }
+    },
+  );
+};

@@ -1,0 +1,64 @@
+import { errorResponses, IdParams, notFound, requireServiceToken } from '@chatty/shared';
+import Type from 'typebox';
+import { findGptContext, listGptSummaries } from '../../db/gpt-context.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+
+const UserQuery = Type.Object({ userId: Type.String({ format: 'uuid' }) });
+
+/** What the inference-gateway reads for a chat: the user's context for a GPT, and the user's GPTs. */
+export const internalChatRoutes: RegistryRoutes<{ secret: string }> = async (app, { secret }) => {
+  app.addHook('onRequest', requireServiceToken(secret));
+
+  app.get(
+    '/internal/gpts/:id/context',
+    {
+      schema: {
+        hide: true,
+        params: IdParams,
+        querystring: UserQuery,
+        response: { 200: Type.Object({ context: Type.String() }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const context = await findGptContext(app.db, request.query.userId, request.params.id);
+      if (context === undefined) throw notFound('GPT');
+      return { context };
+    },
+  );
+
+  app.get(
+    '/internal/gpts',
+    {
+      schema: {
+        hide: true,
+        querystring: UserQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                name: Type.String(),
+                description: Type.String(),
+                modelId: Type.String(),
+                createdAt: Type.String(),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const rows = await listGptSummaries(app.db, request.query.userId);
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          name: row.name,
+          description: row.description,
+          modelId: row.model_id,
+          createdAt: row.created_at.toISOString(),
+        })),
+      };
+    },
+  );
+};

@@ -1,0 +1,103 @@
+import {
+  authPlugin,
+  createDb,
+  createLogger,
+  createServiceApp,
+  createServiceClient,
+  createSessionTokens,
+  deriveKey,
+  type Logger,
+  loadModelCatalog,
+  type ModelCatalog,
+  parseTrustProxy,
+  remoteApiKeyResolver,
+  resolveSecretKey,
+  serviceToken,
+} from '@chatty/shared';
+import { sql } from 'kysely';
+import { ingestApi } from './clients/ingest.client.js';
+import { registryApi } from './clients/registry.client.js';
+import { type GatewayConfig, ollamaUrls } from './config.js';
+import type { Db, GatewayDatabase } from './db/schema.js';
+import { ModelRouter } from './pool/model-router.js';
+import { WorkerPool } from './pool/worker-pool.js';
+import { internalRoutes } from './routes/internal/index.js';
+import { modelRoutes } from './routes/models/index.js';
+import { openAiRoutes } from './routes/openai/index.js';
+import { sessionRoutes } from './routes/sessions/index.js';
+import './gateway-app.js';
+
+export interface GatewayOverrides {
+  db?: Db;
+  models?: ModelCatalog;
+  logger?: Logger;
+}
+
+/** A ready gateway app; it never listens (server.ts does) and closes what it opened. */
+export async function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}) {
+  const logger =
+    overrides.logger ??
+    createLogger({ name: 'inference-gateway', level: config.LOG_LEVEL, debug: config.DEBUG });
+  const db = overrides.db ?? createDb<GatewayDatabase>(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+  const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
+  const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  const token = serviceToken(secret);
+  const registryClient = createServiceClient({ name: 'gpt-registry', baseUrl: config.REGISTRY_URL, token });
+  const ingestClient = config.INGEST_URL
+    ? createServiceClient({ name: 'file-ingest', baseUrl: config.INGEST_URL, token })
+    : undefined;
+  const pool = new WorkerPool(ollamaUrls(config), {
+    concurrency: config.WORKER_CONCURRENCY,
+    queueLimit: config.WORKER_QUEUE_LIMIT,
+    queueTimeoutMs: config.WORKER_QUEUE_TIMEOUT_MS,
+    healthIntervalMs: config.WORKER_HEALTH_INTERVAL_MS,
+    idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
+    log: logger.child({ component: 'worker-pool' }),
+  });
+  const router = new ModelRouter(pool, models, logger.child({ component: 'model-router' }));
+
+  const app = await createServiceApp({
+    service: 'inference-gateway',
+    logger,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    readiness: {
+      // Not the model workers: they come and go on their own, and GET /api/models reports them.
+      postgres: () => sql`select 1`.execute(db),
+    },
+    openapi: {
+      title: 'Chatty chat API',
+      description: 'Sessions, streaming answers, model routing and the OpenAI-compatible API.',
+      version: '0.1.0',
+    },
+  });
+  app.decorate('chatDb', db);
+  app.decorate('models', models);
+  app.decorate('router', router);
+  app.decorate('registryClient', registryClient);
+  app.decorate('registryApi', registryApi(registryClient));
+  app.decorate('turnDeps', {
+    router,
+    registry: registryApi(registryClient),
+    ingest: ingestApi(ingestClient),
+    log: logger,
+    toolMaxSteps: config.TOOL_MAX_STEPS,
+    toolLoopTimeoutMs: config.TOOL_LOOP_TIMEOUT_MS,
+  });
+  pool.start();
+  app.addHook('onClose', async () => {
+    await pool.close();
+    if (!overrides.db) await db.destroy();
+  });
+
+  await app.register(authPlugin, {
+    sessions: createSessionTokens(deriveKey(secret, 'session-token')),
+    resolveApiKey: remoteApiKeyResolver(registryClient),
+  });
+  await app.register(sessionRoutes);
+  await app.register(modelRoutes);
+  await app.register(openAiRoutes);
+  await app.register(internalRoutes, { secret });
+  return app;
+}
+
+export type GatewayApp = Awaited<ReturnType<typeof buildGateway>>;

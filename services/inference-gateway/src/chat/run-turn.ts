@@ -1,0 +1,160 @@
+import type { Logger, ModelDefinition } from '@chatty/shared';
+import type { IngestApi, KnowledgeChunk } from '../clients/ingest.client.js';
+import type { GptRuntime, RegistryApi } from '../clients/registry.client.js';
+import type { ActionCall, Citation } from '../db/schema.js';
+import type { Generation, ModelRouter } from '../pool/model-router.js';
+import type { OllamaMessage } from '../pool/ollama-types.js';
+import { assemble, type HistoryMessage, knowledgeBudget, systemPrompt } from './prompt.js';
+import { runAction } from './run-action.js';
+import { synthesize } from './synth.js';
+import { actionForTool, matchIntents, toolsOf } from './tools.js';
+
+export interface TurnEvents {
+  delta(text: string): void;
+  action(event: { name: string; status: 'running' | 'ok' | 'error' }): void;
+}
+
+export interface TurnDeps {
+  router: ModelRouter;
+  registry: RegistryApi;
+  ingest: IngestApi;
+  log: Logger;
+  toolMaxSteps: number;
+  toolLoopTimeoutMs: number;
+}
+
+export interface TurnInput {
+  userId: string;
+  runtime: GptRuntime;
+  model: ModelDefinition;
+  history: HistoryMessage[];
+  question: string;
+  sessionId?: string;
+  requestId?: string;
+  signal: AbortSignal;
+  events: TurnEvents;
+}
+
+export interface TurnResult extends Generation {
+  citations: Citation[];
+  actionCalls: ActionCall[];
+}
+
+const KNOWLEDGE_CHUNKS = 8;
+
+/**
+ * One turn of a GPT's chat: prompt from its instructions, the user's persistent context, knowledge
+ * retrieved for this question within the model's window, and the history that still fits; then the
+ * model, with the GPT's actions as tools in a loop bounded in steps and time.
+ */
+export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
+  const { runtime, model } = input;
+  const described = await deps.router.describe(
+    model.kind === 'synth' ? deps.router.catalog.resolve(model.synthesizer!)! : model,
+  );
+  const budget = knowledgeBudget(described.contextLength, [runtime.gpt.instructions, input.question]);
+  const [context, knowledge] = await Promise.all([
+    deps.registry.context(runtime.gpt.id, input.userId, input.requestId),
+    budget > 0
+      ? deps.ingest.search(
+          { gptId: runtime.gpt.id, query: input.question, k: KNOWLEDGE_CHUNKS, budgetTokens: budget },
+          input.requestId,
+        )
+      : { mode: 'ranked' as const, chunks: [] },
+  ]);
+  const citations = citationsOf(knowledge.chunks);
+  const actionCalls: ActionCall[] = [];
+  const useTools = runtime.actions.length > 0 && described.tools && model.kind !== 'synth';
+  const actionResults = useTools ? [] : await runMatchedActions(deps, input, actionCalls);
+  const messages = assemble({
+    system: systemPrompt({
+      instructions: runtime.gpt.instructions,
+      context,
+      knowledge: knowledge.chunks,
+      actionResults,
+    }),
+    history: input.history,
+    question: input.question,
+    contextLength: described.contextLength,
+  });
+  const generation = useTools
+    ? await toolLoop(deps, input, messages, actionCalls)
+    : await generate(deps, model, messages, input);
+  return { ...generation, citations, actionCalls };
+}
+
+function generate(deps: TurnDeps, model: ModelDefinition, messages: OllamaMessage[], input: TurnInput) {
+  const request = { model, messages, signal: input.signal, onToken: input.events.delta };
+  return model.kind === 'synth' ? synthesize(deps.router, model, request) : deps.router.generate(request);
+}
+
+async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessage[], calls: ActionCall[]) {
+  const tools = toolsOf(input.runtime.actions);
+  const deadline = Date.now() + deps.toolLoopTimeoutMs;
+  let content = '';
+  const onToken = (text: string) => {
+    content += text;
+    input.events.delta(text);
+  };
+  for (let step = 1; ; step++) {
+    // The last step, or a loop out of time, gets no tools: the model must answer with what it has.
+    const offer = step < deps.toolMaxSteps && Date.now() < deadline;
+    const generation = await deps.router.generate({
+      model: input.model,
+      messages,
+      signal: input.signal,
+      onToken,
+      ...(offer && { tools }),
+    });
+    if (!offer || generation.toolCalls.length === 0) return { ...generation, content };
+    messages.push({ role: 'assistant', content: generation.content, tool_calls: generation.toolCalls });
+    for (const toolCall of generation.toolCalls) {
+      const name = toolCall.function.name;
+      const action = actionForTool(input.runtime.actions, name);
+      if (!action) {
+        messages.push({ role: 'tool', tool_name: name, content: `There is no action named ${name}.` });
+        continue;
+      }
+      input.events.action({ name: action.name, status: 'running' });
+      const outcome = await runAction(
+        deps.registry,
+        action,
+        toolCall.function.arguments ?? {},
+        contextOf(input),
+      );
+      calls.push(outcome.call);
+      input.events.action({ name: action.name, status: outcome.call.status });
+      messages.push({ role: 'tool', tool_name: name, content: outcome.text });
+    }
+  }
+}
+
+async function runMatchedActions(deps: TurnDeps, input: TurnInput, calls: ActionCall[]): Promise<string[]> {
+  const results: string[] = [];
+  for (const { action, args } of matchIntents(input.runtime.actions, input.question)) {
+    input.events.action({ name: action.name, status: 'running' });
+    const outcome = await runAction(deps.registry, action, args, contextOf(input));
+    calls.push(outcome.call);
+    input.events.action({ name: action.name, status: outcome.call.status });
+    results.push(`${action.name}: ${outcome.text}`);
+  }
+  return results;
+}
+
+const contextOf = (input: TurnInput) => ({
+  userId: input.userId,
+  signal: input.signal,
+  ...(input.sessionId && { sessionId: input.sessionId }),
+  ...(input.requestId && { requestId: input.requestId }),
+});
+
+/** One citation per file and page the prompt drew on. */
+function citationsOf(chunks: KnowledgeChunk[]): Citation[] {
+  const seen = new Map<string, Citation>();
+  for (const chunk of chunks) {
+    const key = `${chunk.fileId}:${chunk.page ?? ''}`;
+    if (!seen.has(key))
+      seen.set(key, { fileId: chunk.fileId, fileName: chunk.fileName, page: chunk.page ?? null });
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,62 @@
+import type { ServiceClient } from '@chatty/shared';
+
+/** The GPT as the registry's runtime route gives it (the public GPT shape; the gateway reads these). */
+export interface RuntimeGpt {
+  id: string;
+  name: string;
+  instructions: string;
+  modelId: string;
+  userId?: string;
+}
+
+export interface RuntimeAction {
+  id: string;
+  name: string;
+  description: string;
+  arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
+}
+
+export interface GptRuntime {
+  gpt: RuntimeGpt;
+  actions: RuntimeAction[];
+}
+
+export interface GptSummary {
+  id: string;
+  name: string;
+  description: string;
+  modelId: string;
+  createdAt: string;
+}
+
+/** The registry's `/internal/*` routes the chat needs (docs/internal-contracts.md). */
+export function registryApi(call: ServiceClient) {
+  const user = (userId: string) => `userId=${encodeURIComponent(userId)}`;
+  return {
+    /** The GPT and its active actions when the user owns it; a 404 AppError otherwise. */
+    runtime: (gptId: string, userId: string, requestId?: string) =>
+      call<GptRuntime>({ path: `/internal/gpts/${gptId}/runtime?${user(userId)}`, requestId }),
+    context: async (gptId: string, userId: string, requestId?: string) =>
+      (
+        await call<{ context: string }>({
+          path: `/internal/gpts/${gptId}/context?${user(userId)}`,
+          requestId,
+        })
+      ).context,
+    gpts: async (userId: string, requestId?: string) =>
+      (await call<{ items: GptSummary[] }>({ path: `/internal/gpts?${user(userId)}`, requestId })).items,
+    executeAction: (
+      actionId: string,
+      body: { userId: string; arguments: Record<string, unknown>; sessionId?: string },
+      options: { requestId?: string; signal?: AbortSignal; timeoutMs?: number },
+    ) =>
+      call<Record<string, unknown>>({
+        method: 'POST',
+        path: `/internal/actions/${actionId}/execute`,
+        body,
+        ...options,
+      }),
+  };
+}
+
+export type RegistryApi = ReturnType<typeof registryApi>;

@@ -1,0 +1,43 @@
+import { DatabaseEnv, LogEnv, loadConfig, ModelsEnv, SecretEnv, TrustProxyEnv } from '@chatty/shared';
+import Type, { type Static } from 'typebox';
+
+export const GatewayEnv = Type.Object({
+  GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5040 }),
+  GATEWAY_HOST: Type.String({ default: '127.0.0.1' }),
+  ...DatabaseEnv,
+  ...SecretEnv,
+  ...ModelsEnv,
+  ...LogEnv,
+  ...TrustProxyEnv,
+  /** Comma-separated Ollama workers. */
+  OLLAMA_URLS: Type.String({
+    pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',
+    default: 'http://127.0.0.1:11434',
+  }),
+  REGISTRY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5010' }),
+  /** file-ingest's search; unset, GPTs answer without retrieved knowledge. */
+  INGEST_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Generations one worker runs at once (Ollama's OLLAMA_NUM_PARALLEL defaults to 4). */
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 4 }),
+  /** Requests that may wait for a free worker slot; past that, 503 with Retry-After. */
+  WORKER_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 64 }),
+  /** How long a request may wait in that queue. */
+  WORKER_QUEUE_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  /** How often each worker's health, models and loaded models are checked. */
+  WORKER_HEALTH_INTERVAL_MS: Type.Integer({ minimum: 100, default: 2000 }),
+  /** A generation that produces no token (or no headers) for this long is abandoned. */
+  GENERATION_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120_000 }),
+  /** The tool-call loop: at most this many model → action rounds, and this much time in all. */
+  TOOL_MAX_STEPS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
+  TOOL_LOOP_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+});
+
+export type GatewayConfig = Static<typeof GatewayEnv>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfig(GatewayEnv, env);
+}
+
+export function ollamaUrls(config: GatewayConfig): string[] {
+  return config.OLLAMA_URLS.split(',').map((url) => url.trim().replace(/\/+$/, ''));
+}

@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as chat from './2026_11_25_0001_chat.js';
+
+/** Every gateway migration by name; names sort in the order they apply. */
+export const gatewayMigrations: Record<string, Migration> = {
+  '2026_11_25_0001_chat': chat,
+};
+
+export const GATEWAY_MIGRATION_TABLE = 'gateway_migration';

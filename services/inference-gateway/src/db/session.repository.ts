@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { ActionCall, Citation, Db, MessageRow, SessionRow } from './schema.js';
+
+export async function insertSession(db: Db, userId: string, gptId: string): Promise<SessionRow> {
+  return db
+    .insertInto('chat_session')
+    .values({ user_id: userId, gpt_id: gptId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listSessions(db: Db, userId: string, gptId: string): Promise<SessionRow[]> {
+  return db
+    .selectFrom('chat_session')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('gpt_id', '=', gptId)
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+/** The session when it is the user's; another user's session is as absent as a missing one. */
+export async function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('chat_session')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Db, userId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('chat_session')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Every session of a GPT goes with it (the registry calls this when a GPT is deleted). */
+export async function deleteSessionsOfGpt(db: Db, gptId: string): Promise<number> {
+  const result = await db.deleteFrom('chat_session').where('gpt_id', '=', gptId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function listMessages(db: Db, sessionId: string): Promise<MessageRow[]> {
+  return db
+    .selectFrom('chat_message')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('seq')
+    .execute();
+}
+
+export interface CompletedTurn {
+  question: string;
+  answer: string;
+  model: string;
+  citations: Citation[];
+  actionCalls: ActionCall[];
+}
+
+/**
+ * Stores a finished turn, question and answer together, so a failed or abandoned generation leaves
+ * no half of it behind. Answers the stored assistant message.
+ */
+export async function appendTurn(db: Db, sessionId: string, turn: CompletedTurn): Promise<MessageRow> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('chat_message')
+      .values({ session_id: sessionId, role: 'user', content: turn.question })
+      .execute();
+    const answer = await trx
+      .insertInto('chat_message')
+      .values({
+        session_id: sessionId,
+        role: 'assistant',
+        content: turn.answer,
+        model: turn.model,
+        citations: turn.citations.length ? JSON.stringify(turn.citations) : null,
+        action_calls: turn.actionCalls.length ? JSON.stringify(turn.actionCalls) : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('chat_session')
+      .set({ updated_at: sql`now()` })
+      .where('id', '=', sessionId)
+      .execute();
+    return answer;
+  });
+}

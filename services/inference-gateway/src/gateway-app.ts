@@ -1,0 +1,22 @@
+import type { ModelCatalog, ServiceClient } from '@chatty/shared';
+import type {} from '@fastify/swagger';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { TurnDeps } from './chat/run-turn.js';
+import type { RegistryApi } from './clients/registry.client.js';
+import type { Db } from './db/schema.js';
+import type { ModelRouter } from './pool/model-router.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    chatDb: Db;
+    models: ModelCatalog;
+    router: ModelRouter;
+    registryApi: RegistryApi;
+    registryClient: ServiceClient;
+    turnDeps: TurnDeps;
+  }
+}
+
+/** A route plugin of the gateway: typed by TypeBox, with the decorators above. */
+export type GatewayRoutes<Options extends Record<string, unknown> = Record<never, never>> =
+  FastifyPluginAsyncTypebox<Options>;

@@ -1,0 +1,211 @@
+import { AppError, type Logger, type ModelCatalog, type ModelDefinition } from '@chatty/shared';
+import type { OllamaMessage, OllamaTool, OllamaToolCall } from './ollama-types.js';
+import { WorkerFailure } from './ollama-types.js';
+import type { Worker } from './worker.js';
+import { NoWorkerForModel, type WorkerPool } from './worker-pool.js';
+
+export interface GenerateRequest {
+  model: ModelDefinition;
+  messages: OllamaMessage[];
+  tools?: OllamaTool[];
+  signal: AbortSignal;
+  /** Sampling options for this request, over the model's configured ones. */
+  options?: Record<string, unknown>;
+  /** Called with each piece of text as the worker sends it. */
+  onToken?(text: string): void;
+}
+
+export interface Generation {
+  content: string;
+  toolCalls: OllamaToolCall[];
+  /** The model that answered: the one asked for, or one from its fallback chain. */
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export const streamBroken = (message: string) => new AppError(502, 'MODEL_STREAM_BROKEN', message);
+export const modelUnavailable = (model: string) =>
+  new AppError(503, 'MODEL_UNAVAILABLE', `No model worker can serve ${model} right now; retry shortly`, {
+    'retry-after': '5',
+  });
+
+/**
+ * Runs one generation on the pool: a worker that fails before the first token is swapped for another
+ * that has the model; when none is left the model's fallback chain is tried in order. A stream cut
+ * half-way resumes once on another worker by sending the text so far as the assistant's message, which
+ * Ollama continues; with no worker to resume on, the failure reaches the caller.
+ */
+export class ModelRouter {
+  constructor(
+    readonly pool: WorkerPool,
+    readonly catalog: ModelCatalog,
+    private readonly log: Logger,
+  ) {}
+
+  /** The model itself, then its fallbacks (and theirs), each once. */
+  chainOf(model: ModelDefinition): ModelDefinition[] {
+    const chain: ModelDefinition[] = [];
+    const visit = (each: ModelDefinition | undefined) => {
+      if (!each || chain.includes(each) || each.kind === 'synth') return;
+      chain.push(each);
+      for (const name of each.fallback) visit(this.catalog.resolve(name));
+    };
+    visit(model);
+    return chain;
+  }
+
+  async generate(request: GenerateRequest): Promise<Generation> {
+    const chain = this.chainOf(request.model);
+    for (const model of chain) {
+      try {
+        return await this.onModel(model, request);
+      } catch (error) {
+        if (!(error instanceof NoWorkerForModel)) throw error;
+        if (model !== chain.at(-1))
+          this.log.warn({ model: model.id }, 'model unavailable; trying its fallback');
+      }
+    }
+    throw modelUnavailable(request.model.id);
+  }
+
+  private async onModel(model: ModelDefinition, request: GenerateRequest): Promise<Generation> {
+    const tried = new Set<Worker>();
+    let said = '';
+    let resumed = false;
+    for (;;) {
+      let worker: Worker;
+      try {
+        worker = await this.pool.acquire(model.id, tried, request.signal);
+      } catch (error) {
+        if (said && error instanceof NoWorkerForModel)
+          throw streamBroken('The model worker failed mid-answer');
+        throw error;
+      }
+      let succeeded = false;
+      try {
+        const generation = await this.once(worker, model, request, said, (text) => {
+          said += text;
+          request.onToken?.(text);
+        });
+        succeeded = true;
+        return { ...generation, content: said };
+      } catch (error) {
+        if (request.signal.aborted || !(error instanceof WorkerFailure)) throw error;
+        tried.add(worker);
+        if (error.kind === 'unreachable' || error.kind === 'broken')
+          this.pool.markDown(worker, error.message);
+        this.log.warn(
+          { worker: worker.url, model: model.id, kind: error.kind, err: error },
+          'generation failed',
+        );
+        if (said) {
+          // Tool calls arrive at the end, so a cut stream with tools offered cannot be stitched back.
+          if (resumed || request.tools?.length) throw streamBroken('The model worker failed mid-answer');
+          resumed = true;
+        }
+      } finally {
+        this.pool.release(worker, model.id, succeeded);
+      }
+    }
+  }
+
+  private async once(
+    worker: Worker,
+    model: ModelDefinition,
+    request: GenerateRequest,
+    said: string,
+    onText: (text: string) => void,
+  ): Promise<Omit<Generation, 'content'>> {
+    const toolCalls: OllamaToolCall[] = [];
+    let promptTokens = 0;
+    let completionTokens = 0;
+    const attempt = new AbortController();
+    worker.waitingForFirstToken.add(attempt);
+    try {
+      await this.stream(
+        worker,
+        model,
+        request,
+        said,
+        AbortSignal.any([request.signal, attempt.signal]),
+        (chunk) => {
+          worker.waitingForFirstToken.delete(attempt);
+          const text = chunk.message?.content;
+          if (text) onText(text);
+          if (chunk.message?.tool_calls) toolCalls.push(...chunk.message.tool_calls);
+          if (chunk.done) {
+            promptTokens = chunk.prompt_eval_count ?? 0;
+            completionTokens = chunk.eval_count ?? 0;
+          }
+        },
+      );
+    } catch (error) {
+      if (attempt.signal.aborted && !request.signal.aborted) {
+        throw new WorkerFailure('unreachable', (attempt.signal.reason as Error).message);
+      }
+      throw error;
+    } finally {
+      worker.waitingForFirstToken.delete(attempt);
+    }
+    return { toolCalls, model: model.id, promptTokens, completionTokens };
+  }
+
+  private stream(
+    worker: Worker,
+    model: ModelDefinition,
+    request: GenerateRequest,
+    said: string,
+    signal: AbortSignal,
+    onChunk: Parameters<Worker['client']['chat']>[2],
+  ): Promise<void> {
+    return worker.client.chat(
+      {
+        model: model.id,
+        messages: said ? [...request.messages, { role: 'assistant', content: said }] : request.messages,
+        ...(request.tools?.length && { tools: request.tools }),
+        ...((model.options || request.options) && { options: { ...model.options, ...request.options } }),
+        ...(model.keepAlive !== undefined && { keep_alive: model.keepAlive }),
+      },
+      signal,
+      onChunk,
+    );
+  }
+
+  /** Loads a model on a worker (the one that has it loaded already, if any) and sets its keep-alive. */
+  async load(model: ModelDefinition, signal: AbortSignal): Promise<{ model: string; worker: string }> {
+    const worker = await this.pool.acquire(model.id, new Set(), signal).catch((error) => {
+      if (error instanceof NoWorkerForModel) throw modelUnavailable(model.id);
+      throw error;
+    });
+    let succeeded = false;
+    try {
+      await worker.client.json(
+        'POST',
+        '/api/chat',
+        { model: model.id, messages: [], keep_alive: model.keepAlive ?? '30m' },
+        120_000,
+      );
+      succeeded = true;
+      return { model: model.id, worker: worker.url };
+    } catch (error) {
+      if (error instanceof WorkerFailure) throw modelUnavailable(model.id);
+      throw error;
+    } finally {
+      this.pool.release(worker, model.id, succeeded);
+    }
+  }
+
+  /** Context length and tool support of a model, asked of a worker that has it. */
+  async describe(model: ModelDefinition): Promise<{ contextLength: number; tools: boolean }> {
+    const worker = this.pool.workers.find((each) => each.healthy && each.has(model.id));
+    const configured = model.options?.num_ctx;
+    try {
+      const described = worker ? await worker.describe(model.id) : { contextLength: 4096, tools: true };
+      // Ollama runs with num_ctx (4096 by default), not the model's maximum, unless told otherwise.
+      return { contextLength: configured ?? Math.min(described.contextLength, 4096), tools: described.tools };
+    } catch {
+      return { contextLength: configured ?? 4096, tools: true };
+    }
+  }
+}

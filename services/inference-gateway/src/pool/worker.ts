@@ -1,0 +1,88 @@
+import { OllamaClient, type OllamaClientOptions } from './ollama-client.js';
+import { fullTag } from './ollama-types.js';
+
+/** One Ollama worker as the pool sees it: reachable or not, what it has, what it has loaded, how busy. */
+export class Worker {
+  readonly client: OllamaClient;
+  healthy = false;
+  /** True once the first health check has finished, whatever it found. */
+  checked = false;
+  models = new Set<string>();
+  loaded = new Set<string>();
+  inFlight = 0;
+  lastError: string | null = null;
+  /** Generations sent here that have had no token yet; a worker found down gives them up at once. */
+  readonly waitingForFirstToken = new Set<AbortController>();
+  private contexts = new Map<string, { contextLength: number; tools: boolean }>();
+
+  constructor(
+    readonly url: string,
+    options: OllamaClientOptions,
+  ) {
+    this.client = new OllamaClient(url, options);
+  }
+
+  has(model: string): boolean {
+    return this.models.has(fullTag(model));
+  }
+
+  isLoaded(model: string): boolean {
+    return this.loaded.has(fullTag(model));
+  }
+
+  private refreshing: Promise<void> | undefined;
+
+  /** One check at a time: a slow worker's checks must not pile up behind each other. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.check().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async check(): Promise<void> {
+    try {
+      const [tags, ps] = await Promise.all([
+        this.client.json<{ models: Array<{ name: string }> }>('GET', '/api/tags'),
+        this.client.json<{ models: Array<{ name: string }> }>('GET', '/api/ps'),
+      ]);
+      this.models = new Set(tags.models.map((model) => fullTag(model.name)));
+      this.loaded = new Set(ps.models.map((model) => fullTag(model.name)));
+      this.healthy = true;
+      this.lastError = null;
+    } catch (error) {
+      this.markDown((error as Error).message);
+    } finally {
+      this.checked = true;
+    }
+  }
+
+  markDown(reason: string): void {
+    this.healthy = false;
+    this.lastError = reason;
+    // A hung worker would hold these until the idle timeout (long, for cold model loads); they are
+    // moved to another worker instead.
+    for (const attempt of this.waitingForFirstToken) attempt.abort(new Error(`worker down: ${reason}`));
+  }
+
+  /** The model's context window and whether it takes tools, from `/api/show` (asked once). */
+  async describe(model: string): Promise<{ contextLength: number; tools: boolean }> {
+    const known = this.contexts.get(fullTag(model));
+    if (known) return known;
+    const show = await this.client.json<{ model_info?: Record<string, unknown>; capabilities?: string[] }>(
+      'POST',
+      '/api/show',
+      { model },
+    );
+    const length = Object.entries(show.model_info ?? {}).find(([key]) =>
+      key.endsWith('.context_length'),
+    )?.[1];
+    const described = {
+      contextLength: typeof length === 'number' ? length : 2048,
+      // Older Ollama versions have no capabilities list; they accept tools for models that support them.
+      tools: show.capabilities ? show.capabilities.includes('tools') : true,
+    };
+    this.contexts.set(fullTag(model), described);
+    return described;
+  }
+}

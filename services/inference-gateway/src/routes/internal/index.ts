@@ -1,0 +1,20 @@
+import { errorResponses, IdParams, requireServiceToken } from '@chatty/shared';
+import Type from 'typebox';
+import { deleteSessionsOfGpt } from '../../db/session.repository.js';
+import type { GatewayRoutes } from '../../gateway-app.js';
+
+/** For the registry: a deleted GPT's sessions (and their messages) go with it. */
+export const internalRoutes: GatewayRoutes<{ secret: string }> = async (app, { secret }) => {
+  app.addHook('onRequest', requireServiceToken(secret));
+  app.delete(
+    '/internal/gpts/:id/sessions',
+    {
+      schema: {
+        hide: true,
+        params: IdParams,
+        response: { 200: Type.Object({ deleted: Type.Integer() }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => ({ deleted: await deleteSessionsOfGpt(app.chatDb, request.params.id) }),
+  );
+};

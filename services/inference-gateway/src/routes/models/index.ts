@@ -1,0 +1,88 @@
+import { callerOf, errorResponses, IdParams, type ModelDefinition } from '@chatty/shared';
+import Type from 'typebox';
+import type { GatewayRoutes } from '../../gateway-app.js';
+import { resolveModel } from '../resolve-model.js';
+
+const ModelItem = Type.Object({
+  id: Type.String(),
+  key: Type.String(),
+  role: Type.String(),
+  kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
+  aliases: Type.Array(Type.String()),
+  /** A healthy worker serves it now (for a synth model: its synthesizer and at least one member). */
+  available: Type.Boolean(),
+  workers: Type.Array(Type.Object({ url: Type.String(), loaded: Type.Boolean() })),
+});
+
+export const modelRoutes: GatewayRoutes = async (app) => {
+  const servingOf = (model: ModelDefinition) => {
+    const { workers, loadedOn } = app.router.pool.serving(model.id);
+    return workers.map((url) => ({ url, loaded: loadedOn.includes(url) }));
+  };
+  const availableOf = (model: ModelDefinition): boolean => {
+    if (model.kind !== 'synth') return servingOf(model).length > 0;
+    const resolve = (name: string) => app.models.resolve(name);
+    const synthesizer = resolve(model.synthesizer ?? '');
+    return (
+      synthesizer !== undefined &&
+      availableOf(synthesizer) &&
+      (model.members ?? []).some((name) => {
+        const member = resolve(name);
+        return member !== undefined && availableOf(member);
+      })
+    );
+  };
+
+  app.get(
+    '/api/models',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['models'],
+        summary: 'The models of the models config, and which workers serve each now',
+        response: { 200: Type.Object({ items: Type.Array(ModelItem) }), ...errorResponses(401) },
+      },
+    },
+    async () => {
+      await app.router.pool.ready();
+      return {
+        items: app.models.models.map((model) => ({
+          id: model.id,
+          key: model.key,
+          role: model.role,
+          kind: model.kind,
+          aliases: model.aliases,
+          available: availableOf(model),
+          workers: model.kind === 'synth' ? [] : servingOf(model),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/gpts/:id/load',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ['chat'],
+        summary: "Loads the GPT's model on a worker ahead of the first message, and sets its keep-alive",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            models: Type.Array(Type.Object({ model: Type.String(), worker: Type.String() })),
+          }),
+          ...errorResponses(400, 401, 404, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { userId } = callerOf(request);
+      const { gpt } = await app.registryApi.runtime(request.params.id, userId, request.id);
+      const model = resolveModel(app.models, gpt.modelId);
+      const names = model.kind === 'synth' ? [...(model.members ?? []), model.synthesizer!] : [model.id];
+      const targets = [...new Set(names.map((name) => resolveModel(app.models, name)))];
+      const signal = AbortSignal.timeout(120_000);
+      return { models: await Promise.all(targets.map((target) => app.router.load(target, signal))) };
+    },
+  );
+};

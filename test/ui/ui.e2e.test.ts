@@ -1,0 +1,278 @@
+import { rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import {
+  databaseUrl,
+  dropDatabase,
+  launchBrowser,
+  type OllamaChatRequest,
+  type OllamaReply,
+  type OllamaTestServer,
+  openPage,
+  startOllamaServer,
+  testDatabaseName,
+  tokensOf,
+  type WatchedPage,
+} from '@chatty/testkit';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedStack, startStack, withFreePorts } from '../start-harness.js';
+
+const OUTPUT = fileURLToPath(new URL('../../test-output/ui/', import.meta.url));
+const database = testDatabaseName('ui');
+let stack: StartedStack;
+let browser: Browser;
+let origin: string;
+let view: WatchedPage;
+let ollama: OllamaTestServer;
+let weather: Server;
+const weatherCalls: string[] = [];
+
+const FACT = 'The launch code is PURPLE-42.';
+const HOSTILE_ANSWER =
+  'Here is an image: <img src=x onerror="window.__xss=2"> and a [link](javascript:alert(1)).';
+
+/** The scripted model: a tool call when asked about weather, the tool's result after it, else the fact. */
+function answer(request: OllamaChatRequest): OllamaReply {
+  const messages = request.messages ?? [];
+  const last = messages.at(-1);
+  if (last?.role === 'tool') {
+    return { tokens: tokensOf(`It is ${JSON.parse(last.content).temperature} degrees in Paris.`) };
+  }
+  const question = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (/weather/i.test(question) && request.tools?.length) {
+    return { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] };
+  }
+  if (/image/i.test(question)) return { tokens: tokensOf(HOSTILE_ANSWER) };
+  const knows = messages.some((message) => message.content.includes('PURPLE-42'));
+  return { tokens: tokensOf(knows ? `According to the handbook: ${FACT}` : 'I do not know.') };
+}
+
+beforeAll(async () => {
+  ollama = await startOllamaServer({
+    models: ['deepseek-coder', 'mistral', 'phi3'],
+    tokenDelayMs: 40,
+    reply: answer,
+  });
+  weather = createServer((request, response) => {
+    weatherCalls.push(request.url ?? '');
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ city: 'Paris', temperature: 21 }));
+  });
+  await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+  const env = await withFreePorts({
+    DATABASE_URL: databaseUrl(database),
+    OLLAMA_URLS: ollama.url,
+    ACTION_EGRESS_ALLOW: `127.0.0.1:${(weather.address() as AddressInfo).port}`,
+  });
+  origin = `http://127.0.0.1:${env.PORT}`;
+  stack = startStack(env);
+  await stack.waitFor('[start] Chatty is ready', 150_000);
+  browser = await launchBrowser();
+  rmSync(OUTPUT, { recursive: true, force: true });
+  view = await openPage(browser, OUTPUT);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  stack?.child.kill('SIGINT');
+  await stack?.exited;
+  await ollama?.close();
+  weather?.close();
+  await dropDatabase(database);
+});
+
+describe('the web UI in Chromium', { timeout: 60_000 }, () => {
+  it('signs up, creates a GPT, saves a new version, and finds it after a reload', async () => {
+    const { page } = view;
+    await page.goto(origin);
+    await view.screenshot('sign-in');
+    await page.getByRole('button', { name: 'No account yet? Sign up' }).click();
+    await page.getByLabel('Name').fill('Ada');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('a long passphrase');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'My GPTs' }).waitFor();
+    await view.screenshot('empty-list');
+
+    await page.getByRole('link', { name: 'Create GPT' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Code Assistant');
+    await page.getByLabel('Description').fill('Helps with programming and code review');
+    await page.getByLabel('Instructions').fill('You are a helpful coding assistant.');
+    await page.getByRole('button', { name: 'Add starter' }).click();
+    await page.getByLabel('Conversation starter 1').fill('Help me debug this code');
+    await page.getByLabel('Code interpreter').check();
+    await page.getByLabel('Model').selectOption('deepseek-coder');
+    await page.getByText('Unsaved changes').waitFor();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Save (new version)' }).waitFor();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await view.screenshot('created');
+
+    await page.getByLabel('Description').fill('Reviews code and explains algorithms');
+    await page.getByText('Unsaved changes').waitFor();
+    await page.getByRole('button', { name: 'Save (new version)' }).click();
+    await page.getByText('Versions (now v2)').click();
+    await page.getByRole('listitem').filter({ hasText: 'v1' }).waitFor();
+    await view.screenshot('versions');
+
+    await page.reload();
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    const card = page.getByRole('list', { name: 'GPTs' }).getByRole('listitem');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.textContent()).toContain('Reviews code and explains algorithms');
+    await view.screenshot('list-after-reload');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('uploads a knowledge file and watches it reach ready, then shows its text', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: /Code Assistant/ }).click();
+    await page.getByLabel('Knowledge files').setInputFiles({
+      name: 'handbook.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`Staff handbook.\n\n${FACT}\n\nKeep it secret.`),
+    });
+    const row = page
+      .getByRole('list', { name: 'Files' })
+      .getByRole('listitem')
+      .filter({ hasText: 'handbook.txt' });
+    await row.filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
+    await view.screenshot('knowledge-ready');
+    await row.getByRole('button', { name: 'View text' }).click();
+    await page.getByText(FACT).waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    expect(view.errors).toEqual([]);
+  });
+
+  it('adds an action and tests it against a loopback server', async () => {
+    const { page } = view;
+    const port = (weather.address() as AddressInfo).port;
+    await page.getByRole('button', { name: 'Add action' }).click();
+    const form = page.getByRole('form', { name: 'New action' });
+    await form.getByLabel('Name').fill('get_weather');
+    await form.getByLabel(/Description/).fill('Current weather for a city');
+    await form.getByLabel(/URL/).fill(`http://127.0.0.1:${port}/weather?city={{city}}`);
+    await form.getByRole('button', { name: 'Save action' }).click();
+    const item = page
+      .getByRole('list', { name: 'Action list' })
+      .getByRole('listitem')
+      .filter({ hasText: 'get_weather' });
+    await item.waitFor();
+    await item.getByRole('button', { name: 'Test' }).click();
+    await page.getByLabel(/Arguments for get_weather/).fill('{"city": "Paris"}');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const result = page.getByTestId('action-result');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('"temperature":21');
+    expect(weatherCalls).toContain('/weather?city=Paris');
+    await view.screenshot('action-tested');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('chats: a streamed answer with its citation, an action call, and the session after a reload', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByLabel('Message').fill('What is the launch code?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // Mid-answer: the stop button is up and part of the answer is on screen.
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    await page.getByText('According to').waitFor();
+    await view.screenshot('streaming');
+    await page.getByRole('list', { name: 'Sources' }).getByText('handbook.txt').waitFor();
+    await page.getByText(FACT).waitFor();
+    await view.screenshot('answer-with-citation');
+
+    await page.getByLabel('Message').fill('What is the weather in Paris?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('It is 21 degrees in Paris.').waitFor();
+    await page
+      .getByRole('list', { name: 'Actions called' })
+      .getByText(/get_weather/)
+      .waitFor();
+    await view.screenshot('answer-with-action');
+
+    const url = page.url();
+    expect(url).toMatch(/#\/chat\/[\w-]+\/[\w-]+$/);
+    await page.reload();
+    await page.getByText('It is 21 degrees in Paris.').waitFor();
+    await page.getByText(FACT).waitFor();
+    expect(
+      await page.getByRole('complementary', { name: 'Conversations' }).getByRole('link').count(),
+    ).toBeGreaterThan(1);
+    await view.screenshot('session-after-reload');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows HTML in a model answer and in a file name as text, never as markup', async () => {
+    const { page } = view;
+    await page.getByLabel('Message').fill('Show me an image');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('and a', { exact: false }).last().waitFor();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    expect(await page.locator('.messages img').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const hostileName = '<img src=x onerror="window.__xss=3">.txt';
+    await page.getByLabel('Knowledge files').setInputFiles({
+      name: hostileName,
+      mimeType: 'text/plain',
+      buffer: Buffer.from('harmless text'),
+    });
+    await page.getByRole('list', { name: 'Files' }).getByText(hostileName).waitFor();
+    expect(await page.locator('img[onerror]').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await view.screenshot('hostile-answer-and-file');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('creates an API key shown once, and revokes it', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('New key name').fill('my script');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-key').textContent()) ?? '';
+    expect(key).toMatch(/^chatty_/);
+    const me = await fetch(`${origin}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(me.status).toBe(200);
+    await view.screenshot('key-created');
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByText('No keys yet.').waitFor();
+    expect(
+      (await fetch(`${origin}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status,
+    ).toBe(401);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows HTML in a GPT name as text, never as markup', async () => {
+    const { page } = view;
+    const hostile = '<img src=x onerror="window.__xss=1">';
+    await page.goto(`${origin}/#/gpts/new`);
+    await page.getByLabel('Name', { exact: true }).fill(hostile);
+    await page.getByLabel('Model').selectOption('phi3');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Save (new version)' }).waitFor();
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByText(hostile).waitFor();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(await page.locator('img[onerror]').count()).toBe(0);
+    await view.screenshot('hostile-name');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('reads well on a narrow window', async () => {
+    const { page } = view;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await view.screenshot('narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
