@@ -157,8 +157,9 @@ async function benchIngest(
   const app = await buildIngest(loadIngestConfig({ ...env, INGEST_WORKER: 'true' }));
   const connection = new Redis({ maxRetriesPerRequest: null });
   const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: env.QUEUE_PREFIX });
+  const eventsConnection = connection.duplicate();
   const events = new QueueEvents(INGEST_QUEUE, {
-    connection: connection.duplicate(),
+    connection: eventsConnection,
     prefix: env.QUEUE_PREFIX,
   });
   await events.waitUntilReady();
@@ -174,6 +175,8 @@ async function benchIngest(
   for (const file of corpus) viaQueue.set(file, await through(file));
   await events.close();
   await queue.close();
+  // BullMQ leaves open the connections it is given.
+  eventsConnection.disconnect();
   connection.disconnect();
   await app.close();
 
@@ -207,8 +210,9 @@ async function benchEmptyJobs(prefix: string) {
   const allDone = new Promise<void>((resolve) => {
     finished = resolve;
   });
+  const workerConnection = connection.duplicate();
   const worker = new Worker(name, async () => {}, {
-    connection: connection.duplicate(),
+    connection: workerConnection,
     prefix,
     concurrency: 2,
   });
@@ -234,6 +238,7 @@ async function benchEmptyJobs(prefix: string) {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  workerConnection.disconnect();
   connection.disconnect();
 }
 

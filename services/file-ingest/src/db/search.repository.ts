@@ -58,6 +58,9 @@ export async function rankedChunks(
 ): Promise<ChunkHit[]> {
   return db.transaction().execute(async (trx) => {
     await sql`select set_config('gin_fuzzy_search_limit', ${String(candidates)}, true)`.execute(trx);
+    // On a large table the planner's estimate passes jit_above_cost, and compiling the query would
+    // cost more than running it.
+    await sql`select set_config('jit', 'off', true)`.execute(trx);
     const { rows } = await sql<ChunkHit>`
       select c.file_id as "fileId", f.original_name as "fileName", c.page, c.text, c.tokens,
              ts_rank_cd(c.tsv, q) as score
