@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
       DATABASE_URL: databaseUrl(database),
       SECRET_KEY,
       LOG_LEVEL: 'silent',
-      QUEUE_PREFIX: prefix,
+      REDIS_PREFIX: prefix,
       INGEST_CONCURRENCY: '1',
       ...s3.env,
     };
@@ -156,11 +156,11 @@ async function benchIngest(
 
   const app = await buildIngest(loadIngestConfig({ ...env, INGEST_WORKER: 'true' }));
   const connection = new Redis({ maxRetriesPerRequest: null });
-  const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: env.QUEUE_PREFIX });
+  const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: env.REDIS_PREFIX });
   const eventsConnection = connection.duplicate();
   const events = new QueueEvents(INGEST_QUEUE, {
     connection: eventsConnection,
-    prefix: env.QUEUE_PREFIX,
+    prefix: env.REDIS_PREFIX,
   });
   await events.waitUntilReady();
   const viaQueue = new Map<BenchFile, number>();

@@ -402,6 +402,12 @@ describe('docker-compose.yml', () => {
     expect(portOf(url)).toBe(listenPort(name));
   });
 
+  /**
+   * Calls made only later, at run time, to a service that itself waits for the caller: compose cannot
+   * express waiting both ways, and the caller answers 503 until the callee is up.
+   */
+  const CALLBACKS: Record<string, string[]> = { 'gpt-registry': ['GATEWAY_URL'] };
+
   it.each(chattyNames)('%s: every URL it is given points at a service it can reach and waits for', (name) => {
     const svc = service(name);
     const deps = dependenciesOf(svc);
@@ -411,7 +417,13 @@ describe('docker-compose.yml', () => {
       expect(portOf(url), `${name} ${key}: port of ${target}`).toBe(listenPort(target));
       const shared = networksOf(svc).filter((network) => networksOf(service(target)).includes(network));
       expect(shared, `${name} ${key}: no network shared with ${target}`).not.toEqual([]);
-      expect(Object.keys(deps), `${name} ${key}: does not wait for ${target}`).toContain(target);
+      if (CALLBACKS[name]?.includes(key)) {
+        expect(Object.keys(dependenciesOf(service(target))), `${target} should wait for ${name}`).toContain(
+          name,
+        );
+      } else {
+        expect(Object.keys(deps), `${name} ${key}: does not wait for ${target}`).toContain(target);
+      }
     }
   });
 

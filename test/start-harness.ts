@@ -54,7 +54,7 @@ export function startStack(env: Record<string, string>): StartedStack {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'chatty-start-')),
       // Stacks started by parallel test files share one Redis: each needs its own ingest queue, or one
       // stack's worker would take (and, not finding the file in its database, drop) another's jobs.
-      QUEUE_PREFIX: `chatty-test-${randomUUID()}`,
+      REDIS_PREFIX: `chatty-test-${randomUUID()}`,
       LOG_FORMAT: 'json',
       ...env,
     },

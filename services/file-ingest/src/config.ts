@@ -18,8 +18,6 @@ export const IngestEnv = Type.Object({
   ...StorageEnv,
   ...LogEnv,
   ...TrustProxyEnv,
-  /** BullMQ key prefix; the registry must use the same. */
-  QUEUE_PREFIX: Type.String({ minLength: 1, default: 'bull' }),
   /** false: the HTTP side (search) only, without consuming jobs. */
   INGEST_WORKER: Type.Boolean({ default: true }),
   /** Files extracted at once by this process, each in its own thread. */

@@ -41,7 +41,7 @@ export async function startIngestWorker(
     limits: extractLimitsOf(config),
     maxFileSize: config.MAX_FILE_SIZE,
   };
-  const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+  const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: config.REDIS_PREFIX });
 
   const handle = async (job: Job<IngestJob>) => {
     const { fileId } = job.data;
@@ -72,7 +72,7 @@ export async function startIngestWorker(
   };
   const worker = new Worker<IngestJob>(INGEST_QUEUE, handle, {
     connection,
-    prefix: config.QUEUE_PREFIX,
+    prefix: config.REDIS_PREFIX,
     concurrency: config.INGEST_CONCURRENCY,
     lockDuration: config.INGEST_LOCK_MS,
     stalledInterval: config.INGEST_LOCK_MS,

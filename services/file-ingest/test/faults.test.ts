@@ -45,7 +45,7 @@ describe('faults', () => {
     owner = await signUp(stack.registry.app);
     gptId = (await createGpt(stack.registry.app, owner.auth)).id;
     connection = new Redis(stack.ingestEnv.REDIS_URL!, { maxRetriesPerRequest: null });
-    queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: stack.ingestEnv.QUEUE_PREFIX });
+    queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: stack.ingestEnv.REDIS_PREFIX });
   });
   afterAll(async () => {
     await queue?.obliterate({ force: true }).catch(() => {});

@@ -33,7 +33,7 @@ export async function startStack({
     SECRET_KEY: TEST_SECRET,
     LOG_LEVEL: 'silent',
     DB_POOL_MAX: '4',
-    QUEUE_PREFIX: registry.queuePrefix,
+    REDIS_PREFIX: registry.queuePrefix,
     INGEST_LOCK_MS: '2000',
     ...registry.s3.env,
     ...env,

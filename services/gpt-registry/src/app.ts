@@ -86,7 +86,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(rateLimit, {
     global: false,
     redis,
-    nameSpace: overrides.rateLimitNamespace ?? 'chatty:rate-limit:',
+    nameSpace: overrides.rateLimitNamespace ?? `${config.REDIS_PREFIX}:rate-limit:`,
   });
   await app.register(authRoutes, {
     allowSignup: config.ALLOW_SIGNUP,
@@ -97,7 +97,20 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     },
   });
   await app.register(keyRoutes);
-  await app.register(gptRoutes);
+  const gateway = config.GATEWAY_URL
+    ? createServiceClient({
+        name: 'inference-gateway',
+        baseUrl: config.GATEWAY_URL,
+        token: serviceToken(secret),
+      })
+    : undefined;
+  await app.register(gptRoutes, {
+    deleteSessions: gateway
+      ? async (gptId, requestId) => {
+          await gateway({ method: 'DELETE', path: `/internal/gpts/${gptId}/sessions`, requestId });
+        }
+      : undefined,
+  });
   await app.register(knowledgePlugin, { store, config });
   await app.register(fileRoutes, { maxFileSize: config.MAX_FILE_SIZE });
   await app.register(gptContextRoutes);

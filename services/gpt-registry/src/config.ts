@@ -22,8 +22,6 @@ export const RegistryEnv = Type.Object({
   ...StorageEnv,
   /** Bytes per uploaded knowledge file. */
   MAX_FILE_SIZE: Type.Integer({ minimum: 1, default: 10_485_760 }),
-  /** BullMQ key prefix; file-ingest must use the same. */
-  QUEUE_PREFIX: Type.String({ minLength: 1, default: 'bull' }),
   ALLOW_SIGNUP: Type.Boolean({ default: true }),
   SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
   /** Login and signup attempts allowed per client address, and per account, in each window. */
@@ -32,6 +30,8 @@ export const RegistryEnv = Type.Object({
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
   /** Where actions are executed (services/action-runner). */
   ACTION_RUNNER_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5030' }),
+  /** The inference gateway, told when a GPT is deleted so its chat sessions go too; unset when none runs. */
+  GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
 
 export type RegistryConfig = Static<typeof RegistryEnv>;

@@ -35,7 +35,7 @@ export async function startRegistry(
   const queuePrefix = `chatty-test-${randomUUID()}`;
   const config = loadRegistryConfig({
     ...s3.env,
-    QUEUE_PREFIX: queuePrefix,
+    REDIS_PREFIX: queuePrefix,
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     SECRET_KEY: TEST_SECRET,

@@ -20,6 +20,11 @@ export const DatabaseEnv = {
 
 export const RedisEnv = {
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+  /**
+   * Starts every key Chatty writes (queues, rate-limit counters), so several deployments — or test
+   * stacks — can share one Redis. Every service of one deployment must use the same.
+   */
+  REDIS_PREFIX: Type.String({ pattern: '^[\\w.-]{1,64}$', default: 'chatty' }),
 };
 
 export const SecretEnv = {

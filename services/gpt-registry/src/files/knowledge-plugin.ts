@@ -41,7 +41,7 @@ export const knowledgePlugin = fp(
     // Fails fast while Redis is away instead of queueing commands: the upload answers regardless.
     const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     connection.on('error', () => {});
-    const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+    const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: config.REDIS_PREFIX });
     queue.on('error', () => {});
     app.decorate('storage', store);
     app.decorate('enqueueIngest', async (fileId: string) => {

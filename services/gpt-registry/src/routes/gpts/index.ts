@@ -32,7 +32,12 @@ const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
 });
 
-export const gptRoutes: RegistryRoutes = async (app) => {
+export interface GptRouteOptions extends Record<string, unknown> {
+  /** Removes a GPT's chat sessions (they live in the inference gateway); absent when none is deployed. */
+  deleteSessions?: ((gptId: string, requestId: string) => Promise<void>) | undefined;
+}
+
+export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) => {
   app.addHook('preHandler', app.authenticate);
 
   app.get(
@@ -129,13 +134,17 @@ export const gptRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['gpts'],
-        summary: 'Delete a GPT with its versions, files and actions',
+        summary: 'Delete a GPT with its versions, files, actions and chat sessions',
         params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404, 503) },
       },
     },
     async (request, reply) => {
       const userId = callerOf(request).userId;
+      if (!(await findGpt(app.db, userId, request.params.id))) throw notFound('GPT');
+      // Sessions first: if the gateway cannot be reached the delete stops (503) with nothing gone,
+      // and a retry is safe; the other way round would leave sessions of a GPT that no longer exists.
+      await options.deleteSessions?.(request.params.id, request.id);
       // Its files' rows and chunks go by cascade; their objects by prefix, retried until gone.
       const deleted = await deleteWithBlobs(
         app.db,
