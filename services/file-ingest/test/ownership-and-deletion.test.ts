@@ -111,4 +111,23 @@ describe('ownership and deletion', () => {
     expect(await db.selectFrom('blob_deletion').select('prefix').execute()).toEqual([]);
     expect((await search(stack, { gptId: gpt, query: 'quokka', budgetTokens: 1000 })).chunks).toEqual([]);
   });
+
+  it('answers 503 with Retry-After, not 500, when object storage is down', async () => {
+    const gpt = (await createGpt(stack.registry.app, owner.auth)).id;
+    const file = (await upload(stack, owner.auth, gpt, 'stored.txt', Buffer.from('The wombat digs.'))).json();
+    await waitUntilDone(stack, owner.auth, file.id);
+    await stack.registry.s3.stop();
+    try {
+      const response = await stack.registry.app.inject({
+        method: 'GET',
+        url: `/api/gpts/files/${file.id}/text`,
+        headers: owner.auth,
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error.code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect(response.headers['retry-after']).toBeDefined();
+    } finally {
+      await stack.registry.s3.restart();
+    }
+  });
 });
