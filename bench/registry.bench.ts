@@ -35,7 +35,7 @@ function benchDuration(): number {
   return seconds;
 }
 
-/** `BENCH_CPU_PROF=<dir>`: the registry writes a V8 CPU profile there when it stops. */
+/** `BENCH_CPU_PROF=<dir>`: the registry and the origin write V8 CPU profiles there when they stop. */
 function profileFlags(): string[] {
   const dir = process.env.BENCH_CPU_PROF;
   if (!dir) return [];
@@ -218,6 +218,7 @@ export async function run(): Promise<void> {
           REGISTRY_URL: registry.url,
           LOG_LEVEL: logLevel(),
         },
+        nodeFlags: profileFlags(),
       },
       originPort,
     );

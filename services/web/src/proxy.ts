@@ -2,6 +2,9 @@ import { quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
 
+/** Answers up to this size are sent in one piece; longer ones, and those of unknown length, stream. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
 export interface Upstream {
   /** Shown in errors and logs. */
   name: string;
@@ -39,6 +42,18 @@ export async function registerUpstream(app: FastifyInstance, upstream: Upstream)
         'x-forwarded-host': request.host,
         [REQUEST_ID_HEADER]: request.id,
       }),
+      onResponse: (_request, reply, response) => {
+        // reply-from hands over `{ statusCode, headers, stream }`, whatever its type says.
+        const { headers } = response as unknown as { headers: Record<string, string | string[] | undefined> };
+        const length = Number(headers['content-length']);
+        if (!(length <= SMALL_BODY_BYTES)) return void reply.send(response.stream);
+        // A small answer whose length is known is gathered and sent in one write with its headers:
+        // fewer syscalls per request than piping it chunk by chunk. Streams (SSE, files) still flow.
+        const chunks: Buffer[] = [];
+        response.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.stream.on('error', (error: Error) => reply.send(error));
+        response.stream.on('end', () => reply.send(Buffer.concat(chunks)));
+      },
       onError: (reply, { error }) => {
         reply.request.log.warn({ upstream: upstream.name, err: error }, 'upstream failed');
         void reply.code(502).send({
