@@ -147,3 +147,22 @@ describe('chat routes through the public origin', () => {
     expect((await fetch(`${origin}/api/gpts/${owner.gptId}`, { headers: owner.auth })).status).toBe(200);
   });
 });
+
+describe('the public API reference', () => {
+  it('describes the registry’s and the gateway’s routes in one document, for the docs UI too', async () => {
+    for (const path of ['/api/openapi.json', '/api/docs/json']) {
+      const response = await fetch(`${origin}${path}`);
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as { info: { title: string }; paths: Record<string, object> };
+      expect(document.info.title).toBe('Chatty API');
+      expect(Object.keys(document.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/gpts',
+          '/api/gpts/{id}',
+          '/api/sessions/{sessionId}/messages',
+          '/v1/chat/completions',
+        ]),
+      );
+    }
+  });
+});

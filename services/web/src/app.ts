@@ -2,8 +2,8 @@ import { createLogger, createServiceApp, type Logger, parseTrustProxy } from '@c
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { WebConfig } from './config.js';
+import { registerMergedOpenApi } from './openapi-document.js';
 import { registerUpstream, type Upstream } from './proxy.js';
-
 import { staticSiteOptions } from './static-site.js';
 
 /** What the inference-gateway serves: chat sessions, model loading and status, the OpenAI-compatible API. */
@@ -41,6 +41,10 @@ export async function buildWeb(config: WebConfig, overrides: { logger?: Logger }
     readiness: Object.fromEntries(upstreams.map((upstream) => [upstream.name, () => probe(upstream.url)])),
   });
   for (const upstream of upstreams) await registerUpstream(app as unknown as FastifyInstance, upstream);
+  registerMergedOpenApi(app as unknown as FastifyInstance, [
+    { name: 'gpt-registry', url: config.REGISTRY_URL },
+    ...(config.GATEWAY_URL ? [{ name: 'inference-gateway', url: config.GATEWAY_URL }] : []),
+  ]);
   await app.register(fastifyStatic, staticSiteOptions());
   return app;
 }
