@@ -74,6 +74,24 @@ export type ActionResult = Static<typeof ActionResult>;
 
 export const ACTION_SECRET_MASK = '***';
 
+/**
+ * Headers the action-runner sets itself (a Host header would change the target): the registry refuses
+ * an action naming one when it is saved, and the runner refuses it again at run time.
+ */
+export const RESERVED_ACTION_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-connection',
+  'user-agent',
+]);
+
 export const Action = Type.Object({
   id: Uuid,
   gptId: Uuid,

@@ -1,23 +1,14 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { type ActionRequestSpec, type ArgumentValue, type ArgumentValues, PLACEHOLDER } from '@chatty/shared';
+import {
+  type ActionRequestSpec,
+  type ArgumentValue,
+  type ArgumentValues,
+  PLACEHOLDER,
+  RESERVED_ACTION_HEADERS,
+} from '@chatty/shared';
 import { invalidAction, invalidArgument } from '../errors.js';
 
 export const USER_AGENT = 'Chatty-Action-Runner/0.1';
-
-/** Headers the runner owns: an action may not set them (a Host header would change the target). */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-  'user-agent',
-]);
 
 export interface RenderedRequest {
   method: ActionRequestSpec['method'];
@@ -118,7 +109,8 @@ function checkHeaderName(name: string): void {
   } catch {
     throw invalidAction(`"${name}" is not a valid header name`);
   }
-  if (RESERVED_HEADERS.has(name.toLowerCase())) throw invalidAction(`Header ${name} is set by the runner`);
+  if (RESERVED_ACTION_HEADERS.has(name.toLowerCase()))
+    throw invalidAction(`Header ${name} is set by the runner`);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   type ActionMethod,
   badRequest,
   PLACEHOLDER,
+  RESERVED_ACTION_HEADERS,
 } from '@chatty/shared';
 import { isSecretHeader } from './secret-headers.js';
 
@@ -19,21 +20,6 @@ export interface ActionFields {
   arguments: ActionArgument[];
   isActive: boolean;
 }
-
-/** Headers the action-runner sets itself; an action naming one is refused at once rather than at run time. */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-  'user-agent',
-]);
 
 const ORIGIN = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i;
 
@@ -69,7 +55,7 @@ export function checkActionFields(fields: ActionFields): ActionFields {
     } catch {
       throw badRequest('INVALID_HEADER', `"${name}" is not a valid header name`);
     }
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+    if (RESERVED_ACTION_HEADERS.has(name.toLowerCase())) {
       throw badRequest('INVALID_HEADER', `Header ${name} is set by the action-runner and may not be given`);
     }
     // The value is never echoed: it may be a secret.
