@@ -17,3 +17,18 @@ export const INGEST_JOB_OPTIONS = {
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 } as const;
+
+/**
+ * Waits (briefly) for a BullMQ queue or worker to finish connecting before it is closed: BullMQ
+ * connects in the background, and a close mid-way leaves its late connection failure unhandled.
+ */
+export async function settleConnection(client: { waitUntilReady(): Promise<unknown> }, timeoutMs = 2000) {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.waitUntilReady().catch(() => {}),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}

@@ -1,4 +1,10 @@
-import { INGEST_QUEUE, type IngestJob, type Logger, type ObjectStore } from '@chatty/shared';
+import {
+  INGEST_QUEUE,
+  type IngestJob,
+  type Logger,
+  type ObjectStore,
+  settleConnection,
+} from '@chatty/shared';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
@@ -93,7 +99,9 @@ export async function startIngestWorker(
     queue,
     async close() {
       clearInterval(timer);
+      await settleConnection(worker);
       await worker.close();
+      await settleConnection(queue);
       await queue.close();
       await sandbox.close();
       connection.disconnect();

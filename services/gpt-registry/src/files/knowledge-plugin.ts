@@ -4,6 +4,7 @@ import {
   INGEST_QUEUE,
   type IngestJob,
   type ObjectStore,
+  settleConnection,
   storageEndpoint,
 } from '@chatty/shared';
 import { Queue } from 'bullmq';
@@ -70,6 +71,7 @@ export const knowledgePlugin = fp(
     app.addHook('onReady', async () => void sweep());
     app.addHook('onClose', async () => {
       clearInterval(timer);
+      await settleConnection(queue);
       await queue.close().catch(() => {});
       connection.disconnect();
     });
