@@ -1,16 +1,15 @@
 import {
   createDb,
   createLogger,
-  createObjectStore,
   createServiceApp,
   type Logger,
   type ObjectStore,
+  objectStoreFrom,
   parseTrustProxy,
+  pingDatabase,
   resolveSecretKey,
-  storageEndpoint,
 } from '@chatty/shared';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import type { IngestConfig } from './config.js';
 import type { Db, IngestDatabase } from './db/schema.js';
 import { searchRoute } from './routes/search.route.js';
@@ -22,17 +21,6 @@ export interface IngestOverrides {
   store?: ObjectStore;
 }
 
-export function createIngestStore(config: IngestConfig): ObjectStore {
-  return createObjectStore({
-    endpoint: storageEndpoint(config),
-    accessKey: config.S3_ACCESS_KEY,
-    secretKey: config.S3_SECRET_KEY,
-    bucket: config.S3_BUCKET,
-    region: config.S3_REGION,
-    maxObjectSize: config.MAX_FILE_SIZE,
-  });
-}
-
 /**
  * file-ingest: health, metrics and search over HTTP, and (INGEST_WORKER) the `ingest` consumer. It
  * never listens (server.ts does) and closes what it opened.
@@ -41,7 +29,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   const logger =
     overrides.logger ?? createLogger({ name: 'file-ingest', level: config.LOG_LEVEL, debug: config.DEBUG });
   const db = overrides.db ?? createDb<IngestDatabase>(config.DATABASE_URL, { max: config.DB_POOL_MAX });
-  const store = overrides.store ?? createIngestStore(config);
+  const store = overrides.store ?? objectStoreFrom(config);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => {});
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
@@ -51,7 +39,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     readiness: {
-      postgres: () => sql`select 1`.execute(db),
+      postgres: pingDatabase(db),
       redis: () => redis.ping(),
       s3: () => store.ping(),
     },

@@ -1,4 +1,4 @@
-export { buildIngest, createIngestStore, type IngestApp, type IngestOverrides } from './app.js';
+export { buildIngest, type IngestApp, type IngestOverrides } from './app.js';
 export { chunkText } from './chunk/chunker.js';
 export { normalizeSegments } from './chunk/normalize.js';
 export { type IngestConfig, IngestEnv, loadIngestConfig } from './config.js';

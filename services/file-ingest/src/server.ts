@@ -1,5 +1,5 @@
-import { createLogger, runService } from '@chatty/shared';
-import { buildIngest, createIngestStore } from './app.js';
+import { createLogger, objectStoreFrom, runService } from '@chatty/shared';
+import { buildIngest } from './app.js';
 import { loadIngestConfig } from './config.js';
 import { prepareDatabase } from './prepare-database.js';
 
@@ -7,7 +7,7 @@ const config = loadIngestConfig();
 const logger = createLogger({ name: 'file-ingest', level: config.LOG_LEVEL, debug: config.DEBUG });
 try {
   const db = await prepareDatabase(config, logger);
-  const store = createIngestStore(config);
+  const store = objectStoreFrom(config);
   await store.ensureBucket();
   const app = await buildIngest(config, { logger, db, store });
   app.addHook('onClose', () => db.destroy());

@@ -11,18 +11,19 @@ import {
   loadModelCatalog,
   type ModelCatalog,
   type ObjectStore,
+  objectStoreFrom,
   parseTrustProxy,
+  pingDatabase,
   resolveSecretKey,
   serviceToken,
 } from '@chatty/shared';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { createActionExecutor } from './actions/execute-action.js';
 import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
 import type { Db } from './db/user.repository.js';
-import { createRegistryStore, knowledgePlugin } from './files/knowledge-plugin.js';
+import { knowledgePlugin } from './files/knowledge-plugin.js';
 import { actionRoutes } from './routes/actions/index.js';
 import { authRoutes } from './routes/auth/index.js';
 import { gptContextRoutes } from './routes/context/index.js';
@@ -53,7 +54,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   const redis =
     overrides.redis ?? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
-  const store = overrides.store ?? createRegistryStore(config);
+  const store = overrides.store ?? objectStoreFrom(config);
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
 
   const app = await createServiceApp({
@@ -61,7 +62,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     readiness: {
-      postgres: () => sql`select 1`.execute(db),
+      postgres: pingDatabase(db),
       redis: () => redis.ping(),
       s3: () => store.ping(),
     },

@@ -10,11 +10,11 @@ import {
   loadModelCatalog,
   type ModelCatalog,
   parseTrustProxy,
+  pingDatabase,
   remoteApiKeyResolver,
   resolveSecretKey,
   serviceToken,
 } from '@chatty/shared';
-import { sql } from 'kysely';
 import { ingestApi } from './clients/ingest.client.js';
 import { registryApi } from './clients/registry.client.js';
 import { type GatewayConfig, ollamaUrls } from './config.js';
@@ -62,7 +62,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     readiness: {
       // Not the model workers: they come and go on their own, and GET /api/models reports them.
-      postgres: () => sql`select 1`.execute(db),
+      postgres: pingDatabase(db),
     },
     openapi: {
       title: 'Chatty chat API',
@@ -74,10 +74,11 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.decorate('models', models);
   app.decorate('router', router);
   app.decorate('registryClient', registryClient);
-  app.decorate('registryApi', registryApi(registryClient));
+  const registry = registryApi(registryClient);
+  app.decorate('registryApi', registry);
   app.decorate('turnDeps', {
     router,
-    registry: registryApi(registryClient),
+    registry,
     ingest: ingestApi(ingestClient),
     log: logger,
     toolMaxSteps: config.TOOL_MAX_STEPS,

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
 // int8 (counts, sums) as numbers: every value Chatty counts stays far below 2^53.
@@ -38,4 +38,11 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A readiness check: the database answers a trivial query. */
+export function pingDatabase<DB>(db: Kysely<DB>): () => Promise<void> {
+  return async () => {
+    await sql`select 1`.execute(db);
+  };
 }

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { createObjectStore, type ObjectStore } from './object-store.js';
 
 /**
  * Object storage. S3_ENDPOINT unset means one machine: `npm start` runs an embedded S3-compatible server
@@ -17,4 +18,26 @@ export const EMBEDDED_S3_DEFAULT_PORT = 5090;
 
 export function storageEndpoint(config: { S3_ENDPOINT?: string | undefined }): string {
   return config.S3_ENDPOINT ?? `http://127.0.0.1:${EMBEDDED_S3_DEFAULT_PORT}`;
+}
+
+/** The settings of StorageEnv, plus the largest object a service stores. */
+export interface StorageConfig {
+  S3_ENDPOINT?: string | undefined;
+  S3_ACCESS_KEY: string;
+  S3_SECRET_KEY: string;
+  S3_BUCKET: string;
+  S3_REGION: string;
+  MAX_FILE_SIZE: number;
+}
+
+/** The object store a service's StorageEnv settings describe. */
+export function objectStoreFrom(config: StorageConfig): ObjectStore {
+  return createObjectStore({
+    endpoint: storageEndpoint(config),
+    accessKey: config.S3_ACCESS_KEY,
+    secretKey: config.S3_SECRET_KEY,
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    maxObjectSize: config.MAX_FILE_SIZE,
+  });
 }

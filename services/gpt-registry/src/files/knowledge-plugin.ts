@@ -1,11 +1,9 @@
 import {
-  createObjectStore,
   INGEST_JOB_OPTIONS,
   INGEST_QUEUE,
   type IngestJob,
   type ObjectStore,
   settleConnection,
-  storageEndpoint,
 } from '@chatty/shared';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -24,17 +22,6 @@ declare module 'fastify' {
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 const SWEEP_INTERVAL_MS = 60_000;
-
-export function createRegistryStore(config: RegistryConfig): ObjectStore {
-  return createObjectStore({
-    endpoint: storageEndpoint(config),
-    accessKey: config.S3_ACCESS_KEY,
-    secretKey: config.S3_SECRET_KEY,
-    bucket: config.S3_BUCKET,
-    region: config.S3_REGION,
-    maxObjectSize: config.MAX_FILE_SIZE,
-  });
-}
 
 /** Object storage, the `ingest` queue, and the sweeper that finishes interrupted blob deletions. */
 export const knowledgePlugin = fp(
