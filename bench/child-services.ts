@@ -20,6 +20,8 @@ export interface ServiceSpec {
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
+  /** Where `/health/ready` is served when not on the service's own port: web's ops listener (OPS_PORT). */
+  opsPort?: number;
 }
 
 export interface RunningService {
@@ -71,7 +73,8 @@ export class ChildServices {
     const url = `http://127.0.0.1:${port}`;
     const gone = new AbortController();
     child.once('exit', () => gone.abort()).once('error', () => gone.abort());
-    await Promise.race([waitUntilReady(`${url}/health/ready`, spec.name, gone.signal), exited]);
+    const ready = `http://127.0.0.1:${spec.opsPort ?? port}/health/ready`;
+    await Promise.race([waitUntilReady(ready, spec.name, gone.signal), exited]);
     return { name: spec.name, url, pid: child.pid! };
   }
 

@@ -125,7 +125,12 @@ export async function run(): Promise<void> {
   process.on('SIGTERM', onSignal);
   try {
     const workerPorts = [await freePort(), await freePort(), await freePort()];
-    const [controlPort, gatewayPort, originPort] = [await freePort(), await freePort(), await freePort()];
+    const [controlPort, gatewayPort, originPort, opsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const workers = await services.start(
       {
         name: 'ollama-workers',
@@ -167,11 +172,13 @@ export async function run(): Promise<void> {
         entry: 'services/web/src/server.ts',
         env: {
           PORT: String(originPort),
+          OPS_PORT: String(opsPort),
           // Not on the measured path; the control server answers the origin's health probe of it.
           REGISTRY_URL: workers.url,
           GATEWAY_URL: gateway.url,
           LOG_LEVEL: 'silent',
         },
+        opsPort,
       },
       originPort,
     );

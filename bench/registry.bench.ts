@@ -51,11 +51,11 @@ function logLevel(): string {
   return process.env.BENCH_LOG_LEVEL ?? 'silent';
 }
 
-/** Three distinct ports, free a moment ago. */
-async function threePorts(): Promise<[number, number, number]> {
+/** Four distinct ports, free a moment ago. */
+async function fourPorts(): Promise<[number, number, number, number]> {
   const ports = new Set<number>();
-  while (ports.size < 3) ports.add(await freePort());
-  return [...ports] as [number, number, number];
+  while (ports.size < 4) ports.add(await freePort());
+  return [...ports] as [number, number, number, number];
 }
 
 /**
@@ -181,7 +181,7 @@ export async function run(): Promise<void> {
     // The registry's readiness needs object storage; the measured route never touches it, so the
     // embedded S3 server runs here rather than as one more process competing for the cores.
     s3 = await startTestS3();
-    const [registryPort, originPort, helloPort] = await threePorts();
+    const [registryPort, originPort, opsPort, helloPort] = await fourPorts();
     // The registry first: the origin's readiness probes it.
     const [registry, hello] = await Promise.all([
       services.start(
@@ -215,10 +215,12 @@ export async function run(): Promise<void> {
         env: {
           PORT: String(originPort),
           HOST: '127.0.0.1',
+          OPS_PORT: String(opsPort),
           REGISTRY_URL: registry.url,
           LOG_LEVEL: logLevel(),
         },
         nodeFlags: profileFlags(),
+        opsPort,
       },
       originPort,
     );

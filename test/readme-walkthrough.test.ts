@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { databaseUrl, dropDatabase, testDatabaseName } from '@chatty/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, ROOT, startStack } from './start-harness.js';
+import { ROOT, startStack, withFreePorts } from './start-harness.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -29,14 +29,9 @@ describe('npm start', () => {
   }, async () => {
     const database = testDatabaseName('start');
     databases.push(database);
-    const port = await freePort();
-    const stack = startStack({
-      PORT: String(port),
-      REGISTRY_PORT: String(await freePort()),
-      GATEWAY_PORT: String(await freePort()),
-      ACTION_RUNNER_PORT: String(await freePort()),
-      DATABASE_URL: databaseUrl(database),
-    });
+    const env = await withFreePorts({ DATABASE_URL: databaseUrl(database) });
+    const port = env.PORT;
+    const stack = startStack(env);
     try {
       await stack.waitFor('[start] Chatty is ready');
       expect(stack.output()).toContain('database created');
@@ -55,6 +50,7 @@ describe('npm start', () => {
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toContain('[start] stopped');
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${env.OPS_PORT}/health/live`)).rejects.toThrow();
   });
 
   it('reports a service that dies and stops the others', { timeout: 180_000 }, async () => {
@@ -63,14 +59,12 @@ describe('npm start', () => {
     // The registry's port is taken, so it exits at start-up.
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
-    const port = await freePort();
-    const stack = startStack({
-      PORT: String(port),
+    const env = await withFreePorts({
       REGISTRY_PORT: String((squatter.address() as { port: number }).port),
-      GATEWAY_PORT: String(await freePort()),
-      ACTION_RUNNER_PORT: String(await freePort()),
       DATABASE_URL: databaseUrl(database),
     });
+    const port = env.PORT;
+    const stack = startStack(env);
     try {
       expect(await stack.exited).toBe(1);
       expect(stack.output()).toMatch(/gpt-registry exited unexpectedly \(code 1\); stopping the others/);

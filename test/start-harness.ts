@@ -27,6 +27,8 @@ export interface StartedStack {
 /** Every port `npm start` listens on; each test stack gets free ones so stacks never collide. */
 const STACK_PORTS = [
   'PORT',
+  // web's /metrics and /health/ready, which start.mjs polls to know the origin is ready.
+  'OPS_PORT',
   'REGISTRY_PORT',
   'INGEST_PORT',
   'ACTION_RUNNER_PORT',

@@ -38,6 +38,8 @@ export async function buildWeb(config: WebConfig, overrides: { logger?: Logger }
     service: 'web',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    // The public origin: its metrics and its upstreams' state are for operators only.
+    opsListener: true,
     readiness: Object.fromEntries(upstreams.map((upstream) => [upstream.name, () => probe(upstream.url)])),
   });
   for (const upstream of upstreams) await registerUpstream(app as unknown as FastifyInstance, upstream);

@@ -5,6 +5,13 @@ export const WebEnv = Type.Object({
   /** The public origin: the one port people and programs use. */
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5000 }),
   HOST: Type.String({ default: '127.0.0.1' }),
+  /**
+   * The operators' listener: `/metrics` and `/health/ready` (the public port answers 404 for them).
+   * Loopback by default: a container healthcheck reaches it from inside; 0.0.0.0 lets a scraper in
+   * another container reach it too; publish only PORT.
+   */
+  OPS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5001 }),
+  OPS_HOST: Type.String({ default: '127.0.0.1' }),
   REGISTRY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5010' }),
   /** The inference-gateway: `/v1/*`, chat sessions, `/api/models`. Unset, chat is off and `/api/models` is the registry's. */
   GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),

@@ -11,6 +11,7 @@ let registryLogs: ReturnType<typeof captureLogs>;
 let streamer: Server;
 let web: WebApp;
 let origin: string;
+let ops: string;
 
 /** A stand-in upstream for /v1 that sends a chunk, waits, and sends another. */
 function startStreamer(): Promise<Server> {
@@ -41,7 +42,9 @@ beforeAll(async () => {
     }),
   );
   await web.listen({ port: 0, host: '127.0.0.1' });
+  await web.ops!.listen({ port: 0, host: '127.0.0.1' });
   origin = urlOf(web.server);
+  ops = urlOf(web.ops!.server);
 });
 afterAll(async () => {
   await web.close();
@@ -148,9 +151,59 @@ describe('the public origin', () => {
     expect(registry.status).toBe(401);
   });
 
-  it('is ready while its upstreams are', async () => {
-    const response = await fetch(`${origin}/health/ready`);
+  it('is ready while its upstreams are, as its ops listener says', async () => {
+    const response = await fetch(`${ops}/health/ready`);
     expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      checks: { 'gpt-registry': 'ok', 'inference-gateway': 'ok' },
+    });
+  });
+});
+
+describe('the ops listener', () => {
+  it('has /metrics and /health/ready, which the public port answers 404 for', async () => {
+    for (const path of ['/metrics', '/health/ready']) {
+      const response = await fetch(`${origin}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ROUTE_NOT_FOUND');
+    }
+    // Constant and free: kept public for load balancers in front.
+    expect((await fetch(`${origin}/health/live`)).status).toBe(200);
+    expect((await fetch(`${ops}/health/live`)).status).toBe(200);
+  });
+
+  it('exports Prometheus text with the public requests', async () => {
+    await fetch(`${origin}/api/gpts`);
+    const response = await fetch(`${ops}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await response.text();
+    expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{service="web",[^}]*route="\/api\/\*"[^}]*\} [1-9]/,
+    );
+  });
+
+  it('is closed with the app, as the public port is', async () => {
+    const app = await buildWeb(
+      loadWebConfig({ REGISTRY_URL: urlOf(registry.app.server), LOG_LEVEL: 'silent' }),
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    await app.ops!.listen({ port: 0, host: '127.0.0.1' });
+    const [publicUrl, opsUrl] = [urlOf(app.server), urlOf(app.ops!.server)];
+    expect((await fetch(`${opsUrl}/health/ready`)).status).toBe(200);
+    await app.close();
+    await expect(fetch(`${publicUrl}/health/live`)).rejects.toThrow();
+    await expect(fetch(`${opsUrl}/health/live`)).rejects.toThrow();
+  });
+
+  it('is on loopback port 5001 unless OPS_PORT and OPS_HOST say otherwise', () => {
+    expect(loadWebConfig({})).toMatchObject({ PORT: 5000, OPS_PORT: 5001, OPS_HOST: '127.0.0.1' });
+    expect(loadWebConfig({ OPS_PORT: '9101', OPS_HOST: '0.0.0.0' })).toMatchObject({
+      OPS_PORT: 9101,
+      OPS_HOST: '0.0.0.0',
+    });
   });
 });
 
@@ -165,7 +218,7 @@ describe('when an upstream is down', () => {
       const response = await lonely.inject({ method: 'GET', url: '/api/gpts' });
       expect(response.statusCode).toBe(502);
       expect(response.json().error.code).toBe('UPSTREAM_UNAVAILABLE');
-      expect((await lonely.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
+      expect((await lonely.ops!.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
       expect((await lonely.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
       const noGateway = await lonely.inject({ method: 'GET', url: '/v1/models' });
       expect(noGateway.statusCode).toBe(404);

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { urlPassword } from './url-password.js';
 
 /** Environment keys shared by every service. Each service spreads the groups it uses into its schema. */
 export const LogEnv = {
@@ -15,11 +16,15 @@ export const DatabaseEnv = {
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/chatty',
   }),
+  /** Goes into DATABASE_URL, so the URL can stay plain configuration and only this be a secret. */
+  DATABASE_PASSWORD: urlPassword('DATABASE_URL'),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
 };
 
 export const RedisEnv = {
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+  /** Goes into REDIS_URL (`requirepass`, or the password of the URL's ACL user). */
+  REDIS_PASSWORD: urlPassword('REDIS_URL'),
   /**
    * Starts every key Chatty writes (queues, rate-limit counters), so several deployments — or test
    * stacks — can share one Redis. Every service of one deployment must use the same.

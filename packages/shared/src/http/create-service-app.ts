@@ -2,9 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandlers } from './error-handler.js';
-import { installHealth, type ReadinessCheck } from './health.js';
+import { installHealth, installLiveness, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
+import { createOpsApp } from './ops-app.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 export interface ServiceAppOptions {
@@ -14,6 +15,19 @@ export interface ServiceAppOptions {
   openapi?: OpenApiOptions;
   trustProxy?: FastifyServerOptions['trustProxy'];
   bodyLimit?: number;
+  /**
+   * For a service whose port is public: `/metrics` and `/health/ready` are served by a second app,
+   * `app.ops`, which runService listens on at an address of its own, and answer 404 here.
+   * `/health/live` stays on both (constant, free, and what a load balancer in front can probe).
+   */
+  opsListener?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** With `opsListener`: the app answering `/metrics` and `/health/*` on the ops address. */
+    ops?: FastifyInstance;
+  }
 }
 
 /**
@@ -36,8 +50,19 @@ export async function createServiceApp(options: ServiceAppOptions) {
   });
   installErrorHandlers(app as unknown as FastifyInstance);
   if (options.openapi) await installOpenApi(app as unknown as FastifyInstance, options.openapi);
-  installHealth(app as unknown as FastifyInstance, options.readiness ?? {});
-  installMetrics(app as unknown as FastifyInstance, options.service);
+  if (options.opsListener) {
+    const ops = createOpsApp(options.logger, options.readiness ?? {});
+    installLiveness(app as unknown as FastifyInstance);
+    installMetrics(app as unknown as FastifyInstance, options.service, ops);
+    app.decorate('ops', ops);
+    // onClose runs once this app's in-flight requests are done: the ops side answers until then.
+    app.addHook('onClose', async () => {
+      await ops.close();
+    });
+  } else {
+    installHealth(app as unknown as FastifyInstance, options.readiness ?? {});
+    installMetrics(app as unknown as FastifyInstance, options.service);
+  }
   return app;
 }
 

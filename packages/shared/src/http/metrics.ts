@@ -2,8 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { quieterOf } from './health.js';
 
-/** A registry per app, so several apps in one process (tests, benches) never collide. */
-export function installMetrics(app: FastifyInstance, service: string): Registry {
+/**
+ * Measures `app`'s requests and answers `/metrics` on `serveOn`: the app itself, or the ops app of a
+ * service whose own port is public. A registry per app, so several apps in one process (tests,
+ * benches) never collide.
+ */
+export function installMetrics(
+  app: FastifyInstance,
+  service: string,
+  serveOn: FastifyInstance = app,
+): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -23,9 +31,9 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
       reply.elapsedTime / 1000,
     );
   });
-  app.get(
+  serveOn.get(
     '/metrics',
-    { schema: { hide: true }, logLevel: quieterOf(app.log.level, 'warn') },
+    { schema: { hide: true }, logLevel: quieterOf(serveOn.log.level, 'warn') },
     async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;

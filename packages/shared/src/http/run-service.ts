@@ -3,14 +3,34 @@ import type { Logger } from 'pino';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
+export interface ListenAddress {
+  port: number;
+  host: string;
+}
+
+export interface RunServiceOptions extends ListenAddress {
+  log: Logger;
+  /** Where `app.ops` listens: required when the app was built with `opsListener`, refused otherwise. */
+  ops?: ListenAddress;
+}
+
 /**
  * Listens, then on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, runs the app's
- * onClose hooks (pools, queues) and exits. A shutdown that hangs is cut after a deadline.
+ * onClose hooks (pools, queues, the ops listener) and exits. A shutdown that hangs is cut after a deadline.
  */
 export async function runService(
-  app: Pick<FastifyInstance, 'listen' | 'close' | 'server'>,
-  { port, host, log }: { port: number; host: string; log: Logger },
+  app: Pick<FastifyInstance, 'listen' | 'close' | 'server' | 'ops'>,
+  { port, host, log, ops }: RunServiceOptions,
 ): Promise<void> {
+  // Before any handler is installed: a mismatch is a wiring bug, and /health/ready served nowhere
+  // (or an ops address nobody listens on) would only show as a container that never becomes healthy.
+  if (Boolean(app.ops) !== Boolean(ops)) {
+    throw new Error(
+      app.ops
+        ? 'this app serves /metrics and /health/ready apart: give runService an ops address'
+        : 'an ops address was given, but the app was not built with opsListener',
+    );
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -22,7 +42,10 @@ export async function runService(
     }, SHUTDOWN_TIMEOUT_MS).unref();
     // close() drops connections idle at that moment; a keep-alive connection whose response finishes
     // later would hold the server open until the client hangs up, so idle ones are swept until done.
-    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    const sweep = setInterval(() => {
+      app.server.closeIdleConnections();
+      app.ops?.server.closeIdleConnections();
+    }, 100);
     try {
       await app.close();
       clearInterval(sweep);
@@ -40,4 +63,6 @@ export async function runService(
     process.exit(1);
   });
   await app.listen({ port, host });
+  // The ops side second: its readiness must not say "ready" before the service itself accepts.
+  if (app.ops && ops) await app.ops.listen(ops);
 }
