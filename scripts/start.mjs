@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // Runs the whole platform on one machine: builds what changed, then starts every service as its own
-// process with its logs prefixed. Ctrl-C stops them all; a service that dies stops the rest and is reported.
+// process with its logs prefixed, under a supervisor (supervise.mjs) that restarts a service that
+// crashes. Ctrl-C stops them all.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createSupervisor, READY_TIMEOUT_MS } from './supervise.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = { ...process.env };
 const pretty = env.LOG_FORMAT !== 'json';
-const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 20_000;
 
 const port = (name, fallback) => Number(env[name] || fallback);
 // The origin finds the services on the ports this script gives them, unless told otherwise.
@@ -19,24 +19,9 @@ env.REGISTRY_URL ||= `http://127.0.0.1:${port('REGISTRY_PORT', 5010)}`;
 env.ACTION_RUNNER_URL ||= `http://127.0.0.1:${port('ACTION_RUNNER_PORT', 5030)}`;
 env.GATEWAY_URL ||= `http://127.0.0.1:${port('GATEWAY_PORT', 5040)}`;
 env.INGEST_URL ||= `http://127.0.0.1:${port('INGEST_PORT', 5020)}`;
-// Object storage: without S3_ENDPOINT, an embedded S3-compatible server on loopback keeps the blobs under
-// DATA_DIR/s3, and the services are pointed at it.
-const embeddedS3 = !env.S3_ENDPOINT;
-if (embeddedS3) {
-  env.S3_ENDPOINT = `http://127.0.0.1:${port('EMBEDDED_S3_PORT', 5090)}`;
-  env.S3_ACCESS_KEY = 'S3RVER';
-  env.S3_SECRET_KEY = 'S3RVER';
-}
+// Object storage needs no process of its own: without S3_ENDPOINT the services keep objects as files
+// under DATA_DIR/objects, which they share on this machine.
 const services = [
-  ...(embeddedS3
-    ? [
-        {
-          name: 'embedded-s3',
-          entry: 'packages/shared/dist/storage/embedded-s3-server.js',
-          ready: `${env.S3_ENDPOINT}/`,
-        },
-      ]
-    : []),
   {
     // Executes actions under the egress policy; holds no data-store settings.
     name: 'action-runner',
@@ -63,7 +48,9 @@ const services = [
   {
     name: 'web',
     entry: 'services/web/dist/server.js',
-    ready: `http://127.0.0.1:${port('PORT', 5000)}/health/ready`,
+    // Liveness of the public port: the services behind it are polled themselves above, and web's own
+    // readiness (its upstreams) is an operators' route that may sit on another port (OPS_PORT).
+    ready: `http://127.0.0.1:${port('PORT', 5000)}/health/live`,
   },
 ];
 
@@ -137,38 +124,12 @@ async function lineFormatter(name) {
   };
 }
 
-const children = new Map();
-let stopping = false;
-
-async function launch(service) {
-  const child = spawn(process.execPath, ['--enable-source-maps', service.entry], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const format = await lineFormatter(service.name);
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${format(line)}\n`));
-  }
-  children.set(service.name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(service.name);
-    if (stopping) {
-      if (children.size === 0) finish();
-      return;
-    }
-    say(`${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the others`);
-    process.exitCode = 1;
-    stopAll();
-  });
-}
-
-async function waitUntilReady(service) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline && !stopping) {
+async function waitUntilReady(service, isCurrent, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && isCurrent()) {
     try {
       const response = await fetch(service.ready, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return true;
+      if (response.ok) return isCurrent();
     } catch {
       // not listening yet
     }
@@ -177,43 +138,51 @@ async function waitUntilReady(service) {
   return false;
 }
 
-function stopAll() {
-  stopping = true;
-  if (children.size === 0) return finish();
-  for (const child of children.values()) child.kill('SIGTERM');
-  setTimeout(() => {
-    for (const [name, child] of children) {
-      say(`${name} did not stop in time; killing it`);
-      child.kill('SIGKILL');
-    }
-  }, STOP_TIMEOUT_MS).unref();
+const formats = new Map();
+
+function spawnService(service) {
+  const child = spawn(process.execPath, ['--enable-source-maps', service.entry], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const format = formats.get(service.name);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${format(line)}\n`));
+  }
+  return child;
 }
 
-function finish() {
-  say('stopped');
-  process.exit(process.exitCode ?? 0);
-}
+const supervisor = createSupervisor({
+  services,
+  spawnService,
+  waitUntilReady,
+  say,
+  exit(code) {
+    say('stopped');
+    process.exit(code);
+  },
+});
 
 process.on('SIGINT', () => {
-  if (stopping) {
-    for (const child of children.values()) child.kill('SIGKILL');
+  if (supervisor.stopping) {
+    supervisor.kill();
     return;
   }
   say('stopping (Ctrl-C again to force)');
-  stopAll();
+  supervisor.stop();
 });
-process.on('SIGTERM', () => stopAll());
+process.on('SIGTERM', () => supervisor.stop());
 
 build();
 await prepareSecret();
-for (const service of services) await launch(service);
-const ready = await Promise.all(services.map(waitUntilReady));
-if (stopping) {
-  // A service died while starting; its exit handler is stopping the rest.
-} else if (ready.every(Boolean)) {
+for (const service of services) formats.set(service.name, await lineFormatter(service.name));
+const late = await supervisor.start();
+if (supervisor.stopping) {
+  // A service died while starting; the supervisor has said which and is stopping the rest.
+} else if (late.length === 0) {
   const host = env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : 'localhost';
   say(`Chatty is ready at http://${host}:${port('PORT', 5000)} (API reference at /api/docs)`);
 } else {
-  const late = services.filter((_, index) => !ready[index]).map((service) => service.name);
   say(`not ready after ${READY_TIMEOUT_MS / 1000} s: ${late.join(', ')}; see their logs above`);
 }

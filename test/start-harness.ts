@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 export interface StartedStack {
   child: ChildProcess;
   output(): string;
+  /** The pid the supervisor last reported for each service (`started <name> pid N`). */
+  pids(): Map<string, number>;
   /** Resolves with the exit code once `npm start` has exited. */
   exited: Promise<number | null>;
   waitFor(text: string, timeoutMs?: number): Promise<void>;
@@ -27,13 +29,12 @@ export interface StartedStack {
 /** Every port `npm start` listens on; each test stack gets free ones so stacks never collide. */
 const STACK_PORTS = [
   'PORT',
-  // web's /metrics and /health/ready, which start.mjs polls to know the origin is ready.
+  // web's operators' listener (/metrics, /health/ready); start.mjs polls web's /health/live on PORT.
   'OPS_PORT',
   'REGISTRY_PORT',
   'INGEST_PORT',
   'ACTION_RUNNER_PORT',
   'GATEWAY_PORT',
-  'EMBEDDED_S3_PORT',
 ];
 
 /** `env` with a free port for each port variable it does not set. */
@@ -68,6 +69,13 @@ export function startStack(env: Record<string, string>): StartedStack {
   return {
     child,
     output: () => output,
+    pids: () =>
+      new Map(
+        [...output.matchAll(/\[start\] started (\S+) pid (\d+)/g)].map(([, name, pid]) => [
+          name!,
+          Number(pid),
+        ]),
+      ),
     exited,
     async waitFor(text, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;

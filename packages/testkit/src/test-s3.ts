@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createObjectStore, type EmbeddedS3, type ObjectStore, startEmbeddedS3 } from '@chatty/shared';
+import { createS3ObjectStore, type ObjectStore } from '@chatty/shared';
+import { type S3Server, startS3Server } from './s3-server.js';
 
-export interface TestS3 extends EmbeddedS3 {
+export interface TestS3 extends S3Server {
   bucket: string;
   store: ObjectStore;
   /** The S3_* variables a service reads, pointing at this server and bucket. */
@@ -19,10 +20,10 @@ export interface TestS3 extends EmbeddedS3 {
 export async function startTestS3(): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), 'chatty-s3-'));
   const bucket = `test-${randomUUID().slice(0, 13)}`;
-  let server = await startEmbeddedS3({ directory, buckets: [bucket] });
+  let server = await startS3Server({ directory, buckets: [bucket] });
   const port = Number(new URL(server.endpoint).port);
   let running = true;
-  const store = createObjectStore({ ...server, bucket });
+  const store = createS3ObjectStore({ ...server, bucket });
   return {
     endpoint: server.endpoint,
     accessKey: server.accessKey,
@@ -41,7 +42,7 @@ export async function startTestS3(): Promise<TestS3> {
     },
     async restart() {
       if (running) await server.close();
-      server = await startEmbeddedS3({ directory, port, buckets: [bucket] });
+      server = await startS3Server({ directory, port, buckets: [bucket] });
       running = true;
     },
     async close() {
@@ -52,12 +53,9 @@ export async function startTestS3(): Promise<TestS3> {
   };
 }
 
-/** Every key in the test bucket, to assert that nothing was left behind. */
+/** Every key in a store (or under `prefix`), sorted, to assert that nothing was left behind. */
 export async function listKeys(store: ObjectStore, prefix = ''): Promise<string[]> {
   const keys: string[] = [];
-  for await (const item of store.client.listObjectsV2(store.bucket, prefix, true)) {
-    const name = (item as { name?: string }).name;
-    if (name) keys.push(name);
-  }
+  for await (const key of store.list(prefix)) keys.push(key);
   return keys.sort();
 }

@@ -1,4 +1,4 @@
-import { createLogger, objectStoreFrom, runService } from '@chatty/shared';
+import { createLogger, describeStorage, objectStoreFrom, runService } from '@chatty/shared';
 import { buildIngest } from './app.js';
 import { loadIngestConfig } from './config.js';
 import { prepareDatabase } from './prepare-database.js';
@@ -9,6 +9,7 @@ try {
   const db = await prepareDatabase(config, logger);
   const store = objectStoreFrom(config);
   await store.ensureBucket();
+  logger.info({ storage: describeStorage(config) }, 'object storage');
   const app = await buildIngest(config, { logger, db, store });
   app.addHook('onClose', () => db.destroy());
   await runService(app, { port: config.INGEST_PORT, host: config.INGEST_HOST, log: logger });

@@ -1,92 +1,37 @@
 import type { Readable } from 'node:stream';
-import { Client } from 'minio';
-
-export interface ObjectStoreOptions {
-  endpoint: string;
-  accessKey: string;
-  secretKey: string;
-  bucket: string;
-  region?: string;
-  /** The largest object put in one PUT; uploads up to this size never use multipart. */
-  maxObjectSize?: number;
-}
-
-const MIB = 1024 * 1024;
 
 /**
- * The one way Chatty reaches S3 (MinIO in compose, the embedded server on one machine). Keys are built
- * by the callers from ids only; user-supplied names never become part of a key.
+ * Where Chatty keeps blobs (knowledge files and their extracted text). Two implementations pass the
+ * same contract test (packages/shared/test/object-store.contract.ts): the file system under DATA_DIR
+ * for one machine, and S3 (MinIO in compose) for several. Services see only this interface, so neither
+ * backend's client leaks into their code.
+ *
+ * Keys are built by the callers from ids only; user-supplied names never become part of a key. Keys are
+ * still checked (object-key.ts), so a bug upstream cannot write outside the store.
  */
-export function createObjectStore(options: ObjectStoreOptions) {
-  const url = new URL(options.endpoint);
-  const client = new Client({
-    endPoint: url.hostname,
-    port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
-    useSSL: url.protocol === 'https:',
-    accessKey: options.accessKey,
-    secretKey: options.secretKey,
-    region: options.region ?? 'us-east-1',
-    pathStyle: true,
-    // Known-size puts below partSize are one PUT: the embedded server has no multipart listing.
-    partSize: Math.max(64 * MIB, Math.ceil((options.maxObjectSize ?? 0) / MIB) * MIB),
-  });
-  const bucket = options.bucket;
-
-  return {
-    bucket,
-    client,
-    async ensureBucket(): Promise<void> {
-      if (await client.bucketExists(bucket)) return;
-      try {
-        await client.makeBucket(bucket, options.region ?? 'us-east-1');
-      } catch (error) {
-        // Another replica made it first.
-        const code = (error as { code?: string }).code;
-        if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
-      }
-    },
-    async ping(): Promise<void> {
-      if (!(await client.bucketExists(bucket))) throw new Error(`bucket ${bucket} does not exist`);
-    },
-    async put(key: string, body: Buffer | string | Readable, size: number, contentType: string) {
-      await client.putObject(bucket, key, body, size, { 'Content-Type': contentType });
-    },
-    async getStream(key: string): Promise<Readable> {
-      return client.getObject(bucket, key);
-    },
-    /** The whole object, refusing one larger than `maxBytes` before reading it. */
-    async getBuffer(key: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
-      const stat = await client.statObject(bucket, key);
-      if (stat.size > maxBytes) throw new ObjectTooLargeError(key, stat.size, maxBytes);
-      const chunks: Buffer[] = [];
-      for await (const chunk of await client.getObject(bucket, key)) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    },
-    async exists(key: string): Promise<boolean> {
-      try {
-        await client.statObject(bucket, key);
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
-      }
-    },
-    async remove(key: string): Promise<void> {
-      await client.removeObject(bucket, key);
-    },
-    /** Every object under `prefix` (which should end with "/"). Idempotent: nothing there is success. */
-    async removePrefix(prefix: string): Promise<number> {
-      const keys: string[] = [];
-      for await (const item of client.listObjectsV2(bucket, prefix, true)) {
-        if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
-      }
-      for (const key of keys) await client.removeObject(bucket, key);
-      return keys.length;
-    },
-  };
+export interface ObjectStore {
+  /** Creates the bucket (S3) or its directory (files) when missing; safe for replicas at once. */
+  ensureBucket(): Promise<void>;
+  /** Rejects when the store cannot serve: the readiness checks call it. */
+  ping(): Promise<void>;
+  /**
+   * Stores `body` under `key`, replacing what was there. A reader sees the old object or the whole new
+   * one, never part of it. A Readable must yield exactly `size` bytes: more or fewer fails with
+   * ObjectSizeMismatchError and stores nothing.
+   */
+  put(key: string, body: Buffer | string | Readable, size: number, contentType: string): Promise<void>;
+  /** Rejects with a not-found error (isNotFound) before any byte when the key is missing. */
+  getStream(key: string): Promise<Readable>;
+  /** The whole object, refusing one larger than `maxBytes` (ObjectTooLargeError) before reading it. */
+  getBuffer(key: string, maxBytes?: number): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  /** Idempotent: removing a missing key succeeds. */
+  remove(key: string): Promise<void>;
+  /** Every object under `prefix` (non-empty, ending with "/"); returns how many. Idempotent. */
+  removePrefix(prefix: string): Promise<number>;
+  /** The keys under `prefix` ("" or ending with "/"), in no promised order. */
+  list(prefix?: string): AsyncIterable<string>;
 }
-
-export type ObjectStore = ReturnType<typeof createObjectStore>;
 
 export class ObjectTooLargeError extends Error {
   constructor(
@@ -96,6 +41,32 @@ export class ObjectTooLargeError extends Error {
   ) {
     super(`object ${key} is ${size} bytes, over the ${limit}-byte limit`);
     this.name = 'ObjectTooLargeError';
+  }
+}
+
+/** Carries S3's code, so `isNotFound` answers the same for both stores. */
+export class ObjectNotFoundError extends Error {
+  readonly code = 'NoSuchKey';
+  constructor(readonly key: string) {
+    super(`object ${key} does not exist`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+/** A streamed put whose body did not have the size the caller declared: a truncated or padded upload. */
+export class ObjectSizeMismatchError extends Error {
+  readonly code = 'SizeMismatch';
+  constructor(
+    readonly key: string,
+    readonly declared: number,
+    readonly received: number,
+  ) {
+    super(
+      received > declared
+        ? `object ${key}: the body is longer than the declared ${declared} bytes; nothing was stored`
+        : `object ${key}: the body ended after ${received} of the declared ${declared} bytes; nothing was stored`,
+    );
+    this.name = 'ObjectSizeMismatchError';
   }
 }
 

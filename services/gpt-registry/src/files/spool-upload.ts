@@ -18,7 +18,7 @@ export interface SpooledUpload {
 /**
  * Streams an upload to a temporary file while hashing it, counting it and checking whether it is text,
  * so the whole file is never held in memory and its size is known before it goes to object storage
- * (a known-size PUT: the embedded S3 server cannot list multipart uploads).
+ * (the store checks the streamed bytes against it, and S3 takes it in one PUT, never multipart).
  */
 export async function spoolUpload(source: Readable): Promise<SpooledUpload> {
   const path = join(tmpdir(), `chatty-upload-${randomUUID()}`);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
-export interface EmbeddedS3 {
+export interface S3Server {
   endpoint: string;
   accessKey: string;
   secretKey: string;
@@ -9,13 +9,14 @@ export interface EmbeddedS3 {
 }
 
 /** s3rver's fixed credentials; it listens on loopback only, so they guard nothing beyond this host. */
-const EMBEDDED_KEY = 'S3RVER';
+const S3RVER_KEY = 'S3RVER';
 
 /**
- * An S3-compatible server for one machine and for tests (s3rver), storing under `directory`. It is
- * for loopback use only: `npm start` runs it as its own process when S3_ENDPOINT is unset.
+ * An S3-compatible server (s3rver) storing under `directory`, so tests exercise the S3 object store
+ * and outages of it without MinIO. Tests only: production uses MinIO or the file store, and s3rver is a
+ * devDependency of this package, never part of a production install.
  */
-export async function startEmbeddedS3({
+export async function startS3Server({
   directory,
   port = 0,
   host = '127.0.0.1',
@@ -25,7 +26,7 @@ export async function startEmbeddedS3({
   port?: number;
   host?: string;
   buckets?: string[];
-}): Promise<EmbeddedS3> {
+}): Promise<S3Server> {
   mkdirSync(directory, { recursive: true });
   const { default: S3rver } = await import('s3rver');
   const server = new S3rver({
@@ -38,8 +39,8 @@ export async function startEmbeddedS3({
   const address = (await server.run()) as AddressInfo;
   return {
     endpoint: `http://${host}:${address.port}`,
-    accessKey: EMBEDDED_KEY,
-    secretKey: EMBEDDED_KEY,
+    accessKey: S3RVER_KEY,
+    secretKey: S3RVER_KEY,
     close: () => server.close(),
   };
 }
