@@ -36,6 +36,8 @@ export interface OllamaServerOptions {
   /** With fault `reset`: how many tokens go out before the connection is cut. */
   resetAfterTokens?: number;
   port?: number;
+  /** Loopback by default; the compose stand-in listens on every interface of its container. */
+  host?: string;
 }
 
 export interface RecordedRequest {
@@ -93,6 +95,8 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     if (path === '/api/ps') return json(response, 200, { models: [...loaded].map(describe) });
     if (path === '/api/show') return show(response, body as { model?: string; name?: string });
     if (path === '/api/embed') return embed(response, body as { model: string; input: string | string[] });
+    if (path === '/api/pull')
+      return pull(response, body as { model?: string; name?: string; stream?: boolean });
     if (!generating) return json(response, 404, { error: 'not found' });
     const chat = body as OllamaChatRequest;
     if (fault === 'busy') {
@@ -115,6 +119,23 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     active++;
     response.on('close', () => active--);
     await answer(chat, path, response);
+  };
+
+  /** Pulling "downloads" nothing: the model joins the list, with the progress lines Ollama streams. */
+  const pull = (response: ServerResponse, body: { model?: string; name?: string; stream?: boolean }) => {
+    const name = body.model ?? body.name;
+    if (!name) return json(response, 400, { error: 'model is required' });
+    models.add(fullTag(name));
+    const steps = [
+      { status: 'pulling manifest' },
+      { status: 'pulling 0123456789ab', digest: 'sha256:0123456789ab', total: 1024, completed: 1024 },
+      { status: 'verifying sha256 digest' },
+      { status: 'writing manifest' },
+      { status: 'success' },
+    ];
+    if (body.stream === false) return json(response, 200, { status: 'success' });
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    response.end(steps.map((step) => `${JSON.stringify(step)}\n`).join(''));
   };
 
   const answer = async (chat: OllamaChatRequest, path: string, response: ServerResponse) => {
@@ -161,7 +182,7 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
         socket.on('close', () => sockets.delete(socket));
       });
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
+      server.listen(port, options.host ?? '127.0.0.1', () => {
         port = (server.address() as AddressInfo).port;
         resolve();
       });

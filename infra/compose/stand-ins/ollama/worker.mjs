@@ -1,0 +1,25 @@
+// An Ollama-protocol worker for compose runs on machines that cannot pull the real image or any model:
+// the test server from packages/testkit (real HTTP and NDJSON streaming, /api/pull, /api/tags, /api/ps),
+// answering every chat with a short scripted text. Node runs the TypeScript source as is.
+import { startOllamaServer, tokensOf } from './ollama-server.ts';
+
+const [host, port] = (process.env.OLLAMA_HOST || '0.0.0.0:11434').split(':');
+const models = (process.env.STAND_IN_MODELS || '').split(',').filter(Boolean);
+const server = await startOllamaServer({
+  models,
+  host,
+  port: Number(port),
+  tokenDelayMs: Number(process.env.STAND_IN_TOKEN_DELAY_MS || 5),
+  reply: (request) => {
+    const question = request.messages?.findLast((message) => message.role === 'user')?.content ?? '';
+    return {
+      tokens: tokensOf(
+        `Stand-in ${request.model} on ${process.env.HOSTNAME} read: ${question.slice(0, 200)}`,
+      ),
+    };
+  },
+});
+process.stdout.write(`ollama stand-in listening on ${host}:${port} (${server.url})\n`);
+const stop = () => server.close().then(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
