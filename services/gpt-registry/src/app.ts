@@ -64,7 +64,9 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     readiness: {
       postgres: pingDatabase(db),
       redis: () => redis.ping(),
-      s3: () => store.ping(),
+      // Making the bucket when it is missing, not only reporting it: a store that was down when the
+      // registry started is then ready as soon as it is back, without a restart.
+      s3: () => store.ensureBucket(),
     },
     openapi: {
       title: 'Chatty API',
