@@ -42,8 +42,14 @@ status=0
 node_modules/.bin/vitest run --config test/compose-smoke/vitest.config.ts || status=$?
 if [ "$status" != 0 ]; then
   echo "compose-smoke: failed; the services' last log lines:" >&2
-  docker compose logs --no-color --tail 40 >&2 || true
+  docker compose logs --no-color --tail 60 >&2 || true
+fi
+if [ "${COMPOSE_SMOKE_KEEP:-0}" = 1 ]; then
+  echo "compose-smoke: the stack is left running (project $COMPOSE_PROJECT_NAME)"
+else
+  phase_start=$(date +%s)
   docker compose down -v --remove-orphans >/dev/null 2>&1 || true
+  echo "compose-smoke: down -v $(( $(date +%s) - phase_start )) s"
 fi
 echo "compose-smoke: finished in $(( $(date +%s) - started )) s (status $status)"
 exit "$status"
