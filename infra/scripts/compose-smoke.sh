@@ -49,6 +49,8 @@ if [ "${COMPOSE_SMOKE_KEEP:-0}" = 1 ]; then
 else
   phase_start=$(date +%s)
   docker compose down -v --remove-orphans >/dev/null 2>&1 || true
+  # Images a rebuild left untagged; the build cache stays, so the next run rebuilds in seconds.
+  docker image prune -f >/dev/null 2>&1 || true
   echo "compose-smoke: down -v $(( $(date +%s) - phase_start )) s"
 fi
 echo "compose-smoke: finished in $(( $(date +%s) - started )) s (status $status)"

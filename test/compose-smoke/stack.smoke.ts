@@ -212,7 +212,7 @@ describe.sequential('Chatty on Docker Compose, through the public origin', () =>
     );
     const [container] = await containersOf('file-ingest');
     await crash(container!);
-    const files = await timed('recovery after the crash', () => settled(ids, 180_000));
+    const files = await timed('recovery after the crash', () => settled(ids, 300_000));
     expect(files.map((file) => file.status)).toEqual(ids.map(() => 'ready'));
     // The same bytes make the same chunks: a file processed twice would have more, or differ.
     expect(new Set(files.map((file) => file.chunkCount)).size).toBe(1);
