@@ -1,7 +1,10 @@
 import { createLogger, createServiceApp, type Logger, resolveSecretKey } from '@chatty/shared';
 import type { ActionRunnerConfig } from './config.js';
 import { parseAllowList } from './egress/allow-list.js';
-import { type Resolver, systemResolver } from './egress/resolver.js';
+import { createDnsResolver, type DnsResolverHandle } from './egress/dns-resolver.js';
+import { parseDnsServers } from './egress/dns-servers.js';
+import { loadHostsFile } from './egress/hosts-file.js';
+import type { Resolver } from './egress/resolver.js';
 import { AgentPool } from './request/agent-pool.js';
 import { executeRoute } from './routes/execute.route.js';
 
@@ -16,20 +19,33 @@ export async function buildActionRunner(config: ActionRunnerConfig, overrides: A
   const logger =
     overrides.logger ?? createLogger({ name: 'action-runner', level: config.LOG_LEVEL, debug: config.DEBUG });
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  const dns = overrides.resolver ? { resolve: overrides.resolver, close() {} } : await dnsResolver(config);
   const app = await createServiceApp({ service: 'action-runner', logger });
   const agents = new AgentPool();
-  app.addHook('onClose', async () => agents.close());
+  app.addHook('onClose', async () => {
+    agents.close();
+    dns.close();
+  });
   await app.register(executeRoute, {
     secret,
     agents,
     policy: {
       allow: parseAllowList(config.ACTION_EGRESS_ALLOW),
       ports: new Set(config.ACTION_EGRESS_PORTS.split(',').map((port) => Number(port.trim()))),
-      resolve: overrides.resolver ?? systemResolver,
+      resolve: dns.resolve,
     },
     limits: { timeoutMs: config.ACTION_TIMEOUT_MS, maxResponseBytes: config.ACTION_MAX_RESPONSE_BYTES },
   });
   return app;
+}
+
+async function dnsResolver(config: ActionRunnerConfig): Promise<DnsResolverHandle> {
+  return createDnsResolver({
+    servers: parseDnsServers(config.ACTION_DNS_SERVERS),
+    timeoutMs: config.ACTION_DNS_TIMEOUT_MS,
+    maxTtlSeconds: config.ACTION_DNS_MAX_TTL_SECONDS,
+    hosts: await loadHostsFile('/etc/hosts'),
+  });
 }
 
 export type ActionRunnerApp = Awaited<ReturnType<typeof buildActionRunner>>;

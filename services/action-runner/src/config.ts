@@ -16,6 +16,12 @@ export const ActionRunnerEnv = Type.Object({
   ACTION_EGRESS_PORTS: Type.String({ pattern: '^\\d{1,5}(\\s*,\\s*\\d{1,5})*$', default: '80,443' }),
   /** Whole-call deadline (resolution, connection, redirects, body), unless a call asks for less. */
   ACTION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /** DNS servers (`address[:port]`, IPv6 as `[address]:port`), comma-separated; empty: /etc/resolv.conf's. */
+  ACTION_DNS_SERVERS: Type.String({ default: '' }),
+  /** How long resolving one name (A and AAAA at once) may take before the call fails. */
+  ACTION_DNS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2000 }),
+  /** Ceiling on how long a DNS answer is reused (its TTL otherwise); 0 turns the cache off. */
+  ACTION_DNS_MAX_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   /** Response bodies longer than this are cut and marked `truncated`. */
   ACTION_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024 }),
 });

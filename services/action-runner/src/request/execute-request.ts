@@ -96,7 +96,7 @@ async function send(
   }
 }
 
-/** Resolution has no timeout of its own; the call's deadline bounds it. */
+/** Resolution has a deadline of its own (ACTION_DNS_TIMEOUT_MS); a shorter call deadline still wins. */
 async function withDeadline<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
   if (signal.aborted) throw actionTimeout(timeoutMs);
   let onAbort: () => void = () => {};
