@@ -21,6 +21,11 @@ export const forbidden = (code: string, message: string) => new AppError(403, co
 /** Another user's object and a missing one answer alike, so ids cannot be probed. */
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
+/**
+ * A per-user limit (quota) reached. 409, not 403: the caller may do this, only not now — the refusal
+ * depends on what is stored, and deleting something makes the same request succeed.
+ */
+export const quotaExceeded = (message: string) => new AppError(409, 'QUOTA_EXCEEDED', message);
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new AppError(429, 'RATE_LIMITED', `Too many attempts; retry in ${retryAfterSeconds} s`, {
     'retry-after': String(retryAfterSeconds),

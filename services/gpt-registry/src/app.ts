@@ -24,6 +24,7 @@ import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
 import type { Db } from './db/user.repository.js';
 import { knowledgePlugin } from './files/knowledge-plugin.js';
+import { quotaLimitsOf } from './quotas/quotas.js';
 import { actionRoutes } from './routes/actions/index.js';
 import { authRoutes } from './routes/auth/index.js';
 import { gptContextRoutes } from './routes/context/index.js';
@@ -34,6 +35,7 @@ import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
+import { usageRoutes } from './routes/usage/index.js';
 import './registry-app.js';
 
 export interface RegistryOverrides {
@@ -76,6 +78,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   });
   app.decorate('db', db);
   app.decorate('models', models);
+  app.decorate('quotas', quotaLimitsOf(config));
   app.decorate('sessions', createSessionTokens(deriveKey(secret, 'session-token'), config.SESSION_TTL));
   app.addHook('onClose', async () => {
     if (!overrides.db) await db.destroy();
@@ -118,6 +121,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(fileRoutes, { maxFileSize: config.MAX_FILE_SIZE });
   await app.register(gptContextRoutes);
   await app.register(modelRoutes);
+  await app.register(usageRoutes);
   await app.register(internalAuthRoutes, { secret });
   const actionSecretsKey = deriveKey(secret, 'action-secrets');
   const executeAction = createActionExecutor({

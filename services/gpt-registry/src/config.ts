@@ -22,6 +22,16 @@ export const RegistryEnv = Type.Object({
   ...StorageEnv,
   /** Bytes per uploaded knowledge file. */
   MAX_FILE_SIZE: Type.Integer({ minimum: 1, default: 10_485_760 }),
+  /**
+   * Per-user quotas (src/quotas/): what one account may store. 0 allows none; admins count like anyone
+   * (the operator who sets these can raise them, and an admin key should not be able to fill the disk).
+   */
+  QUOTA_GPTS: Type.Integer({ minimum: 0, default: 100 }),
+  QUOTA_API_KEYS: Type.Integer({ minimum: 0, default: 20 }),
+  QUOTA_FILES_PER_GPT: Type.Integer({ minimum: 0, default: 20 }),
+  /** Bytes of knowledge files over all of a user's GPTs (1 GiB). */
+  QUOTA_FILE_BYTES: Type.Integer({ minimum: 0, default: 1_073_741_824 }),
+  QUOTA_ACTIONS_PER_GPT: Type.Integer({ minimum: 0, default: 50 }),
   ALLOW_SIGNUP: Type.Boolean({ default: true }),
   SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
   /** Login and signup attempts allowed per client address, and per account, in each window. */

@@ -1,15 +1,18 @@
 import type { ModelCatalog, SessionTokens } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from './db/user.repository.js';
+import type { QuotaLimits } from './quotas/quotas.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     models: ModelCatalog;
     sessions: SessionTokens;
+    /** Per-user limits, checked under the user's row lock (db/quota.repository.ts). */
+    quotas: QuotaLimits;
   }
 }
 
-/** A route plugin of the registry: typed by TypeBox, with `app.db`, `app.models`, `app.sessions`. */
+/** A route plugin of the registry: typed by TypeBox, with `app.db`, `app.models`, `app.sessions`, `app.quotas`. */
 export type RegistryRoutes<Options extends Record<string, unknown> = Record<never, never>> =
   FastifyPluginAsyncTypebox<Options>;

@@ -94,7 +94,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     sessions: createSessionTokens(deriveKey(secret, 'session-token')),
     resolveApiKey: remoteApiKeyResolver(registryClient),
   });
-  await app.register(sessionRoutes);
+  await app.register(sessionRoutes, { maxSessions: config.QUOTA_SESSIONS });
   await app.register(modelRoutes);
   await app.register(openAiRoutes);
   await app.register(internalRoutes, { secret });

@@ -30,6 +30,8 @@ export const GatewayEnv = Type.Object({
   /** The tool-call loop: at most this many model → action rounds, and this much time in all. */
   TOOL_MAX_STEPS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
   TOOL_LOOP_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  /** Chat sessions one user may keep (0: none); the next is refused with 409 QUOTA_EXCEEDED. */
+  QUOTA_SESSIONS: Type.Integer({ minimum: 0, default: 1000 }),
 });
 
 export type GatewayConfig = Static<typeof GatewayEnv>;

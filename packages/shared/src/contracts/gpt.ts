@@ -76,6 +76,20 @@ export const GptVersion = Type.Object({
   gpt: Gpt,
 });
 
+/** A version in the paged list: enough to tell versions apart; the whole snapshot is one GET away. */
+export const GptVersionSummary = Type.Object({
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  name: Type.String(),
+  description: Type.String(),
+  modelId: Type.String(),
+});
+
+export const GptVersionList = Type.Object({
+  items: Type.Array(GptVersionSummary),
+  nextCursor: Type.Optional(Type.String()),
+});
+
 export const GptList = Type.Object({
   items: Type.Array(Gpt),
   nextCursor: Type.Optional(Type.String()),

@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type CompiledQuery, sql } from 'kysely';
-import { NO_CAPABILITIES, toGpt } from './gpt.mapper.js';
+import { NO_CAPABILITIES } from './gpt.mapper.js';
+import { recordVersion } from './gpt-version.repository.js';
+import { inTransaction } from './in-transaction.js';
 import type { GptCapabilities, GptRow } from './schema.js';
 import type { Db } from './user.repository.js';
 
@@ -48,15 +50,23 @@ function columnsOf(fields: GptFields) {
   };
 }
 
-async function recordVersion(db: Db, row: GptRow): Promise<void> {
-  await db
-    .insertInto('gpt_version')
-    .values({ gpt_id: row.id, version: row.version, snapshot: JSON.stringify(toGpt(row)) })
-    .execute();
+/**
+ * Only the columns that changed: Postgres then keeps an unchanged avatar's TOAST value by reference
+ * instead of writing the whole data URL again on every update of the row.
+ */
+function changedColumns(before: GptFields, after: GptFields) {
+  const old = columnsOf(before);
+  const next = columnsOf(after);
+  return Object.fromEntries(
+    (Object.keys(next) as Array<keyof typeof next>)
+      .filter((column) => next[column] !== old[column])
+      .map((column) => [column, next[column]]),
+  ) as Partial<typeof next>;
 }
 
+/** Inserts a GPT with its first version; inside the caller's transaction when given one (quota lock). */
 export async function insertGpt(db: Db, userId: string, fields: GptFields): Promise<GptRow> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('gpt')
       .values({ ...columnsOf(fields), user_id: userId, version: 1 })
@@ -132,7 +142,7 @@ export async function updateGpt(
     if (isDeepStrictEqual(before, after)) return current;
     const row = await trx
       .updateTable('gpt')
-      .set({ ...columnsOf(after), version: current.version + 1, updated_at: sql`now()` })
+      .set({ ...changedColumns(before, after), version: current.version + 1, updated_at: sql`now()` })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -148,13 +158,4 @@ export async function deleteGpt(db: Db, userId: string, id: string): Promise<boo
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
-}
-
-export async function listGptVersions(db: Db, gptId: string) {
-  return db
-    .selectFrom('gpt_version')
-    .select(['version', 'snapshot', 'created_at'])
-    .where('gpt_id', '=', gptId)
-    .orderBy('version', 'desc')
-    .execute();
 }

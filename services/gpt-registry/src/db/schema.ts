@@ -45,10 +45,20 @@ export interface GptTable {
   updated_at: Generated<Date>;
 }
 
+/** A GPT as it was at one version; its avatar is not in `snapshot` but in gpt_avatar, by hash. */
 export interface GptVersionTable {
   gpt_id: string;
   version: number;
   snapshot: Json<Record<string, unknown>>;
+  avatar_sha256: string | null;
+  created_at: CreatedAt;
+}
+
+/** Each distinct avatar of a GPT once, keyed by the SHA-256 (hex) of its data URL. */
+export interface GptAvatarTable {
+  gpt_id: string;
+  sha256: string;
+  data_url: string;
   created_at: CreatedAt;
 }
 
@@ -136,6 +146,7 @@ export interface RegistryDatabase {
   api_key: ApiKeyTable;
   gpt: GptTable;
   gpt_version: GptVersionTable;
+  gpt_avatar: GptAvatarTable;
   gpt_file: GptFileTable;
   gpt_action: GptActionTable;
   action_run: ActionRunTable;

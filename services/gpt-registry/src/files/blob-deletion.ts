@@ -31,6 +31,28 @@ export async function deleteWithBlobs(
   return deleted;
 }
 
+/**
+ * Removes objects no row points at (an upload refused after its blob was written). If storage refuses
+ * now, the prefix is recorded for the sweeper, so the refusal still leaves nothing behind for good.
+ */
+export async function removeOrphanedBlobs(
+  db: Db,
+  store: ObjectStore,
+  log: Log,
+  prefix: string,
+): Promise<void> {
+  try {
+    await store.removePrefix(prefix);
+  } catch (error) {
+    log.warn({ prefix, reason: (error as Error).message }, 'objects not removed yet; will retry');
+    await db
+      .insertInto('blob_deletion')
+      .values({ prefix })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
 async function removeRecordedPrefix(db: Db, store: ObjectStore, log: Log, prefix: string): Promise<boolean> {
   try {
     await store.removePrefix(prefix);

@@ -180,9 +180,11 @@ describe('PUT /api/gpts/:id', () => {
     await inject('PUT', `/api/gpts/${gpt.id}`, { modelId: 'mistral' });
     const versions = (await inject('GET', `/api/gpts/${gpt.id}/versions`)).json().items;
     expect(versions.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
-    expect(versions[2].gpt.description).toBe(CODE_ASSISTANT.description);
-    expect(versions[1].gpt.description).toBe('Reviews code');
-    expect(versions[0].gpt.modelId).toBe('mistral');
+    expect(versions[2].description).toBe(CODE_ASSISTANT.description);
+    expect(versions[1].description).toBe('Reviews code');
+    expect(versions[0].modelId).toBe('mistral');
+    const original = (await inject('GET', `/api/gpts/${gpt.id}/versions/1`)).json();
+    expect(original.gpt).toMatchObject({ ...CODE_ASSISTANT, version: 1, avatar: gpt.avatar });
   });
 
   it('regenerates a generated avatar when the GPT is renamed', async () => {

@@ -28,6 +28,8 @@ const routesNamingAGpt: Record<string, Call> = {
   'PUT /api/gpts/:id': { method: 'PUT', url: () => `/api/gpts/${gptId}`, payload: { name: 'Hijacked' } },
   'DELETE /api/gpts/:id': { method: 'DELETE', url: () => `/api/gpts/${gptId}` },
   'GET /api/gpts/:id/versions': { method: 'GET', url: () => `/api/gpts/${gptId}/versions` },
+  'GET /api/gpts/:id/versions/:version': { method: 'GET', url: () => `/api/gpts/${gptId}/versions/1` },
+  'GET /api/usage?gptId=': { method: 'GET', url: () => `/api/usage?gptId=${gptId}` },
   'POST /api/gpts/:id/avatar (generate)': { method: 'POST', url: () => `/api/gpts/${gptId}/avatar` },
   'POST /api/gpts/:id/avatar (upload)': {
     method: 'POST',

@@ -3,10 +3,10 @@ import Type from 'typebox';
 import { toAction } from '../../actions/action.mapper.js';
 import { checkActionFields } from '../../actions/action-input.js';
 import { actionsFromOpenApi } from '../../actions/openapi-import.js';
-import { insertActions, listActionNames } from '../../db/action.repository.js';
+import { listActionNames } from '../../db/action.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { type ActionRouteOptions, nameTaken } from './index.js';
+import { type ActionRouteOptions, insertActionsUnderQuota } from './index.js';
 import { ImportActionsBody } from './schemas.js';
 
 const Skipped = Type.Object({ method: Type.String(), path: Type.String(), reason: Type.String() });
@@ -17,7 +17,8 @@ export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app
     {
       schema: {
         tags: ['actions'],
-        summary: 'Import an OpenAPI 3 document (JSON or YAML) as one action per operation; all or nothing',
+        summary:
+          'Import an OpenAPI 3 document (JSON or YAML) as one action per operation; all or nothing (409 past QUOTA_ACTIONS_PER_GPT)',
         params: IdParams,
         body: ImportActionsBody,
         response: {
@@ -27,12 +28,14 @@ export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app
       },
     },
     async (request, reply) => {
-      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      const userId = callerOf(request).userId;
+      const gpt = await findGpt(app.db, userId, request.params.id);
       if (!gpt) throw notFound('GPT');
       const { openapi } = request.body;
       const text = typeof openapi === 'string' ? openapi : JSON.stringify(openapi);
       const { actions, skipped } = await actionsFromOpenApi(text, await listActionNames(app.db, gpt.id));
-      const rows = await insertActions(app.db, gpt.id, actions.map(checkActionFields), key).catch(nameTaken);
+      const fields = actions.map(checkActionFields);
+      const rows = await insertActionsUnderQuota(app, userId, gpt.id, fields, key);
       request.log.info({ gptId: gpt.id, imported: rows.length, skipped: skipped.length }, 'actions imported');
       return reply.code(201).send({ items: rows.map(toAction), skipped });
     },

@@ -10,7 +10,7 @@ import {
 } from '@chatty/shared';
 import Type from 'typebox';
 import { toAction, toActionRun } from '../../actions/action.mapper.js';
-import { checkActionFields, hostOf, mergeHeaders } from '../../actions/action-input.js';
+import { type ActionFields, checkActionFields, hostOf, mergeHeaders } from '../../actions/action-input.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
 import { isSecretHeader } from '../../actions/secret-headers.js';
 import {
@@ -22,6 +22,9 @@ import {
 } from '../../db/action.repository.js';
 import { listActionRuns } from '../../db/action-run.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
+import { countActions, withUserLock } from '../../db/quota.repository.js';
+import type { Db } from '../../db/user.repository.js';
+import { ensureRoom, type QuotaLimits } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { executeActionRoute } from './execute.route.js';
 import { importActionsRoute } from './import.route.js';
@@ -49,14 +52,15 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
     {
       schema: {
         tags: ['actions'],
-        summary: 'Add an action to a GPT',
+        summary: 'Add an action to a GPT (409 QUOTA_EXCEEDED past QUOTA_ACTIONS_PER_GPT)',
         params: IdParams,
         body: CreateActionBody,
         response: { 201: Action, ...errorResponses(400, 401, 404, 409) },
       },
     },
     async (request, reply) => {
-      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
+      const userId = callerOf(request).userId;
+      const gpt = await findGpt(app.db, userId, request.params.id);
       if (!gpt) throw notFound('GPT');
       const body = request.body;
       const fields = checkActionFields({
@@ -69,7 +73,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
         arguments: body.arguments ?? [],
         isActive: body.isActive ?? true,
       });
-      const [row] = await insertActions(app.db, gpt.id, [fields], key).catch(nameTaken);
+      const [row] = await insertActionsUnderQuota(app, userId, gpt.id, [fields], key);
       request.log.info({ gptId: gpt.id, actionId: row!.id }, 'action created');
       return reply.code(201).send(toAction(row!));
     },
@@ -172,6 +176,20 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
   await app.register(executeActionRoute, options);
   await app.register(importActionsRoute, options);
 };
+
+/** Inserts actions all or nothing, refused (409) when the GPT would pass QUOTA_ACTIONS_PER_GPT. */
+export function insertActionsUnderQuota(
+  app: { db: Db; quotas: QuotaLimits },
+  userId: string,
+  gptId: string,
+  list: ActionFields[],
+  key: Buffer,
+) {
+  return withUserLock(app.db, userId, async (trx) => {
+    ensureRoom('actionsPerGpt', app.quotas.actionsPerGpt, await countActions(trx, gptId), list.length);
+    return insertActions(trx, gptId, list, key);
+  }).catch(nameTaken);
+}
 
 /** An update that leaves `headers` out keeps them: every secret as `***`, i.e. kept unless the host changes. */
 function maskSecrets(headers: Record<string, string>): Record<string, string> {

@@ -14,8 +14,11 @@ import multipart from '@fastify/multipart';
 import { toFile } from '../../db/file.mapper.js';
 import { insertFile } from '../../db/file.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
+import { withUserLock } from '../../db/quota.repository.js';
+import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../../files/decide-type.js';
-import { originalKey } from '../../files/object-keys.js';
+import { ensureFileRoom } from '../../files/file-quota.js';
+import { filePrefix, originalKey } from '../../files/object-keys.js';
 import { spoolUpload } from '../../files/spool-upload.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
@@ -27,15 +30,19 @@ export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, 
     {
       schema: {
         tags: ['files'],
-        summary: 'Upload a knowledge file (multipart field "file"); it is processed in the background',
+        summary:
+          'Upload a knowledge file (multipart field "file"); it is processed in the background. ' +
+          '409 QUOTA_EXCEEDED past QUOTA_FILES_PER_GPT or QUOTA_FILE_BYTES',
         params: IdParams,
-        response: { 202: KnowledgeFile, ...errorResponses(400, 401, 404, 413, 415) },
+        response: { 202: KnowledgeFile, ...errorResponses(400, 401, 404, 409, 413, 415) },
       },
     },
     async (request, reply) => {
       const userId = callerOf(request).userId;
       const gpt = await findGpt(app.db, userId, request.params.id);
       if (!gpt) throw notFound('GPT');
+      // Refused before a byte is read when there is no room at all.
+      await ensureFileRoom(app.db, app.quotas, { userId, gptId: gpt.id, size: 1 });
       if (!request.isMultipart())
         throw new AppError(400, 'FILE_REQUIRED', 'Send the file in the multipart field "file"');
       const part = await request.file();
@@ -57,21 +64,33 @@ export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, 
         const fileId = randomUUID();
         const key = originalKey(userId, gpt.id, fileId);
         const mimeType = KNOWLEDGE_TYPES[type].mime;
+        // The size is known now, and nothing is in storage yet: refuse here rather than undo later.
+        await ensureFileRoom(app.db, app.quotas, { userId, gptId: gpt.id, size: spooled.size });
         await app.storage.put(key, createReadStream(spooled.path), spooled.size, mimeType);
         let row: Awaited<ReturnType<typeof insertFile>>;
         try {
-          row = await insertFile(app.db, {
-            id: fileId,
-            gptId: gpt.id,
-            filename: `${fileId}${KNOWLEDGE_TYPES[type].extensions[0]}`,
-            originalName,
-            mimeType,
-            size: spooled.size,
-            storageKey: key,
-            sha256: spooled.sha256,
+          // Final under the user's lock: a concurrent upload may have taken the room meanwhile.
+          row = await withUserLock(app.db, userId, async (trx) => {
+            await ensureFileRoom(trx, app.quotas, { userId, gptId: gpt.id, size: spooled.size });
+            return insertFile(trx, {
+              id: fileId,
+              gptId: gpt.id,
+              filename: `${fileId}${KNOWLEDGE_TYPES[type].extensions[0]}`,
+              originalName,
+              mimeType,
+              size: spooled.size,
+              storageKey: key,
+              sha256: spooled.sha256,
+            });
           });
         } catch (error) {
-          await app.storage.remove(key).catch(() => {});
+          // Refused or failed: the blob goes too, so a refusal leaves nothing stored.
+          await removeOrphanedBlobs(
+            app.db,
+            app.storage,
+            request.log,
+            filePrefix(userId, gpt.id, fileId),
+          ).catch(() => {});
           // The GPT was deleted while the file was uploading.
           if ((error as { code?: string }).code === '23503') throw notFound('GPT');
           throw error;

@@ -5,7 +5,6 @@ import {
   errorResponses,
   Gpt,
   GptList,
-  GptVersion,
   IdParams,
   notFound,
   UpdateGptBody,
@@ -17,15 +16,17 @@ import {
   findGpt,
   insertGpt,
   listGpts,
-  listGptVersions,
   updateGpt,
   VersionConflictError,
 } from '../../db/gpt.repository.js';
+import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
 import { gptPrefix } from '../../files/object-keys.js';
+import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { avatarRoute } from './avatar.route.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
+import { versionRoutes } from './versions.route.js';
 
 const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
@@ -83,14 +84,19 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
     {
       schema: {
         tags: ['gpts'],
-        summary: 'Create a GPT; an avatar is generated when none is given',
+        summary:
+          'Create a GPT; an avatar is generated when none is given (409 QUOTA_EXCEEDED past QUOTA_GPTS)',
         body: CreateGptBody,
-        response: { 201: Gpt, ...errorResponses(400, 401, 413, 415) },
+        response: { 201: Gpt, ...errorResponses(400, 401, 409, 413, 415) },
       },
     },
     async (request, reply) => {
       const fields = await fieldsForCreate(request.body, app.models);
-      const row = await insertGpt(app.db, callerOf(request).userId, fields);
+      const userId = callerOf(request).userId;
+      const row = await withUserLock(app.db, userId, async (trx) => {
+        ensureRoom('gpts', app.quotas.gpts, await countGpts(trx, userId));
+        return insertGpt(trx, userId, fields);
+      });
       request.log.info({ gptId: row.id }, 'gpt created');
       return reply.code(201).send(toGpt(row));
     },
@@ -159,29 +165,6 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
     },
   );
 
-  app.get(
-    '/api/gpts/:id/versions',
-    {
-      schema: {
-        tags: ['gpts'],
-        summary: 'Every version of a GPT, newest (the current one) first',
-        params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(GptVersion) }), ...errorResponses(400, 401, 404) },
-      },
-    },
-    async (request) => {
-      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
-      if (!gpt) throw notFound('GPT');
-      const rows = await listGptVersions(app.db, gpt.id);
-      return {
-        items: rows.map((row) => ({
-          version: row.version,
-          createdAt: row.created_at.toISOString(),
-          gpt: row.snapshot as Gpt,
-        })),
-      };
-    },
-  );
-
+  await app.register(versionRoutes);
   await app.register(avatarRoute);
 };

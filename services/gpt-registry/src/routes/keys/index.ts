@@ -11,6 +11,8 @@ import {
 } from '@chatty/shared';
 import Type from 'typebox';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
+import { countApiKeys, withUserLock } from '../../db/quota.repository.js';
+import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
 const PREFIX_LENGTH = 12;
@@ -23,18 +25,23 @@ export const keyRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['keys'],
-        summary: 'Create an API key; the key is shown only in this answer',
+        summary:
+          'Create an API key; the key is shown only in this answer (409 QUOTA_EXCEEDED past QUOTA_API_KEYS)',
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKey, ...errorResponses(400, 401) },
+        response: { 201: CreatedApiKey, ...errorResponses(400, 401, 409) },
       },
     },
     async (request, reply) => {
       const key = generateApiKey();
-      const row = await insertApiKey(app.db, {
-        userId: callerOf(request).userId,
-        name: request.body.name,
-        keyHash: hashApiKey(key),
-        keyPrefix: key.slice(0, PREFIX_LENGTH),
+      const userId = callerOf(request).userId;
+      const row = await withUserLock(app.db, userId, async (trx) => {
+        ensureRoom('apiKeys', app.quotas.apiKeys, await countApiKeys(trx, userId));
+        return insertApiKey(trx, {
+          userId,
+          name: request.body.name,
+          keyHash: hashApiKey(key),
+          keyPrefix: key.slice(0, PREFIX_LENGTH),
+        });
       });
       request.log.info({ keyId: row.id }, 'api key created');
       return reply

@@ -1,17 +1,21 @@
-import { callerOf, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { callerOf, errorResponses, IdParams, notFound, quotaExceeded, SessionUsage } from '@chatty/shared';
 import Type from 'typebox';
+import { deleteSession, findSession, listMessages, listSessions } from '../../db/session.repository.js';
 import {
-  deleteSession,
-  findSession,
-  insertSession,
-  listMessages,
-  listSessions,
-} from '../../db/session.repository.js';
+  countSessions,
+  insertSessionUnderQuota,
+  SessionQuotaError,
+} from '../../db/session-quota.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import { messageRoute } from './message.route.js';
 import { Session, SessionIdParams, SessionWithMessages, toMessage, toSession } from './schemas.js';
 
-export const sessionRoutes: GatewayRoutes = async (app) => {
+export interface SessionRouteOptions extends Record<string, unknown> {
+  /** QUOTA_SESSIONS: sessions one user may keep; the next one is refused with 409 QUOTA_EXCEEDED. */
+  maxSessions: number;
+}
+
+export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { maxSessions }) => {
   app.addHook('preHandler', app.authenticate);
 
   app.post(
@@ -19,18 +23,36 @@ export const sessionRoutes: GatewayRoutes = async (app) => {
     {
       schema: {
         tags: ['chat'],
-        summary: 'Starts a chat session with one of your GPTs',
+        summary: 'Starts a chat session with one of your GPTs (409 QUOTA_EXCEEDED past QUOTA_SESSIONS)',
         params: IdParams,
-        response: { 201: Session, ...errorResponses(400, 401, 404, 503) },
+        response: { 201: Session, ...errorResponses(400, 401, 404, 409, 503) },
       },
     },
     async (request, reply) => {
       const { userId } = callerOf(request);
       // The registry answers 404 for another user's GPT: that is the ownership check.
       await app.registryApi.runtime(request.params.id, userId, request.id);
-      const row = await insertSession(app.chatDb, userId, request.params.id);
+      const row = await insertSessionUnderQuota(app.chatDb, userId, request.params.id, maxSessions).catch(
+        (error: unknown) => {
+          throw error instanceof SessionQuotaError ? quotaExceeded(error.message) : error;
+        },
+      );
       return reply.code(201).send(toSession(row));
     },
+  );
+
+  app.get(
+    '/api/sessions/usage',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Your chat sessions against QUOTA_SESSIONS',
+        response: { 200: SessionUsage, ...errorResponses(401) },
+      },
+    },
+    async (request) => ({
+      sessions: { used: await countSessions(app.chatDb, callerOf(request).userId), limit: maxSessions },
+    }),
   );
 
   app.get(

@@ -1,7 +1,7 @@
 // The UI's types come from the API's own contracts, so a changed field breaks the build, not the page.
 import type { Action, ActionArgument, ActionResult, ActionRun } from '@contracts/action.js';
 import type { ApiKeySummary, CreatedApiKey } from '@contracts/api-key.js';
-import type { Gpt, GptVersion } from '@contracts/gpt.js';
+import type { Gpt, GptVersion, GptVersionList } from '@contracts/gpt.js';
 import type { User } from '@contracts/user.js';
 import type { Static } from 'typebox';
 
@@ -9,6 +9,8 @@ export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, User };
 export type ApiKey = Static<typeof ApiKeySummary>;
 export type NewApiKey = Static<typeof CreatedApiKey>;
 export type Version = Static<typeof GptVersion>;
+/** A page of GET /api/gpts/:id/versions: summaries; a whole snapshot is GET .../versions/:version. */
+export type VersionPage = Static<typeof GptVersionList>;
 
 export interface Model {
   id: string;
