@@ -161,6 +161,11 @@ export async function run(): Promise<void> {
           WORKER_CONCURRENCY: '256',
           WORKER_QUEUE_LIMIT: '1024',
           WORKER_HEALTH_INTERVAL_MS: '1000',
+          // One bench user sends up to 256 streams at once: the fair-use limits would refuse them.
+          CHAT_RATE_PER_MINUTE: '0',
+          CHAT_MAX_CONCURRENT: '0',
+          CHAT_KEY_RATE_PER_MINUTE: '0',
+          CHAT_KEY_MAX_CONCURRENT: '0',
         },
         nodeFlags: profileFlags(),
       },

@@ -141,10 +141,15 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
   const answer = async (chat: OllamaChatRequest, path: string, response: ServerResponse) => {
     const scripted = reply(chat);
     if (scripted.error) return json(response, scripted.error.status, { error: scripted.error.message });
-    const tokens = continuation(scripted.tokens ?? [], chat);
+    const whole = continuation(scripted.tokens ?? [], chat);
+    // Like Ollama: at most `num_predict` new tokens, and then the answer says it was cut.
+    const cap = chat.options?.num_predict;
+    const capped = typeof cap === 'number' && cap > 0 && whole.length > cap;
+    const tokens = capped ? whole.slice(0, cap) : whole;
+    const reason = capped ? 'length' : 'stop';
     if (chat.stream === false) {
       const text = tokens.join('');
-      const done = final(chat.model, path, text, 'stop', scripted.toolCalls);
+      const done = final(chat.model, path, text, reason, scripted.toolCalls);
       return json(response, 200, done);
     }
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -156,7 +161,7 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
       response.write(`${JSON.stringify(chunk(chat.model, path, token))}\n`);
     }
     if (fault === 'reset') return cut(response);
-    response.end(`${JSON.stringify(final(chat.model, path, '', 'stop', scripted.toolCalls))}\n`);
+    response.end(`${JSON.stringify(final(chat.model, path, '', reason, scripted.toolCalls))}\n`);
   };
 
   const show = (response: ServerResponse, body: { model?: string; name?: string }) => {

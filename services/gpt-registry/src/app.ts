@@ -135,8 +135,9 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
       timeoutMs: 125_000,
     }),
   });
-  await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction });
-  await app.register(internalActionRoutes, { secret, execute: executeAction });
+  const executionsPerMinute = config.ACTION_RATE_PER_MINUTE;
+  await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
+  await app.register(internalActionRoutes, { secret, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { secret });
   return app;
 }

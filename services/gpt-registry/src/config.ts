@@ -38,6 +38,11 @@ export const RegistryEnv = Type.Object({
   AUTH_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 30 }),
   AUTH_RATE_LIMIT_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /**
+   * Action executions per user per minute, the public execute route and the chat's tool calls counted
+   * together; 0 turns the limit off.
+   */
+  ACTION_RATE_PER_MINUTE: Type.Integer({ minimum: 0, default: 60 }),
   /** Where actions are executed (services/action-runner). */
   ACTION_RUNNER_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5030' }),
   /** The inference gateway, told when a GPT is deleted so its chat sessions go too; unset when none runs. */

@@ -15,10 +15,15 @@ import {
   resolveSecretKey,
   serviceToken,
 } from '@chatty/shared';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { ingestApi } from './clients/ingest.client.js';
 import { registryApi } from './clients/registry.client.js';
 import { type GatewayConfig, ollamaUrls } from './config.js';
 import type { Db, GatewayDatabase } from './db/schema.js';
+import { chatAdmission } from './limits/chat-admission.js';
+import { GenerationLeases } from './limits/generation-leases.js';
 import { ModelRouter } from './pool/model-router.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { internalRoutes } from './routes/internal/index.js';
@@ -49,12 +54,31 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const pool = new WorkerPool(ollamaUrls(config), {
     concurrency: config.WORKER_CONCURRENCY,
     queueLimit: config.WORKER_QUEUE_LIMIT,
+    queueLimitPerUser: config.WORKER_QUEUE_LIMIT_PER_USER,
     queueTimeoutMs: config.WORKER_QUEUE_TIMEOUT_MS,
     healthIntervalMs: config.WORKER_HEALTH_INTERVAL_MS,
     idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
     log: logger.child({ component: 'worker-pool' }),
   });
-  const router = new ModelRouter(pool, models, logger.child({ component: 'model-router' }));
+  const router = new ModelRouter(
+    pool,
+    models,
+    logger.child({ component: 'model-router' }),
+    config.MAX_OUTPUT_TOKENS,
+  );
+  const limits = {
+    userPerMinute: config.CHAT_RATE_PER_MINUTE,
+    userConcurrent: config.CHAT_MAX_CONCURRENT,
+    keyPerMinute: config.CHAT_KEY_RATE_PER_MINUTE,
+    keyConcurrent: config.CHAT_KEY_MAX_CONCURRENT,
+  };
+  // Redis holds the limits' counters, shared by every replica; with every limit off it is not needed.
+  const redis = Object.values(limits).some((limit) => limit > 0)
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true })
+    : undefined;
+  const leases = redis
+    ? new GenerationLeases(redis, config.CHAT_LEASE_TTL_MS, logger.child({ component: 'chat-limits' }))
+    : undefined;
 
   const app = await createServiceApp({
     service: 'inference-gateway',
@@ -63,6 +87,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     readiness: {
       // Not the model workers: they come and go on their own, and GET /api/models reports them.
       postgres: pingDatabase(db),
+      ...(redis && { redis: () => redis.ping() }),
     },
     openapi: {
       title: 'Chatty chat API',
@@ -76,6 +101,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.decorate('registryClient', registryClient);
   const registry = registryApi(registryClient);
   app.decorate('registryApi', registry);
+  app.decorate('limitsRedis', redis);
   app.decorate('turnDeps', {
     router,
     registry,
@@ -87,6 +113,9 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   pool.start();
   app.addHook('onClose', async () => {
     await pool.close();
+    leases?.close();
+    // quit, not disconnect: slots released by the last answers still reach Redis.
+    await redis?.quit().catch(() => redis.disconnect());
     if (!overrides.db) await db.destroy();
   });
 
@@ -94,6 +123,13 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     sessions: createSessionTokens(deriveKey(secret, 'session-token')),
     resolveApiKey: remoteApiKeyResolver(registryClient),
   });
+  if (redis) {
+    await app.register(rateLimit, { global: false, redis, nameSpace: `${config.REDIS_PREFIX}:rate-limit:` });
+  }
+  app.decorate(
+    'admitChat',
+    chatAdmission(app as unknown as FastifyInstance, limits, leases, config.REDIS_PREFIX),
+  );
   await app.register(sessionRoutes, { maxSessions: config.QUOTA_SESSIONS });
   await app.register(modelRoutes);
   await app.register(openAiRoutes);

@@ -1,10 +1,19 @@
-import { DatabaseEnv, LogEnv, loadConfig, ModelsEnv, SecretEnv, TrustProxyEnv } from '@chatty/shared';
+import {
+  DatabaseEnv,
+  LogEnv,
+  loadConfig,
+  ModelsEnv,
+  RedisEnv,
+  SecretEnv,
+  TrustProxyEnv,
+} from '@chatty/shared';
 import Type, { type Static } from 'typebox';
 
 export const GatewayEnv = Type.Object({
   GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5040 }),
   GATEWAY_HOST: Type.String({ default: '127.0.0.1' }),
   ...DatabaseEnv,
+  ...RedisEnv,
   ...SecretEnv,
   ...ModelsEnv,
   ...LogEnv,
@@ -21,6 +30,11 @@ export const GatewayEnv = Type.Object({
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 4 }),
   /** Requests that may wait for a free worker slot; past that, 503 with Retry-After. */
   WORKER_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 64 }),
+  /**
+   * Of those, how many may be one user's: each user waits in a queue of their own and free slots go
+   * round the users, so one user's burst is refused for its own excess, never someone else's request.
+   */
+  WORKER_QUEUE_LIMIT_PER_USER: Type.Integer({ minimum: 0, maximum: 100_000, default: 16 }),
   /** How long a request may wait in that queue. */
   WORKER_QUEUE_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   /** How often each worker's health, models and loaded models are checked. */
@@ -32,6 +46,19 @@ export const GatewayEnv = Type.Object({
   TOOL_LOOP_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
   /** Chat sessions one user may keep (0: none); the next is refused with 409 QUOTA_EXCEEDED. */
   QUOTA_SESSIONS: Type.Integer({ minimum: 0, default: 1000 }),
+  /**
+   * Fair use, counted in Redis across every gateway replica (0 turns a limit off). Chat requests
+   * (messages and /v1 completions) per minute and at once, per user; and per API key, so that one
+   * script cannot use up its owner's whole allowance.
+   */
+  CHAT_RATE_PER_MINUTE: Type.Integer({ minimum: 0, default: 60 }),
+  CHAT_MAX_CONCURRENT: Type.Integer({ minimum: 0, default: 8 }),
+  CHAT_KEY_RATE_PER_MINUTE: Type.Integer({ minimum: 0, default: 30 }),
+  CHAT_KEY_MAX_CONCURRENT: Type.Integer({ minimum: 0, default: 4 }),
+  /** How long a slot outlives the replica holding it (it is renewed while the answer runs). */
+  CHAT_LEASE_TTL_MS: Type.Integer({ minimum: 300, default: 30_000 }),
+  /** The most tokens one generation may produce; larger max_tokens are lowered to it. */
+  MAX_OUTPUT_TOKENS: Type.Integer({ minimum: 1, default: 4096 }),
 });
 
 export type GatewayConfig = Static<typeof GatewayEnv>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildGateway, type GatewayApp, loadGatewayConfig } from '@chatty/inference-gateway';
 import { parseModelCatalog } from '@chatty/shared';
@@ -6,6 +7,7 @@ import {
   type OllamaServerOptions,
   type OllamaTestServer,
   startOllamaServer,
+  TEST_REDIS_URL,
 } from '@chatty/testkit';
 import { inject } from 'vitest';
 import {
@@ -50,6 +52,17 @@ export interface BareGateway {
   close(): Promise<void>;
 }
 
+/**
+ * Fair-use limits are off unless a test sets them: most tests send many requests as one user. Each
+ * gateway counts under a Redis prefix of its own, unless a test gives two the same REDIS_PREFIX.
+ */
+const NO_LIMITS = {
+  CHAT_RATE_PER_MINUTE: '0',
+  CHAT_MAX_CONCURRENT: '0',
+  CHAT_KEY_RATE_PER_MINUTE: '0',
+  CHAT_KEY_MAX_CONCURRENT: '0',
+};
+
 /** Ollama test workers and a gateway on a real port, talking to the given registry (and file-ingest). */
 export async function startBareGateway(
   services: { registryUrl: string; ingestUrl?: string },
@@ -68,6 +81,9 @@ export async function startBareGateway(
     DB_POOL_MAX: '4',
     WORKER_HEALTH_INTERVAL_MS: '200',
     GENERATION_IDLE_TIMEOUT_MS: '1500',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `chatty-test-${randomUUID()}`,
+    ...NO_LIMITS,
     ...env,
   });
   const gateway = await buildGateway(config, { models: TEST_MODELS });

@@ -7,12 +7,20 @@ import type { SessionTokens } from './session-token.js';
 export interface Principal {
   userId: string;
   via: 'session' | 'api_key';
+  /** The API key's id when the request used one, so limits can apply per key as well as per user. */
+  keyId?: string;
+}
+
+/** Whom an API key belongs to, and which key it is. */
+export interface ApiKeyOwner {
+  userId: string;
+  keyId: string;
 }
 
 export interface AuthOptions {
   sessions: SessionTokens;
-  /** Resolves an API key to its owner, or null when unknown or revoked. */
-  resolveApiKey(key: string): Promise<string | null>;
+  /** Resolves an API key to its owner and id, or null when unknown or revoked. */
+  resolveApiKey(key: string): Promise<ApiKeyOwner | null>;
 }
 
 declare module 'fastify' {
@@ -49,8 +57,8 @@ export const authPlugin = fp(
 );
 
 async function principalFromKey(key: string, options: AuthOptions): Promise<Principal | null> {
-  const userId = await options.resolveApiKey(key);
-  return userId ? { userId, via: 'api_key' } : null;
+  const owner = await options.resolveApiKey(key);
+  return owner ? { userId: owner.userId, via: 'api_key', keyId: owner.keyId } : null;
 }
 
 async function principalFromSession(token: string, options: AuthOptions): Promise<Principal | null> {

@@ -1,3 +1,4 @@
+import type { ApiKeyOwner } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { ApiKeyRow } from './schema.js';
 import type { Db } from './user.repository.js';
@@ -34,10 +35,10 @@ export async function deleteApiKey(db: Db, userId: string, id: string): Promise<
 }
 
 /**
- * The owner of a live key. `last_used_at` is written at most once a minute per key, so a busy
- * client does not turn every read into a write.
+ * The owner of a live key, and the key's id (limits apply per key too). `last_used_at` is written at
+ * most once a minute per key, so a busy client does not turn every read into a write.
  */
-export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<string | null> {
+export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKeyOwner | null> {
   const row = await db
     .selectFrom('api_key')
     .select(['id', 'user_id', 'last_used_at'])
@@ -47,5 +48,5 @@ export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<strin
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_key').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
   }
-  return row.user_id;
+  return { userId: row.user_id, keyId: row.id };
 }

@@ -49,8 +49,14 @@ async function recordingServer(
   };
 }
 
-/** The registry, a real action-runner on a port, and the two loopback targets. */
-export async function startActionStack({ logger }: { logger?: Logger } = {}): Promise<ActionStack> {
+/** The registry (with `env` over its test settings), a real action-runner on a port, and the two loopback targets. */
+export async function startActionStack({
+  logger,
+  env = {},
+}: {
+  logger?: Logger;
+  env?: Record<string, string>;
+} = {}): Promise<ActionStack> {
   const target = await recordingServer((request, response) => {
     const to = new URL(request.url!, 'http://x').searchParams.get('redirect');
     if (to) {
@@ -77,7 +83,7 @@ export async function startActionStack({ logger }: { logger?: Logger } = {}): Pr
   );
   await runner.listen({ host: '127.0.0.1', port: 0 });
   const runnerUrl = `http://127.0.0.1:${(runner.server.address() as AddressInfo).port}`;
-  const registry = await startRegistry({ ACTION_RUNNER_URL: runnerUrl }, logger ? { logger } : {});
+  const registry = await startRegistry({ ACTION_RUNNER_URL: runnerUrl, ...env }, logger ? { logger } : {});
   return {
     registry,
     target,

@@ -84,7 +84,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
 }
 
 function generate(deps: TurnDeps, model: ModelDefinition, messages: OllamaMessage[], input: TurnInput) {
-  const request = { model, messages, signal: input.signal, onToken: input.events.delta };
+  const request = { model, messages, signal: input.signal, owner: input.userId, onToken: input.events.delta };
   return model.kind === 'synth' ? synthesize(deps.router, model, request) : deps.router.generate(request);
 }
 
@@ -103,6 +103,7 @@ async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessag
       model: input.model,
       messages,
       signal: input.signal,
+      owner: input.userId,
       onToken,
       ...(offer && { tools }),
     });

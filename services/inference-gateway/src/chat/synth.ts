@@ -21,7 +21,14 @@ export async function synthesize(
   const synthesizer = router.catalog.resolve(synth.synthesizer ?? '');
   if (!synthesizer) throw modelUnavailable(synth.id);
   const answers = await Promise.allSettled(
-    members.map((model) => router.generate({ model, messages: request.messages, signal: request.signal })),
+    members.map((model) =>
+      router.generate({
+        model,
+        messages: request.messages,
+        signal: request.signal,
+        ...(request.owner && { owner: request.owner }),
+      }),
+    ),
   );
   const good = answers.flatMap((answer, index) =>
     answer.status === 'fulfilled' && answer.value.content.trim()
@@ -34,6 +41,7 @@ export async function synthesize(
   const merged = await router.generate({
     model: synthesizer,
     signal: request.signal,
+    ...(request.owner && { owner: request.owner }),
     ...(request.onToken && { onToken: request.onToken }),
     messages: [
       { role: 'system', content: MERGE_INSTRUCTIONS },

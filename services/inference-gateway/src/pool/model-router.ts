@@ -1,6 +1,7 @@
 import { AppError, type Logger, type ModelCatalog, type ModelDefinition } from '@chatty/shared';
 import type { OllamaMessage, OllamaTool, OllamaToolCall } from './ollama-types.js';
 import { WorkerFailure } from './ollama-types.js';
+import { numPredict } from './output-cap.js';
 import type { Worker } from './worker.js';
 import { NoWorkerForModel, type WorkerPool } from './worker-pool.js';
 
@@ -9,6 +10,8 @@ export interface GenerateRequest {
   messages: OllamaMessage[];
   tools?: OllamaTool[];
   signal: AbortSignal;
+  /** The user the answer is for: the pool's queue takes turns between users. */
+  owner?: string;
   /** Sampling options for this request, over the model's configured ones. */
   options?: Record<string, unknown>;
   /** Called with each piece of text as the worker sends it. */
@@ -22,6 +25,8 @@ export interface Generation {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** Ollama's `done_reason`: `length` when the answer was cut at its token cap. */
+  doneReason?: string;
 }
 
 export const streamBroken = (message: string) => new AppError(502, 'MODEL_STREAM_BROKEN', message);
@@ -41,6 +46,8 @@ export class ModelRouter {
     readonly pool: WorkerPool,
     readonly catalog: ModelCatalog,
     private readonly log: Logger,
+    /** MAX_OUTPUT_TOKENS: every generation is sent with `num_predict` at most this. */
+    private readonly maxOutputTokens = 4096,
   ) {}
 
   /** The model itself, then its fallbacks (and theirs), each once. */
@@ -72,11 +79,12 @@ export class ModelRouter {
   private async onModel(model: ModelDefinition, request: GenerateRequest): Promise<Generation> {
     const tried = new Set<Worker>();
     let said = '';
+    let pieces = 0;
     let resumed = false;
     for (;;) {
       let worker: Worker;
       try {
-        worker = await this.pool.acquire(model.id, tried, request.signal);
+        worker = await this.pool.acquire(model.id, tried, request.signal, request.owner);
       } catch (error) {
         if (said && error instanceof NoWorkerForModel)
           throw streamBroken('The model worker failed mid-answer');
@@ -84,8 +92,9 @@ export class ModelRouter {
       }
       let succeeded = false;
       try {
-        const generation = await this.once(worker, model, request, said, (text) => {
+        const generation = await this.once(worker, model, request, { said, pieces }, (text) => {
           said += text;
+          pieces++;
           request.onToken?.(text);
         });
         succeeded = true;
@@ -105,7 +114,7 @@ export class ModelRouter {
           resumed = true;
         }
       } finally {
-        this.pool.release(worker, model.id, succeeded);
+        this.pool.release(worker, model.id, succeeded, request.owner);
       }
     }
   }
@@ -114,12 +123,13 @@ export class ModelRouter {
     worker: Worker,
     model: ModelDefinition,
     request: GenerateRequest,
-    said: string,
+    progress: { said: string; pieces: number },
     onText: (text: string) => void,
   ): Promise<Omit<Generation, 'content'>> {
     const toolCalls: OllamaToolCall[] = [];
     let promptTokens = 0;
     let completionTokens = 0;
+    let doneReason: string | undefined;
     const attempt = new AbortController();
     worker.waitingForFirstToken.add(attempt);
     try {
@@ -127,7 +137,7 @@ export class ModelRouter {
         worker,
         model,
         request,
-        said,
+        progress,
         AbortSignal.any([request.signal, attempt.signal]),
         (chunk) => {
           worker.waitingForFirstToken.delete(attempt);
@@ -137,6 +147,7 @@ export class ModelRouter {
           if (chunk.done) {
             promptTokens = chunk.prompt_eval_count ?? 0;
             completionTokens = chunk.eval_count ?? 0;
+            doneReason = chunk.done_reason;
           }
         },
       );
@@ -148,23 +159,31 @@ export class ModelRouter {
     } finally {
       worker.waitingForFirstToken.delete(attempt);
     }
-    return { toolCalls, model: model.id, promptTokens, completionTokens };
+    return {
+      toolCalls,
+      model: model.id,
+      promptTokens,
+      completionTokens,
+      ...(doneReason && { doneReason }),
+    };
   }
 
   private stream(
     worker: Worker,
     model: ModelDefinition,
     request: GenerateRequest,
-    said: string,
+    { said, pieces }: { said: string; pieces: number },
     signal: AbortSignal,
     onChunk: Parameters<Worker['client']['chat']>[2],
   ): Promise<void> {
+    // Ollama streams one token per chunk, so the pieces already sent count against the cap.
+    const limit = numPredict(request.options?.num_predict, this.maxOutputTokens, pieces);
     return worker.client.chat(
       {
         model: model.id,
         messages: said ? [...request.messages, { role: 'assistant', content: said }] : request.messages,
         ...(request.tools?.length && { tools: request.tools }),
-        ...((model.options || request.options) && { options: { ...model.options, ...request.options } }),
+        options: { ...model.options, ...request.options, num_predict: limit },
         ...(model.keepAlive !== undefined && { keep_alive: model.keepAlive }),
       },
       signal,
@@ -173,8 +192,12 @@ export class ModelRouter {
   }
 
   /** Loads a model on a worker (the one that has it loaded already, if any) and sets its keep-alive. */
-  async load(model: ModelDefinition, signal: AbortSignal): Promise<{ model: string; worker: string }> {
-    const worker = await this.pool.acquire(model.id, new Set(), signal).catch((error) => {
+  async load(
+    model: ModelDefinition,
+    signal: AbortSignal,
+    owner?: string,
+  ): Promise<{ model: string; worker: string }> {
+    const worker = await this.pool.acquire(model.id, new Set(), signal, owner).catch((error) => {
       if (error instanceof NoWorkerForModel) throw modelUnavailable(model.id);
       throw error;
     });
@@ -192,7 +215,7 @@ export class ModelRouter {
       if (error instanceof WorkerFailure) throw modelUnavailable(model.id);
       throw error;
     } finally {
-      this.pool.release(worker, model.id, succeeded);
+      this.pool.release(worker, model.id, succeeded, owner);
     }
   }
 

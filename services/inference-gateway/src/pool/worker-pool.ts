@@ -1,9 +1,12 @@
 import { AppError, type Logger } from '@chatty/shared';
+import { FairQueue, type OwnerTurn, type Queued } from './fair-queue.js';
 import { Worker } from './worker.js';
 
 export interface PoolOptions {
   concurrency: number;
   queueLimit: number;
+  /** Requests one user may have waiting (see FairQueue). */
+  queueLimitPerUser: number;
   queueTimeoutMs: number;
   healthIntervalMs: number;
   idleTimeoutMs: number;
@@ -23,7 +26,7 @@ export const saturated = (retryAfterSeconds: number) =>
     'retry-after': String(retryAfterSeconds),
   });
 
-interface Waiter {
+interface Waiter extends Queued {
   model: string;
   exclude: Set<Worker>;
   resolve(worker: Worker): void;
@@ -33,11 +36,15 @@ interface Waiter {
 /**
  * The Ollama workers, health-checked in the background. `acquire` picks a healthy worker that has the
  * model, preferring one where it is loaded, then the least busy; each worker runs at most
- * `concurrency` generations and the rest wait in a bounded FIFO queue.
+ * `concurrency` generations and the rest wait in a bounded queue that is fair across users: each
+ * user's requests wait in a FIFO of their own and free slots go round the users (FairQueue).
  */
 export class WorkerPool {
   readonly workers: Worker[];
-  private readonly queue: Waiter[] = [];
+  private readonly queue: FairQueue<Waiter>;
+  /** Owners (users) with generations running or waiting: the queue's turn order reads these. */
+  private readonly owners = new Map<string, OwnerTurn>();
+  private served = 0;
   private timer: NodeJS.Timeout | undefined;
   private firstCheck: Promise<void> | undefined;
   private turn = 0;
@@ -46,6 +53,7 @@ export class WorkerPool {
     urls: string[],
     private readonly options: PoolOptions,
   ) {
+    this.queue = new FairQueue({ total: options.queueLimit, perOwner: options.queueLimitPerUser });
     this.workers = urls.map(
       (url) =>
         new Worker(url, { connections: options.concurrency + 2, idleTimeoutMs: options.idleTimeoutMs }),
@@ -78,15 +86,20 @@ export class WorkerPool {
     this.drain();
   }
 
-  async acquire(model: string, exclude: Set<Worker>, signal: AbortSignal): Promise<Worker> {
+  /** A worker slot for `owner` (the user the generation is for), now or once one is their turn. */
+  async acquire(model: string, exclude: Set<Worker>, signal: AbortSignal, owner = ''): Promise<Worker> {
     await this.ready();
+    signal.throwIfAborted();
     const candidates = this.candidates(model, exclude);
     if (candidates.length === 0) throw new NoWorkerForModel(model);
+    // Fair to take at once: every change that frees a slot drains the queue first, so no one waiting
+    // could have used this one.
     const free = this.pick(candidates, model);
-    if (free) return this.take(free);
-    if (this.queue.length >= this.options.queueLimit) throw saturated(this.retryAfter());
+    if (free) return this.take(free, owner);
     return new Promise<Worker>((resolve, reject) => {
       const waiter: Waiter = {
+        owner,
+        enqueuedAt: performance.now(),
         model,
         exclude,
         resolve: (worker) => {
@@ -98,6 +111,9 @@ export class WorkerPool {
           reject(error);
         },
       };
+      const { admitted, evicted } = this.queue.admit(waiter);
+      if (!admitted) return reject(saturated(this.retryAfter()));
+      evicted?.reject(saturated(this.retryAfter()));
       const timeout = setTimeout(
         () => waiter.reject(saturated(this.retryAfter())),
         this.options.queueTimeoutMs,
@@ -106,16 +122,18 @@ export class WorkerPool {
       const cleanup = () => {
         clearTimeout(timeout);
         signal.removeEventListener('abort', onAbort);
-        const index = this.queue.indexOf(waiter);
-        if (index >= 0) this.queue.splice(index, 1);
+        this.queue.remove(waiter);
+        this.forgetIfIdle(owner);
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(waiter);
     });
   }
 
-  release(worker: Worker, model?: string, succeeded = false): void {
+  release(worker: Worker, model?: string, succeeded = false, owner = ''): void {
     worker.inFlight--;
+    const turn = this.owners.get(owner);
+    if (turn) turn.running--;
+    this.forgetIfIdle(owner);
     if (succeeded && model) worker.loaded.add(model.includes(':') ? model : `${model}:latest`);
     this.drain();
   }
@@ -128,7 +146,17 @@ export class WorkerPool {
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.size;
+  }
+
+  /** Requests of one owner waiting for a slot. */
+  queuedOf(owner: string): number {
+    return this.queue.waitingOf(owner);
+  }
+
+  /** Generations of one owner running now. */
+  runningOf(owner: string): number {
+    return this.owners.get(owner)?.running ?? 0;
   }
 
   /** Which healthy workers serve a model, and where it is loaded. */
@@ -142,7 +170,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    for (const waiter of [...this.queue])
+    for (const waiter of this.queue.all())
       waiter.reject(new AppError(503, 'SHUTTING_DOWN', 'The gateway is stopping'));
     await Promise.all(this.workers.map((worker) => worker.client.close()));
   }
@@ -152,7 +180,7 @@ export class WorkerPool {
   }
 
   private pick(candidates: Worker[], model: string): Worker | undefined {
-    const free = candidates.filter((worker) => worker.inFlight < this.options.concurrency);
+    const free = candidates.filter((worker) => this.hasRoom(worker));
     if (free.length === 0) return undefined;
     // Rotating the start spreads ties, so equal workers share the load instead of the first taking all.
     this.turn = (this.turn + 1) % free.length;
@@ -160,21 +188,45 @@ export class WorkerPool {
     return rotated.reduce((best, worker) => (better(worker, best, model) ? worker : best));
   }
 
-  private take(worker: Worker): Worker {
+  private take(worker: Worker, owner: string): Worker {
     worker.inFlight++;
+    const turn = this.owners.get(owner) ?? { running: 0, servedAt: 0 };
+    turn.running++;
+    turn.servedAt = ++this.served;
+    this.owners.set(owner, turn);
     return worker;
   }
 
+  /** An owner with nothing running or waiting counts as new when they come back. */
+  private forgetIfIdle(owner: string): void {
+    if (this.runningOf(owner) <= 0 && this.queue.waitingOf(owner) === 0) this.owners.delete(owner);
+  }
+
+  /** Hands free slots to waiters, one at a time, in the queue's turn order (it changes with each). */
   private drain(): void {
-    for (const waiter of [...this.queue]) {
-      const candidates = this.candidates(waiter.model, waiter.exclude);
-      if (candidates.length === 0) {
+    for (const waiter of this.queue.all()) {
+      if (this.candidates(waiter.model, waiter.exclude).length === 0)
         waiter.reject(new NoWorkerForModel(waiter.model));
-        continue;
-      }
-      const free = this.pick(candidates, waiter.model);
-      if (free) waiter.resolve(this.take(free));
     }
+    while (this.queue.size > 0 && this.workers.some((worker) => this.hasRoom(worker))) {
+      if (!this.serveOne()) return;
+    }
+  }
+
+  private serveOne(): boolean {
+    const turnOf = (owner: string) => this.owners.get(owner) ?? { running: 0, servedAt: 0 };
+    for (const waiter of this.queue.inTurn(turnOf)) {
+      const free = this.pick(this.candidates(waiter.model, waiter.exclude), waiter.model);
+      if (free) {
+        waiter.resolve(this.take(free, waiter.owner));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private hasRoom(worker: Worker): boolean {
+    return worker.healthy && worker.inFlight < this.options.concurrency;
   }
 
   private retryAfter(): number {

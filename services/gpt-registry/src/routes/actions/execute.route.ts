@@ -1,19 +1,31 @@
 import { ActionResult, callerOf, errorResponses } from '@chatty/shared';
+import type { FastifyInstance } from 'fastify';
+import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import type { ActionRouteOptions } from './index.js';
 import { ActionIdParams, ExecuteActionBody } from './schemas.js';
 
-export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (app, { execute }) => {
+export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (
+  app,
+  { execute, executionsPerMinute },
+) => {
+  const limited = actionRateLimit(
+    app as unknown as FastifyInstance,
+    executionsPerMinute,
+    (request) => callerOf(request).userId,
+  );
   app.post(
     '/api/gpts/actions/:actionId/execute',
     {
+      // After the instance's authenticate hook: the caller is known.
+      preHandler: limited,
       schema: {
         tags: ['actions'],
         summary:
           "Run an action with arguments; `status` is the target's. A destination the egress policy refuses is 403 EGRESS_DENIED and nothing is sent",
         params: ActionIdParams,
         body: ExecuteActionBody,
-        response: { 200: ActionResult, ...errorResponses(400, 401, 403, 404, 409, 502, 503, 504) },
+        response: { 200: ActionResult, ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503, 504) },
       },
     },
     async (request) =>

@@ -34,6 +34,8 @@ export interface ActionRouteOptions extends Record<string, unknown> {
   /** The AES-256-GCM key for secret headers: deriveKey(secret, 'action-secrets'). */
   key: Buffer;
   execute: ActionExecutor;
+  /** ACTION_RATE_PER_MINUTE: executions per user per minute (0: no limit). */
+  executionsPerMinute: number;
 }
 
 export function nameTaken(error: unknown): never {

@@ -9,8 +9,10 @@ import {
   requireServiceToken,
   Uuid,
 } from '@chatty/shared';
+import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { toRuntimeAction } from '../../actions/action.mapper.js';
+import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
 import { listActions } from '../../db/action.repository.js';
 import { toGpt } from '../../db/gpt.mapper.js';
@@ -22,11 +24,18 @@ import type { RegistryRoutes } from '../../registry-app.js';
  * their URLs, headers or secrets), and a way to run one for the user it is serving, through the same
  * path (decryption, action-runner, audit) as the public execute route.
  */
-export const internalActionRoutes: RegistryRoutes<{ secret: string; execute: ActionExecutor }> = async (
-  app,
-  { secret, execute },
-) => {
+export const internalActionRoutes: RegistryRoutes<{
+  secret: string;
+  execute: ActionExecutor;
+  executionsPerMinute: number;
+}> = async (app, { secret, execute, executionsPerMinute }) => {
   app.addHook('onRequest', requireServiceToken(secret));
+  // The same per-user counter as the public execute route: a chat's tool calls are executions too.
+  const limited = actionRateLimit(
+    app as unknown as FastifyInstance,
+    executionsPerMinute,
+    (request) => (request.body as { userId: string }).userId,
+  );
 
   app.get(
     '/internal/gpts/:id/runtime',
@@ -52,6 +61,7 @@ export const internalActionRoutes: RegistryRoutes<{ secret: string; execute: Act
   app.post(
     '/internal/actions/:actionId/execute',
     {
+      preHandler: limited,
       schema: {
         hide: true,
         params: Type.Object({ actionId: Uuid }),
@@ -60,7 +70,7 @@ export const internalActionRoutes: RegistryRoutes<{ secret: string; execute: Act
           arguments: Type.Optional(ArgumentValues),
           sessionId: Type.Optional(Type.String({ maxLength: 200 })),
         }),
-        response: { 200: ActionResult, ...errorResponses(400, 403, 404, 409, 502, 503, 504) },
+        response: { 200: ActionResult, ...errorResponses(400, 403, 404, 409, 429, 502, 503, 504) },
       },
     },
     async (request) =>

@@ -15,14 +15,17 @@ export const internalAuthRoutes: RegistryRoutes<{ secret: string }> = async (app
       schema: {
         hide: true,
         body: Type.Object({ key: Type.String({ maxLength: 200 }) }),
-        response: { 200: Type.Object({ userId: Type.String() }), ...errorResponses(401, 404) },
+        response: {
+          200: Type.Object({ userId: Type.String(), keyId: Type.String() }),
+          ...errorResponses(401, 404),
+        },
       },
     },
     async (request) => {
       const { key } = request.body;
-      const userId = isApiKey(key) ? await resolveApiKeyOwner(app.db, hashApiKey(key)) : null;
-      if (!userId) throw unauthorized('Unknown or revoked API key');
-      return { userId };
+      const owner = isApiKey(key) ? await resolveApiKeyOwner(app.db, hashApiKey(key)) : null;
+      if (!owner) throw unauthorized('Unknown or revoked API key');
+      return owner;
     },
   );
 };

@@ -82,7 +82,9 @@ export const modelRoutes: GatewayRoutes = async (app) => {
       const names = model.kind === 'synth' ? [...(model.members ?? []), model.synthesizer!] : [model.id];
       const targets = [...new Set(names.map((name) => resolveModel(app.models, name)))];
       const signal = AbortSignal.timeout(120_000);
-      return { models: await Promise.all(targets.map((target) => app.router.load(target, signal))) };
+      return {
+        models: await Promise.all(targets.map((target) => app.router.load(target, signal, userId))),
+      };
     },
   );
 };

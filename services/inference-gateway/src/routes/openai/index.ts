@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
 import { synthesize } from '../../chat/synth.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
+import type { Lease } from '../../limits/generation-leases.js';
 import type { Generation } from '../../pool/model-router.js';
 import type { OllamaMessage } from '../../pool/ollama-types.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
@@ -15,6 +16,7 @@ import {
   chunk,
   completion,
   contentChunks,
+  finishReasonOf,
   ollamaOptions,
   textOf,
 } from './shapes.js';
@@ -60,39 +62,56 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         summary: 'A chat completion from a GPT or a base model; `stream: true` answers in chunks',
         body: CompletionRequest,
         // OpenAI's shapes are many and loose; they are built by shapes.ts, not validated here.
-        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 404, 502, 503) },
+        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 404, 429, 502, 503) },
       },
     },
     async (request, reply) => {
       const { userId } = callerOf(request);
-      const body = request.body;
-      const answer = await answererFor(body, userId, request.id);
-      const id = `chatcmpl-${randomUUID()}`;
-      const client = abortOnDisconnect(reply);
-      const stream = body.stream ? lazyEventStream(reply) : undefined;
-      let started = false;
-      const contentChunk = contentChunks(id, body.model);
-      const onToken = (text: string) => {
-        if (!stream) return;
-        if (started) return stream.data(contentChunk(text));
-        started = true;
-        stream.data(chunk(id, body.model, { role: 'assistant', content: '' }), contentChunk(text));
-      };
+      const lease = await app.admitChat(request);
       try {
-        const result = await answer(client.signal, onToken);
-        const usage = { prompt: result.promptTokens, completion: result.completionTokens };
-        if (!stream) return completion(id, body.model, result.content, usage);
-        if (!started) stream.data(chunk(id, body.model, { role: 'assistant', content: '' }));
-        stream.data(chunk(id, body.model, {}, 'stop'));
-        stream.data('[DONE]');
-        stream.end();
-      } catch (error) {
-        return failed(error, { stream, client, reply });
+        return await complete(request.body, userId, request.id, reply, lease);
       } finally {
-        client.done();
+        await lease.release();
       }
     },
   );
+
+  /** Answers one completion; `lease` is released as soon as the generation ends, before the reply does. */
+  async function complete(
+    body: CompletionRequestBody,
+    userId: string,
+    requestId: string,
+    reply: FastifyReply,
+    lease: Lease,
+  ) {
+    const answer = await answererFor(body, userId, requestId);
+    const id = `chatcmpl-${randomUUID()}`;
+    const client = abortOnDisconnect(reply);
+    const stream = body.stream ? lazyEventStream(reply) : undefined;
+    let started = false;
+    const contentChunk = contentChunks(id, body.model);
+    const onToken = (text: string) => {
+      if (!stream) return;
+      if (started) return stream.data(contentChunk(text));
+      started = true;
+      stream.data(chunk(id, body.model, { role: 'assistant', content: '' }), contentChunk(text));
+    };
+    try {
+      // Freed before the client hears the end, so its next request finds the slot free.
+      const result = await answer(client.signal, onToken).finally(() => lease.release());
+      const usage = { prompt: result.promptTokens, completion: result.completionTokens };
+      const finish = finishReasonOf(result);
+      if (!stream) return completion(id, body.model, result.content, usage, finish);
+      if (!started) stream.data(chunk(id, body.model, { role: 'assistant', content: '' }));
+      stream.data(chunk(id, body.model, {}, finish));
+      stream.data('[DONE]');
+      stream.end();
+    } catch (error) {
+      return failed(error, { stream, client, reply });
+    } finally {
+      client.done();
+    }
+  }
 
   /** A function that produces the answer, once the model (a GPT's, or a base one) is settled. */
   async function answererFor(body: CompletionRequestBody, userId: string, requestId: string) {
@@ -130,7 +149,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     }
     const model = resolveModel(app.models, body.model);
     return (signal: AbortSignal, onToken: (text: string) => void): Promise<Generation> => {
-      const request = { model, messages, signal, onToken, ...(options && { options }) };
+      const request = { model, messages, signal, owner: userId, onToken, ...(options && { options }) };
       return model.kind === 'synth' ? synthesize(app.router, model, request) : app.router.generate(request);
     };
   }

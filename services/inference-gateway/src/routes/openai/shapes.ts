@@ -27,7 +27,7 @@ export type CompletionRequestBody = Static<typeof CompletionRequest>;
 export const textOf = (content: CompletionRequestBody['messages'][number]['content']): string =>
   typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join('');
 
-/** OpenAI's sampling fields in Ollama's names. */
+/** OpenAI's sampling fields in Ollama's names; the router lowers `num_predict` to MAX_OUTPUT_TOKENS. */
 export function ollamaOptions(body: CompletionRequestBody): Record<string, unknown> | undefined {
   const options: Record<string, unknown> = {};
   if (body.temperature !== undefined) options.temperature = body.temperature;
@@ -38,11 +38,16 @@ export function ollamaOptions(body: CompletionRequestBody): Record<string, unkno
   return Object.keys(options).length ? options : undefined;
 }
 
+/** `length` when the answer stopped at its token cap (max_tokens, or MAX_OUTPUT_TOKENS), as OpenAI says it. */
+export const finishReasonOf = (generation: { doneReason?: string }) =>
+  generation.doneReason === 'length' ? 'length' : 'stop';
+
 export function completion(
   id: string,
   model: string,
   content: string,
   usage: { prompt: number; completion: number },
+  finishReason = 'stop',
 ) {
   return {
     id,
@@ -54,7 +59,7 @@ export function completion(
         index: 0,
         message: { role: 'assistant', content, refusal: null },
         logprobs: null,
-        finish_reason: 'stop',
+        finish_reason: finishReason,
       },
     ],
     usage: {

@@ -1,8 +1,10 @@
 import { callerOf, errorResponses, notFound, toErrorResponse } from '@chatty/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
 import { appendTurn, findSession, listMessages } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
+import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { resolveModel } from '../resolve-model.js';
 import { Message, MessageBody, SessionIdParams, toMessage } from './schemas.js';
@@ -20,63 +22,83 @@ export const messageRoute: GatewayRoutes = async (app) => {
           '`done` {message} with the stored reply, or `error` {error}.',
         params: SessionIdParams,
         body: MessageBody,
-        response: { 200: Type.Object({ message: Message }), ...errorResponses(400, 401, 404, 502, 503) },
+        response: {
+          200: Type.Object({ message: Message }),
+          ...errorResponses(400, 401, 404, 429, 502, 503),
+        },
       },
     },
     async (request, reply) => {
-      const { userId } = callerOf(request);
-      const session = await findSession(app.chatDb, userId, request.params.sessionId);
-      if (!session) throw notFound('Session');
-      const runtime = await app.registryApi.runtime(session.gpt_id, userId, request.id);
-      const model = resolveModel(app.models, runtime.gpt.modelId);
-      const history = (await listMessages(app.chatDb, session.id)).map((row) => ({
-        role: row.role,
-        content: row.content,
-      }));
-      const stream = wantsEventStream(request.headers.accept) ? lazyEventStream(reply) : undefined;
-      const client = abortOnDisconnect(reply);
+      const lease = await app.admitChat(request);
       try {
-        const result = await runTurn(app.turnDeps, {
-          userId,
-          runtime,
-          model,
-          history,
-          question: request.body.content,
-          sessionId: session.id,
-          requestId: request.id,
-          signal: client.signal,
-          events: {
-            delta: (content) => stream?.send('delta', { content }),
-            action: (event) => stream?.send('action', event),
-          },
-        });
-        const row = await appendTurn(app.chatDb, session.id, {
-          question: request.body.content,
-          answer: result.content,
-          model: result.model,
-          citations: result.citations,
-          actionCalls: result.actionCalls,
-        });
-        if (!stream) return { message: toMessage(row) };
-        stream.send('done', { message: toMessage(row) });
-        stream.end();
-      } catch (error) {
-        if (client.signal.aborted) {
-          request.log.info({ sessionId: session.id }, 'client went away; generation cancelled');
-          if (stream?.opened) return stream.end();
-          stream?.end();
-          throw clientClosed();
-        }
-        if (!stream?.opened) {
-          stream?.end();
-          throw error;
-        }
-        request.log.warn({ err: error, sessionId: session.id }, 'answer failed mid-stream');
-        stream.send('error', toErrorResponse(error as Error).body);
-        stream.end();
+        const turn = { sessionId: request.params.sessionId, content: request.body.content };
+        return await answer(request, turn, reply, lease);
       } finally {
-        client.done();
+        await lease.release();
       }
     },
   );
+
+  /** One turn; `lease` is released as soon as the generation ends, before the reply does. */
+  async function answer(
+    request: FastifyRequest,
+    turn: { sessionId: string; content: string },
+    reply: FastifyReply,
+    lease: Lease,
+  ) {
+    const { userId } = callerOf(request);
+    const session = await findSession(app.chatDb, userId, turn.sessionId);
+    if (!session) throw notFound('Session');
+    const runtime = await app.registryApi.runtime(session.gpt_id, userId, request.id);
+    const model = resolveModel(app.models, runtime.gpt.modelId);
+    const history = (await listMessages(app.chatDb, session.id)).map((row) => ({
+      role: row.role,
+      content: row.content,
+    }));
+    const stream = wantsEventStream(request.headers.accept) ? lazyEventStream(reply) : undefined;
+    const client = abortOnDisconnect(reply);
+    try {
+      // Freed before the client hears the end, so its next message finds the slot free.
+      const result = await runTurn(app.turnDeps, {
+        userId,
+        runtime,
+        model,
+        history,
+        question: turn.content,
+        sessionId: session.id,
+        requestId: request.id,
+        signal: client.signal,
+        events: {
+          delta: (content) => stream?.send('delta', { content }),
+          action: (event) => stream?.send('action', event),
+        },
+      }).finally(() => lease.release());
+      const row = await appendTurn(app.chatDb, session.id, {
+        question: turn.content,
+        answer: result.content,
+        model: result.model,
+        citations: result.citations,
+        actionCalls: result.actionCalls,
+      });
+      if (!stream) return { message: toMessage(row) };
+      stream.send('done', { message: toMessage(row) });
+      stream.end();
+    } catch (error) {
+      if (client.signal.aborted) {
+        request.log.info({ sessionId: session.id }, 'client went away; generation cancelled');
+        if (stream?.opened) return stream.end();
+        stream?.end();
+        throw clientClosed();
+      }
+      if (!stream?.opened) {
+        stream?.end();
+        throw error;
+      }
+      request.log.warn({ err: error, sessionId: session.id }, 'answer failed mid-stream');
+      stream.send('error', toErrorResponse(error as Error).body);
+      stream.end();
+    } finally {
+      client.done();
+    }
+  }
 };
