@@ -246,11 +246,18 @@ describe.sequential('Chatty on Docker Compose, through the public origin', () =>
         ada.upload(gptId, `scaled-${index}.pdf`, 'application/pdf', pdf),
       ),
     ).then((files) => files.map((file) => file.id));
-    const sessions = await Promise.all(
-      Array.from({ length: 12 }, () => ada.send<{ id: string }>('POST', `/api/gpts/${gptId}/sessions`)),
-    );
+    // Two people chatting at once, each within the per-user limit on concurrent generations (8).
+    const bob = await signUp('bob@example.com');
+    const bobsGpt = await bob.send<{ id: string }>('POST', '/api/gpts', { name: 'Helper', modelId: 'phi3' });
+    const chats = [
+      ...Array.from({ length: 6 }, () => ({ caller: ada, gpt: gptId })),
+      ...Array.from({ length: 6 }, () => ({ caller: bob, gpt: bobsGpt.id })),
+    ];
     const answers = await Promise.all(
-      sessions.map((session, index) => ada.chat(session.id, `question ${index}`)),
+      chats.map(async ({ caller, gpt }, index) => {
+        const session = await caller.send<{ id: string }>('POST', `/api/gpts/${gpt}/sessions`);
+        return caller.chat(session.id, `question ${index}`);
+      }),
     );
     expect(answers.every((answer) => answer.message.content.includes('Stand-in'))).toBe(true);
 
