@@ -30,7 +30,18 @@ export const IngestEnv = Type.Object({
   INGEST_MAX_UNZIPPED_BYTES: Type.Integer({ minimum: 1, default: 104_857_600 }),
   INGEST_MAX_JSON_DEPTH: Type.Integer({ minimum: 1, default: 256 }),
   INGEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120_000 }),
-  INGEST_MAX_MEMORY_MB: Type.Integer({ minimum: 64, default: 512 }),
+  /**
+   * Resident memory of one extraction process, native allocations included (an idle one holds about
+   * 120 MB; with the OCR engine started, about 270 MB).
+   */
+  INGEST_MAX_MEMORY_MB: Type.Integer({ minimum: 256, default: 512 }),
+  /** Pixels (width × height) an image, or an image in a PDF, may declare; larger ones are never decoded. */
+  INGEST_MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 40_000_000 }),
+  /**
+   * Extraction runs of one file that may die (memory, time, a crash, the worker itself stopping) before
+   * the file fails instead of being tried again. At most the job's attempts (5).
+   */
+  INGEST_MAX_CRASHES: Type.Integer({ minimum: 1, maximum: 5, default: 2 }),
   /** How long a job's lock lasts; a worker killed mid-job loses its job to another after about this. */
   INGEST_LOCK_MS: Type.Integer({ minimum: 500, default: 30_000 }),
   /** How often files left queued or processing without a job are enqueued again. */

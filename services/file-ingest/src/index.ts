@@ -6,7 +6,7 @@ export { INGEST_MIGRATION_TABLE, ingestMigrations } from './db/migrations/index.
 export type { IngestDatabase } from './db/schema.js';
 export { extract } from './extract/extract.js';
 export { ExtractionSandbox } from './extract/sandbox.js';
-export { ExtractionRefused, type ExtractKind } from './extract/types.js';
+export { ExtractionCrashed, ExtractionRefused, type ExtractKind } from './extract/types.js';
 export { ingestFile, textKeyOf } from './jobs/ingest.job.js';
 export { reconcileJobs } from './jobs/reconcile.js';
 export { prepareDatabase } from './prepare-database.js';

@@ -8,9 +8,17 @@ import {
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
-import { markFailed } from './db/file.repository.js';
+import { markFailed, markFailedIfUnfinished } from './db/file.repository.js';
 import type { Db } from './db/schema.js';
+import { canWatchMemory } from './extract/process-memory.js';
 import { ExtractionSandbox } from './extract/sandbox.js';
+import { ExtractionCrashed } from './extract/types.js';
+import {
+  crashesSoFar,
+  crashFailureReason,
+  failedJobReason,
+  type IngestJobData,
+} from './jobs/crash-policy.js';
 import { type IngestDeps, ingestFile } from './jobs/ingest.job.js';
 import { reconcileJobs } from './jobs/reconcile.js';
 
@@ -20,6 +28,7 @@ export function extractLimitsOf(config: IngestConfig) {
     maxChars: config.INGEST_MAX_CHARS,
     maxUnzippedBytes: config.INGEST_MAX_UNZIPPED_BYTES,
     maxJsonDepth: config.INGEST_MAX_JSON_DEPTH,
+    maxImagePixels: config.INGEST_MAX_IMAGE_PIXELS,
   };
 }
 
@@ -35,6 +44,9 @@ export async function startIngestWorker(
   // BullMQ's blocking commands need unlimited retries per request.
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
+  if (!canWatchMemory) {
+    log.warn('no /proc on this system: extraction memory is capped for the JavaScript heap only');
+  }
   const sandbox = new ExtractionSandbox({
     size: config.INGEST_CONCURRENCY,
     timeoutMs: config.INGEST_TIMEOUT_MS,
@@ -49,8 +61,38 @@ export async function startIngestWorker(
   };
   const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: config.REDIS_PREFIX });
 
-  const handle = async (job: Job<IngestJob>) => {
+  const failForGood = async (fileId: string, reason: string) => {
+    await markFailed(deps.db, fileId, reason);
+    log.warn({ fileId, reason }, 'file failed: its extraction died too often');
+    return new UnrecoverableError(reason);
+  };
+
+  /**
+   * An extraction that died (memory, time, a crash) is tried again after the queue's backoff, the job
+   * waiting meanwhile so the files behind it go on; after INGEST_MAX_CRASHES deaths, the file fails.
+   */
+  const onCrash = async (job: Job<IngestJobData>, crash: ExtractionCrashed) => {
+    const count = crashesSoFar(job) + 1;
+    const lastCrash = { message: crash.message, kind: crash.kind };
+    if (count >= config.INGEST_MAX_CRASHES || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+      return failForGood(job.data.fileId, crashFailureReason(count, lastCrash));
+    }
+    await job.updateData({ ...job.data, crashes: (job.data.crashes ?? 0) + 1, lastCrash });
+    log.warn(
+      { fileId: job.data.fileId, crashes: count, reason: crash.message },
+      'extraction died; will retry',
+    );
+    return crash;
+  };
+
+  const handle = async (job: Job<IngestJobData>) => {
     const { fileId } = job.data;
+    // Runs that died with the whole worker (BullMQ's stalls) count too: a file must not take down
+    // worker after worker forever.
+    const crashes = crashesSoFar(job);
+    if (crashes >= config.INGEST_MAX_CRASHES) {
+      throw await failForGood(fileId, crashFailureReason(crashes, job.data.lastCrash));
+    }
     try {
       const outcome = await ingestFile(
         ingest,
@@ -61,6 +103,7 @@ export async function startIngestWorker(
       return outcome;
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error;
+      if (error instanceof ExtractionCrashed) throw await onCrash(job, error);
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade + 1 >= attempts) {
         await markFailed(
@@ -76,15 +119,25 @@ export async function startIngestWorker(
       throw error;
     }
   };
-  const worker = new Worker<IngestJob>(INGEST_QUEUE, handle, {
+  const worker = new Worker<IngestJobData>(INGEST_QUEUE, handle, {
     connection,
     prefix: config.REDIS_PREFIX,
     concurrency: config.INGEST_CONCURRENCY,
     lockDuration: config.INGEST_LOCK_MS,
     stalledInterval: config.INGEST_LOCK_MS,
-    maxStalledCount: 2,
+    // One more than the handler allows: the handler fails the file first, with the reason; BullMQ's own
+    // verdict ("stalled more than allowable limit") is the backstop, handled below.
+    maxStalledCount: config.INGEST_MAX_CRASHES,
   });
   worker.on('error', (error) => log.warn({ reason: error.message }, 'worker error'));
+  // A job failed for good without the handler writing the row (BullMQ failed it for stalling): the file
+  // must end failed, not stay `processing` forever.
+  worker.on('failed', (job) => {
+    if (!job?.finishedOn) return;
+    markFailedIfUnfinished(deps.db, job.data.fileId, failedJobReason(job)).catch((error: Error) =>
+      log.warn({ fileId: job.data.fileId, reason: error.message }, 'could not mark a failed job'),
+    );
+  });
 
   const reconcile = () =>
     reconcileJobs(deps.db, queue, log).catch((error: Error) =>
@@ -97,6 +150,7 @@ export async function startIngestWorker(
   return {
     worker,
     queue,
+    sandbox,
     async close() {
       clearInterval(timer);
       await settleConnection(worker);

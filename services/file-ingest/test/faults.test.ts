@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   buildIngest,
@@ -23,6 +24,31 @@ const slowPdf = () =>
   makePdf(
     Array.from({ length: 300 }, (_, page) => `Page ${page + 1}. The narwhal migrates north. `.repeat(20)),
   );
+
+/** The extraction processes a worker process started (its direct children running extract-child). */
+function extractorsOf(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  return children.map(Number).filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('extract-child');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Alive and not a zombie waiting to be reaped. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
@@ -100,6 +126,61 @@ describe('faults', () => {
       await replacement.close();
     }
   }, 60_000);
+
+  const startWorkerProcess = () =>
+    spawn(process.execPath, ['--import', 'tsx', 'services/file-ingest/src/server.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...stack.ingestEnv,
+        INGEST_PORT: '0',
+        INGEST_MAX_CRASHES: '2',
+        TSX_TSCONFIG_PATH: 'tsconfig.test.json',
+      },
+      stdio: 'ignore',
+    });
+
+  it('a worker killed mid-extraction again and again: the file fails with the reason instead of looping, its extraction processes die with it, the next file is ready', async () => {
+    const file = (await upload(stack, owner.auth, gptId, 'cursed.pdf', await slowPdf())).json();
+    for (let kill = 1; kill <= 2; kill++) {
+      // Progress from the run before would look like this run's: start from nothing.
+      await stack.registry.app.db
+        .updateTable('gpt_file')
+        .set({ progress: 0 })
+        .where('id', '=', file.id)
+        .execute();
+      const child = startWorkerProcess();
+      try {
+        await until(async () => (await getFile(stack, owner.auth, file.id)).progress > 0.1, 60_000);
+        const extractors = extractorsOf(child.pid!);
+        expect(extractors.length).toBeGreaterThan(0);
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+        // Orphaned, they end by themselves (their lifeline thread), whatever their main thread is doing.
+        await until(async () => !extractors.some(running), 5_000);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
+    expect((await getFile(stack, owner.auth, file.id)).status).toBe('processing');
+
+    const replacement = await buildIngest(
+      loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '2' }),
+    );
+    try {
+      const done = await waitUntilDone(stack, owner.auth, file.id, 30_000);
+      expect(done.status).toBe('failed');
+      expect(done.error).toBe(
+        'the file could not be processed: the worker stopped while processing it (2 times); the file may be damaged or too large; split it, or upload it again later',
+      );
+      const next = (
+        await upload(stack, owner.auth, gptId, 'next.txt', Buffer.from('The crane flies.'))
+      ).json();
+      expect((await waitUntilDone(stack, owner.auth, next.id, 30_000)).status).toBe('ready');
+    } finally {
+      await replacement.close();
+    }
+  }, 180_000);
 
   it('a job for a deleted file, before or during its run, leaves nothing behind', async () => {
     const config = loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'false' });

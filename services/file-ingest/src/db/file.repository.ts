@@ -47,6 +47,21 @@ export async function markFailed(db: Db, fileId: string, reason: string) {
     .execute();
 }
 
+/**
+ * Marks a file failed only while it still waits or runs: a verdict reached outside the job's own run (a
+ * job BullMQ failed for stalling, found by the failed event or the reconciliation) never overwrites the
+ * reason that run wrote, nor a file that became ready.
+ */
+export async function markFailedIfUnfinished(db: Db, fileId: string, reason: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('gpt_file')
+    .set({ status: 'failed', error: reason, progress: 1 })
+    .where('id', '=', fileId)
+    .where('status', 'in', ['queued', 'processing'])
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
 const INSERT_BATCH = 500;
 
 /**

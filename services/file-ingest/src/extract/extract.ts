@@ -1,6 +1,7 @@
 import { extractCsv } from './csv.js';
 import { extractDoc } from './doc.js';
 import { extractDocx } from './docx.js';
+import { checkImagePixels } from './image-header.js';
 import { extractJson } from './json.js';
 import { recognize } from './ocr.js';
 import { extractPdf } from './pdf.js';
@@ -39,6 +40,8 @@ async function extractText(kind: ExtractKind, bytes: Buffer, limits: ExtractLimi
     case 'doc':
       return extractDoc(bytes);
     case 'image':
+      // The header's size is what the OCR engine's decoder would allocate: refuse before it does.
+      checkImagePixels(bytes, limits.maxImagePixels);
       return recognize(bytes);
     case 'pdf':
       throw new Error('PDF has pages; see extractPdf');

@@ -1,6 +1,8 @@
 import { getDocument, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as pdfWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+import { megapixels } from './image-header.js';
 import { pixelsToPnm, recognize } from './ocr.js';
+import { largestDeclaredImage } from './pdf-declared-images.js';
 import {
   CharBudget,
   type Extracted,
@@ -19,13 +21,17 @@ interface PdfImage {
   data?: Uint8Array | Uint8ClampedArray;
 }
 
-/** Text per page; a page without a text layer (a scan) is read by OCR from its largest image. */
+/**
+ * Text per page; a page without a text layer (a scan) is read by OCR from its largest image. Images over
+ * `maxImagePixels` are never decoded (pdf.js drops them); a PDF that gave no text while holding such an
+ * image fails with that reason rather than "no text".
+ */
 export async function extractPdf(
   bytes: Uint8Array,
-  limits: { maxPages: number; maxChars: number },
+  limits: { maxPages: number; maxChars: number; maxImagePixels: number },
   progress: ProgressReporter,
 ): Promise<Extracted> {
-  const pdf = await openPdf(bytes);
+  const pdf = await openPdf(bytes, limits.maxImagePixels);
   try {
     if (pdf.numPages > limits.maxPages) {
       throw new ExtractionRefused(`the PDF has ${pdf.numPages} pages; the limit is ${limits.maxPages}`);
@@ -35,18 +41,32 @@ export async function extractPdf(
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
       let text = await pageText(page);
-      if (!text.trim()) text = await ocrPage(page);
+      if (!text.trim()) {
+        const image = await largestImage(page);
+        if (image) text = await recognize(pixelsToPnm(image.data, image.width, image.height));
+      }
       segments.push({ page: number, text: budget.take(text) });
       page.cleanup();
       progress(number / pdf.numPages);
     }
+    if (!segments.some((segment) => segment.text.trim())) refuseIfImageTooLarge(bytes, limits.maxImagePixels);
     return { segments, pageCount: pdf.numPages };
   } finally {
     await pdf.destroy();
   }
 }
 
-async function openPdf(bytes: Uint8Array) {
+function refuseIfImageTooLarge(bytes: Uint8Array, maxImagePixels: number): void {
+  const image = largestDeclaredImage(bytes);
+  if (!image || image.width * image.height <= maxImagePixels) return;
+  throw new ExtractionRefused(
+    `the PDF holds an image of ${image.width}×${image.height} pixels ` +
+      `(${megapixels(image.width * image.height)} megapixels) and no text; images over ` +
+      `${megapixels(maxImagePixels)} megapixels are not read; scan it at a lower resolution (300 dpi is plenty)`,
+  );
+}
+
+async function openPdf(bytes: Uint8Array, maxImagePixels: number) {
   try {
     return await getDocument({
       // A copy as a plain Uint8Array: pdf.js refuses Buffers and takes ownership of what it is given.
@@ -55,6 +75,12 @@ async function openPdf(bytes: Uint8Array) {
       isEvalSupported: false,
       disableFontFace: true,
       useSystemFonts: false,
+      // An image's declared size is checked before its stream is decoded: a few KB of nested
+      // FlateDecode can declare gigabytes of pixels. Larger images are dropped, unread.
+      maxImageSize: maxImagePixels,
+      // No page is ever rendered (OCR reads the embedded image), so no canvas is made for one.
+      isOffscreenCanvasSupported: false,
+      isImageDecoderSupported: false,
       verbosity: 0,
     }).promise;
   } catch (error) {
@@ -77,7 +103,7 @@ async function pageText(page: PDFPageProxy): Promise<string> {
   return text;
 }
 
-async function ocrPage(page: PDFPageProxy): Promise<string> {
+async function largestImage(page: PDFPageProxy): Promise<Required<PdfImage> | undefined> {
   const operators = await page.getOperatorList();
   let largest: PdfImage | undefined;
   for (let i = 0; i < operators.fnArray.length; i++) {
@@ -87,6 +113,5 @@ async function ocrPage(page: PDFPageProxy): Promise<string> {
     if (image?.data && (!largest || image.width * image.height > largest.width * largest.height))
       largest = image;
   }
-  if (!largest?.data) return '';
-  return recognize(pixelsToPnm(largest.data, largest.width, largest.height));
+  return largest?.data ? (largest as Required<PdfImage>) : undefined;
 }

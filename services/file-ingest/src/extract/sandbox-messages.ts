@@ -10,4 +10,4 @@ export interface SandboxRequest {
 export type SandboxReply =
   | { id: number; type: 'progress'; fraction: number }
   | { id: number; type: 'done'; result: Extracted }
-  | { id: number; type: 'error'; refused: boolean; message: string };
+  | { id: number; type: 'error'; refused: boolean; outOfMemory: boolean; message: string };

@@ -1,33 +1,36 @@
-import { Worker } from 'node:worker_threads';
-import type { SandboxReply, SandboxRequest } from './sandbox-messages.js';
+import { ExtractorProcess } from './extractor-process.js';
 import {
   type Extracted,
-  ExtractionRefused,
+  ExtractionCrashed,
   type ExtractKind,
   type ExtractLimits,
   type ProgressReporter,
 } from './types.js';
 
 export interface SandboxOptions {
-  /** Threads, one extraction each at a time. */
+  /** Processes, one extraction each at a time. */
   size: number;
   timeoutMs: number;
+  /** Resident memory of one extraction process, native allocations included. */
   maxMemoryMb: number;
+  /** How often a running extraction's memory is read (default 20 ms). */
+  sampleMs?: number;
 }
 
 interface Slot {
-  worker: Worker;
-  /** Settles once the thread has loaded its parsers: start-up never counts against a file's time. */
-  ready: Promise<void>;
+  process: ExtractorProcess;
   busy: boolean;
 }
 
 /**
- * Extraction runs in worker threads that are reused between files. A parser stuck in a loop or
- * growing without bound is stopped by terminating its thread (a wall-time cap and V8's heap limit);
- * the thread is replaced and the file fails with a reason. Nothing a file does reaches the process.
+ * Extraction runs in child processes that are reused between files (start-up, about the time of loading
+ * the parsers, is paid once, not per file). A process that runs past the time cap or past the memory
+ * limit is killed, one that dies is replaced, and the file's run rejects with ExtractionCrashed: nothing
+ * a file does reaches the ingest worker's process.
  */
 export class ExtractionSandbox {
+  /** The most memory one extraction process has held so far (MB), for logs and tests. */
+  peakMemoryMb = 0;
   private readonly slots: Slot[] = [];
   private readonly waiting: Array<(slot: Slot) => void> = [];
   private nextId = 1;
@@ -38,74 +41,54 @@ export class ExtractionSandbox {
   async run(kind: ExtractKind, bytes: Buffer, limits: ExtractLimits, progress: ProgressReporter = () => {}) {
     const slot = await this.acquire();
     try {
-      return await this.runOn(
-        slot,
-        { id: this.nextId++, kind, bytes: new Uint8Array(bytes), limits },
-        progress,
-      );
+      return await this.runOn(slot, kind, bytes, limits, progress);
     } finally {
+      this.notePeak(slot.process);
       this.release(slot);
     }
   }
 
+  /** The extraction processes' ids (tests kill one to play the kernel's OOM killer). */
+  pids(): number[] {
+    return this.slots.flatMap((slot) => (slot.process.pid === undefined ? [] : [slot.process.pid]));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    for (const slot of this.slots) slot.process.kill();
     this.slots.length = 0;
   }
 
-  private async runOn(slot: Slot, request: SandboxRequest, progress: ProgressReporter): Promise<Extracted> {
-    // A thread that died while idle is replaced before use.
-    if (slot.worker.threadId < 0) this.respawn(slot);
+  private async runOn(
+    slot: Slot,
+    kind: ExtractKind,
+    bytes: Buffer,
+    limits: ExtractLimits,
+    progress: ProgressReporter,
+  ): Promise<Extracted> {
+    // A process that died while idle is replaced before use.
+    if (!slot.process.alive) this.replace(slot);
     try {
-      await slot.ready;
+      const result = await slot.process.run({ id: this.nextId++, kind, bytes, limits }, progress);
+      this.retireIfHeavy(slot);
+      return result;
     } catch (error) {
-      this.respawn(slot);
+      // Killed, crashed, or it never started.
+      if (error instanceof ExtractionCrashed || !slot.process.alive) this.replace(slot);
+      else this.retireIfHeavy(slot);
       throw error;
     }
-    const { worker } = slot;
-    return new Promise<Extracted>((resolve, reject) => {
-      const finish = (outcome: () => void, replace: boolean) => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        if (replace) this.replace(slot);
-        outcome();
-      };
-      const onMessage = (reply: SandboxReply) => {
-        if (reply.id !== request.id) return;
-        if (reply.type === 'progress') return progress(reply.fraction);
-        if (reply.type === 'done') return finish(() => resolve(reply.result), false);
-        const error = reply.refused ? new ExtractionRefused(reply.message) : new Error(reply.message);
-        finish(() => reject(error), false);
-      };
-      const onError = (error: Error & { code?: string }) => {
-        const refused =
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new ExtractionRefused(
-                `extracting the file needs more than ${this.options.maxMemoryMb} MB of memory; split the file`,
-              )
-            : new ExtractionRefused(`the extractor crashed on this file: ${error.message}`);
-        finish(() => reject(refused), true);
-      };
-      const onExit = () => finish(() => reject(new Error('the extraction thread stopped')), true);
-      const timer = setTimeout(() => {
-        void worker.terminate();
-        const seconds = this.options.timeoutMs / 1000;
-        finish(
-          () =>
-            reject(
-              new ExtractionRefused(`extraction took longer than ${seconds} s; the file may be damaged`),
-            ),
-          true,
-        );
-      }, this.options.timeoutMs);
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
-    });
+  }
+
+  /**
+   * A process that kept more than half of its room after a file (a heap that grew, the OCR engine's
+   * memory) is replaced, so that every file has at least half the room a fresh process has.
+   */
+  private retireIfHeavy(slot: Slot): void {
+    const { baselineMb } = slot.process;
+    // Read as it answered: no second look at /proc per file.
+    const keptMb = (slot.process.lastMemory?.rssMb ?? 0) - baselineMb;
+    if (keptMb > (this.options.maxMemoryMb - baselineMb) / 2) this.replace(slot);
   }
 
   private acquire(): Promise<Slot> {
@@ -113,8 +96,7 @@ export class ExtractionSandbox {
     const idle = this.slots.find((slot) => !slot.busy);
     if (idle) return Promise.resolve(this.take(idle));
     if (this.slots.length < this.options.size) {
-      const slot = { busy: false } as Slot;
-      this.respawn(slot);
+      const slot = { process: this.spawn(), busy: false };
       this.slots.push(slot);
       return Promise.resolve(this.take(slot));
     }
@@ -133,50 +115,22 @@ export class ExtractionSandbox {
     if (next && current) next(current);
   }
 
+  private notePeak(process: ExtractorProcess): void {
+    this.peakMemoryMb = Math.max(this.peakMemoryMb, process.peakMb);
+  }
+
+  /** A new process in the slot, started now so that it is ready by the next file. */
   private replace(slot: Slot): void {
-    void slot.worker.terminate();
-    if (!this.closed) this.respawn(slot);
+    this.notePeak(slot.process);
+    slot.process.kill();
+    if (!this.closed) slot.process = this.spawn();
   }
 
-  private respawn(slot: Slot): void {
-    const worker = this.spawn();
-    slot.worker = worker;
-    slot.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: SandboxReply | { type: 'ready' }) => {
-        if (message.type !== 'ready') return;
-        worker.off('message', onMessage);
-        worker.off('exit', onExit);
-        resolve();
-      };
-      const onExit = () => reject(new Error('the extraction thread failed to start'));
-      worker.on('message', onMessage);
-      worker.once('exit', onExit);
+  private spawn(): ExtractorProcess {
+    return new ExtractorProcess({
+      timeoutMs: this.options.timeoutMs,
+      maxMemoryMb: this.options.maxMemoryMb,
+      sampleMs: this.options.sampleMs ?? 20,
     });
-    // Nobody may be waiting yet; the failure is seen by the next run.
-    slot.ready.catch(() => {});
-  }
-
-  private spawn(): Worker {
-    const options = { resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb } };
-    // The pathname: tsx's import API adds a query to the module URL.
-    const worker = new URL(import.meta.url).pathname.endsWith('.ts')
-      ? // Sources run by tsx (tests, benches): the thread registers tsx before loading its entry.
-        new Worker(
-          `const { workerData } = require('node:worker_threads');
-           import('tsx/esm/api').then((api) => { api.register(); return import(workerData.entry); });`,
-          {
-            eval: true,
-            workerData: { entry: new URL('./extract-thread.ts', import.meta.url).href },
-            // Not the parent's `--import tsx`: the thread registers tsx itself, before loading its entry.
-            execArgv: [],
-            ...options,
-          },
-        )
-      : new Worker(new URL('./extract-thread.js', import.meta.url), options);
-    // Failures during a run are handled by its listeners; one between runs only means a new thread.
-    worker.on('error', () => {});
-    // An idle thread never keeps the process alive.
-    worker.unref();
-    return worker;
   }
 }

@@ -6,6 +6,8 @@ export interface ExtractLimits {
   maxChars: number;
   maxUnzippedBytes: number;
   maxJsonDepth: number;
+  /** Pixels (width × height) an image may have before anything decodes it. */
+  maxImagePixels: number;
 }
 
 /** A stretch of extracted text and the page it came from (null where a format has no pages). */
@@ -29,6 +31,24 @@ export class ExtractionRefused extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ExtractionRefused';
+  }
+}
+
+/** Why an extraction process died or was stopped before it answered. */
+export type CrashCause = 'memory' | 'time' | 'crash';
+
+/**
+ * The extraction process died or was stopped (memory limit, deadline, a signal): unlike a refusal, this
+ * may be the machine's fault rather than the file's, so the file is tried again a few times before it
+ * fails (INGEST_MAX_CRASHES). The message says what happened, for the person who uploaded the file.
+ */
+export class ExtractionCrashed extends Error {
+  constructor(
+    message: string,
+    readonly kind: CrashCause,
+  ) {
+    super(message);
+    this.name = 'ExtractionCrashed';
   }
 }
 

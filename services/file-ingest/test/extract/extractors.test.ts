@@ -5,7 +5,13 @@ import { makeTextImage } from '../fixtures/make-image.js';
 import { makePdf } from '../fixtures/make-pdf.js';
 import { makeDocx } from '../fixtures/make-zip.js';
 
-const LIMITS = { maxPages: 5, maxChars: 10_000, maxUnzippedBytes: 1024 * 1024, maxJsonDepth: 50 };
+const LIMITS = {
+  maxPages: 5,
+  maxChars: 10_000,
+  maxUnzippedBytes: 1024 * 1024,
+  maxJsonDepth: 50,
+  maxImagePixels: 40_000_000,
+};
 const text = async (...args: Parameters<typeof extract>) =>
   (await extract(...args)).segments.map((segment) => segment.text).join('|');
 
