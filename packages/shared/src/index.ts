@@ -24,6 +24,7 @@ export * from './http/error-handler.js';
 export * from './http/health.js';
 export * from './http/request-id.js';
 export * from './http/run-service.js';
+export * from './http/server-limits.js';
 export * from './http/service-client.js';
 export * from './logger.js';
 export * from './queues.js';

@@ -15,6 +15,7 @@ import {
   parseTrustProxy,
   pingDatabase,
   resolveSecretKey,
+  serverLimitsOf,
   serviceToken,
 } from '@chatty/shared';
 import rateLimit from '@fastify/rate-limit';
@@ -63,6 +64,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     service: 'gpt-registry',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    limits: serverLimitsOf(config),
     readiness: {
       postgres: pingDatabase(db),
       redis: () => redis.ping(),

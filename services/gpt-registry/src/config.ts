@@ -5,6 +5,7 @@ import {
   ModelsEnv,
   RedisEnv,
   SecretEnv,
+  ServerLimitsEnv,
   StorageEnv,
   TrustProxyEnv,
 } from '@chatty/shared';
@@ -19,6 +20,7 @@ export const RegistryEnv = Type.Object({
   ...ModelsEnv,
   ...LogEnv,
   ...TrustProxyEnv,
+  ...ServerLimitsEnv,
   ...StorageEnv,
   /** Bytes per uploaded knowledge file. */
   MAX_FILE_SIZE: Type.Integer({ minimum: 1, default: 10_485_760 }),

@@ -13,6 +13,7 @@ import {
   pingDatabase,
   remoteApiKeyResolver,
   resolveSecretKey,
+  serverLimitsOf,
   serviceToken,
 } from '@chatty/shared';
 import rateLimit from '@fastify/rate-limit';
@@ -84,6 +85,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     service: 'inference-gateway',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    limits: serverLimitsOf(config),
     readiness: {
       // Not the model workers: they come and go on their own, and GET /api/models reports them.
       postgres: pingDatabase(db),

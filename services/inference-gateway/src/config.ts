@@ -5,6 +5,7 @@ import {
   ModelsEnv,
   RedisEnv,
   SecretEnv,
+  ServerLimitsEnv,
   TrustProxyEnv,
 } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
@@ -18,6 +19,7 @@ export const GatewayEnv = Type.Object({
   ...ModelsEnv,
   ...LogEnv,
   ...TrustProxyEnv,
+  ...ServerLimitsEnv,
   /** Comma-separated Ollama workers. */
   OLLAMA_URLS: Type.String({
     pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',

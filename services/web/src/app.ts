@@ -1,10 +1,13 @@
-import { createLogger, createServiceApp, type Logger, parseTrustProxy } from '@chatty/shared';
+import { createLogger, createServiceApp, type Logger, parseTrustProxy, serverLimitsOf } from '@chatty/shared';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { WebConfig } from './config.js';
+import { capConnections } from './connection-cap.js';
 import { registerMergedOpenApi } from './openapi-document.js';
 import { registerUpstream, type Upstream } from './proxy.js';
 import { staticSiteOptions } from './static-site.js';
+import { trustedProxies } from './trusted-proxies.js';
+import { createUpstreamPools } from './upstream-pools.js';
 
 /** What the inference-gateway serves: chat sessions, model loading and status, the OpenAI-compatible API. */
 export const GATEWAY_PREFIXES = [
@@ -16,14 +19,33 @@ export const GATEWAY_PREFIXES = [
 ];
 
 export function upstreamsOf(config: WebConfig): Upstream[] {
-  const upstreams: Upstream[] = [{ name: 'gpt-registry', url: config.REGISTRY_URL, prefix: '/api' }];
+  const upstreams: Upstream[] = [
+    {
+      name: 'gpt-registry',
+      url: config.REGISTRY_URL,
+      prefix: '/api',
+      connections: 128,
+      headersTimeoutMs: 60_000,
+      bodyIdleTimeoutMs: 60_000,
+    },
+  ];
   const gateway = config.GATEWAY_URL;
   // The chat routes under /api belong to the gateway; the router prefers these longer, more specific
   // paths over the registry's /api/*.
   if (gateway) {
     for (const prefix of GATEWAY_PREFIXES) {
-      // Each streamed answer holds a connection until its last token, so chat needs many more.
-      upstreams.push({ name: 'inference-gateway', url: gateway, prefix, connections: 1024 });
+      upstreams.push({
+        name: 'inference-gateway',
+        url: gateway,
+        prefix,
+        // Each streamed answer holds a connection until its last token, so chat needs many more.
+        connections: 1024,
+        // The gateway opens a stream within 5 s (sse.ts); a non-streamed answer comes whole.
+        headersTimeoutMs: 60_000,
+        // A stream may pause while a model loads or an action runs; the gateway itself gives up on a
+        // silent model after GENERATION_IDLE_TIMEOUT_MS (120 s), so this only catches a hung gateway.
+        bodyIdleTimeoutMs: 600_000,
+      });
     }
   }
   return upstreams;
@@ -34,15 +56,26 @@ export async function buildWeb(config: WebConfig, overrides: { logger?: Logger }
   const logger =
     overrides.logger ?? createLogger({ name: 'web', level: config.LOG_LEVEL, debug: config.DEBUG });
   const upstreams = upstreamsOf(config);
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY);
   const app = await createServiceApp({
     service: 'web',
     logger,
-    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    trustProxy,
+    limits: serverLimitsOf(config),
     // The public origin: its metrics and its upstreams' state are for operators only.
     opsListener: true,
     readiness: Object.fromEntries(upstreams.map((upstream) => [upstream.name, () => probe(upstream.url)])),
   });
-  for (const upstream of upstreams) await registerUpstream(app as unknown as FastifyInstance, upstream);
+  capConnections(app as unknown as FastifyInstance, {
+    perAddress: config.MAX_CONNECTIONS_PER_IP,
+    total: config.MAX_CONNECTIONS,
+    isTrustedProxy: trustedProxies(trustProxy),
+  });
+  const pools = createUpstreamPools();
+  app.addHook('onClose', () => pools.close());
+  for (const upstream of upstreams) {
+    await registerUpstream(app as unknown as FastifyInstance, upstream, pools.dispatcherFor(upstream));
+  }
   registerMergedOpenApi(app as unknown as FastifyInstance, [
     { name: 'gpt-registry', url: config.REGISTRY_URL },
     ...(config.GATEWAY_URL ? [{ name: 'inference-gateway', url: config.GATEWAY_URL }] : []),

@@ -1,4 +1,4 @@
-import { LogEnv, loadConfig } from '@chatty/shared';
+import { LogEnv, loadConfig, ServerLimitsEnv } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
 
 export const WebEnv = Type.Object({
@@ -17,6 +17,14 @@ export const WebEnv = Type.Object({
   GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Set when a TLS terminator or load balancer sits in front and its X-Forwarded-For is to be believed. */
   TRUST_PROXY: Type.String({ default: 'false' }),
+  /**
+   * Connections one address may hold open at once on PORT (behind a trusted proxy: requests in flight
+   * per forwarded address). A browser opens six or so per origin; past the cap the next is answered 429.
+   */
+  MAX_CONNECTIONS_PER_IP: Type.Integer({ minimum: 1, default: 64 }),
+  /** Connections in all on PORT; past it new ones are dropped. Keep it under the process's file limit. */
+  MAX_CONNECTIONS: Type.Integer({ minimum: 1, default: 4096 }),
+  ...ServerLimitsEnv,
   ...LogEnv,
 });
 

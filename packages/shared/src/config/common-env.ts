@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../http/server-limits.js';
 import { urlPassword } from './url-password.js';
 
 /** Environment keys shared by every service. Each service spreads the groups it uses into its schema. */
@@ -51,4 +52,36 @@ export function parseTrustProxy(value: string): boolean | string[] {
   if (value === 'true') return true;
   if (value === 'false' || value === '') return false;
   return value.split(',').map((part) => part.trim());
+}
+
+/**
+ * How long clients may take (http/server-limits.ts). Every service has the defaults through the
+ * service frame; a service that spreads these into its schema lets them be set, and passes
+ * `serverLimitsOf(config)` to createServiceApp.
+ */
+export const ServerLimitsEnv = {
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_SERVER_LIMITS.headersTimeoutMs }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_SERVER_LIMITS.requestTimeoutMs }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs }),
+  SOCKET_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_SERVER_LIMITS.socketIdleTimeoutMs }),
+  BODY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_SERVER_LIMITS.bodyTimeoutMs }),
+  BODY_MIN_BYTES_PER_SECOND: Type.Integer({
+    minimum: 1,
+    default: DEFAULT_SERVER_LIMITS.bodyMinBytesPerSecond,
+  }),
+};
+
+export function serverLimitsOf(
+  config: {
+    [Key in keyof typeof ServerLimitsEnv]: number;
+  },
+): ServerLimits {
+  return {
+    headersTimeoutMs: config.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
+    socketIdleTimeoutMs: config.SOCKET_IDLE_TIMEOUT_MS,
+    bodyTimeoutMs: config.BODY_TIMEOUT_MS,
+    bodyMinBytesPerSecond: config.BODY_MIN_BYTES_PER_SECOND,
+  };
 }

@@ -1,12 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { installBodyDeadline } from './body-deadline.js';
 import { installErrorHandlers } from './error-handler.js';
 import { installHealth, installLiveness, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
 import { createOpsApp } from './ops-app.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits, serverOptionsOf } from './server-limits.js';
 
 export interface ServiceAppOptions {
   service: string;
@@ -15,6 +17,8 @@ export interface ServiceAppOptions {
   openapi?: OpenApiOptions;
   trustProxy?: FastifyServerOptions['trustProxy'];
   bodyLimit?: number;
+  /** How long clients may take over headers, bodies and idle connections; the defaults otherwise. */
+  limits?: Partial<ServerLimits>;
   /**
    * For a service whose port is public: `/metrics` and `/health/ready` are served by a second app,
    * `app.ops`, which runService listens on at an address of its own, and answer 404 here.
@@ -32,10 +36,13 @@ declare module 'fastify' {
 
 /**
  * The frame every Chatty service shares: request ids in and out, one error shape, health, metrics,
- * and (for services with public routes) the OpenAPI document. Routes are added by the caller.
+ * limits on slow and idle clients, and (for services with public routes) the OpenAPI document.
+ * Routes are added by the caller.
  */
 export async function createServiceApp(options: ServiceAppOptions) {
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const app = Fastify({
+    ...serverOptionsOf(limits),
     loggerInstance: options.logger,
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
@@ -48,10 +55,11 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  installBodyDeadline(app as unknown as FastifyInstance, limits);
   installErrorHandlers(app as unknown as FastifyInstance);
   if (options.openapi) await installOpenApi(app as unknown as FastifyInstance, options.openapi);
   if (options.opsListener) {
-    const ops = createOpsApp(options.logger, options.readiness ?? {});
+    const ops = createOpsApp(options.logger, options.readiness ?? {}, limits);
     installLiveness(app as unknown as FastifyInstance);
     installMetrics(app as unknown as FastifyInstance, options.service, ops);
     app.decorate('ops', ops);

@@ -113,6 +113,14 @@ export function toErrorResponse(error: FastifyError | Error): {
 /** The one error shape of every service. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The client hung up, or its connection was cut (a body that came too slowly): the failure is the
+    // missing body, not a broken dependency, and nobody is left to read an answer. 499 as nginx says.
+    if (request.raw.socket?.destroyed) {
+      request.log.info({ reason: error.message }, 'client connection closed before the answer');
+      return reply
+        .code(499)
+        .send({ error: { code: 'CLIENT_CLOSED', message: 'The client closed the connection' } });
+    }
     const { statusCode, body, headers } = toErrorResponse(error);
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, statusCode }, body.error.message);
