@@ -4,6 +4,12 @@ import type { FastifyReply } from 'fastify';
 
 /** How long a stream may stay silent before its headers go out anyway (the origin waits 60 s at most). */
 const OPEN_WITHIN_MS = 5000;
+/**
+ * An open stream silent this long gets an SSE comment line, which every client ignores: a model still
+ * loading, or a slow tool call, must not look like a dead connection to a proxy in front (nginx cuts
+ * a read after 60 s by default).
+ */
+export const HEARTBEAT_MS = 15_000;
 
 export interface EventStream {
   readonly opened: boolean;
@@ -18,9 +24,11 @@ export interface EventStream {
  * seconds), so a request that fails before anything happened still gets a plain HTTP error with its
  * status (a 503 with Retry-After). Each event is written straight to the socket: no buffering.
  */
-export function lazyEventStream(reply: FastifyReply): EventStream {
+export function lazyEventStream(reply: FastifyReply, heartbeatMs = HEARTBEAT_MS): EventStream {
   let opened = false;
   let ended = false;
+  let lastWrite = Date.now();
+  let heartbeat: NodeJS.Timeout | undefined;
   const open = () => {
     if (opened) return;
     opened = true;
@@ -34,11 +42,21 @@ export function lazyEventStream(reply: FastifyReply): EventStream {
       'x-accel-buffering': 'no',
     });
     reply.raw.flushHeaders();
+    lastWrite = Date.now();
+    heartbeat = setInterval(
+      () => {
+        if (ended || reply.raw.destroyed) return clearInterval(heartbeat);
+        if (Date.now() - lastWrite >= heartbeatMs) write(': keep-alive\n\n');
+      },
+      Math.max(10, Math.floor(heartbeatMs / 3)),
+    );
+    heartbeat.unref();
   };
   const timer = setTimeout(open, OPEN_WITHIN_MS);
   const write = (text: string) => {
     if (ended || reply.raw.destroyed) return;
     open();
+    lastWrite = Date.now();
     reply.raw.write(text);
   };
   return {
@@ -49,6 +67,7 @@ export function lazyEventStream(reply: FastifyReply): EventStream {
     data: (...lines) => write(lines.map((line) => `data: ${line}\n\n`).join('')),
     end() {
       clearTimeout(timer);
+      clearInterval(heartbeat);
       if (ended) return;
       ended = true;
       if (opened) reply.raw.end();
