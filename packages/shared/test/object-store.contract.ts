@@ -65,7 +65,19 @@ const BAD_KEYS = [
   'x'.repeat(1025),
 ];
 
-export function objectStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+export interface ContractOptions {
+  /**
+   * Whether racing writers of one key are checked. S3 and MinIO make each PUT atomic; the test S3
+   * server (s3rver) writes an object in place, so racing PUTs interleave there and say nothing of S3.
+   */
+  racingWriters?: boolean;
+}
+
+export function objectStoreContract(
+  name: string,
+  open: () => Promise<StoreUnderTest>,
+  { racingWriters = true }: ContractOptions = {},
+): void {
   describe(`${name}: the ObjectStore contract`, () => {
     let subject: StoreUnderTest;
     let store: ObjectStore;
@@ -122,8 +134,9 @@ export function objectStoreContract(name: string, open: () => Promise<StoreUnder
 
     it('answers not found in the one way isNotFound recognises', async () => {
       const key = `${fresh()}missing`;
-      for (const attempt of [store.getBuffer(key), store.getStream(key)]) {
-        const error = await attempt.then(
+      // One at a time: a second call made up front would reject while the first is awaited, unhandled.
+      for (const attempt of [() => store.getBuffer(key), () => store.getStream(key)]) {
+        const error = await attempt().then(
           () => undefined,
           (caught: unknown) => caught,
         );
@@ -222,30 +235,33 @@ export function objectStoreContract(name: string, open: () => Promise<StoreUnder
       expect(await subject.leftovers(prefix)).toEqual([`${prefix}kept`]);
     });
 
-    it('keeps one whole version when writers race on a key, and readers never see a mix', async () => {
-      const key = `${fresh()}contended`;
-      const versions = Array.from({ length: 6 }, (_, index) => Buffer.alloc(256 * 1024, 65 + index));
-      let writing = true;
-      const seen = new Set<string>();
-      const reader = (async () => {
-        while (writing) {
-          const bytes = await store.getBuffer(key).catch((error: unknown) => {
-            if (isNotFound(error)) return undefined;
-            throw error;
-          });
-          if (bytes) seen.add(versions.some((version) => version.equals(bytes)) ? 'whole' : 'torn');
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      })();
-      await Promise.all(
-        versions.map((bytes) => store.put(key, trickle(bytes), bytes.length, 'application/octet-stream')),
-      );
-      writing = false;
-      await reader;
-      const final = await store.getBuffer(key);
-      expect(versions.some((version) => version.equals(final))).toBe(true);
-      expect(seen.has('torn')).toBe(false);
-      expect(await subject.leftovers(key.slice(0, key.lastIndexOf('/') + 1))).toEqual([key]);
-    });
+    it.runIf(racingWriters)(
+      'keeps one whole version when writers race on a key, and readers never see a mix',
+      async () => {
+        const key = `${fresh()}contended`;
+        const versions = Array.from({ length: 6 }, (_, index) => Buffer.alloc(256 * 1024, 65 + index));
+        let writing = true;
+        const seen = new Set<string>();
+        const reader = (async () => {
+          while (writing) {
+            const bytes = await store.getBuffer(key).catch((error: unknown) => {
+              if (isNotFound(error)) return undefined;
+              throw error;
+            });
+            if (bytes) seen.add(versions.some((version) => version.equals(bytes)) ? 'whole' : 'torn');
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })();
+        await Promise.all(
+          versions.map((bytes) => store.put(key, trickle(bytes), bytes.length, 'application/octet-stream')),
+        );
+        writing = false;
+        await reader;
+        const final = await store.getBuffer(key);
+        expect(versions.some((version) => version.equals(final))).toBe(true);
+        expect(seen.has('torn')).toBe(false);
+        expect(await subject.leftovers(key.slice(0, key.lastIndexOf('/') + 1))).toEqual([key]);
+      },
+    );
   });
 }
