@@ -1,4 +1,10 @@
-import { createLogger, createServiceApp, type Logger, resolveSecretKey } from '@chatty/shared';
+import {
+  createLogger,
+  createServiceApp,
+  type Logger,
+  resolveSecretKey,
+  serverLimitsOf,
+} from '@chatty/shared';
 import type { ActionRunnerConfig } from './config.js';
 import { parseAllowList } from './egress/allow-list.js';
 import { createDnsResolver, type DnsResolverHandle } from './egress/dns-resolver.js';
@@ -20,7 +26,7 @@ export async function buildActionRunner(config: ActionRunnerConfig, overrides: A
     overrides.logger ?? createLogger({ name: 'action-runner', level: config.LOG_LEVEL, debug: config.DEBUG });
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
   const dns = overrides.resolver ? { resolve: overrides.resolver, close() {} } : await dnsResolver(config);
-  const app = await createServiceApp({ service: 'action-runner', logger });
+  const app = await createServiceApp({ service: 'action-runner', logger, limits: serverLimitsOf(config) });
   const agents = new AgentPool();
   app.addHook('onClose', async () => {
     agents.close();

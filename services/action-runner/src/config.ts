@@ -1,4 +1,4 @@
-import { LogEnv, loadConfig, SecretEnv } from '@chatty/shared';
+import { LogEnv, loadConfig, SecretEnv, ServerLimitsEnv } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
 
 /**
@@ -10,6 +10,7 @@ export const ActionRunnerEnv = Type.Object({
   ACTION_RUNNER_HOST: Type.String({ default: '127.0.0.1' }),
   ...SecretEnv,
   ...LogEnv,
+  ...ServerLimitsEnv,
   /** `host:port` pairs actions may reach even though they are private (on-prem APIs, tests), comma-separated. */
   ACTION_EGRESS_ALLOW: Type.String({ default: '' }),
   /** Ports actions may use on public hosts, comma-separated; other ports only through ACTION_EGRESS_ALLOW. */

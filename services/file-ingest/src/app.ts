@@ -8,6 +8,7 @@ import {
   parseTrustProxy,
   pingDatabase,
   resolveSecretKey,
+  serverLimitsOf,
 } from '@chatty/shared';
 import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
@@ -38,6 +39,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
     service: 'file-ingest',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    limits: serverLimitsOf(config),
     readiness: {
       postgres: pingDatabase(db),
       redis: () => redis.ping(),

@@ -4,6 +4,7 @@ import {
   loadConfig,
   RedisEnv,
   SecretEnv,
+  ServerLimitsEnv,
   StorageEnv,
   TrustProxyEnv,
 } from '@chatty/shared';
@@ -18,6 +19,7 @@ export const IngestEnv = Type.Object({
   ...StorageEnv,
   ...LogEnv,
   ...TrustProxyEnv,
+  ...ServerLimitsEnv,
   /** false: the HTTP side (search) only, without consuming jobs. */
   INGEST_WORKER: Type.Boolean({ default: true }),
   /** Files extracted at once by this process, each in its own thread. */
