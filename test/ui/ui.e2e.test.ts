@@ -235,11 +235,19 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     const { page } = view;
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('New key name').fill('my script');
+    await page.getByTestId('key-scope').selectOption('read');
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = (await page.getByTestId('new-key').textContent()) ?? '';
     expect(key).toMatch(/^chatty_/);
     const me = await fetch(`${origin}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
+    const write = await fetch(`${origin}/api/gpts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'not allowed', modelId: 'phi3' }),
+    });
+    expect(write.status).toBe(403);
+    await page.getByRole('cell', { name: 'read', exact: true }).waitFor();
     await view.screenshot('key-created');
     await page.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('button', { name: 'Yes, revoke' }).click();

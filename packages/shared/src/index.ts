@@ -1,6 +1,7 @@
 export * from './auth/api-key.js';
 export * from './auth/authenticate.js';
 export * from './auth/remote-api-keys.js';
+export * from './auth/remote-sessions.js';
 export * from './auth/service-token.js';
 export * from './auth/session-token.js';
 export * from './config/common-env.js';

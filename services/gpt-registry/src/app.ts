@@ -21,13 +21,16 @@ import {
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { createActionExecutor } from './actions/execute-action.js';
+import { createSessionRecord } from './auth/session-record.js';
 import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
 import type { Db } from './db/user.repository.js';
 import { knowledgePlugin } from './files/knowledge-plugin.js';
 import { quotaLimitsOf } from './quotas/quotas.js';
 import { actionRoutes } from './routes/actions/index.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { authRoutes } from './routes/auth/index.js';
+import { sessionRoutes } from './routes/auth/sessions.route.js';
 import { gptContextRoutes } from './routes/context/index.js';
 import { fileRoutes } from './routes/files/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
@@ -82,6 +85,16 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   app.decorate('models', models);
   app.decorate('quotas', quotaLimitsOf(config));
   app.decorate('sessions', createSessionTokens(deriveKey(secret, 'session-token'), config.SESSION_TTL));
+  app.decorate(
+    'sessionRecord',
+    createSessionRecord({
+      db,
+      redis,
+      prefix: config.REDIS_PREFIX,
+      tokens: app.sessions,
+      log: logger.child({ component: 'sessions' }),
+    }),
+  );
   app.addHook('onClose', async () => {
     if (!overrides.db) await db.destroy();
     if (!overrides.redis) redis.disconnect();
@@ -89,6 +102,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
 
   await app.register(authPlugin, {
     sessions: app.sessions,
+    sessionIsLive: (claims) => app.sessionRecord.isLive(claims),
     resolveApiKey: (key) => resolveApiKeyOwner(db, hashApiKey(key)),
   });
   await app.register(rateLimit, {
@@ -104,6 +118,8 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
       windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
     },
   });
+  await app.register(sessionRoutes);
+  await app.register(adminRoutes);
   await app.register(keyRoutes);
   const gateway = config.GATEWAY_URL
     ? createServiceClient({

@@ -1,5 +1,6 @@
 import type { ModelCatalog, SessionTokens } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { SessionRecord } from './auth/session-record.js';
 import type { Db } from './db/user.repository.js';
 import type { QuotaLimits } from './quotas/quotas.js';
 
@@ -8,6 +9,8 @@ declare module 'fastify' {
     db: Db;
     models: ModelCatalog;
     sessions: SessionTokens;
+    /** Which sessions still count (sign-out, password change, an admin end them). */
+    sessionRecord: SessionRecord;
     /** Per-user limits, checked under the user's row lock (db/quota.repository.ts). */
     quotas: QuotaLimits;
   }

@@ -12,6 +12,7 @@ import {
   parseTrustProxy,
   pingDatabase,
   remoteApiKeyResolver,
+  remoteSessionCheck,
   resolveSecretKey,
   serverLimitsOf,
   serviceToken,
@@ -123,6 +124,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
 
   await app.register(authPlugin, {
     sessions: createSessionTokens(deriveKey(secret, 'session-token')),
+    sessionIsLive: remoteSessionCheck(registryClient),
     resolveApiKey: remoteApiKeyResolver(registryClient),
   });
   if (redis) {

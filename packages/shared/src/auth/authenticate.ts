@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { unauthorized } from '../errors.js';
+import type { ApiKeyScope } from '../contracts/api-key.js';
+import { forbidden, unauthorized } from '../errors.js';
 import { isApiKey } from './api-key.js';
 import type { SessionTokens } from './session-token.js';
 
@@ -9,17 +10,28 @@ export interface Principal {
   via: 'session' | 'api_key';
   /** The API key's id when the request used one, so limits can apply per key as well as per user. */
   keyId?: string;
+  /** The session's id when the request used a session token (sign-out ends this one). */
+  sessionId?: string;
+  /** What the credential may do; a session may do everything its account may. */
+  scope: ApiKeyScope;
 }
 
-/** Whom an API key belongs to, and which key it is. */
+/** Whom an API key belongs to, which key it is, and what it may do. */
 export interface ApiKeyOwner {
   userId: string;
   keyId: string;
+  scope: ApiKeyScope;
 }
 
 export interface AuthOptions {
   sessions: SessionTokens;
-  /** Resolves an API key to its owner and id, or null when unknown or revoked. */
+  /**
+   * Whether the session a valid token names is still live (not signed out, not ended by a password
+   * change or an admin, its account not disabled). The token's signature cannot say: it is checked
+   * against the registry's session record on every request, through a cache.
+   */
+  sessionIsLive(claims: { sessionId: string; userId: string }): Promise<boolean>;
+  /** Resolves an API key to its owner, id and scope, or null when unknown, expired or revoked. */
   resolveApiKey(key: string): Promise<ApiKeyOwner | null>;
 }
 
@@ -30,6 +42,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler for routes that need a caller; answers 401 otherwise. */
     authenticate(request: FastifyRequest): Promise<void>;
+  }
+  interface FastifyContextConfig {
+    /** A `chat`-scoped API key may call this route: the chat itself and what a chat client reads. */
+    chatScope?: boolean;
   }
 }
 
@@ -50,24 +66,45 @@ export const authPlugin = fp(
         ? await principalFromKey(credential, options)
         : await principalFromSession(credential, options);
       if (!principal) throw unauthorized('The token or API key is invalid, expired or revoked');
+      if (!scopeAllows(principal.scope, request)) {
+        throw forbidden(
+          'KEY_SCOPE',
+          `This API key's scope (${principal.scope}) does not allow ${request.method} ${request.routeOptions.url ?? request.url}`,
+        );
+      }
       request.principal = principal;
     });
   },
   { name: 'chatty-auth' },
 );
 
+/** `full` may do anything; `read` only reads; `chat` only the routes marked `chatScope`. */
+export function scopeAllows(scope: ApiKeyScope, request: FastifyRequest): boolean {
+  if (scope === 'full') return true;
+  if (scope === 'chat') return request.routeOptions.config?.chatScope === true;
+  return request.method === 'GET' || request.method === 'HEAD';
+}
+
 async function principalFromKey(key: string, options: AuthOptions): Promise<Principal | null> {
   const owner = await options.resolveApiKey(key);
-  return owner ? { userId: owner.userId, via: 'api_key', keyId: owner.keyId } : null;
+  return owner ? { userId: owner.userId, via: 'api_key', keyId: owner.keyId, scope: owner.scope } : null;
 }
 
 async function principalFromSession(token: string, options: AuthOptions): Promise<Principal | null> {
-  const userId = await options.sessions.verify(token);
-  return userId ? { userId, via: 'session' } : null;
+  const claims = await options.sessions.verify(token);
+  if (!claims || !(await options.sessionIsLive(claims))) return null;
+  return { userId: claims.userId, via: 'session', sessionId: claims.sessionId, scope: 'full' };
 }
 
 /** The caller of a route guarded by `app.authenticate`. */
 export function callerOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthorized();
   return request.principal;
+}
+
+/** Marks every route registered after it in this plugin as open to `chat`-scoped API keys. */
+export function allowChatKeys(app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object), chatScope: true };
+  });
 }

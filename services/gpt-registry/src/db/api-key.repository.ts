@@ -1,15 +1,29 @@
 import type { ApiKeyOwner } from '@chatty/shared';
 import { sql } from 'kysely';
-import type { ApiKeyRow } from './schema.js';
+import type { ApiKeyRow, ApiKeyScope } from './schema.js';
 import type { Db } from './user.repository.js';
 
 export async function insertApiKey(
   db: Db,
-  key: { userId: string; name: string; keyHash: string; keyPrefix: string },
+  key: {
+    userId: string;
+    name: string;
+    keyHash: string;
+    keyPrefix: string;
+    scope: ApiKeyScope;
+    expiresAt: Date | null;
+  },
 ): Promise<ApiKeyRow> {
   return db
     .insertInto('api_key')
-    .values({ user_id: key.userId, name: key.name, key_hash: key.keyHash, key_prefix: key.keyPrefix })
+    .values({
+      user_id: key.userId,
+      name: key.name,
+      key_hash: key.keyHash,
+      key_prefix: key.keyPrefix,
+      scope: key.scope,
+      expires_at: key.expiresAt,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -35,18 +49,24 @@ export async function deleteApiKey(db: Db, userId: string, id: string): Promise<
 }
 
 /**
- * The owner of a live key, and the key's id (limits apply per key too). `last_used_at` is written at
- * most once a minute per key, so a busy client does not turn every read into a write.
+ * The owner of a live key (not expired, its account not disabled), the key's id (limits apply per key
+ * too) and its scope. `last_used_at` is written at most once a minute per key, so a busy client does
+ * not turn every read into a write.
  */
 export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKeyOwner | null> {
   const row = await db
     .selectFrom('api_key')
-    .select(['id', 'user_id', 'last_used_at'])
-    .where('key_hash', '=', keyHash)
+    .innerJoin('app_user', 'app_user.id', 'api_key.user_id')
+    .select(['api_key.id', 'api_key.user_id', 'api_key.last_used_at', 'api_key.scope'])
+    .where('api_key.key_hash', '=', keyHash)
+    .where((eb) =>
+      eb.or([eb('api_key.expires_at', 'is', null), eb('api_key.expires_at', '>', sql<Date>`now()`)]),
+    )
+    .where('app_user.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_key').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
   }
-  return { userId: row.user_id, keyId: row.id };
+  return { userId: row.user_id, keyId: row.id, scope: row.scope };
 }

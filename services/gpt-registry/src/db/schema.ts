@@ -10,6 +10,18 @@ export interface AppUserTable {
   password_hash: string;
   role: 'admin' | 'user';
   created_at: CreatedAt;
+  /** Set by an admin: the account cannot sign in, its sessions are ended and its keys stop working. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** A signed-in session; its id is the token's `jti`, so ending the row ends the token. */
+export interface UserSessionTable {
+  id: Generated<string>;
+  user_id: string;
+  user_agent: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiKeyTable {
@@ -20,7 +32,11 @@ export interface ApiKeyTable {
   key_prefix: string;
   created_at: CreatedAt;
   last_used_at: Date | null;
+  scope: ColumnType<ApiKeyScope, ApiKeyScope | undefined, ApiKeyScope>;
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
+
+export type ApiKeyScope = 'chat' | 'read' | 'full';
 
 export interface GptCapabilities {
   webSearch: boolean;
@@ -144,6 +160,7 @@ export interface BlobDeletionTable {
 export interface RegistryDatabase {
   app_user: AppUserTable;
   api_key: ApiKeyTable;
+  user_session: UserSessionTable;
   gpt: GptTable;
   gpt_version: GptVersionTable;
   gpt_avatar: GptAvatarTable;
@@ -159,5 +176,6 @@ export type GptRow = Selectable<GptTable>;
 export type NewGpt = Insertable<GptTable>;
 export type GptPatch = Updateable<GptTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type UserSessionRow = Selectable<UserSessionTable>;
 export type ActionRow = Selectable<GptActionTable>;
 export type ActionRunRow = Selectable<ActionRunTable>;

@@ -25,7 +25,7 @@ describe('POST /internal/auth/api-key', () => {
     const resolve = remoteApiKeyResolver(
       createServiceClient({ name: 'gpt-registry', baseUrl, token: serviceToken(TEST_SECRET) }),
     );
-    expect(await resolve(key)).toEqual({ userId: owner.user.id, keyId: id });
+    expect(await resolve(key)).toEqual({ userId: owner.user.id, scope: 'full', keyId: id });
     await registry.app.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: owner.auth });
     expect(await resolve(key)).toBeNull();
     expect(await resolve('not-a-key')).toBeNull();

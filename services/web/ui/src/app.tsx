@@ -27,7 +27,9 @@ export function App() {
     return onSignedOut(() => setUser(null));
   }, []);
 
-  function signOut() {
+  async function signOut() {
+    // Ends the session on the server too, so the token stops working wherever it was copied.
+    await api('POST', '/api/auth/logout').catch(() => undefined);
     session.token = null;
     setUser(null);
   }

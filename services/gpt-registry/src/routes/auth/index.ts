@@ -52,7 +52,8 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
           { allowSignup: options.allowSignup },
         );
         request.log.info({ userId: user.id, role: user.role }, 'user signed up');
-        return reply.code(201).send({ user: toUser(user), token: await app.sessions.sign(user.id) });
+        const token = await app.sessionRecord.start(user.id, request.headers['user-agent']);
+        return reply.code(201).send({ user: toUser(user), token });
       } catch (error) {
         if (error instanceof EmailTakenError)
           throw conflict('EMAIL_TAKEN', 'An account with this email exists');
@@ -73,7 +74,7 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
         summary: 'Exchange email and password for a session token',
         security: [],
         body: LoginBody,
-        response: { 200: AuthResponse, ...errorResponses(400, 401, 429) },
+        response: { 200: AuthResponse, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {
@@ -81,7 +82,10 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
       // Verify against a real hash even for unknown emails, so timing does not reveal who has an account.
       const valid = await verifyPassword(user?.password_hash, request.body.password);
       if (!user || !valid) throw unauthorized('Wrong email or password');
-      return { user: toUser(user), token: await app.sessions.sign(user.id) };
+      if (user.disabled_at) throw forbidden('ACCOUNT_DISABLED', 'This account is disabled; ask an admin');
+      const token = await app.sessionRecord.start(user.id, request.headers['user-agent']);
+      request.log.info({ userId: user.id }, 'user signed in');
+      return { user: toUser(user), token };
     },
   );
 

@@ -1,11 +1,20 @@
-import { errorResponses, hashApiKey, isApiKey, requireServiceToken, unauthorized } from '@chatty/shared';
+import {
+  ApiKeyScope,
+  errorResponses,
+  hashApiKey,
+  isApiKey,
+  requireServiceToken,
+  Uuid,
+  unauthorized,
+} from '@chatty/shared';
 import Type from 'typebox';
 import { resolveApiKeyOwner } from '../../db/api-key.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
 /**
- * Lets other services accept API keys without reading the registry's tables: they verify session
- * tokens themselves (same SECRET_KEY) and ask here for keys, so a revoked key stops at once everywhere.
+ * Lets other services accept API keys and session tokens without reading the registry's tables:
+ * they verify a token's signature themselves and ask here whether its session is still live, and
+ * what a key is, so a sign-out or a revoked key stops at once everywhere.
  */
 export const internalAuthRoutes: RegistryRoutes<{ secret: string }> = async (app, { secret }) => {
   app.post(
@@ -16,7 +25,7 @@ export const internalAuthRoutes: RegistryRoutes<{ secret: string }> = async (app
         hide: true,
         body: Type.Object({ key: Type.String({ maxLength: 200 }) }),
         response: {
-          200: Type.Object({ userId: Type.String(), keyId: Type.String() }),
+          200: Type.Object({ userId: Type.String(), keyId: Type.String(), scope: ApiKeyScope }),
           ...errorResponses(401, 404),
         },
       },
@@ -24,8 +33,21 @@ export const internalAuthRoutes: RegistryRoutes<{ secret: string }> = async (app
     async (request) => {
       const { key } = request.body;
       const owner = isApiKey(key) ? await resolveApiKeyOwner(app.db, hashApiKey(key)) : null;
-      if (!owner) throw unauthorized('Unknown or revoked API key');
+      if (!owner) throw unauthorized('Unknown, expired or revoked API key');
       return owner;
     },
+  );
+
+  app.post(
+    '/internal/auth/session',
+    {
+      preHandler: requireServiceToken(secret),
+      schema: {
+        hide: true,
+        body: Type.Object({ sessionId: Uuid, userId: Uuid }),
+        response: { 200: Type.Object({ live: Type.Boolean() }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => ({ live: await app.sessionRecord.isLive(request.body) }),
   );
 };

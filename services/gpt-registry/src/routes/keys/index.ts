@@ -16,6 +16,9 @@ import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
 const PREFIX_LENGTH = 12;
+const DAY_MS = 86_400_000;
+
+const expiresIn = (days: number | undefined) => (days ? new Date(Date.now() + days * DAY_MS) : null);
 
 export const keyRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
@@ -26,9 +29,11 @@ export const keyRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['keys'],
         summary:
-          'Create an API key; the key is shown only in this answer (409 QUOTA_EXCEEDED past QUOTA_API_KEYS)',
+          'Create an API key (scope chat, read or full; an expiry in days); the key is shown only in this answer',
+        description:
+          'Only a session or a full-scope key may create keys (403 KEY_SCOPE otherwise); 409 QUOTA_EXCEEDED past QUOTA_API_KEYS.',
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKey, ...errorResponses(400, 401, 409) },
+        response: { 201: CreatedApiKey, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -41,12 +46,19 @@ export const keyRoutes: RegistryRoutes = async (app) => {
           name: request.body.name,
           keyHash: hashApiKey(key),
           keyPrefix: key.slice(0, PREFIX_LENGTH),
+          scope: request.body.scope ?? 'full',
+          expiresAt: expiresIn(request.body.expiresInDays),
         });
       });
-      request.log.info({ keyId: row.id }, 'api key created');
-      return reply
-        .code(201)
-        .send({ id: row.id, name: row.name, key, createdAt: row.created_at.toISOString() });
+      request.log.info({ keyId: row.id, scope: row.scope }, 'api key created');
+      return reply.code(201).send({
+        id: row.id,
+        name: row.name,
+        key,
+        scope: row.scope,
+        createdAt: row.created_at.toISOString(),
+        expiresAt: row.expires_at?.toISOString() ?? null,
+      });
     },
   );
 
@@ -66,7 +78,9 @@ export const keyRoutes: RegistryRoutes = async (app) => {
           id: row.id,
           name: row.name,
           prefix: row.key_prefix,
+          scope: row.scope,
           createdAt: row.created_at.toISOString(),
+          expiresAt: row.expires_at?.toISOString() ?? null,
           lastUsedAt: row.last_used_at?.toISOString() ?? null,
         })),
       };
@@ -80,7 +94,7 @@ export const keyRoutes: RegistryRoutes = async (app) => {
         tags: ['keys'],
         summary: 'Revoke an API key; it stops working at once',
         params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {

@@ -37,6 +37,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
     '/api/models',
     {
       preHandler: app.authenticate,
+      config: { chatScope: true },
       schema: {
         tags: ['models'],
         summary: 'The models of the models config, and which workers serve each now',

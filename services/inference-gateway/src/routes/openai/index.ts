@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, callerOf, errorResponses, notFound, toErrorResponse } from '@chatty/shared';
-import type { FastifyReply } from 'fastify';
+import { AppError, allowChatKeys, callerOf, errorResponses, notFound, toErrorResponse } from '@chatty/shared';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
 import { synthesize } from '../../chat/synth.js';
@@ -25,6 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OpenAI-compatible API: `model` is one of the caller's GPT ids or a base model of the models config. */
 export const openAiRoutes: GatewayRoutes = async (app) => {
+  allowChatKeys(app as unknown as FastifyInstance);
   app.addHook('preHandler', app.authenticate);
 
   app.get(

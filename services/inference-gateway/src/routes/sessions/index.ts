@@ -1,4 +1,13 @@
-import { callerOf, errorResponses, IdParams, notFound, quotaExceeded, SessionUsage } from '@chatty/shared';
+import {
+  allowChatKeys,
+  callerOf,
+  errorResponses,
+  IdParams,
+  notFound,
+  quotaExceeded,
+  SessionUsage,
+} from '@chatty/shared';
+import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { deleteSession, findSession, listMessages, listSessions } from '../../db/session.repository.js';
 import {
@@ -16,6 +25,7 @@ export interface SessionRouteOptions extends Record<string, unknown> {
 }
 
 export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { maxSessions }) => {
+  allowChatKeys(app as unknown as FastifyInstance);
   app.addHook('preHandler', app.authenticate);
 
   app.post(

@@ -8,6 +8,8 @@ import { Spinner } from '../components/spinner.js';
 export function KeysPage() {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [name, setName] = useState('');
+  const [scope, setScope] = useState<ApiKey['scope']>('chat');
+  const [days, setDays] = useState('90');
   const [created, setCreated] = useState<NewApiKey | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -21,7 +23,8 @@ export function KeysPage() {
     event.preventDefault();
     setError(null);
     try {
-      setCreated(await api<NewApiKey>('POST', '/api/keys', { name }));
+      const expiresInDays = days ? Number(days) : undefined;
+      setCreated(await api<NewApiKey>('POST', '/api/keys', { name, scope, expiresInDays }));
       setName('');
       await load();
     } catch (caught) {
@@ -44,13 +47,35 @@ export function KeysPage() {
       <h1>API keys</h1>
       <p class="muted">
         Programs use a key as <code>Authorization: Bearer &lt;key&gt;</code> on <code>/api</code> and the
-        OpenAI-compatible <code>/v1</code>.
+        OpenAI-compatible <code>/v1</code>. A <em>chat only</em> key can chat and nothing else; a{' '}
+        <em>read</em> key reads and changes nothing; a <em>full</em> key can do what you can, keys included.
       </p>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       <form class="row" onSubmit={create}>
         <label class="grow">
           New key name
           <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Scope
+          <select
+            value={scope}
+            onChange={(e) => setScope(e.currentTarget.value as ApiKey['scope'])}
+            data-testid="key-scope"
+          >
+            <option value="chat">chat only</option>
+            <option value="read">read</option>
+            <option value="full">full</option>
+          </select>
+        </label>
+        <label>
+          Expires after
+          <select value={days} onChange={(e) => setDays(e.currentTarget.value)}>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+            <option value="365">a year</option>
+            <option value="">never</option>
+          </select>
         </label>
         <button type="submit" class="primary">
           Create key
@@ -81,7 +106,9 @@ export function KeysPage() {
             <tr>
               <th>Name</th>
               <th>Key</th>
+              <th>Scope</th>
               <th>Created</th>
+              <th>Expires</th>
               <th>Last used</th>
               <th />
             </tr>
@@ -93,7 +120,9 @@ export function KeysPage() {
                 <td>
                   <code>{key.prefix}…</code>
                 </td>
+                <td>{key.scope}</td>
                 <td>{new Date(key.createdAt).toLocaleString()}</td>
+                <td>{key.expiresAt ? new Date(key.expiresAt).toLocaleString() : 'never'}</td>
                 <td>{key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never'}</td>
                 <td>
                   <ConfirmButton label="Revoke" confirm="Revoke this key?" onConfirm={() => revoke(key.id)} />

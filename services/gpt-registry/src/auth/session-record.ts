@@ -1,0 +1,99 @@
+import type { Logger, SessionTokens } from '@chatty/shared';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/user.repository.js';
+import {
+  insertSession,
+  listLiveSessions,
+  markSessionsEnded,
+  sessionIsLive,
+} from '../db/user-session.repository.js';
+
+/** How long a "live" answer is cached: the longest a session could outlive a lost revocation write. */
+const LIVE_CACHE_SECONDS = 300;
+
+export interface SessionRecord {
+  /** Records a new session for the user and answers its token. */
+  start(userId: string, userAgent: string | undefined): Promise<string>;
+  isLive(claims: { sessionId: string; userId: string }): Promise<boolean>;
+  /** Ends the listed sessions of a user (the others' ids are ignored); answers how many it ended. */
+  end(userId: string, sessionIds: string[]): Promise<number>;
+  /** Ends every live session of a user but `keep` (the caller's own, after a password change). */
+  endAll(userId: string, keep?: string): Promise<number>;
+}
+
+/**
+ * Sessions live in Postgres (`user_session`): the record of which tokens still count. Every request
+ * checks it, so the answer is cached in Redis, shared by the replicas: `live` for a few minutes,
+ * `ended` for as long as a token can live. Ending a session writes `ended` to Redis first and the row
+ * second: if the row cannot be written the session is still ended (and the caller told to retry); if
+ * Redis cannot be written nothing changes and the caller is told so. A cache that lost its data is
+ * filled again from the rows.
+ */
+export function createSessionRecord(deps: {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  tokens: SessionTokens;
+  log: Logger;
+}): SessionRecord {
+  const { db, redis, tokens } = deps;
+  const cacheKey = (sessionId: string) => `${deps.prefix}:session:${sessionId}`;
+  const endedSeconds = Math.ceil(tokens.ttlMs / 1000);
+
+  async function cached(sessionId: string): Promise<string | null> {
+    try {
+      return await redis.get(cacheKey(sessionId));
+    } catch (error) {
+      // Without the cache every check reads the row: slower, never wrong.
+      deps.log.warn({ err: error }, 'session cache unavailable; reading the session record');
+      return null;
+    }
+  }
+
+  async function markEnded(ids: string[]) {
+    if (ids.length === 0) return;
+    const batch = redis.multi();
+    for (const id of ids) batch.set(cacheKey(id), 'ended', 'EX', endedSeconds);
+    await batch.exec();
+  }
+
+  return {
+    async start(userId, userAgent) {
+      const row = await insertSession(db, {
+        userId,
+        userAgent: userAgent?.slice(0, 200) ?? null,
+        expiresAt: new Date(Date.now() + tokens.ttlMs),
+      });
+      return tokens.sign(userId, row.id);
+    },
+    async isLive({ sessionId, userId }) {
+      const hit = await cached(sessionId);
+      if (hit === 'ended') return false;
+      if (hit?.startsWith('live:')) return hit === `live:${userId}`;
+      const live = await sessionIsLive(db, sessionId, userId);
+      // An ended session is cached with the longer lifetime; a missing one (a forged id cannot pass the
+      // signature, so this is a pruned row) is simply ended too.
+      await redis
+        .set(
+          cacheKey(sessionId),
+          live ? `live:${userId}` : 'ended',
+          'EX',
+          live ? LIVE_CACHE_SECONDS : endedSeconds,
+        )
+        .catch(() => undefined);
+      return live;
+    },
+    async end(userId, sessionIds) {
+      const own = (await listLiveSessions(db, userId))
+        .map((row) => row.id)
+        .filter((id) => sessionIds.includes(id));
+      await markEnded(own);
+      return (await markSessionsEnded(db, userId, own)).length;
+    },
+    async endAll(userId, keep) {
+      const ids = (await listLiveSessions(db, userId)).map((row) => row.id).filter((id) => id !== keep);
+      await markEnded(ids);
+      return (await markSessionsEnded(db, userId, ids)).length;
+    },
+  };
+}
