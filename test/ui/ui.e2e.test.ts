@@ -38,9 +38,13 @@ function answer(request: OllamaChatRequest): OllamaReply {
   const messages = request.messages ?? [];
   const last = messages.at(-1);
   if (last?.role === 'tool') {
+    if (last.content.includes('booked')) return { tokens: tokensOf('Your table is booked.') };
     return { tokens: tokensOf(`It is ${JSON.parse(last.content).temperature} degrees in Paris.`) };
   }
   const question = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (/book/i.test(question) && request.tools?.length) {
+    return { toolCalls: [{ name: 'book_table', arguments: { city: 'Paris' } }] };
+  }
   if (/weather/i.test(question) && request.tools?.length) {
     return { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] };
   }
@@ -56,8 +60,9 @@ beforeAll(async () => {
     reply: answer,
   });
   weather = createServer((request, response) => {
-    weatherCalls.push(request.url ?? '');
+    weatherCalls.push(`${request.method} ${request.url ?? ''}`);
     response.writeHead(200, { 'content-type': 'application/json' });
+    if (request.url?.startsWith('/book')) return response.end(JSON.stringify({ booked: true }));
     response.end(JSON.stringify({ city: 'Paris', temperature: 21 }));
   });
   await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
@@ -167,7 +172,7 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     const result = page.getByTestId('action-result');
     await result.waitFor();
     expect(await result.textContent()).toContain('"temperature":21');
-    expect(weatherCalls).toContain('/weather?city=Paris');
+    expect(weatherCalls).toContain('GET /weather?city=Paris');
     await view.screenshot('action-tested');
     expect(view.errors).toEqual([]);
   });
@@ -204,6 +209,39 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
       await page.getByRole('complementary', { name: 'Conversations' }).getByRole('link').count(),
     ).toBeGreaterThan(1);
     await view.screenshot('session-after-reload');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('asks before an action that changes something runs, and runs it once allowed', async () => {
+    const { page } = view;
+    const gptId = /#\/chat\/([\w-]+)\//.exec(page.url())![1];
+    const token = await page.evaluate('localStorage.getItem("chatty.token")');
+    const port = (weather.address() as AddressInfo).port;
+    const created = await fetch(`${origin}/api/gpts/${gptId}/actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'book_table',
+        description: 'Books a table',
+        url: `http://127.0.0.1:${port}/book`,
+        method: 'POST',
+        parameters: { city: '{{city}}' },
+        arguments: [{ name: 'city', type: 'string', required: true }],
+      }),
+    });
+    expect(created.status).toBe(201);
+
+    await page.getByLabel('Message').fill('Book a table in Paris');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Confirm action' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('book_table');
+    expect(await dialog.textContent()).toContain('"city": "Paris"');
+    expect(weatherCalls.filter((call) => call.startsWith('POST /book'))).toEqual([]);
+    await view.screenshot('confirm-action');
+    await dialog.getByRole('button', { name: 'Allow' }).click();
+    await page.getByText('Your table is booked.').waitFor();
+    expect(weatherCalls.filter((call) => call.startsWith('POST /book'))).toEqual(['POST /book']);
     expect(view.errors).toEqual([]);
   });
 

@@ -20,6 +20,7 @@ import {
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { Confirmations } from './chat/confirmations.js';
 import { ingestApi } from './clients/ingest.client.js';
 import { registryApi } from './clients/registry.client.js';
 import { type GatewayConfig, ollamaUrls } from './config.js';
@@ -74,11 +75,10 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     keyPerMinute: config.CHAT_KEY_RATE_PER_MINUTE,
     keyConcurrent: config.CHAT_KEY_MAX_CONCURRENT,
   };
-  // Redis holds the limits' counters, shared by every replica; with every limit off it is not needed.
-  const redis = Object.values(limits).some((limit) => limit > 0)
-    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true })
-    : undefined;
-  const leases = redis
+  // Redis holds what every replica must see alike: pending confirmations, and the limits' counters.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const limitsOn = Object.values(limits).some((limit) => limit > 0);
+  const leases = limitsOn
     ? new GenerationLeases(redis, config.CHAT_LEASE_TTL_MS, logger.child({ component: 'chat-limits' }))
     : undefined;
 
@@ -90,7 +90,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     readiness: {
       // Not the model workers: they come and go on their own, and GET /api/models reports them.
       postgres: pingDatabase(db),
-      ...(redis && { redis: () => redis.ping() }),
+      redis: () => redis.ping(),
     },
     openapi: {
       title: 'Chatty chat API',
@@ -104,7 +104,11 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.decorate('registryClient', registryClient);
   const registry = registryApi(registryClient);
   app.decorate('registryApi', registry);
-  app.decorate('limitsRedis', redis);
+  app.decorate('limitsRedis', limitsOn ? redis : undefined);
+  app.decorate(
+    'confirmations',
+    new Confirmations(redis, config.REDIS_PREFIX, config.CONFIRMATION_TIMEOUT_MS),
+  );
   app.decorate('turnDeps', {
     router,
     registry,
@@ -118,7 +122,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     await pool.close();
     leases?.close();
     // quit, not disconnect: slots released by the last answers still reach Redis.
-    await redis?.quit().catch(() => redis.disconnect());
+    await redis.quit().catch(() => redis.disconnect());
     if (!overrides.db) await db.destroy();
   });
 
@@ -127,7 +131,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     sessionIsLive: remoteSessionCheck(registryClient),
     resolveApiKey: remoteApiKeyResolver(registryClient),
   });
-  if (redis) {
+  if (limitsOn) {
     await app.register(rateLimit, { global: false, redis, nameSpace: `${config.REDIS_PREFIX}:rate-limit:` });
   }
   app.decorate(

@@ -46,6 +46,11 @@ export const GatewayEnv = Type.Object({
   /** The tool-call loop: at most this many model → action rounds, and this much time in all. */
   TOOL_MAX_STEPS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
   TOOL_LOOP_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  /**
+   * How long a call that changes something (a POST, PUT or DELETE action) waits for the user to allow
+   * it in the chat; no answer by then is a refusal. The wait does not count against TOOL_LOOP_TIMEOUT_MS.
+   */
+  CONFIRMATION_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000 }),
   /** Chat sessions one user may keep (0: none); the next is refused with 409 QUOTA_EXCEEDED. */
   QUOTA_SESSIONS: Type.Integer({ minimum: 0, default: 1000 }),
   /**

@@ -2,6 +2,7 @@ import type { ModelCatalog, ServiceClient } from '@chatty/shared';
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Redis } from 'ioredis';
+import type { Confirmations } from './chat/confirmations.js';
 import type { TurnDeps } from './chat/run-turn.js';
 import type { RegistryApi } from './clients/registry.client.js';
 import type { Db } from './db/schema.js';
@@ -20,6 +21,8 @@ declare module 'fastify' {
     admitChat: ChatAdmission;
     /** Where the limits are counted; undefined when every limit is off. */
     limitsRedis: Redis | undefined;
+    /** Side-effecting action calls waiting for the user's word (shared by the replicas). */
+    confirmations: Confirmations;
   }
 }
 

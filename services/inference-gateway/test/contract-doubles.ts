@@ -17,6 +17,9 @@ export interface RuntimeFixture {
     arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
     /** Where the double sends the call: a loopback test server standing for the outside API. */
     url: string;
+    /** GET, and no confirmation, unless given. */
+    method?: string;
+    needsConfirmation?: boolean;
   }>;
 }
 
@@ -49,7 +52,11 @@ export async function startDoubles(registryUrl: string): Promise<Doubles> {
     if (runtime) {
       const fixture = runtimes.get(runtime[1]!);
       if (!fixture || fixture.userId !== url.searchParams.get('userId')) return notFound(response);
-      const actions = fixture.actions.map(({ url: _url, ...action }) => action);
+      const actions = fixture.actions.map(({ url: _url, ...action }) => ({
+        ...action,
+        method: action.method ?? 'GET',
+        needsConfirmation: action.needsConfirmation ?? false,
+      }));
       return json(response, 200, { gpt: { ...fixture.gpt, userId: fixture.userId }, actions });
     }
     const execute = /^\/internal\/actions\/([^/]+)\/execute$/.exec(url.pathname);

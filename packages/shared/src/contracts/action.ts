@@ -10,6 +10,23 @@ export const ActionMethod = Type.Union([
 ]);
 export type ActionMethod = Static<typeof ActionMethod>;
 
+/**
+ * Whether a chat waits for the user's confirmation before the model may run the action: `auto` for the
+ * methods that change things (POST, PUT, DELETE) and not for GET; `always` or `never` override that.
+ */
+export const ActionConfirmation = Type.Union([
+  Type.Literal('auto'),
+  Type.Literal('always'),
+  Type.Literal('never'),
+]);
+export type ActionConfirmation = Static<typeof ActionConfirmation>;
+
+/** Whether a call of an action waits for the user's confirmation. */
+export function needsConfirmation(method: ActionMethod, confirmation: ActionConfirmation): boolean {
+  if (confirmation !== 'auto') return confirmation === 'always';
+  return method !== 'GET';
+}
+
 /** `{{name}}`: a placeholder filled from the call's argument `name`. */
 export const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_]{0,63})\}\}/g;
 
@@ -104,6 +121,7 @@ export const Action = Type.Object({
   parameters: Type.Record(Type.String(), Type.String()),
   arguments: Type.Array(ActionArgument),
   isActive: Type.Boolean(),
+  confirmation: ActionConfirmation,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -115,6 +133,9 @@ export const RuntimeAction = Type.Object({
   name: Type.String(),
   description: Type.String(),
   arguments: Type.Array(ActionArgument),
+  method: ActionMethod,
+  /** The chat asks the user before running it (a call that changes something). */
+  needsConfirmation: Type.Boolean(),
 });
 export type RuntimeAction = Static<typeof RuntimeAction>;
 

@@ -2,6 +2,7 @@ import { validateHeaderName } from 'node:http';
 import {
   ACTION_SECRET_MASK,
   type ActionArgument,
+  type ActionConfirmation,
   type ActionMethod,
   badRequest,
   PLACEHOLDER,
@@ -19,6 +20,7 @@ export interface ActionFields {
   parameters: Record<string, string>;
   arguments: ActionArgument[];
   isActive: boolean;
+  confirmation: ActionConfirmation;
 }
 
 const ORIGIN = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i;

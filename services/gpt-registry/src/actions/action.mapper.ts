@@ -1,4 +1,4 @@
-import type { Action, ActionRun, RuntimeAction } from '@chatty/shared';
+import { type Action, type ActionRun, needsConfirmation, type RuntimeAction } from '@chatty/shared';
 import type { ActionRow, ActionRunRow } from '../db/schema.js';
 
 /** The public form: `headers` as stored, where secret values are already `***`. */
@@ -14,13 +14,21 @@ export function toAction(row: ActionRow): Action {
     parameters: row.parameters,
     arguments: row.arguments,
     isActive: row.is_active,
+    confirmation: row.confirmation,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
 export function toRuntimeAction(row: ActionRow): RuntimeAction {
-  return { id: row.id, name: row.name, description: row.description, arguments: row.arguments };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    arguments: row.arguments,
+    method: row.method,
+    needsConfirmation: needsConfirmation(row.method, row.confirmation),
+  };
 }
 
 export function toActionRun(row: ActionRunRow): ActionRun {

@@ -171,6 +171,7 @@ function actionOf(
     parameters: fields,
     arguments: args,
     isActive: true,
+    confirmation: 'auto',
   };
 }
 

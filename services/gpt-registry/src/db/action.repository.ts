@@ -33,6 +33,7 @@ function columnsOf(fields: ActionFields, id: string, key: Buffer) {
     arguments: JSON.stringify(fields.arguments),
     secret_headers: sealSecretHeaders(key, secret, id),
     is_active: fields.isActive,
+    confirmation: fields.confirmation,
   };
 }
 
@@ -53,6 +54,7 @@ export function fieldsOf(row: ActionRow, key: Buffer): ActionFields {
     parameters: row.parameters,
     arguments: row.arguments,
     isActive: row.is_active,
+    confirmation: row.confirmation,
   };
 }
 

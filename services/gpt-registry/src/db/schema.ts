@@ -113,9 +113,13 @@ export interface GptActionTable {
   /** AES-256-GCM ciphertext of a JSON map of the secret headers, or null when there are none. */
   secret_headers: string | null;
   is_active: boolean;
+  /** Whether a chat asks the user first: `auto` for POST, PUT and DELETE. */
+  confirmation: ColumnType<ActionConfirmation, ActionConfirmation | undefined, ActionConfirmation>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }
+
+export type ActionConfirmation = 'auto' | 'always' | 'never';
 
 export interface ActionArgumentColumn {
   name: string;

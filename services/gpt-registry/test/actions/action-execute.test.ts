@@ -185,6 +185,8 @@ describe('internal routes for the inference gateway', () => {
       name: 'add_note',
       description: 'Adds a note',
       arguments: expect.arrayContaining([{ name: 'user', type: 'string', description: '', required: true }]),
+      method: 'POST',
+      needsConfirmation: true,
     });
     expect(body.actions.map((a: { id: string }) => a.id)).not.toContain(inactive);
     expect(response.body).not.toContain('sk-exec-secret');

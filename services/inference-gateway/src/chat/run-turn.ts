@@ -4,14 +4,14 @@ import type { GptRuntime, RegistryApi } from '../clients/registry.client.js';
 import type { ActionCall, Citation } from '../db/schema.js';
 import type { Generation, ModelRouter } from '../pool/model-router.js';
 import type { OllamaMessage } from '../pool/ollama-types.js';
+import { type Confirm, runGuardedAction } from './guarded-action.js';
 import { assemble, type HistoryMessage, knowledgeBudget, systemPrompt } from './prompt.js';
-import { runAction } from './run-action.js';
 import { synthesize } from './synth.js';
 import { actionForTool, matchIntents, toolsOf } from './tools.js';
 
 export interface TurnEvents {
   delta(text: string): void;
-  action(event: { name: string; status: 'running' | 'ok' | 'error' }): void;
+  action(event: { name: string; status: 'running' | 'ok' | 'error' | 'refused' }): void;
 }
 
 export interface TurnDeps {
@@ -33,6 +33,11 @@ export interface TurnInput {
   requestId?: string;
   signal: AbortSignal;
   events: TurnEvents;
+  /**
+   * Asks the user before an action that changes something runs (the chat over SSE); without it such
+   * calls are not run and the model is told why.
+   */
+  confirm?: Confirm;
 }
 
 export interface TurnResult extends Generation {
@@ -90,7 +95,8 @@ function generate(deps: TurnDeps, model: ModelDefinition, messages: OllamaMessag
 
 async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessage[], calls: ActionCall[]) {
   const tools = toolsOf(input.runtime.actions);
-  const deadline = Date.now() + deps.toolLoopTimeoutMs;
+  // Time spent waiting for the user's confirmation does not count against the loop.
+  let deadline = Date.now() + deps.toolLoopTimeoutMs;
   let content = '';
   const onToken = (text: string) => {
     content += text;
@@ -116,15 +122,9 @@ async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessag
         messages.push({ role: 'tool', tool_name: name, content: `There is no action named ${name}.` });
         continue;
       }
-      input.events.action({ name: action.name, status: 'running' });
-      const outcome = await runAction(
-        deps.registry,
-        action,
-        toolCall.function.arguments ?? {},
-        contextOf(input),
-      );
+      const outcome = await runGuardedAction(deps, input, action, toolCall.function.arguments ?? {});
+      deadline += outcome.waitedMs;
       calls.push(outcome.call);
-      input.events.action({ name: action.name, status: outcome.call.status });
       messages.push({ role: 'tool', tool_name: name, content: outcome.text });
     }
   }
@@ -133,21 +133,12 @@ async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessag
 async function runMatchedActions(deps: TurnDeps, input: TurnInput, calls: ActionCall[]): Promise<string[]> {
   const results: string[] = [];
   for (const { action, args } of matchIntents(input.runtime.actions, input.question)) {
-    input.events.action({ name: action.name, status: 'running' });
-    const outcome = await runAction(deps.registry, action, args, contextOf(input));
+    const outcome = await runGuardedAction(deps, input, action, args);
     calls.push(outcome.call);
-    input.events.action({ name: action.name, status: outcome.call.status });
     results.push(`${action.name}: ${outcome.text}`);
   }
   return results;
 }
-
-const contextOf = (input: TurnInput) => ({
-  userId: input.userId,
-  signal: input.signal,
-  ...(input.sessionId && { sessionId: input.sessionId }),
-  ...(input.requestId && { requestId: input.requestId }),
-});
 
 /** One citation per file and page the prompt drew on. */
 function citationsOf(chunks: KnowledgeChunk[]): Citation[] {

@@ -14,6 +14,9 @@ export interface RuntimeAction {
   name: string;
   description: string;
   arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
+  method: string;
+  /** It changes something: the chat asks the user before running it. */
+  needsConfirmation: boolean;
 }
 
 export interface GptRuntime {

@@ -13,7 +13,8 @@ export interface ActionCall {
   actionId: string;
   name: string;
   arguments: Record<string, unknown>;
-  status: 'ok' | 'error';
+  /** `refused`: it changes something and the user did not allow it (`error` says how), so it never ran. */
+  status: 'ok' | 'error' | 'refused';
   /** The HTTP status the action answered with, when it answered. */
   httpStatus?: number;
   error?: string;

@@ -74,6 +74,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
         parameters: body.parameters ?? {},
         arguments: body.arguments ?? [],
         isActive: body.isActive ?? true,
+        confirmation: body.confirmation ?? 'auto',
       });
       const [row] = await insertActionsUnderQuota(app, userId, gpt.id, [fields], key);
       request.log.info({ gptId: gpt.id, actionId: row!.id }, 'action created');
@@ -129,6 +130,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
             parameters: body.parameters ?? current.parameters,
             arguments: body.arguments ?? current.arguments,
             isActive: body.isActive ?? current.isActive,
+            confirmation: body.confirmation ?? current.confirmation,
           });
         },
       ).catch(nameTaken);

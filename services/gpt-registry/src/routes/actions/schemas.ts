@@ -1,4 +1,4 @@
-import { ActionArgument, ActionMethod, ArgumentValues, Uuid } from '@chatty/shared';
+import { ActionArgument, ActionConfirmation, ActionMethod, ArgumentValues, Uuid } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
 
 const Name = Type.String({
@@ -35,6 +35,8 @@ export const CreateActionBody = Type.Object({
   parameters: Type.Optional(Parameters),
   arguments: Type.Optional(Arguments),
   isActive: Type.Optional(Type.Boolean()),
+  /** `auto` (default): a chat asks the user before a POST, PUT or DELETE; `always`, `never` override. */
+  confirmation: Type.Optional(ActionConfirmation),
 });
 export type CreateActionBody = Static<typeof CreateActionBody>;
 

@@ -16,6 +16,7 @@ import {
   SessionQuotaError,
 } from '../../db/session-quota.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
+import { confirmationRoute } from './confirmation.route.js';
 import { messageRoute } from './message.route.js';
 import { Session, SessionIdParams, SessionWithMessages, toMessage, toSession } from './schemas.js';
 
@@ -119,4 +120,5 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
   );
 
   await app.register(messageRoute);
+  await app.register(confirmationRoute);
 };

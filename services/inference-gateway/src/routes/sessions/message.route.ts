@@ -19,7 +19,9 @@ export const messageRoute: GatewayRoutes = async (app) => {
           "Sends a message and answers with the GPT's reply; with Accept: text/event-stream, streams it",
         description:
           'SSE events: `delta` {content} as tokens arrive, `action` {name, status} around each action, ' +
-          '`done` {message} with the stored reply, or `error` {error}.',
+          '`confirm` {id, actionId, action, method, arguments} when the model wants to run an action that ' +
+          'changes something (answer it with POST /api/sessions/:sessionId/confirmations/:id), ' +
+          '`done` {message} with the stored reply, or `error` {error}. Without SSE such calls are not run.',
         params: SessionIdParams,
         body: MessageBody,
         response: {
@@ -72,6 +74,16 @@ export const messageRoute: GatewayRoutes = async (app) => {
           delta: (content) => stream?.send('delta', { content }),
           action: (event) => stream?.send('action', event),
         },
+        // Only a client that hears the `confirm` event can allow a call; others are refused outright.
+        ...(stream && {
+          confirm: (call) =>
+            app.confirmations.ask(
+              { ...call, userId, sessionId: session.id },
+              ({ id, actionId, action, method, arguments: args }) =>
+                stream.send('confirm', { id, actionId, action, method, arguments: args }),
+              client.signal,
+            ),
+        }),
       }).finally(() => lease.release());
       const row = await appendTurn(app.chatDb, session.id, {
         question: turn.content,

@@ -31,7 +31,7 @@ export const Message = Type.Object({
         actionId: Type.String(),
         name: Type.String(),
         arguments: Type.Object({}, { additionalProperties: true }),
-        status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+        status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('refused')]),
         httpStatus: Type.Optional(Type.Integer()),
         error: Type.Optional(Type.String()),
         durationMs: Type.Integer(),

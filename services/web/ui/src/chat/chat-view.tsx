@@ -4,6 +4,7 @@ import { postForEvents } from '../api/sse.js';
 import type { ActionCall, Message, Session } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
+import { ConfirmCall, type PendingCall } from './confirm-call.js';
 import { MessageView } from './message-view.js';
 
 interface ChatViewProps {
@@ -18,7 +19,12 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
   const [messages, setMessages] = useState<Message[]>([]);
   const [loading, setLoading] = useState(Boolean(sessionId));
   const [input, setInput] = useState('');
-  const [streaming, setStreaming] = useState<{ content: string; actions: ActionCall[] } | null>(null);
+  const [streaming, setStreaming] = useState<{
+    content: string;
+    actions: ActionCall[];
+    /** A call that changes something, waiting for the user's Allow or Refuse. */
+    pending?: PendingCall | undefined;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const current = useRef<string | undefined>(sessionId);
@@ -78,6 +84,8 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
               setStreaming(
                 (state) => state && { ...state, actions: upsert(state.actions, data as ActionCall) },
               );
+            } else if (event === 'confirm') {
+              setStreaming((state) => state && { ...state, pending: data as PendingCall });
             } else if (event === 'done') {
               setMessages((list) => [...list, (data as { message: Message }).message]);
             } else if (event === 'error') {
@@ -121,6 +129,13 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
                 <span class="label">Action</span> {action.name}: {String(action.status)}
               </p>
             ))}
+            {streaming.pending && current.current && (
+              <ConfirmCall
+                sessionId={current.current}
+                call={streaming.pending}
+                onAnswered={() => setStreaming((state) => state && { ...state, pending: undefined })}
+              />
+            )}
             {streaming.content ? (
               <MessageView
                 message={{ id: 'streaming', role: 'assistant', content: streaming.content, createdAt: '' }}

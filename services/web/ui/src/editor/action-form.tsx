@@ -12,6 +12,7 @@ export interface ActionDraft {
   parameters: Record<string, string>;
   arguments: ActionArgument[];
   isActive: boolean;
+  confirmation: Action['confirmation'];
 }
 
 const METHODS: Action['method'][] = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -29,6 +30,7 @@ export function ActionForm({
   const [description, setDescription] = useState(initial?.description ?? '');
   const [method, setMethod] = useState<Action['method']>(initial?.method ?? 'GET');
   const [url, setUrl] = useState(initial?.url ?? 'https://');
+  const [confirmation, setConfirmation] = useState<Action['confirmation']>(initial?.confirmation ?? 'auto');
   const [headers, setHeaders] = useState<Rows>(rowsOf(initial?.headers ?? {}));
   const [parameters, setParameters] = useState<Rows>(rowsOf(initial?.parameters ?? {}));
   const [args, setArgs] = useState<ActionArgument[]>(initial?.arguments ?? []);
@@ -50,6 +52,7 @@ export function ActionForm({
         parameters: recordOf(parameters),
         arguments: declared,
         isActive: initial?.isActive ?? true,
+        confirmation,
       });
     } finally {
       setBusy(false);
@@ -73,6 +76,17 @@ export function ActionForm({
             {METHODS.map((m) => (
               <option key={m}>{m}</option>
             ))}
+          </select>
+        </label>
+        <label>
+          Ask before running
+          <select
+            value={confirmation}
+            onChange={(e) => setConfirmation(e.currentTarget.value as Action['confirmation'])}
+          >
+            <option value="auto">if it changes something (not GET)</option>
+            <option value="always">always</option>
+            <option value="never">never</option>
           </select>
         </label>
         <label class="grow">
