@@ -8,7 +8,7 @@ import {
   PLACEHOLDER,
   RESERVED_ACTION_HEADERS,
 } from '@chatty/shared';
-import { isSecretHeader } from './secret-headers.js';
+import { isSecretHeader, isSecretParameter } from './secret-headers.js';
 
 /** An action as stored, secrets in clear: only ever held in memory, on the way to or from the cipher. */
 export interface ActionFields {
@@ -50,6 +50,15 @@ export function checkActionFields(fields: ActionFields): ActionFields {
       'url may not hold credentials; use a secret header such as Authorization',
     );
   }
+  // The URL is shown to anyone who reads the action; a credential in its query would be too.
+  for (const [name, value] of url.searchParams) {
+    if (isSecretParameter(name, value)) {
+      throw badRequest(
+        'SECRET_IN_URL',
+        `The query parameter ${name} looks like a credential; give it under parameters, where it is stored encrypted and never shown`,
+      );
+    }
+  }
 
   for (const [name, value] of Object.entries(fields.headers)) {
     try {
@@ -90,23 +99,36 @@ export function checkActionFields(fields: ActionFields): ActionFields {
 }
 
 /**
- * The headers after an update. A secret left as `***` keeps its stored value, unless the host changed:
- * then it is dropped, since a secret meant for one host must not be sent to another. Secrets not
- * listed at all are removed, like any other header left out of the new map.
+ * Headers or parameters after an update. A secret left as `***` keeps its stored value, unless the
+ * origin (scheme, host or port) changed: then it is dropped, since a secret meant for one origin must
+ * not be sent to another. Secrets not listed at all are removed, like anything left out of the new map.
  */
-export function mergeHeaders(
+export function mergeSecrets(
   given: Record<string, string>,
   stored: Record<string, string>,
-  hostChanged: boolean,
+  originChanged: boolean,
+  isSecret: (name: string, value: string) => boolean,
 ): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
-    if (isSecretHeader(name) && value === ACTION_SECRET_MASK) {
+    if (value === ACTION_SECRET_MASK && isSecret(name, value)) {
       const kept = stored[name];
-      if (kept !== undefined && !hostChanged) merged[name] = kept;
+      if (kept !== undefined && !originChanged) merged[name] = kept;
       continue;
     }
     merged[name] = value;
   }
   return merged;
 }
+
+export const mergeHeaders = (
+  given: Record<string, string>,
+  stored: Record<string, string>,
+  originChanged: boolean,
+) => mergeSecrets(given, stored, originChanged, isSecretHeader);
+
+export const mergeParameters = (
+  given: Record<string, string>,
+  stored: Record<string, string>,
+  originChanged: boolean,
+) => mergeSecrets(given, stored, originChanged, isSecretParameter);

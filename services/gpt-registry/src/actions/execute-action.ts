@@ -16,7 +16,7 @@ import { hostOf } from './action-input.js';
 import { checkArguments } from './check-arguments.js';
 import { redactSecrets } from './redact-secrets.js';
 import { SecretDecryptionError } from './secret-box.js';
-import { isSecretHeader } from './secret-headers.js';
+import { splitHeaders, splitParameters } from './secret-headers.js';
 
 export interface ActionCall {
   userId: string;
@@ -70,9 +70,10 @@ export function createActionExecutor({ db, key, runner }: { db: Db; key: Buffer;
       'action run',
     );
     if (failure !== undefined) throw failure;
-    const secretValues = Object.entries(fields.headers).flatMap(([name, value]) =>
-      isSecretHeader(name) ? [value] : [],
-    );
+    const secretValues = [
+      ...Object.values(splitHeaders(fields.headers).secret),
+      ...Object.values(splitParameters(fields.parameters).secret),
+    ];
     return redactSecrets(result!, secretValues);
   };
   return execute;

@@ -4,12 +4,17 @@ import { ACTION_SECRET_MASK, type ActionResult } from '@chatty/shared';
 const MIN_SECRET_LENGTH = 6;
 
 /**
- * The result with every secret header value masked, in case the target echoes what it received (many
+ * The result with every secret header and parameter value masked, in case the target echoes what it received (many
  * debugging endpoints do): a secret must not come back through the API or reach a model. Both the
  * whole value and its credential part (`Bearer <token>` → `<token>`) are masked.
  */
 export function redactSecrets(result: ActionResult, secretValues: string[]): ActionResult {
-  const needles = [...new Set(secretValues.flatMap((value) => [value, value.split(/\s+/).at(-1) ?? '']))]
+  // A parameter comes back as the target saw it, often percent-encoded in an echoed URL.
+  const needles = [
+    ...new Set(
+      secretValues.flatMap((value) => [value, value.split(/\s+/).at(-1) ?? '', encodeURIComponent(value)]),
+    ),
+  ]
     .filter((needle) => needle.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
   if (needles.length === 0) return result;

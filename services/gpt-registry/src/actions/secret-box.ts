@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-const VERSION = 'v1';
+/** `v2` binds the context the caller gives; `v1` values, written before, open with its legacy context. */
+const VERSION = 'v2';
+const LEGACY_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -12,9 +14,10 @@ export class SecretDecryptionError extends Error {
 }
 
 /**
- * AES-256-GCM with a fresh IV per write. `context` (the action's id) is bound in as additional
- * authenticated data, so a ciphertext copied onto another action fails to decrypt like a tampered one.
- * Stored as `v1:<base64url(iv | tag | ciphertext)>`.
+ * AES-256-GCM with a fresh IV per write. `context` (the action's id and the origin its secrets are for)
+ * is bound in as additional authenticated data, so a ciphertext copied onto another action, or left
+ * behind when the action's URL is pointed elsewhere, fails to decrypt like a tampered one.
+ * Stored as `v2:<base64url(iv | tag | ciphertext)>`.
  */
 export function encryptSecret(key: Buffer, plaintext: string, context: string): string {
   const iv = randomBytes(IV_BYTES);
@@ -24,9 +27,11 @@ export function encryptSecret(key: Buffer, plaintext: string, context: string): 
   return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
 }
 
-export function decryptSecret(key: Buffer, stored: string, context: string): string {
+/** `legacyContext`: what `v1` values were bound to (the action's id alone, before origins were). */
+export function decryptSecret(key: Buffer, stored: string, context: string, legacyContext = context): string {
   const [version, payload] = stored.split(':');
-  if (version !== VERSION || !payload) throw new SecretDecryptionError();
+  if ((version !== VERSION && version !== LEGACY_VERSION) || !payload) throw new SecretDecryptionError();
+  if (version === LEGACY_VERSION) context = legacyContext;
   const raw = Buffer.from(payload, 'base64url');
   if (raw.length < IV_BYTES + TAG_BYTES) throw new SecretDecryptionError();
   try {

@@ -3,7 +3,13 @@ import { ACTION_SECRET_MASK } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { ActionFields } from '../actions/action-input.js';
 import { SecretDecryptionError } from '../actions/secret-box.js';
-import { openSecretHeaders, sealSecretHeaders, splitHeaders } from '../actions/secret-headers.js';
+import {
+  maskedHeaders,
+  openSecrets,
+  sealSecrets,
+  splitHeaders,
+  splitParameters,
+} from '../actions/secret-headers.js';
 import type { ActionRow } from './schema.js';
 import type { Db } from './user.repository.js';
 
@@ -14,24 +20,24 @@ export class ActionNameTakenError extends Error {
 }
 
 /**
- * Rows keep non-secret headers in clear and secret ones as `***` in `headers` (so responses need no
- * decryption), with their values only in `secret_headers`, encrypted and bound to the action's id.
+ * Rows keep non-secret headers and parameters in clear and secret ones as `***` (so responses need no
+ * decryption), with their values only in `secret_headers` and `secret_parameters`, encrypted and bound
+ * to the action's id and the origin of its URL.
  */
 function columnsOf(fields: ActionFields, id: string, key: Buffer) {
-  const { plain, secret } = splitHeaders(fields.headers);
-  const masked = {
-    ...plain,
-    ...Object.fromEntries(Object.keys(secret).map((name) => [name, ACTION_SECRET_MASK])),
-  };
+  const headers = splitHeaders(fields.headers);
+  const parameters = splitParameters(fields.parameters);
+  const action = { id, url: fields.url };
   return {
     name: fields.name,
     description: fields.description,
     url: fields.url,
     method: fields.method,
-    headers: JSON.stringify(masked),
-    parameters: JSON.stringify(fields.parameters),
+    headers: JSON.stringify(maskedHeaders(headers.plain, Object.keys(headers.secret))),
+    parameters: JSON.stringify(maskedHeaders(parameters.plain, Object.keys(parameters.secret))),
     arguments: JSON.stringify(fields.arguments),
-    secret_headers: sealSecretHeaders(key, secret, id),
+    secret_headers: sealSecrets(key, headers.secret, action),
+    secret_parameters: sealSecrets(key, parameters.secret, action),
     is_active: fields.isActive,
     confirmation: fields.confirmation,
   };
@@ -39,23 +45,27 @@ function columnsOf(fields: ActionFields, id: string, key: Buffer) {
 
 /** The action's fields with its secrets decrypted; throws SecretDecryptionError if they were altered. */
 export function fieldsOf(row: ActionRow, key: Buffer): ActionFields {
-  const secret = openSecretHeaders(key, row.secret_headers, row.id);
-  const headers = Object.fromEntries(
-    Object.entries(row.headers).flatMap(([name, value]) =>
-      value === ACTION_SECRET_MASK && name in secret ? [[name, secret[name]!]] : [[name, value]],
-    ),
-  );
+  const headers = unmask(row.headers, openSecrets(key, row.secret_headers, row));
+  const parameters = unmask(row.parameters, openSecrets(key, row.secret_parameters, row));
   return {
     name: row.name,
     description: row.description,
     url: row.url,
     method: row.method,
     headers,
-    parameters: row.parameters,
+    parameters,
     arguments: row.arguments,
     isActive: row.is_active,
     confirmation: row.confirmation,
   };
+}
+
+function unmask(shown: Record<string, string>, secret: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(shown).map(([name, value]) =>
+      value === ACTION_SECRET_MASK && name in secret ? [name, secret[name]!] : [name, value],
+    ),
+  );
 }
 
 /** For an update: secrets that no longer decrypt count as absent, so giving them again repairs the action. */
@@ -64,7 +74,7 @@ function readableFieldsOf(row: ActionRow, key: Buffer): ActionFields {
     return fieldsOf(row, key);
   } catch (error) {
     if (!(error instanceof SecretDecryptionError)) throw error;
-    return fieldsOf({ ...row, secret_headers: null }, key);
+    return fieldsOf({ ...row, secret_headers: null, secret_parameters: null }, key);
   }
 }
 

@@ -112,6 +112,8 @@ export interface GptActionTable {
   arguments: Json<ActionArgumentColumn[]>;
   /** AES-256-GCM ciphertext of a JSON map of the secret headers, or null when there are none. */
   secret_headers: string | null;
+  /** The same for parameters that carry credentials; `parameters` shows them as `***`. */
+  secret_parameters: ColumnType<string | null, string | null | undefined, string | null>;
   is_active: boolean;
   /** Whether a chat asks the user first: `auto` for POST, PUT and DELETE. */
   confirmation: ColumnType<ActionConfirmation, ActionConfirmation | undefined, ActionConfirmation>;

@@ -7,6 +7,7 @@ import * as blobDeletion from './2026_11_25_0005_blob_deletion.js';
 import * as gptAvatar from './2026_12_01_0001_gpt_avatar.js';
 import * as sessionsAndKeyScopes from './2026_12_02_0201_sessions_and_key_scopes.js';
 import * as actionConfirmation from './2026_12_02_0202_action_confirmation.js';
+import * as secretParameters from './2026_12_02_0203_secret_parameters.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_12_01_0001_gpt_avatar': gptAvatar,
   '2026_12_02_0201_sessions_and_key_scopes': sessionsAndKeyScopes,
   '2026_12_02_0202_action_confirmation': actionConfirmation,
+  '2026_12_02_0203_secret_parameters': secretParameters,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';

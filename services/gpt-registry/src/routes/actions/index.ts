@@ -10,9 +10,14 @@ import {
 } from '@chatty/shared';
 import Type from 'typebox';
 import { toAction, toActionRun } from '../../actions/action.mapper.js';
-import { type ActionFields, checkActionFields, hostOf, mergeHeaders } from '../../actions/action-input.js';
+import {
+  type ActionFields,
+  checkActionFields,
+  mergeHeaders,
+  mergeParameters,
+} from '../../actions/action-input.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
-import { isSecretHeader } from '../../actions/secret-headers.js';
+import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';
 import {
   ActionNameTakenError,
   deleteAction,
@@ -120,14 +125,22 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
         key,
         (current) => {
           const url = body.url ?? current.url;
-          const hostChanged = safeHost(url) !== hostOf(current.url);
+          const originChanged = safeOrigin(url) !== originOf(current.url);
           return checkActionFields({
             name: body.name ?? current.name,
             description: body.description ?? current.description,
             url,
             method: body.method ?? current.method,
-            headers: mergeHeaders(body.headers ?? maskSecrets(current.headers), current.headers, hostChanged),
-            parameters: body.parameters ?? current.parameters,
+            headers: mergeHeaders(
+              body.headers ?? maskSecrets(current.headers, isSecretHeader),
+              current.headers,
+              originChanged,
+            ),
+            parameters: mergeParameters(
+              body.parameters ?? maskSecrets(current.parameters, isSecretParameter),
+              current.parameters,
+              originChanged,
+            ),
             arguments: body.arguments ?? current.arguments,
             isActive: body.isActive ?? current.isActive,
             confirmation: body.confirmation ?? current.confirmation,
@@ -195,16 +208,22 @@ export function insertActionsUnderQuota(
   }).catch(nameTaken);
 }
 
-/** An update that leaves `headers` out keeps them: every secret as `***`, i.e. kept unless the host changes. */
-function maskSecrets(headers: Record<string, string>): Record<string, string> {
+/**
+ * An update that leaves `headers` (or `parameters`) out keeps them: every secret as `***`, i.e. kept
+ * unless the origin changes.
+ */
+function maskSecrets(
+  values: Record<string, string>,
+  isSecret: (name: string, value: string) => boolean,
+): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, isSecretHeader(name) ? ACTION_SECRET_MASK : value]),
+    Object.entries(values).map(([name, value]) => [name, isSecret(name, value) ? ACTION_SECRET_MASK : value]),
   );
 }
 
-function safeHost(url: string): string | null {
+function safeOrigin(url: string): string | null {
   try {
-    return hostOf(url);
+    return originOf(url);
   } catch {
     return null;
   }
