@@ -56,3 +56,46 @@ export async function createUser(
 export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
   await db.updateTable('app_user').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
+
+/** Every account, oldest first (an admin's list). */
+export async function listUsers(db: Db): Promise<UserRow[]> {
+  return db.selectFrom('app_user').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+/** Creates an account as an admin does: whatever ALLOW_SIGNUP says, with the role the admin chose. */
+export async function insertUser(
+  db: Db,
+  user: { email: string; name: string | null; passwordHash: string; role: 'admin' | 'user' },
+): Promise<UserRow> {
+  try {
+    return await db
+      .insertInto('app_user')
+      .values({
+        email: user.email.toLowerCase(),
+        name: user.name,
+        password_hash: user.passwordHash,
+        role: user.role,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+    throw error;
+  }
+}
+
+export async function updateUserAccess(
+  db: Db,
+  userId: string,
+  change: { role?: 'admin' | 'user'; disabled?: boolean },
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('app_user')
+    .set({
+      ...(change.role && { role: change.role }),
+      ...(change.disabled !== undefined && { disabled_at: change.disabled ? sql<Date>`now()` : null }),
+    })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+}

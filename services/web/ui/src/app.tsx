@@ -3,11 +3,13 @@ import { api, onSignedOut, session } from './api/client.js';
 import type { User } from './api/types.js';
 import { Header } from './components/header.js';
 import { Spinner } from './components/spinner.js';
+import { AccountPage } from './pages/account-page.js';
 import { AuthPage } from './pages/auth-page.js';
 import { ChatPage } from './pages/chat-page.js';
 import { GptEditorPage } from './pages/gpt-editor-page.js';
 import { GptListPage } from './pages/gpt-list-page.js';
 import { KeysPage } from './pages/keys-page.js';
+import { UsersPage } from './pages/users-page.js';
 import { navigate, useRoute } from './router.js';
 
 export function App() {
@@ -53,6 +55,8 @@ export function App() {
   const [section, id, sub] = route;
   let page = <GptListPage />;
   if (section === 'keys') page = <KeysPage />;
+  else if (section === 'account') page = <AccountPage />;
+  else if (section === 'users' && user.role === 'admin') page = <UsersPage selfId={user.id} />;
   else if (section === 'gpts' && id) page = <GptEditorPage gptId={id === 'new' ? null : id} />;
   else if (section === 'chat' && id) page = <ChatPage gptId={id} sessionId={sub} />;
 

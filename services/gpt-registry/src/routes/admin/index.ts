@@ -1,14 +1,133 @@
-import { errorResponses, IdParams, notFound } from '@chatty/shared';
+import { callerOf, conflict, errorResponses, IdParams, notFound } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { requireAdmin } from '../../auth/require-admin.js';
-import { findUserById } from '../../db/user.repository.js';
+import type { UserRow } from '../../db/schema.js';
+import {
+  EmailTakenError,
+  findUserById,
+  insertUser,
+  listUsers,
+  setPasswordHash,
+  updateUserAccess,
+} from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
+import { hashPassword } from '../auth/password.js';
+import { AdminUser, CreateUserBody, ResetPasswordBody, UpdateUserBody } from './schemas.js';
 
-/** What an admin does to other accounts. */
+const toAdminUser = (row: UserRow) => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  createdAt: row.created_at.toISOString(),
+  disabledAt: row.disabled_at?.toISOString() ?? null,
+});
+
+/**
+ * What an admin does to accounts: list, create (sign-up closed or not), promote, disable, reset a
+ * password, end sessions. An admin cannot disable or demote themselves, so a server always keeps one.
+ */
 export const adminRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
   app.addHook('preHandler', requireAdmin(app as unknown as FastifyInstance));
+
+  app.get(
+    '/api/admin/users',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Every account',
+        response: { 200: Type.Object({ items: Type.Array(AdminUser) }), ...errorResponses(401, 403) },
+      },
+    },
+    async () => ({ items: (await listUsers(app.db)).map(toAdminUser) }),
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create an account with a first password (works with ALLOW_SIGNUP=false)',
+        body: CreateUserBody,
+        response: { 201: AdminUser, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { email, password, name, role } = request.body;
+      try {
+        const row = await insertUser(app.db, {
+          email,
+          name: name ?? null,
+          passwordHash: await hashPassword(password),
+          role: role ?? 'user',
+        });
+        request.log.info({ userId: row.id, role: row.role }, 'admin created user');
+        return reply.code(201).send(toAdminUser(row));
+      } catch (error) {
+        if (error instanceof EmailTakenError)
+          throw conflict('EMAIL_TAKEN', 'An account with this email exists');
+        throw error;
+      }
+    },
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Change a user's role, or disable (sessions end, keys stop) and enable the account",
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: AdminUser, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { role, disabled } = request.body;
+      if (id === callerOf(request).userId && (disabled === true || role === 'user')) {
+        throw conflict('SELF_LOCKOUT', 'You cannot disable or demote yourself; ask another admin');
+      }
+      const row = await updateUserAccess(app.db, id, {
+        ...(role && { role }),
+        ...(disabled !== undefined && { disabled }),
+      });
+      if (!row) throw notFound('User');
+      if (disabled) await app.sessionRecord.endAll(row.id);
+      request.log.info(
+        { userId: row.id, role: row.role, disabled: Boolean(row.disabled_at) },
+        'admin changed user',
+      );
+      return toAdminUser(row);
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/password',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Set a new password for a user; every session of theirs ends',
+        params: IdParams,
+        body: ResetPasswordBody,
+        response: {
+          200: Type.Object({ endedSessions: Type.Integer() }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const user = await findUserById(app.db, request.params.id);
+      if (!user) throw notFound('User');
+      const passwordHash = await hashPassword(request.body.password);
+      const endedSessions = await app.sessionRecord.endAll(user.id);
+      await setPasswordHash(app.db, user.id, passwordHash);
+      request.log.info({ userId: user.id, endedSessions }, 'admin reset password');
+      return { endedSessions };
+    },
+  );
 
   app.delete(
     '/api/admin/users/:id/sessions',

@@ -69,3 +69,22 @@ export interface Session {
   createdAt: string;
   messages?: Message[];
 }
+
+/** A place the account is signed in (GET /api/auth/sessions). */
+export interface SignedInSession {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** An account as an admin sees it (GET /api/admin/users). */
+export interface AdminUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: 'admin' | 'user';
+  createdAt: string;
+  disabledAt: string | null;
+}

@@ -9,10 +9,11 @@ export function Header({ user, onSignOut }: { user: User; onSignOut(): void }) {
       <nav aria-label="Main">
         <a href="#/gpts">My GPTs</a>
         <a href="#/keys">API keys</a>
+        {user.role === 'admin' && <a href="#/users">Users</a>}
       </nav>
-      <span class="who" title={user.email}>
+      <a class="who" href="#/account" title={`${user.email}: password and sessions`}>
         {user.name ?? user.email}
-      </span>
+      </a>
       <button type="button" class="subtle" onClick={onSignOut}>
         Sign out
       </button>

@@ -1,0 +1,152 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText } from '../api/client.js';
+import type { AdminUser } from '../api/types.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { Spinner } from '../components/spinner.js';
+
+/** An admin's list of accounts: create one, make admin, disable, reset a password, sign out everywhere. */
+export function UsersPage({ selfId }: { selfId: string }) {
+  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = () =>
+    api<{ items: AdminUser[] }>('GET', '/api/admin/users')
+      .then((body) => setUsers(body.items))
+      .catch((caught) => setError(errorText(caught)));
+  useEffect(() => void load(), []);
+
+  async function run(work: () => Promise<unknown>, done: string) {
+    setError(null);
+    try {
+      await work();
+      setNotice(done);
+      await load();
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  function create(event: Event) {
+    event.preventDefault();
+    void run(async () => {
+      await api('POST', '/api/admin/users', { email, password });
+      setEmail('');
+      setPassword('');
+    }, `Created ${email}; give them the first password to sign in and change.`);
+  }
+
+  function resetPassword(user: AdminUser) {
+    const next = window.prompt(`New password for ${user.email} (at least 8 characters)`);
+    if (next)
+      void run(
+        () => api('POST', `/api/admin/users/${user.id}/password`, { password: next }),
+        'Password set.',
+      );
+  }
+
+  return (
+    <main class="page">
+      <h1>Users</h1>
+      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      {notice && (
+        <p class="card notice" role="status">
+          {notice}
+        </p>
+      )}
+      <form class="row" onSubmit={create} aria-label="New user">
+        <label class="grow">
+          Email
+          <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label>
+          First password
+          <input
+            type="password"
+            required
+            minLength={8}
+            autocomplete="new-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" class="primary">
+          Create user
+        </button>
+      </form>
+      {users === null ? (
+        <Spinner />
+      ) : (
+        <table class="list" aria-label="Users">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td>{user.email}</td>
+                <td>{user.role}</td>
+                <td>{user.disabledAt ? 'disabled' : 'active'}</td>
+                <td class="row">
+                  {user.id !== selfId && (
+                    <>
+                      <button
+                        type="button"
+                        class="subtle"
+                        onClick={() =>
+                          run(
+                            () =>
+                              api('PATCH', `/api/admin/users/${user.id}`, {
+                                role: user.role === 'admin' ? 'user' : 'admin',
+                              }),
+                            'Role changed.',
+                          )
+                        }
+                      >
+                        {user.role === 'admin' ? 'Make user' : 'Make admin'}
+                      </button>
+                      <button
+                        type="button"
+                        class="subtle"
+                        onClick={() =>
+                          run(
+                            () => api('PATCH', `/api/admin/users/${user.id}`, { disabled: !user.disabledAt }),
+                            user.disabledAt ? 'Enabled.' : 'Disabled: signed out everywhere, keys stopped.',
+                          )
+                        }
+                      >
+                        {user.disabledAt ? 'Enable' : 'Disable'}
+                      </button>
+                    </>
+                  )}
+                  <button type="button" class="subtle" onClick={() => resetPassword(user)}>
+                    Reset password
+                  </button>
+                  <button
+                    type="button"
+                    class="subtle"
+                    onClick={() =>
+                      run(
+                        () => api('DELETE', `/api/admin/users/${user.id}/sessions`),
+                        'Signed out everywhere.',
+                      )
+                    }
+                  >
+                    Sign out everywhere
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
