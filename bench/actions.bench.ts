@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
       runnerPort,
     );
     const runnerUrl = `${runner.url}/internal/execute`;
-    const token = serviceToken(SECRET_KEY);
+    const token = serviceToken(SECRET_KEY, 'action-runner');
     const spec = JSON.stringify({
       method: 'GET',
       url: `${target.url}/weather/{{city}}`,

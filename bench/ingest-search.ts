@@ -55,7 +55,7 @@ export async function measureSearch(app: IngestApp, gptId: string, secret: strin
   const queries = Array.from({ length: QUERIES }, (_, i) =>
     i % 3 === 0 ? pick(3) : i % 3 === 1 ? `${pick(1)} ${pick(1)}` : pick(0.3),
   );
-  const token = serviceToken(secret);
+  const token = serviceToken(secret, 'file-ingest');
   const call = (query: string) =>
     app.inject({
       method: 'POST',

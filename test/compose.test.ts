@@ -130,6 +130,8 @@ const SUPPORTED_NODE_MAJORS = [22, 24];
 /** What a deployer puts in `.env`: just the required variables, so every default shows through. */
 const HOST_ENV: Env = {
   SECRET_KEY: 'k'.repeat(64),
+  ACTION_RUNNER_TOKEN: 'r'.repeat(64),
+  INGEST_SERVICE_TOKEN: 'i'.repeat(64),
   POSTGRES_PASSWORD: 'pg-test-password',
   MINIO_ROOT_PASSWORD: 'minio-test-password',
 };
@@ -703,17 +705,37 @@ describe('docker-compose.yml', () => {
   });
 
   it('refuses to start without the secrets, rather than falling back to a default', () => {
-    for (const variable of ['SECRET_KEY', 'POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD']) {
+    for (const variable of [
+      'SECRET_KEY',
+      'ACTION_RUNNER_TOKEN',
+      'INGEST_SERVICE_TOKEN',
+      'POSTGRES_PASSWORD',
+      'MINIO_ROOT_PASSWORD',
+    ]) {
       expect(() => interpolateDeep(rawCompose, { ...HOST_ENV, [variable]: undefined })).toThrow(
         new RegExp(`\\b${variable}\\b`),
       );
     }
     // Replicas that each generated their own key into DATA_DIR could not read each other's tokens.
-    const withKey = serverNames.filter((name) => 'SECRET_KEY' in schemaOf(name).properties);
+    const withKey = serverNames.filter((name) => 'SECRET_KEY' in environmentOf(service(name)));
     expect(withKey.length).toBeGreaterThan(0);
     for (const name of withKey) {
       expect(environmentOf(service(name)).SECRET_KEY, name).toBe(HOST_ENV.SECRET_KEY);
     }
+  });
+
+  it('gives the action-runner and file-ingest their own credentials, not the master secret', () => {
+    for (const [name, token, callers] of [
+      ['action-runner', 'ACTION_RUNNER_TOKEN', ['gpt-registry']],
+      ['file-ingest', 'INGEST_SERVICE_TOKEN', ['inference-gateway']],
+    ] as const) {
+      const own = environmentOf(service(name));
+      expect(own.SECRET_KEY, `${name} must not hold SECRET_KEY`).toBeUndefined();
+      expect(own[token]).toBe(HOST_ENV[token]);
+      for (const caller of callers)
+        expect(environmentOf(service(caller))[token], caller).toBe(HOST_ENV[token]);
+    }
+    expect(Object.keys(environmentOf(service('web')))).not.toContain('SECRET_KEY');
   });
 
   it("publishes a port for web only, the one web listens on, and not web's ops port", () => {
@@ -807,7 +829,13 @@ describe('docker-compose.yml', () => {
     if (svc.read_only) {
       // Unset, the key is generated into DATA_DIR and objects are files under it.
       const config = configOf(name);
-      for (const key of ['SECRET_KEY', 'S3_ENDPOINT'].filter((k) => k in schemaOf(name).properties)) {
+      // The action-runner and file-ingest agree with their callers by their own token instead.
+      const props = schemaOf(name).properties;
+      const ownToken = ['ACTION_RUNNER_TOKEN', 'INGEST_SERVICE_TOKEN'].find(
+        (k) => k in props && !('SESSION_SIGNING_KEY' in props),
+      );
+      const needed = ['S3_ENDPOINT', ownToken ?? 'SECRET_KEY'].filter((k) => k in props);
+      for (const key of needed) {
         expect(config[key], `${name} is read-only, so ${key} must be given`).toBeTruthy();
       }
     }

@@ -29,9 +29,11 @@ fi
 # Fresh secrets for every run; never the ones of a real deployment next to it (no .env is read: every
 # variable the compose file needs is set here).
 SECRET_KEY=$(openssl rand -hex 32)
+ACTION_RUNNER_TOKEN=$(openssl rand -hex 32)
+INGEST_SERVICE_TOKEN=$(openssl rand -hex 32)
 POSTGRES_PASSWORD=$(openssl rand -hex 16)
 MINIO_ROOT_PASSWORD=$(openssl rand -hex 16)
-export SECRET_KEY POSTGRES_PASSWORD MINIO_ROOT_PASSWORD
+export SECRET_KEY ACTION_RUNNER_TOKEN INGEST_SERVICE_TOKEN POSTGRES_PASSWORD MINIO_ROOT_PASSWORD
 export PORT=${COMPOSE_SMOKE_PORT:-5780}
 export ACTION_EGRESS_ALLOW=action-target:8080
 export LOG_LEVEL=info

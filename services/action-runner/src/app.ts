@@ -4,6 +4,7 @@ import {
   type Logger,
   resolveSecretKey,
   serverLimitsOf,
+  serviceToken,
 } from '@chatty/shared';
 import type { ActionRunnerConfig } from './config.js';
 import { parseAllowList } from './egress/allow-list.js';
@@ -24,7 +25,11 @@ export interface ActionRunnerOverrides {
 export async function buildActionRunner(config: ActionRunnerConfig, overrides: ActionRunnerOverrides = {}) {
   const logger =
     overrides.logger ?? createLogger({ name: 'action-runner', level: config.LOG_LEVEL, debug: config.DEBUG });
-  const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  // Its own credential, not the master secret: a compromised runner can neither sign sessions nor
+  // open another service's internal routes or the stored action secrets.
+  const token =
+    config.ACTION_RUNNER_TOKEN ??
+    serviceToken(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR), 'action-runner');
   const dns = overrides.resolver ? { resolve: overrides.resolver, close() {} } : await dnsResolver(config);
   const app = await createServiceApp({ service: 'action-runner', logger, limits: serverLimitsOf(config) });
   const agents = new AgentPool();
@@ -33,7 +38,7 @@ export async function buildActionRunner(config: ActionRunnerConfig, overrides: A
     dns.close();
   });
   await app.register(executeRoute, {
-    secret,
+    token,
     agents,
     policy: {
       allow: parseAllowList(config.ACTION_EGRESS_ALLOW),

@@ -1,4 +1,4 @@
-import { LogEnv, loadConfig, SecretEnv, ServerLimitsEnv } from '@chatty/shared';
+import { ActionRunnerTokenEnv, LogEnv, loadConfig, SecretEnv, ServerLimitsEnv } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
 
 /**
@@ -8,7 +8,9 @@ import Type, { type Static } from 'typebox';
 export const ActionRunnerEnv = Type.Object({
   ACTION_RUNNER_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5030 }),
   ACTION_RUNNER_HOST: Type.String({ default: '127.0.0.1' }),
+  /** Only a fallback for one machine: with ACTION_RUNNER_TOKEN set the runner needs no SECRET_KEY. */
   ...SecretEnv,
+  ...ActionRunnerTokenEnv,
   ...LogEnv,
   ...ServerLimitsEnv,
   /** `host:port` pairs actions may reach even though they are private (on-prem APIs, tests), comma-separated. */

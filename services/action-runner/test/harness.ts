@@ -2,7 +2,7 @@ import { buildActionRunner, loadActionRunnerConfig, type Resolver } from '@chatt
 import { type Logger, serviceToken } from '@chatty/shared';
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
-export const TOKEN = { 'x-service-token': serviceToken(TEST_SECRET) };
+export const TOKEN = { 'x-service-token': serviceToken(TEST_SECRET, 'action-runner') };
 
 export async function startRunner(
   env: Record<string, string>,

@@ -9,6 +9,7 @@ import {
   pingDatabase,
   resolveSecretKey,
   serverLimitsOf,
+  serviceToken,
 } from '@chatty/shared';
 import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
@@ -33,7 +34,10 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   const store = overrides.store ?? objectStoreFrom(config);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => {});
-  const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  // Its own credential, not the master secret (see ACTION_RUNNER_TOKEN for why).
+  const token =
+    config.INGEST_SERVICE_TOKEN ??
+    serviceToken(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR), 'file-ingest');
 
   const app = await createServiceApp({
     service: 'file-ingest',
@@ -52,7 +56,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
     redis.disconnect();
     if (!overrides.db) await db.destroy();
   });
-  await app.register(searchRoute, { db, secret });
+  await app.register(searchRoute, { db, token });
   if (config.INGEST_WORKER) worker = await startIngestWorker(config, { db, store, log: logger });
   return Object.assign(app, { ingestWorker: worker });
 }

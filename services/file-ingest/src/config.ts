@@ -1,5 +1,6 @@
 import {
   DatabaseEnv,
+  IngestTokenEnv,
   LogEnv,
   loadConfig,
   RedisEnv,
@@ -15,7 +16,9 @@ export const IngestEnv = Type.Object({
   INGEST_HOST: Type.String({ default: '127.0.0.1' }),
   ...DatabaseEnv,
   ...RedisEnv,
+  /** Only a fallback for one machine: with INGEST_SERVICE_TOKEN set file-ingest needs no SECRET_KEY. */
   ...SecretEnv,
+  ...IngestTokenEnv,
   ...StorageEnv,
   ...LogEnv,
   ...TrustProxyEnv,

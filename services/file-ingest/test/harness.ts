@@ -105,7 +105,7 @@ export async function search(
   const response = await stack.ingest.inject({
     method: 'POST',
     url: '/internal/search',
-    headers: { 'x-service-token': serviceToken(TEST_SECRET) },
+    headers: { 'x-service-token': serviceToken(TEST_SECRET, 'file-ingest') },
     payload: body,
   });
   if (response.statusCode !== 200)

@@ -27,7 +27,7 @@ describe('POST /internal/search', () => {
   it('answers 404 without the service token, as if the route did not exist', async () => {
     for (const headers of [
       {},
-      { 'x-service-token': serviceToken('another-secret-that-is-long-enough-000') },
+      { 'x-service-token': serviceToken('another-secret-that-is-long-enough-000', 'file-ingest') },
     ]) {
       const response = await stack.ingest.inject({
         method: 'POST',
@@ -43,7 +43,7 @@ describe('POST /internal/search', () => {
     const response = await stack.ingest.inject({
       method: 'POST',
       url: '/internal/search',
-      headers: { 'x-service-token': serviceToken(TEST_SECRET) },
+      headers: { 'x-service-token': serviceToken(TEST_SECRET, 'file-ingest') },
       payload: { gptId: 'nope', query: 'x' },
     });
     expect(response.statusCode).toBe(400);

@@ -21,6 +21,7 @@ import {
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { createActionExecutor } from './actions/execute-action.js';
+import { actionSecretKeys } from './auth/action-secret-keys.js';
 import { createSessionRecord } from './auth/session-record.js';
 import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
@@ -84,7 +85,10 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   app.decorate('db', db);
   app.decorate('models', models);
   app.decorate('quotas', quotaLimitsOf(config));
-  app.decorate('sessions', createSessionTokens(deriveKey(secret, 'session-token'), config.SESSION_TTL));
+  app.decorate(
+    'sessions',
+    createSessionTokens(deriveKey(config.SESSION_SIGNING_KEY ?? secret, 'session-token'), config.SESSION_TTL),
+  );
   app.decorate(
     'sessionRecord',
     createSessionRecord({
@@ -125,7 +129,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     ? createServiceClient({
         name: 'inference-gateway',
         baseUrl: config.GATEWAY_URL,
-        token: serviceToken(secret),
+        token: serviceToken(secret, 'inference-gateway'),
       })
     : undefined;
   await app.register(gptRoutes, {
@@ -140,8 +144,9 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(gptContextRoutes);
   await app.register(modelRoutes);
   await app.register(usageRoutes);
-  await app.register(internalAuthRoutes, { secret });
-  const actionSecretsKey = deriveKey(secret, 'action-secrets');
+  const ownToken = serviceToken(secret, 'gpt-registry');
+  await app.register(internalAuthRoutes, { token: ownToken });
+  const actionSecretsKey = actionSecretKeys(config.ACTION_SECRETS_KEYS, secret);
   const executeAction = createActionExecutor({
     db,
     key: actionSecretsKey,
@@ -149,14 +154,14 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     runner: createServiceClient({
       name: 'action-runner',
       baseUrl: config.ACTION_RUNNER_URL,
-      token: serviceToken(secret),
+      token: serviceToken(secret, 'action-runner', config.ACTION_RUNNER_TOKEN),
       timeoutMs: 125_000,
     }),
   });
   const executionsPerMinute = config.ACTION_RATE_PER_MINUTE;
   await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
-  await app.register(internalActionRoutes, { secret, execute: executeAction, executionsPerMinute });
-  await app.register(internalChatRoutes, { secret });
+  await app.register(internalActionRoutes, { token: ownToken, execute: executeAction, executionsPerMinute });
+  await app.register(internalChatRoutes, { token: ownToken });
   return app;
 }
 

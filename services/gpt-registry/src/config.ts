@@ -1,4 +1,5 @@
 import {
+  ActionRunnerTokenEnv,
   DatabaseEnv,
   LogEnv,
   loadConfig,
@@ -6,6 +7,7 @@ import {
   RedisEnv,
   SecretEnv,
   ServerLimitsEnv,
+  SessionKeyEnv,
   StorageEnv,
   TrustProxyEnv,
 } from '@chatty/shared';
@@ -17,6 +19,8 @@ export const RegistryEnv = Type.Object({
   ...DatabaseEnv,
   ...RedisEnv,
   ...SecretEnv,
+  ...SessionKeyEnv,
+  ...ActionRunnerTokenEnv,
   ...ModelsEnv,
   ...LogEnv,
   ...TrustProxyEnv,
@@ -45,6 +49,14 @@ export const RegistryEnv = Type.Object({
    * together; 0 turns the limit off.
    */
   ACTION_RATE_PER_MINUTE: Type.Integer({ minimum: 0, default: 60 }),
+  /**
+   * The keys of action secrets, `id:key` separated by commas (each key 32 characters or more; ids of
+   * letters and digits): the first seals new values, all of them open old ones. Unset: one key (id
+   * `0`) derived from SECRET_KEY. Rotation: docs/security.md.
+   */
+  ACTION_SECRETS_KEYS: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9]+:[^,]{32,}(,[A-Za-z0-9]+:[^,]{32,})*$' }),
+  ),
   /** Where actions are executed (services/action-runner). */
   ACTION_RUNNER_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5030' }),
   /** The inference gateway, told when a GPT is deleted so its chat sessions go too; unset when none runs. */

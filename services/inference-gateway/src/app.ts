@@ -49,10 +49,17 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const db = overrides.db ?? createDb<GatewayDatabase>(config.DATABASE_URL, { max: config.DB_POOL_MAX });
   const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
-  const token = serviceToken(secret);
-  const registryClient = createServiceClient({ name: 'gpt-registry', baseUrl: config.REGISTRY_URL, token });
+  const registryClient = createServiceClient({
+    name: 'gpt-registry',
+    baseUrl: config.REGISTRY_URL,
+    token: serviceToken(secret, 'gpt-registry'),
+  });
   const ingestClient = config.INGEST_URL
-    ? createServiceClient({ name: 'file-ingest', baseUrl: config.INGEST_URL, token })
+    ? createServiceClient({
+        name: 'file-ingest',
+        baseUrl: config.INGEST_URL,
+        token: serviceToken(secret, 'file-ingest', config.INGEST_SERVICE_TOKEN),
+      })
     : undefined;
   const pool = new WorkerPool(ollamaUrls(config), {
     concurrency: config.WORKER_CONCURRENCY,
@@ -127,7 +134,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   });
 
   await app.register(authPlugin, {
-    sessions: createSessionTokens(deriveKey(secret, 'session-token')),
+    sessions: createSessionTokens(deriveKey(config.SESSION_SIGNING_KEY ?? secret, 'session-token')),
     sessionIsLive: remoteSessionCheck(registryClient),
     resolveApiKey: remoteApiKeyResolver(registryClient),
   });
@@ -141,7 +148,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   await app.register(sessionRoutes, { maxSessions: config.QUOTA_SESSIONS });
   await app.register(modelRoutes);
   await app.register(openAiRoutes);
-  await app.register(internalRoutes, { secret });
+  await app.register(internalRoutes, { token: serviceToken(secret, 'inference-gateway') });
   return app;
 }
 

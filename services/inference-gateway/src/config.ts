@@ -1,11 +1,13 @@
 import {
   DatabaseEnv,
+  IngestTokenEnv,
   LogEnv,
   loadConfig,
   ModelsEnv,
   RedisEnv,
   SecretEnv,
   ServerLimitsEnv,
+  SessionKeyEnv,
   TrustProxyEnv,
 } from '@chatty/shared';
 import Type, { type Static } from 'typebox';
@@ -16,6 +18,8 @@ export const GatewayEnv = Type.Object({
   ...DatabaseEnv,
   ...RedisEnv,
   ...SecretEnv,
+  ...SessionKeyEnv,
+  ...IngestTokenEnv,
   ...ModelsEnv,
   ...LogEnv,
   ...TrustProxyEnv,

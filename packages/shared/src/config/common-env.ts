@@ -39,6 +39,24 @@ export const SecretEnv = {
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
 };
 
+/**
+ * Signs session tokens (registry and gateway). Unset: derived from SECRET_KEY. Kept apart from the
+ * keys of action secrets, so rotating it (which signs every user out) leaves those readable.
+ */
+export const SessionKeyEnv = {
+  SESSION_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+};
+
+/** The action-runner's own credential: the registry presents it, the runner accepts only it. */
+export const ActionRunnerTokenEnv = {
+  ACTION_RUNNER_TOKEN: Type.Optional(Type.String({ minLength: 32 })),
+};
+
+/** file-ingest's own credential: the gateway presents it, file-ingest accepts only it. */
+export const IngestTokenEnv = {
+  INGEST_SERVICE_TOKEN: Type.Optional(Type.String({ minLength: 32 })),
+};
+
 export const ModelsEnv = {
   MODELS_CONFIG: Type.String({ minLength: 1, default: './models.json' }),
 };

@@ -9,18 +9,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type ExecuteContext, executeRequest } from '../request/execute-request.js';
 
 export interface ExecuteRouteOptions extends ExecuteContext {
-  secret: string;
+  /** The credential its callers present (ACTION_RUNNER_TOKEN). */
+  token: string;
 }
 
 /** `POST /internal/execute`: one action call, for the registry (which resolved the action and its secrets). */
 export const executeRoute: FastifyPluginAsyncTypebox<ExecuteRouteOptions> = async (
   app,
-  { secret, ...context },
+  { token, ...context },
 ) => {
   app.post(
     '/internal/execute',
     {
-      preHandler: requireServiceToken(secret),
+      onRequest: requireServiceToken(token),
       schema: {
         hide: true,
         body: ActionRequestSpec,

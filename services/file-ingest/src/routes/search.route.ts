@@ -4,14 +4,14 @@ import type { Db } from '../db/schema.js';
 import { searchKnowledge } from '../search.js';
 
 /** `POST /internal/search` (docs/internal-contracts.md), for the inference gateway. */
-export const searchRoute: FastifyPluginAsyncTypebox<{ db: Db; secret: string }> = async (
+export const searchRoute: FastifyPluginAsyncTypebox<{ db: Db; token: string }> = async (
   app,
-  { db, secret },
+  { db, token },
 ) => {
   app.post(
     '/internal/search',
     {
-      preHandler: requireServiceToken(secret),
+      onRequest: requireServiceToken(token),
       schema: {
         hide: true,
         body: SearchBody,

@@ -15,7 +15,7 @@ import type { ActionFields } from './action-input.js';
 import { hostOf } from './action-input.js';
 import { checkArguments } from './check-arguments.js';
 import { redactSecrets } from './redact-secrets.js';
-import { SecretDecryptionError } from './secret-box.js';
+import { SecretDecryptionError, type SecretKeys } from './secret-box.js';
 import { splitHeaders, splitParameters } from './secret-headers.js';
 
 export interface ActionCall {
@@ -35,7 +35,15 @@ export type ActionExecutor = (call: ActionCall) => Promise<ActionResult>;
  * resolved request to the action-runner, masks any secret the target echoed back, and records the run (who, where, how it went; never secret
  * values or bodies), whether it succeeded, was refused or failed.
  */
-export function createActionExecutor({ db, key, runner }: { db: Db; key: Buffer; runner: ServiceClient }) {
+export function createActionExecutor({
+  db,
+  key,
+  runner,
+}: {
+  db: Db;
+  key: SecretKeys;
+  runner: ServiceClient;
+}) {
   const execute: ActionExecutor = async (call) => {
     const row = await findAction(db, call.userId, call.actionId);
     if (!row) throw notFound('Action');
@@ -79,7 +87,7 @@ export function createActionExecutor({ db, key, runner }: { db: Db; key: Buffer;
   return execute;
 }
 
-function readSecrets(row: ActionRow, key: Buffer, log: FastifyBaseLogger): ActionFields {
+function readSecrets(row: ActionRow, key: SecretKeys, log: FastifyBaseLogger): ActionFields {
   try {
     return fieldsOf(row, key);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { ACTION_SECRET_MASK } from '@chatty/shared';
-import { decryptSecret, encryptSecret } from './secret-box.js';
+import { decryptSecret, encryptSecret, type SecretKeys } from './secret-box.js';
 
 const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie']);
 /**
@@ -58,7 +58,7 @@ export function originOf(url: string): string {
 const bindingOf = (actionId: string, url: string) => `${actionId}|${originOf(url)}`;
 
 export function sealSecrets(
-  key: Buffer,
+  key: SecretKeys,
   secret: Record<string, string>,
   action: { id: string; url: string },
 ): string | null {
@@ -68,7 +68,7 @@ export function sealSecrets(
 }
 
 export function openSecrets(
-  key: Buffer,
+  key: SecretKeys,
   sealed: string | null,
   action: { id: string; url: string },
 ): Record<string, string> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ACTION_SECRET_MASK } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { ActionFields } from '../actions/action-input.js';
-import { SecretDecryptionError } from '../actions/secret-box.js';
+import { SecretDecryptionError, type SecretKeys } from '../actions/secret-box.js';
 import {
   maskedHeaders,
   openSecrets,
@@ -24,7 +24,7 @@ export class ActionNameTakenError extends Error {
  * decryption), with their values only in `secret_headers` and `secret_parameters`, encrypted and bound
  * to the action's id and the origin of its URL.
  */
-function columnsOf(fields: ActionFields, id: string, key: Buffer) {
+function columnsOf(fields: ActionFields, id: string, key: SecretKeys) {
   const headers = splitHeaders(fields.headers);
   const parameters = splitParameters(fields.parameters);
   const action = { id, url: fields.url };
@@ -44,7 +44,7 @@ function columnsOf(fields: ActionFields, id: string, key: Buffer) {
 }
 
 /** The action's fields with its secrets decrypted; throws SecretDecryptionError if they were altered. */
-export function fieldsOf(row: ActionRow, key: Buffer): ActionFields {
+export function fieldsOf(row: ActionRow, key: SecretKeys): ActionFields {
   const headers = unmask(row.headers, openSecrets(key, row.secret_headers, row));
   const parameters = unmask(row.parameters, openSecrets(key, row.secret_parameters, row));
   return {
@@ -69,7 +69,7 @@ function unmask(shown: Record<string, string>, secret: Record<string, string>): 
 }
 
 /** For an update: secrets that no longer decrypt count as absent, so giving them again repairs the action. */
-function readableFieldsOf(row: ActionRow, key: Buffer): ActionFields {
+function readableFieldsOf(row: ActionRow, key: SecretKeys): ActionFields {
   try {
     return fieldsOf(row, key);
   } catch (error) {
@@ -91,7 +91,7 @@ export async function insertActions(
   db: Db,
   gptId: string,
   list: ActionFields[],
-  key: Buffer,
+  key: SecretKeys,
 ): Promise<ActionRow[]> {
   if (list.length === 0) return [];
   return uniqueName(
@@ -140,7 +140,7 @@ export async function updateAction(
   db: Db,
   userId: string,
   actionId: string,
-  key: Buffer,
+  key: SecretKeys,
   change: (current: ActionFields) => ActionFields,
 ): Promise<ActionRow | undefined> {
   return db.transaction().execute(async (trx) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, signUp, TEST_SECRET } from '../harness.js';
 import { type ActionStack, startActionStack } from './action-stack.js';
 
-const TOKEN = { 'x-service-token': serviceToken(TEST_SECRET) };
+const TOKEN = { 'x-service-token': serviceToken(TEST_SECRET, 'gpt-registry') };
 let stack: ActionStack;
 let owner: Awaited<ReturnType<typeof signUp>>;
 let stranger: Awaited<ReturnType<typeof signUp>>;

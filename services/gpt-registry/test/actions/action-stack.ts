@@ -18,6 +18,8 @@ export interface ActionStack {
   target: { url: string; received: Received[] };
   /** A loopback server actions may NOT reach; it must never receive anything. */
   forbidden: { url: string; received: Received[] };
+  /** Where the action-runner listens (for a second registry on the same database). */
+  runnerUrl: string;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startActionStack({
     registry,
     target,
     forbidden,
+    runnerUrl,
     async close() {
       await registry.close();
       await runner.close();

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => registry.close());
 
-const internal = { 'x-service-token': serviceToken(TEST_SECRET) };
+const internal = { 'x-service-token': serviceToken(TEST_SECRET, 'gpt-registry') };
 
 describe('GET/PUT /api/gpts/:id/context', () => {
   it("starts empty, saves the caller's context, and replaces it", async () => {

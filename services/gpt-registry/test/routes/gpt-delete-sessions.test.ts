@@ -40,7 +40,7 @@ describe('DELETE /api/gpts/:id and chat sessions', () => {
     expect(response.statusCode).toBe(204);
     expect(calls).toContainEqual({
       url: `DELETE /internal/gpts/${gpt.id}/sessions`,
-      token: serviceToken(TEST_SECRET),
+      token: serviceToken(TEST_SECRET, 'inference-gateway'),
     });
   });
 

@@ -23,7 +23,11 @@ describe('POST /internal/auth/api-key', () => {
     });
     const { id, key } = created.json();
     const resolve = remoteApiKeyResolver(
-      createServiceClient({ name: 'gpt-registry', baseUrl, token: serviceToken(TEST_SECRET) }),
+      createServiceClient({
+        name: 'gpt-registry',
+        baseUrl,
+        token: serviceToken(TEST_SECRET, 'gpt-registry'),
+      }),
     );
     expect(await resolve(key)).toEqual({ userId: owner.user.id, scope: 'full', keyId: id });
     await registry.app.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: owner.auth });
@@ -35,7 +39,7 @@ describe('POST /internal/auth/api-key', () => {
     for (const headers of [
       {},
       { 'x-service-token': 'guess' },
-      { 'x-service-token': serviceToken('another secret of enough length!!') },
+      { 'x-service-token': serviceToken('another secret of enough length!!', 'gpt-registry') },
     ]) {
       const response = await registry.app.inject({
         method: 'POST',

@@ -17,6 +17,7 @@ import {
   mergeParameters,
 } from '../../actions/action-input.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
+import type { SecretKeys } from '../../actions/secret-box.js';
 import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';
 import {
   ActionNameTakenError,
@@ -37,7 +38,7 @@ import { ActionIdParams, CreateActionBody, RunsQuery, UpdateActionBody } from '.
 
 export interface ActionRouteOptions extends Record<string, unknown> {
   /** The AES-256-GCM key for secret headers: deriveKey(secret, 'action-secrets'). */
-  key: Buffer;
+  key: SecretKeys;
   execute: ActionExecutor;
   /** ACTION_RATE_PER_MINUTE: executions per user per minute (0: no limit). */
   executionsPerMinute: number;
@@ -200,7 +201,7 @@ export function insertActionsUnderQuota(
   userId: string,
   gptId: string,
   list: ActionFields[],
-  key: Buffer,
+  key: SecretKeys,
 ) {
   return withUserLock(app.db, userId, async (trx) => {
     ensureRoom('actionsPerGpt', app.quotas.actionsPerGpt, await countActions(trx, gptId), list.length);

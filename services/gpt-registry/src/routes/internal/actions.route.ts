@@ -25,11 +25,11 @@ import type { RegistryRoutes } from '../../registry-app.js';
  * path (decryption, action-runner, audit) as the public execute route.
  */
 export const internalActionRoutes: RegistryRoutes<{
-  secret: string;
+  token: string;
   execute: ActionExecutor;
   executionsPerMinute: number;
-}> = async (app, { secret, execute, executionsPerMinute }) => {
-  app.addHook('onRequest', requireServiceToken(secret));
+}> = async (app, { token, execute, executionsPerMinute }) => {
+  app.addHook('onRequest', requireServiceToken(token));
   // The same per-user counter as the public execute route: a chat's tool calls are executions too.
   const limited = actionRateLimit(
     app as unknown as FastifyInstance,

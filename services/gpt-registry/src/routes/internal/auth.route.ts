@@ -16,11 +16,11 @@ import type { RegistryRoutes } from '../../registry-app.js';
  * they verify a token's signature themselves and ask here whether its session is still live, and
  * what a key is, so a sign-out or a revoked key stops at once everywhere.
  */
-export const internalAuthRoutes: RegistryRoutes<{ secret: string }> = async (app, { secret }) => {
+export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
   app.post(
     '/internal/auth/api-key',
     {
-      preHandler: requireServiceToken(secret),
+      onRequest: requireServiceToken(token),
       schema: {
         hide: true,
         body: Type.Object({ key: Type.String({ maxLength: 200 }) }),
@@ -41,7 +41,7 @@ export const internalAuthRoutes: RegistryRoutes<{ secret: string }> = async (app
   app.post(
     '/internal/auth/session',
     {
-      preHandler: requireServiceToken(secret),
+      onRequest: requireServiceToken(token),
       schema: {
         hide: true,
         body: Type.Object({ sessionId: Uuid, userId: Uuid }),

@@ -6,8 +6,8 @@ import type { RegistryRoutes } from '../../registry-app.js';
 const UserQuery = Type.Object({ userId: Type.String({ format: 'uuid' }) });
 
 /** What the inference-gateway reads for a chat: the user's context for a GPT, and the user's GPTs. */
-export const internalChatRoutes: RegistryRoutes<{ secret: string }> = async (app, { secret }) => {
-  app.addHook('onRequest', requireServiceToken(secret));
+export const internalChatRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
+  app.addHook('onRequest', requireServiceToken(token));
 
   app.get(
     '/internal/gpts/:id/context',

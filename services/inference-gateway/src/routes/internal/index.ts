@@ -4,8 +4,8 @@ import { deleteSessionsOfGpt } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 
 /** For the registry: a deleted GPT's sessions (and their messages) go with it. */
-export const internalRoutes: GatewayRoutes<{ secret: string }> = async (app, { secret }) => {
-  app.addHook('onRequest', requireServiceToken(secret));
+export const internalRoutes: GatewayRoutes<{ token: string }> = async (app, { token }) => {
+  app.addHook('onRequest', requireServiceToken(token));
   app.delete(
     '/internal/gpts/:id/sessions',
     {
