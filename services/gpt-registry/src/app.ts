@@ -22,6 +22,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { createActionExecutor } from './actions/execute-action.js';
 import { actionSecretKeys } from './auth/action-secret-keys.js';
+import { LoginBackoff } from './auth/login-backoff.js';
 import { createSessionRecord } from './auth/session-record.js';
 import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
@@ -118,9 +119,14 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     allowSignup: config.ALLOW_SIGNUP,
     rateLimits: {
       perAddress: config.AUTH_RATE_LIMIT_PER_ADDRESS,
-      perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
       windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
     },
+    backoff: new LoginBackoff(
+      redis,
+      config.REDIS_PREFIX,
+      config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+      config.AUTH_BACKOFF_MAX_SECONDS,
+    ),
   });
   await app.register(sessionRoutes);
   await app.register(adminRoutes);

@@ -40,9 +40,14 @@ export const RegistryEnv = Type.Object({
   QUOTA_ACTIONS_PER_GPT: Type.Integer({ minimum: 0, default: 50 }),
   ALLOW_SIGNUP: Type.Boolean({ default: true }),
   SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
-  /** Login and signup attempts allowed per client address, and per account, in each window. */
+  /** Login and signup attempts allowed per client address in each window. */
   AUTH_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 30 }),
-  AUTH_RATE_LIMIT_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
+  /**
+   * Wrong passwords from one address for one account before that pair backs off (1 s, doubling up to
+   * AUTH_BACKOFF_MAX_SECONDS). Per pair, so failing on purpose cannot lock the account's owner out.
+   */
+  AUTH_RATE_LIMIT_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 5 }),
+  AUTH_BACKOFF_MAX_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
   /**
    * Action executions per user per minute, the public execute route and the chat's tool calls counted

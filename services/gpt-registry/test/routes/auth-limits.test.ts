@@ -16,16 +16,31 @@ const login = (app: RegistryHarness['app'], email: string, ip = '198.51.100.7') 
   });
 
 describe('login and signup rate limits', () => {
-  it('limits attempts per account, whatever address they come from, with 429 and Retry-After', async () => {
+  it('backs off wrong passwords per address and account: a stranger cannot lock the owner out', async () => {
     registry = await startRegistry({ AUTH_RATE_LIMIT_PER_ACCOUNT: '3', AUTH_RATE_LIMIT_PER_ADDRESS: '100' });
-    for (let i = 0; i < 3; i++) {
-      expect((await login(registry.app, 'victim@example.com', `198.51.100.${i + 1}`)).statusCode).toBe(401);
-    }
-    const limited = await login(registry.app, 'Victim@Example.com', '198.51.100.99');
+    await signUp(registry.app, 'victim@example.com');
+    const attacker = '198.51.100.66';
+    for (let i = 0; i < 3; i++)
+      expect((await login(registry.app, 'victim@example.com', attacker)).statusCode).toBe(401);
+    const limited = await login(registry.app, 'Victim@Example.com', attacker);
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await login(registry.app, 'someone-else@example.com', '198.51.100.99')).statusCode).toBe(401);
+
+    // The owner, from their own address, signs in at once.
+    const owner = await registry.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '203.0.113.20',
+      payload: { email: 'victim@example.com', password: 'correct horse battery' },
+    });
+    expect(owner.statusCode).toBe(200);
+    // The attacker's wait doubles with each failure after it ends.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await login(registry.app, 'victim@example.com', attacker)).statusCode).toBe(401);
+    const longer = await login(registry.app, 'victim@example.com', attacker);
+    expect(longer.statusCode).toBe(429);
+    expect(Number(longer.headers['retry-after'])).toBe(2);
   });
 
   it('limits attempts per address across accounts, signup included', async () => {

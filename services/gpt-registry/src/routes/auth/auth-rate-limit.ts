@@ -3,23 +3,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export interface AuthRateLimits {
   perAddress: number;
-  perAccount: number;
   windowSeconds: number;
 }
 
 /**
- * Two limits on every login and signup: per client address (one host trying many accounts) and per
- * account (many hosts trying one password). Counters live in Redis, shared by every replica.
+ * The limit on every login and signup per client address (one host trying many accounts), counted in
+ * Redis, shared by every replica. Wrong passwords for one account are slowed per address and account
+ * together (auth/login-backoff.ts), so nobody can lock another user out.
  */
 export function authRateLimit(app: FastifyInstance, limits: AuthRateLimits) {
   const timeWindow = limits.windowSeconds * 1000;
   const limiters = [
     app.createRateLimit({ max: limits.perAddress, timeWindow, keyGenerator: (req) => `address:${req.ip}` }),
-    app.createRateLimit({
-      max: limits.perAccount,
-      timeWindow,
-      keyGenerator: (req) => `account:${emailOf(req)}`,
-    }),
   ];
   return async (request: FastifyRequest) => {
     for (const limiter of limiters) {
@@ -27,9 +22,4 @@ export function authRateLimit(app: FastifyInstance, limits: AuthRateLimits) {
       if (!result.isAllowed && result.isExceeded) throw tooManyRequests(Math.max(1, result.ttlInSeconds));
     }
   };
-}
-
-function emailOf(request: FastifyRequest): string {
-  const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : '';
 }

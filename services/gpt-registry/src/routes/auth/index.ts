@@ -11,6 +11,7 @@ import {
   unauthorized,
 } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
+import type { LoginBackoff } from '../../auth/login-backoff.js';
 import {
   createUser,
   EmailTakenError,
@@ -26,6 +27,7 @@ import { toUser } from './user.mapper.js';
 export interface AuthRouteOptions extends Record<string, unknown> {
   allowSignup: boolean;
   rateLimits: AuthRateLimits;
+  backoff: LoginBackoff;
 }
 
 export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options) => {
@@ -78,10 +80,16 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
       },
     },
     async (request) => {
-      const user = await findUserByEmail(app.db, request.body.email.trim());
+      const { email, password } = request.body;
+      await options.backoff.check(request.ip, email);
+      const user = await findUserByEmail(app.db, email.trim());
       // Verify against a real hash even for unknown emails, so timing does not reveal who has an account.
-      const valid = await verifyPassword(user?.password_hash, request.body.password);
-      if (!user || !valid) throw unauthorized('Wrong email or password');
+      const valid = await verifyPassword(user?.password_hash, password);
+      if (!user || !valid) {
+        await options.backoff.failed(request.ip, email);
+        throw unauthorized('Wrong email or password');
+      }
+      await options.backoff.succeeded(request.ip, email);
       if (user.disabled_at) throw forbidden('ACCOUNT_DISABLED', 'This account is disabled; ask an admin');
       const token = await app.sessionRecord.start(user.id, request.headers['user-agent']);
       request.log.info({ userId: user.id }, 'user signed in');
