@@ -138,8 +138,10 @@ describe('chat routes through the public origin', () => {
     ).items;
     expect(items.find((item) => item.id === 'phi3')).toMatchObject({
       available: true,
-      workers: [{ url: harness.workers[0]!.url, loaded: true }],
+      // Not the registry's first account, so not an admin: the worker's URL stays hidden.
+      workers: [{ url: 'worker-1', loaded: true }],
     });
+    expect(JSON.stringify(items)).not.toContain(harness.workers[0]!.url);
 
     const sessions = await fetch(`${origin}/api/gpts/${owner.gptId}/sessions`, { headers: owner.auth });
     expect(((await sessions.json()) as { items: unknown[] }).items).toHaveLength(1);

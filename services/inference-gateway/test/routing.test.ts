@@ -37,6 +37,17 @@ async function caller(h: GatewayHarness) {
   return userWithGpt(h);
 }
 
+/** A caller who is an admin: only admins see the workers' URLs in /api/models. */
+async function adminCaller(h: GatewayHarness) {
+  const user = await userWithGpt(h);
+  await h.registry.app.db
+    .updateTable('app_user')
+    .set({ role: 'admin' })
+    .where('id', '=', user.user.id)
+    .execute();
+  return user;
+}
+
 describe('model routing', () => {
   it('prefers the worker where the model is already loaded', async () => {
     harness = await startGateway([
@@ -51,7 +62,7 @@ describe('model routing', () => {
 
   it('spreads requests over equal workers and shows them in /api/models', async () => {
     harness = await startGateway([{ models: ['phi3'] }, { models: ['phi3', 'mistral'] }]);
-    const user = await caller(harness);
+    const user = await adminCaller(harness);
     const models = await fetch(`${harness.url}/api/models`, { headers: user.auth });
     const items = (
       (await models.json()) as { items: Array<{ id: string; available: boolean; workers: unknown[] }> }
@@ -63,6 +74,16 @@ describe('model routing', () => {
     expect(byId['deepseek-coder']).toMatchObject({ available: false, workers: [] });
     // A synth model is available while its synthesizer and one member are.
     expect(byId['chatty-core']).toMatchObject({ available: true });
+
+    // Worker URLs may hold credentials: only an admin sees them.
+    const other = await caller(harness);
+    const theirs = await fetch(`${harness.url}/api/models`, { headers: other.auth });
+    const text = await theirs.text();
+    for (const worker of harness.workers) expect(text).not.toContain(worker.url);
+    const mistral = (JSON.parse(text) as { items: Array<{ id: string; workers: unknown[] }> }).items.find(
+      (item) => item.id === 'mistral',
+    );
+    expect(mistral!.workers).toEqual([{ url: 'worker-2', loaded: false }]);
   });
 
   it('moves traffic off a worker that goes down within 5 s, without failing a request, and back when it returns', async () => {
@@ -70,7 +91,7 @@ describe('model routing', () => {
       { models: ['phi3'], tokenDelayMs: 5 },
       { models: ['phi3'], tokenDelayMs: 5 },
     ]);
-    const user = await caller(harness);
+    const user = await adminCaller(harness);
     const [first, second] = harness.workers;
     await first!.setFault('refuse');
     const killedAt = Date.now();

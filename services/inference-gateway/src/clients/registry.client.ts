@@ -46,6 +46,14 @@ export function registryApi(call: ServiceClient) {
           requestId,
         })
       ).context,
+    /** The user's role: what an admin may see (worker URLs) and others may not. */
+    role: async (userId: string, requestId?: string) =>
+      (
+        await call<{ role: 'admin' | 'user' }>({
+          path: `/internal/users/${encodeURIComponent(userId)}/role`,
+          requestId,
+        })
+      ).role,
     gpts: async (userId: string, requestId?: string) =>
       (await call<{ items: GptSummary[] }>({ path: `/internal/gpts?${user(userId)}`, requestId })).items,
     executeAction: (

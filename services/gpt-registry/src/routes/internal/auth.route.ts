@@ -3,12 +3,14 @@ import {
   errorResponses,
   hashApiKey,
   isApiKey,
+  notFound,
   requireServiceToken,
   Uuid,
   unauthorized,
 } from '@chatty/shared';
 import Type from 'typebox';
 import { resolveApiKeyOwner } from '../../db/api-key.repository.js';
+import { findUserById } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
 /**
@@ -49,5 +51,26 @@ export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app,
       },
     },
     async (request) => ({ live: await app.sessionRecord.isLive(request.body) }),
+  );
+
+  app.get(
+    '/internal/users/:id/role',
+    {
+      onRequest: requireServiceToken(token),
+      schema: {
+        hide: true,
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({ role: Type.Union([Type.Literal('admin'), Type.Literal('user')]) }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const user = await findUserById(app.db, request.params.id);
+      if (!user) throw notFound('User');
+      // A disabled admin is no admin: what the role opens must close with the account.
+      return { role: user.role === 'admin' && !user.disabled_at ? ('admin' as const) : ('user' as const) };
+    },
   );
 };

@@ -11,13 +11,20 @@ const ModelItem = Type.Object({
   aliases: Type.Array(Type.String()),
   /** A healthy worker serves it now (for a synth model: its synthesizer and at least one member). */
   available: Type.Boolean(),
+  /** `url` is the worker's URL for an admin, and `worker-N` (its place in OLLAMA_URLS) for others. */
   workers: Type.Array(Type.Object({ url: Type.String(), loaded: Type.Boolean() })),
 });
 
 export const modelRoutes: GatewayRoutes = async (app) => {
-  const servingOf = (model: ModelDefinition) => {
+  /**
+   * Worker URLs may carry credentials (`http://user:pass@gpu-1:11434`) and tell the network's layout:
+   * only an admin sees them; others see each worker by its place in OLLAMA_URLS.
+   */
+  const labelOf = (url: string, admin: boolean) =>
+    admin ? url : `worker-${app.router.pool.workers.findIndex((worker) => worker.url === url) + 1}`;
+  const servingOf = (model: ModelDefinition, admin = false) => {
     const { workers, loadedOn } = app.router.pool.serving(model.id);
-    return workers.map((url) => ({ url, loaded: loadedOn.includes(url) }));
+    return workers.map((url) => ({ url: labelOf(url, admin), loaded: loadedOn.includes(url) }));
   };
   const availableOf = (model: ModelDefinition): boolean => {
     if (model.kind !== 'synth') return servingOf(model).length > 0;
@@ -44,7 +51,8 @@ export const modelRoutes: GatewayRoutes = async (app) => {
         response: { 200: Type.Object({ items: Type.Array(ModelItem) }), ...errorResponses(401) },
       },
     },
-    async () => {
+    async (request) => {
+      const admin = (await app.registryApi.role(callerOf(request).userId, request.id)) === 'admin';
       await app.router.pool.ready();
       return {
         items: app.models.models.map((model) => ({
@@ -54,7 +62,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
           kind: model.kind,
           aliases: model.aliases,
           available: availableOf(model),
-          workers: model.kind === 'synth' ? [] : servingOf(model),
+          workers: model.kind === 'synth' ? [] : servingOf(model, admin),
         })),
       };
     },
@@ -83,9 +91,9 @@ export const modelRoutes: GatewayRoutes = async (app) => {
       const names = model.kind === 'synth' ? [...(model.members ?? []), model.synthesizer!] : [model.id];
       const targets = [...new Set(names.map((name) => resolveModel(app.models, name)))];
       const signal = AbortSignal.timeout(120_000);
-      return {
-        models: await Promise.all(targets.map((target) => app.router.load(target, signal, userId))),
-      };
+      const admin = (await app.registryApi.role(userId, request.id)) === 'admin';
+      const loaded = await Promise.all(targets.map((target) => app.router.load(target, signal, userId)));
+      return { models: loaded.map((each) => ({ ...each, worker: labelOf(each.worker, admin) })) };
     },
   );
 };
