@@ -5,6 +5,14 @@ export const MAX_CONVERSATION_STARTERS = 10;
 export const MAX_INSTRUCTIONS_CHARS = 32_000;
 /** Raster avatars up to 1 MiB, as a base64 data URL (4/3 of the bytes, plus the prefix). */
 export const MAX_AVATAR_BYTES = 1024 * 1024;
+/** The longest avatar data URL a GPT body may hold. */
+export const MAX_AVATAR_DATA_URL = Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 100;
+/**
+ * Every JSON body the services and the origin accept: room for a GPT with the largest avatar and the
+ * longest instructions, so the avatar's own limit (413 AVATAR_TOO_LARGE) is the one a user meets,
+ * never a generic body limit below it.
+ */
+export const MAX_JSON_BODY_BYTES = MAX_AVATAR_DATA_URL + 512 * 1024;
 
 export const Capabilities = Type.Object({
   webSearch: Type.Boolean(),
@@ -40,7 +48,7 @@ const Starters = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), {
 const ModelId = Type.String({ minLength: 1, maxLength: 200 });
 const AvatarDataUrl = Type.String({
   pattern: '^data:image/',
-  maxLength: Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 100,
+  maxLength: MAX_AVATAR_DATA_URL,
   description: 'A PNG, JPEG or GIF data URL up to 1 MiB; omit or null for a generated avatar',
 });
 

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { MAX_JSON_BODY_BYTES } from '../contracts/gpt.js';
 import { installBodyDeadline } from './body-deadline.js';
 import { installErrorHandlers } from './error-handler.js';
 import { installHealth, installLiveness, type ReadinessCheck } from './health.js';
@@ -46,7 +47,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
     loggerInstance: options.logger,
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
     ajv: {
       customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
