@@ -21,6 +21,7 @@ import {
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import { createActionExecutor } from './actions/execute-action.js';
+import { scheduleRunRetention } from './actions/run-retention.js';
 import { actionSecretKeys } from './auth/action-secret-keys.js';
 import { LoginBackoff } from './auth/login-backoff.js';
 import { createSessionRecord } from './auth/session-record.js';
@@ -168,6 +169,10 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
   await app.register(internalActionRoutes, { token: ownToken, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { token: ownToken });
+  const stopRetention = scheduleRunRetention(db, config.ACTION_RUN_RETENTION_DAYS, (error) =>
+    logger.warn({ err: error }, 'pruning old action runs failed; retried in an hour'),
+  );
+  app.addHook('onClose', async () => stopRetention());
   return app;
 }
 

@@ -54,6 +54,8 @@ export const RegistryEnv = Type.Object({
    * together; 0 turns the limit off.
    */
   ACTION_RATE_PER_MINUTE: Type.Integer({ minimum: 0, default: 60 }),
+  /** Days the action runs of a deleted GPT are kept (the audit a delete cannot erase). */
+  ACTION_RUN_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 90 }),
   /**
    * The keys of action secrets, `id:key` separated by commas (each key 32 characters or more; ids of
    * letters and digits): the first seals new values, all of them open old ones. Unset: one key (id

@@ -49,6 +49,7 @@ export async function listGptSummaries(db: Db, userId: string) {
     .selectFrom('gpt')
     .select(['id', 'name', 'description', 'model_id', 'created_at'])
     .where('user_id', '=', userId)
+    .where('deleting_at', 'is', null)
     .orderBy('created_at', 'desc')
     .limit(1000)
     .execute();

@@ -87,7 +87,13 @@ const findGptStatements = new WeakMap<Db, CompiledQuery<GptRow>>();
 export async function findGpt(db: Db, userId: string, id: string): Promise<GptRow | undefined> {
   let statement = findGptStatements.get(db);
   if (!statement) {
-    statement = db.selectFrom('gpt').selectAll().where('id', '=', id).where('user_id', '=', userId).compile();
+    statement = db
+      .selectFrom('gpt')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('deleting_at', 'is', null)
+      .compile();
     findGptStatements.set(db, statement);
   }
   // The parameters in the order of the where clauses above.
@@ -101,6 +107,7 @@ export async function listGpts(db: Db, userId: string, { limit, after }: { limit
     .selectFrom('gpt')
     .selectAll()
     .where('user_id', '=', userId)
+    .where('deleting_at', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1);
@@ -151,11 +158,32 @@ export async function updateGpt(
   });
 }
 
+/**
+ * Marks the user's GPT as being deleted (every lookup stops finding it, so no chat session can start)
+ * and answers whether there was one; `false` undoes the mark, for a delete that could not go on.
+ */
+export async function markGptDeleting(db: Db, userId: string, id: string, deleting = true): Promise<boolean> {
+  const result = await db
+    .updateTable('gpt')
+    .set({ deleting_at: deleting ? sql<Date>`now()` : null })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes the GPT; its action runs stay, marked with the time, for the audit's retention period. */
 export async function deleteGpt(db: Db, userId: string, id: string): Promise<boolean> {
   const result = await db
     .deleteFrom('gpt')
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  if (result.numDeletedRows === 0n) return false;
+  await db
+    .updateTable('action_run')
+    .set({ gpt_deleted_at: sql<Date>`now()` })
+    .where('gpt_id', '=', id)
+    .execute();
+  return true;
 }

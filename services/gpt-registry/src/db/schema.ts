@@ -59,6 +59,8 @@ export interface GptTable {
   version: number;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Set while the GPT is being deleted: it is gone to every lookup, and no new session may start. */
+  deleting_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** A GPT as it was at one version; its avatar is not in `snapshot` but in gpt_avatar, by hash. */
@@ -146,6 +148,8 @@ export interface ActionRunTable {
   response_bytes: number | null;
   duration_ms: number;
   created_at: CreatedAt;
+  /** When its GPT was deleted: the run is kept (the audit) until ACTION_RUN_RETENTION_DAYS after. */
+  gpt_deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** A GPT's persistent context for one user (GET/PUT /api/gpts/:id/context). */

@@ -32,11 +32,16 @@ export async function insertSessionUnderQuota(
   userId: string,
   gptId: string,
   limit: number,
+  gptExists: () => Promise<void>,
 ): Promise<SessionRow> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`chatty.session-quota:${userId}`}, 0))`.execute(
       trx,
     );
+    // Under the GPT's lock, which deleting its sessions takes too: a GPT deleted meanwhile is either
+    // seen as gone here (404), or its delete waits for this insert and takes the new session with it.
+    await lockGptSessions(trx, gptId);
+    await gptExists();
     const used = await countSessions(trx, userId);
     if (used >= limit) throw new SessionQuotaError(used, limit);
     return trx
@@ -45,4 +50,9 @@ export async function insertSessionUnderQuota(
       .returningAll()
       .executeTakeFirstOrThrow();
   });
+}
+
+/** The lock that orders starting a session of a GPT against deleting the GPT's sessions. */
+export async function lockGptSessions(db: Db, gptId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`chatty.gpt-sessions:${gptId}`}, 0))`.execute(db);
 }

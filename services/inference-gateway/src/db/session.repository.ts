@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ActionCall, Citation, Db, MessageRow, SessionRow } from './schema.js';
+import { lockGptSessions } from './session-quota.repository.js';
 
 export async function insertSession(db: Db, userId: string, gptId: string): Promise<SessionRow> {
   return db
@@ -39,10 +40,16 @@ export async function deleteSession(db: Db, userId: string, id: string): Promise
   return result.numDeletedRows > 0n;
 }
 
-/** Every session of a GPT goes with it (the registry calls this when a GPT is deleted). */
+/**
+ * Every session of a GPT goes with it (the registry calls this when a GPT is deleted), under the lock
+ * a new session of the GPT takes, so one started meanwhile is either refused or deleted here.
+ */
 export async function deleteSessionsOfGpt(db: Db, gptId: string): Promise<number> {
-  const result = await db.deleteFrom('chat_session').where('gpt_id', '=', gptId).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return db.transaction().execute(async (trx) => {
+    await lockGptSessions(trx, gptId);
+    const result = await trx.deleteFrom('chat_session').where('gpt_id', '=', gptId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  });
 }
 
 export async function listMessages(db: Db, sessionId: string): Promise<MessageRow[]> {

@@ -16,6 +16,7 @@ import {
   findGpt,
   insertGpt,
   listGpts,
+  markGptDeleting,
   updateGpt,
   VersionConflictError,
 } from '../../db/gpt.repository.js';
@@ -147,10 +148,18 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
     },
     async (request, reply) => {
       const userId = callerOf(request).userId;
-      if (!(await findGpt(app.db, userId, request.params.id))) throw notFound('GPT');
-      // Sessions first: if the gateway cannot be reached the delete stops (503) with nothing gone,
-      // and a retry is safe; the other way round would leave sessions of a GPT that no longer exists.
-      await options.deleteSessions?.(request.params.id, request.id);
+      const gptId = request.params.id;
+      // Marked first: from here the runtime the gateway asks for is 404, so no session can start
+      // (the gateway checks it under the lock its delete of sessions takes). Then the sessions: if
+      // the gateway cannot be reached the mark is undone and the delete stops (503) with nothing
+      // gone, and a retry is safe. A mark left by a crash is finished by retrying the delete.
+      if (!(await markGptDeleting(app.db, userId, gptId))) throw notFound('GPT');
+      try {
+        await options.deleteSessions?.(gptId, request.id);
+      } catch (error) {
+        await markGptDeleting(app.db, userId, gptId, false);
+        throw error;
+      }
       // Its files' rows and chunks go by cascade; their objects by prefix, retried until gone.
       const deleted = await deleteWithBlobs(
         app.db,

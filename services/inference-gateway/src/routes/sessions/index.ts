@@ -41,13 +41,20 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
     },
     async (request, reply) => {
       const { userId } = callerOf(request);
-      // The registry answers 404 for another user's GPT: that is the ownership check.
-      await app.registryApi.runtime(request.params.id, userId, request.id);
-      const row = await insertSessionUnderQuota(app.chatDb, userId, request.params.id, maxSessions).catch(
-        (error: unknown) => {
-          throw error instanceof SessionQuotaError ? quotaExceeded(error.message) : error;
-        },
-      );
+      // The registry answers 404 for another user's GPT (that is the ownership check) and for one
+      // being deleted; asked under the GPT's lock, so a delete cannot slip in between.
+      const gptExists = async () => {
+        await app.registryApi.runtime(request.params.id, userId, request.id);
+      };
+      const row = await insertSessionUnderQuota(
+        app.chatDb,
+        userId,
+        request.params.id,
+        maxSessions,
+        gptExists,
+      ).catch((error: unknown) => {
+        throw error instanceof SessionQuotaError ? quotaExceeded(error.message) : error;
+      });
       return reply.code(201).send(toSession(row));
     },
   );
