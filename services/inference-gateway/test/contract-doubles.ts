@@ -13,6 +13,7 @@ export interface RuntimeFixture {
   actions: Array<{
     id: string;
     name: string;
+    toolName: string;
     description: string;
     arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
     /** Where the double sends the call: a loopback test server standing for the outside API. */
