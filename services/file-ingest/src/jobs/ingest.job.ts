@@ -1,4 +1,4 @@
-import { knowledgeTypeOfMime, type Logger, type ObjectStore } from '@chatty/shared';
+import { isCodeLanguage, knowledgeTypeOfMime, type Logger, type ObjectStore } from '@chatty/shared';
 import { chunkText } from '../chunk/chunker.js';
 import { normalizeSegments } from '../chunk/normalize.js';
 import {
@@ -110,6 +110,7 @@ async function fail(deps: IngestDeps, file: FileToIngest, reason: string): Promi
 function extractKind(file: FileToIngest): ExtractKind | undefined {
   const type = knowledgeTypeOfMime(file.mimeType);
   if (type === 'png' || type === 'jpeg' || type === 'gif') return 'image';
+  if (type && isCodeLanguage(type)) return 'code';
   return type;
 }
 
