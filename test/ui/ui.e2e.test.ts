@@ -144,6 +144,18 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await row.getByRole('button', { name: 'View text' }).click();
     await page.getByText(FACT).waitFor();
     await page.getByRole('button', { name: 'Close' }).click();
+    // The design document's example: source code as knowledge.
+    await page.getByLabel('Knowledge files').setInputFiles({
+      name: 'example.js',
+      mimeType: 'text/javascript',
+      buffer: Buffer.from('console.log("Hello World")'),
+    });
+    await page
+      .getByRole('list', { name: 'Files' })
+      .getByRole('listitem')
+      .filter({ hasText: 'example.js' })
+      .filter({ hasText: 'ready' })
+      .waitFor({ timeout: 30_000 });
     expect(view.errors).toEqual([]);
   });
 
@@ -186,6 +198,14 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await view.screenshot('streaming');
     await page.getByRole('list', { name: 'Sources' }).getByText('handbook.txt').waitFor();
     await page.getByText(FACT).waitFor();
+    // A cited code file opens to its passage, highlighted as its language.
+    const code = page
+      .getByRole('list', { name: 'Sources' })
+      .getByRole('group')
+      .filter({ hasText: 'example.js' });
+    await code.getByText('example.js').click();
+    await code.locator('pre.hljs .hljs-string').first().waitFor();
+    expect(await code.locator('pre.hljs').textContent()).toBe('console.log("Hello World")\n');
     await view.screenshot('answer-with-citation');
 
     await page.getByLabel('Message').fill('What is the weather in Paris?');

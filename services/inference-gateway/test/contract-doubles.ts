@@ -25,6 +25,7 @@ export interface ChunkFixture {
   fileId: string;
   fileName: string;
   page: number | null;
+  language?: string | null;
   text: string;
 }
 
