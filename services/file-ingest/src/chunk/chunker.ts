@@ -13,9 +13,13 @@ export interface Chunk {
 export interface ChunkOptions {
   targetTokens: number;
   overlapTokens: number;
+  /** Where a chunk may end inside a paragraph: after a sentence (prose), or after a line (code). */
+  cutAfter?: 'sentence' | 'line';
 }
 
 export const DEFAULT_CHUNKING: ChunkOptions = { targetTokens: 800, overlapTokens: 100 };
+/** Source code: a `.` ends no sentence there (`console.log`), a line ends a statement. */
+export const CODE_CHUNKING: ChunkOptions = { ...DEFAULT_CHUNKING, cutAfter: 'line' };
 
 interface Unit {
   start: number;
@@ -33,7 +37,7 @@ interface Unit {
 export function chunkText({ text, pageStarts }: NormalizedText, options = DEFAULT_CHUNKING): Chunk[] {
   const maxChars = options.targetTokens * CHARS_PER_TOKEN;
   const overlapChars = options.overlapTokens * CHARS_PER_TOKEN;
-  const units = splitUnits(text, maxChars);
+  const units = splitUnits(text, maxChars, options.cutAfter ?? 'sentence');
   const chunks: Chunk[] = [];
   let first = 0;
   while (first < units.length) {
@@ -70,14 +74,14 @@ export function chunkText({ text, pageStarts }: NormalizedText, options = DEFAUL
   return chunks;
 }
 
-/** Sentences (and pieces of over-long ones) with their offsets, marked where a paragraph starts. */
-function splitUnits(text: string, maxChars: number): Unit[] {
+/** Sentences or lines (and pieces of over-long ones) with their offsets, marked where a paragraph starts. */
+function splitUnits(text: string, maxChars: number, cutAfter: 'sentence' | 'line'): Unit[] {
   const units: Unit[] = [];
   const paragraphs = /[^\n]+(?:\n(?!\n)[^\n]*)*/g;
   for (const paragraph of text.matchAll(paragraphs)) {
     const base = paragraph.index;
     let paragraphStart = true;
-    const sentences = /[^.!?\n]*(?:[.!?]+["')\]]*|\n|$)\s*/g;
+    const sentences = cutAfter === 'line' ? /[^\n]*(?:\n|$)/g : /[^.!?\n]*(?:[.!?]+["')\]]*|\n|$)\s*/g;
     for (const sentence of paragraph[0].matchAll(sentences)) {
       if (!sentence[0]) break;
       let start = base + sentence.index;

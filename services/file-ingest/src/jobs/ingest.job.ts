@@ -1,5 +1,5 @@
 import { isCodeLanguage, knowledgeTypeOfMime, type Logger, type ObjectStore } from '@chatty/shared';
-import { chunkText } from '../chunk/chunker.js';
+import { CODE_CHUNKING, chunkText, DEFAULT_CHUNKING } from '../chunk/chunker.js';
 import { normalizeSegments } from '../chunk/normalize.js';
 import {
   type FileToIngest,
@@ -77,7 +77,7 @@ export async function ingestFile(
       kind === 'image' ? 'no text was found in the image' : 'the file contains no text',
     );
   }
-  const chunks = chunkText(normalized);
+  const chunks = chunkText(normalized, kind === 'code' ? CODE_CHUNKING : DEFAULT_CHUNKING);
   progress(0.85);
 
   const textKey = textKeyOf(file.storageKey);

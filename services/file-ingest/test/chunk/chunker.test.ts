@@ -1,4 +1,4 @@
-import { chunkText, normalizeSegments } from '@chatty/file-ingest';
+import { CODE_CHUNKING, chunkText, normalizeSegments } from '@chatty/file-ingest';
 import { describe, expect, it } from 'vitest';
 
 describe('normalizeSegments', () => {
@@ -64,5 +64,22 @@ describe('chunkText', () => {
     expect(chunks.map((chunk) => chunk.text).join(' ')).toBe(text.replace('\n\n', ' '));
     for (const chunk of chunks) expect(chunk.page).toBe(chunk.charStart >= secondPage ? 2 : 1);
     expect(chunks.at(-1)!.page).toBe(2);
+  });
+
+  it('cuts code after whole lines, never at a dot inside one, indentation kept', () => {
+    const line = (i: number) => `    const value${i} = this.store.get(key${i}).toString();`;
+    const text = `function load() {\n${Array.from({ length: 60 }, (_, i) => line(i)).join('\n')}\n}`;
+    const options = { ...CODE_CHUNKING, targetTokens: 150, overlapTokens: 20 };
+    const chunks = chunkText({ text, pageStarts: [] }, options);
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) {
+      expect(chunk.text).toBe(text.slice(chunk.charStart, chunk.charEnd));
+      expect(chunk.charStart === 0 || text[chunk.charStart - 1] === '\n').toBe(true);
+      expect(chunk.text).toMatch(/(;|\})$/);
+    }
+    expect(chunks[1]!.text.startsWith('    const value')).toBe(true);
+    // Prose cutting would have ended chunks after "this." or "store.".
+    const prose = chunkText({ text, pageStarts: [] }, { targetTokens: 150, overlapTokens: 20 });
+    expect(prose.some((chunk) => /\.$/.test(chunk.text))).toBe(true);
   });
 });
