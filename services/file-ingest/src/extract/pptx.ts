@@ -55,7 +55,12 @@ function slidesInOrder(entries: Map<string, Buffer>): string[] {
     open({ name, attributes }) {
       if (name !== 'sldId' || !attributes.id) return;
       const slide = relationships.get(attributes.id);
-      if (slide && entries.get(slide.target)?.length) paths.push(slide.target);
+      if (!slide || !entries.get(slide.target)?.length) return;
+      // PowerPoint never lists a slide part twice; a file that does would have it parsed once per entry.
+      if (paths.includes(slide.target)) {
+        throw new ExtractionRefused(`not a valid PPTX: ${slide.target} is listed twice`);
+      }
+      paths.push(slide.target);
     },
   });
   return paths;

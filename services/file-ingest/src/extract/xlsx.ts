@@ -61,7 +61,12 @@ function readWorkbook(part: Buffer, relationships: Map<string, { target: string 
       if (name === 'workbookPr') date1904 = attributes.date1904 === '1' || attributes.date1904 === 'true';
       if (name !== 'sheet') return;
       const target = relationships.get(attributes.id ?? '')?.target;
-      if (target) sheets.push({ name: attributes.name ?? `Sheet ${sheets.length + 1}`, path: target });
+      if (!target) return;
+      // Excel never shares a part between sheets; a file that does would have it parsed once per sheet.
+      if (sheets.some((sheet) => sheet.path === target)) {
+        throw new ExtractionRefused(`not a valid XLSX: two sheets share ${target}`);
+      }
+      sheets.push({ name: attributes.name ?? `Sheet ${sheets.length + 1}`, path: target });
     },
   });
   return { sheets, date1904 };

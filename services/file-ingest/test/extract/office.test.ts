@@ -57,6 +57,21 @@ describe('PowerPoint (pptx)', () => {
     );
   });
 
+  it('refuses a slide list naming one slide part many times (parsing it again and again)', async () => {
+    const rels = `<Relationships>${[1, 2]
+      .map((n) => `<Relationship Id="rId${n}" Type="x/slide" Target="slides/slide1.xml"/>`)
+      .join('')}</Relationships>`;
+    const repeated = await zipOf({
+      'ppt/presentation.xml':
+        '<p:presentation xmlns:p="p"><p:sldIdLst><p:sldId id="1" r:id="rId1" xmlns:r="r"/><p:sldId id="2" r:id="rId2" xmlns:r="r"/></p:sldIdLst></p:presentation>',
+      'ppt/_rels/presentation.xml.rels': rels,
+      'ppt/slides/slide1.xml': '<p:sld xmlns:p="p"/>',
+    });
+    await expect(extract('pptx', repeated, LIMITS)).rejects.toThrow(
+      'not a valid PPTX: ppt/slides/slide1.xml is listed twice',
+    );
+  });
+
   it('stops at the character cap', async () => {
     const long = await makePptx([{ title: 'Long', body: ['word '.repeat(2500)] }]);
     await expect(extract('pptx', long, LIMITS)).rejects.toThrow(
@@ -99,6 +114,19 @@ describe('Excel (xlsx)', () => {
       },
       { page: 2, text: 'Sheet: Contacts\n\nName\tCity\n\nName: Ada\nCity: London' },
     ]);
+  });
+
+  it('refuses sheets that share one part', async () => {
+    const shared = await zipOf({
+      'xl/workbook.xml':
+        '<workbook xmlns:r="r"><sheets><sheet name="A" r:id="rId1"/><sheet name="B" r:id="rId2"/></sheets></workbook>',
+      'xl/_rels/workbook.xml.rels':
+        '<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+      'xl/worksheets/sheet1.xml': '<worksheet><sheetData/></worksheet>',
+    });
+    await expect(extract('xlsx', shared, LIMITS)).rejects.toThrow(
+      'not a valid XLSX: two sheets share xl/worksheets/sheet1.xml',
+    );
   });
 
   it('refuses more sheets than the page cap, text past the character cap, and a zip bomb', async () => {
