@@ -26,11 +26,15 @@ export function parseXml(part: Buffer, what: string, handlers: XmlHandlers): voi
   parser.on('error', (error) => {
     throw new ExtractionRefused(`not a valid ${what}: ${error.message}`);
   });
-  parser.on('opentag', (tag) => {
-    const attributes: Record<string, string> = {};
-    for (const [name, value] of Object.entries(tag.attributes)) attributes[localName(name)] = String(value);
-    handlers.open?.({ name: localName(tag.name), attributes });
-  });
+  if (handlers.open) {
+    parser.on('opentag', (tag) => {
+      // Fresh for each tag (plain strings without xmlns): prefixed names get their local name added
+      // in place, since a sheet has a hundred thousand cells and copying each one's attributes shows.
+      const attributes = tag.attributes as Record<string, string>;
+      for (const name in attributes) if (name.includes(':')) attributes[localName(name)] = attributes[name]!;
+      handlers.open!({ name: localName(tag.name), attributes });
+    });
+  }
   if (handlers.close) parser.on('closetag', (tag) => handlers.close!(localName(tag.name)));
   if (handlers.text) {
     parser.on('text', handlers.text);
