@@ -1,4 +1,4 @@
-import { CODE_CHUNKING, chunkText, normalizeSegments } from '@chatty/file-ingest';
+import { CODE_CHUNKING, chunkText, normalizeSegments, SLIDE_AND_SHEET_CHUNKING } from '@chatty/file-ingest';
 import { describe, expect, it } from 'vitest';
 
 describe('normalizeSegments', () => {
@@ -81,5 +81,19 @@ describe('chunkText', () => {
     // Prose cutting would have ended chunks after "this." or "store.".
     const prose = chunkText({ text, pageStarts: [] }, { targetTokens: 150, overlapTokens: 20 });
     expect(prose.some((chunk) => /\.$/.test(chunk.text))).toBe(true);
+  });
+
+  it('keeps slides and sheets apart: no chunk spans two pages, so each cites its own', () => {
+    const normalized = normalizeSegments(
+      ['Revenue grew.', 'The lemur leaps.', 'Questions?'].map((text, index) => ({ page: index + 1, text })),
+    );
+    const chunks = chunkText(normalized, SLIDE_AND_SHEET_CHUNKING);
+    expect(chunks.map((chunk) => [chunk.page, chunk.text])).toEqual([
+      [1, 'Revenue grew.'],
+      [2, 'The lemur leaps.'],
+      [3, 'Questions?'],
+    ]);
+    // Prose chunking packs them together under the first page.
+    expect(chunkText(normalized).map((chunk) => chunk.page)).toEqual([1]);
   });
 });
