@@ -7,6 +7,7 @@ export function toAction(row: ActionRow): Action {
     id: row.id,
     gptId: row.gpt_id,
     name: row.name,
+    toolName: row.tool_name,
     description: row.description,
     url: row.url,
     method: row.method,
@@ -24,6 +25,7 @@ export function toRuntimeAction(row: ActionRow): RuntimeAction {
   return {
     id: row.id,
     name: row.name,
+    toolName: row.tool_name,
     description: row.description,
     arguments: row.arguments,
     method: row.method,

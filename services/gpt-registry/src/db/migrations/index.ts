@@ -9,6 +9,7 @@ import * as sessionsAndKeyScopes from './2026_12_02_0201_sessions_and_key_scopes
 import * as actionConfirmation from './2026_12_02_0202_action_confirmation.js';
 import * as secretParameters from './2026_12_02_0203_secret_parameters.js';
 import * as gptDeletionAndRunAudit from './2026_12_02_0204_gpt_deletion_and_run_audit.js';
+import * as actionToolName from './2026_12_02_0501_action_tool_name.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_12_02_0202_action_confirmation': actionConfirmation,
   '2026_12_02_0203_secret_parameters': secretParameters,
   '2026_12_02_0204_gpt_deletion_and_run_audit': gptDeletionAndRunAudit,
+  '2026_12_02_0501_action_tool_name': actionToolName,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';
