@@ -94,7 +94,7 @@ describe('action definitions', () => {
       expect(list.body).not.toContain(secret);
       expect(wholeRow).not.toContain(secret);
     }
-    expect(row.secret_headers).toMatch(/^v2:/);
+    expect(row.secret_headers).toMatch(/^v3:0:/);
     // Nowhere in the database either, not just this row: a dump of every text column of the table.
     const dump = await sql<{ t: string }>`select gpt_action::text as t from gpt_action`.execute(app().db);
     expect(dump.rows.map((r) => r.t).join('\n')).not.toContain('sk-crud-secret');

@@ -71,7 +71,7 @@ describe('credential-like parameters and headers', () => {
       .where('id', '=', created.json.id)
       .executeTakeFirstOrThrow();
     expect(secretsIn(JSON.stringify(row))).toEqual([]);
-    expect(row.secret_parameters).toMatch(/^v2:/);
+    expect(row.secret_parameters).toMatch(/^v3:0:/);
 
     const run = await call('POST', `/api/gpts/actions/${created.json.id}/execute`, {
       arguments: { page: 'p2' },
