@@ -135,8 +135,11 @@ describe('session tokens', () => {
   it('verify their own signature and refuse another key’s or an expired one', async () => {
     const key = new Uint8Array(32).fill(1);
     const tokens = createSessionTokens(key);
-    const token = await tokens.sign('user-1');
-    expect(await tokens.verify(token)).toBe('user-1');
+    const token = await tokens.sign('user-1', '7d1b3a52-0000-4000-8000-000000000001');
+    expect(await tokens.verify(token)).toEqual({
+      userId: 'user-1',
+      sessionId: '7d1b3a52-0000-4000-8000-000000000001',
+    });
     expect(await createSessionTokens(new Uint8Array(32).fill(2)).verify(token)).toBeNull();
     expect(await tokens.verify(`${token.slice(0, -2)}xx`)).toBeNull();
     const expired = await createSessionTokens(key, '-1s').sign('user-1');
@@ -146,7 +149,7 @@ describe('session tokens', () => {
   it('stop working when they expire, even after a cached verification', async () => {
     const tokens = createSessionTokens(new Uint8Array(32).fill(3), '60s');
     const token = await tokens.sign('user-2');
-    expect(await tokens.verify(token)).toBe('user-2');
+    expect((await tokens.verify(token))?.userId).toBe('user-2');
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 61_000);

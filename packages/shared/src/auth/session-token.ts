@@ -23,9 +23,9 @@ export interface SessionTokens {
 const VERIFIED_CACHE_SIZE = 10_000;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-/** `7d`, `12h`, `30 m` → milliseconds (the SESSION_TTL format). */
+/** `7d`, `12h`, `30 m` → milliseconds (the SESSION_TTL format; a negative one makes expired tokens). */
 export function durationMs(text: string): number {
-  const match = /^(\d+)\s?([smhdw])$/.exec(text.trim());
+  const match = /^(-?\d+)\s?([smhdw])$/.exec(text.trim());
   if (!match) throw new Error(`Not a duration: ${text}`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
