@@ -27,6 +27,8 @@ import { chatAdmission } from './limits/chat-admission.js';
 import { GenerationLeases } from './limits/generation-leases.js';
 import { ModelRouter } from './pool/model-router.js';
 import { WorkerPool } from './pool/worker-pool.js';
+import { readApiKeys } from './providers/api-key.js';
+import { modelWorkers } from './providers/model-workers.js';
 import { internalRoutes } from './routes/internal/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { openAiRoutes } from './routes/openai/index.js';
@@ -37,6 +39,8 @@ export interface GatewayOverrides {
   db?: Db;
   models?: ModelCatalog;
   logger?: Logger;
+  /** Where hosted models' `apiKeyEnv` variables are read; the process environment by default. */
+  env?: Record<string, string | undefined>;
 }
 
 /** A ready gateway app; it never listens (server.ts does) and closes what it opened. */
@@ -52,13 +56,18 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const ingestClient = config.INGEST_URL
     ? createServiceClient({ name: 'file-ingest', baseUrl: config.INGEST_URL, token })
     : undefined;
-  const pool = new WorkerPool(ollamaUrls(config), {
+  const workers = modelWorkers(models, {
+    ollamaUrls: ollamaUrls(config),
     concurrency: config.WORKER_CONCURRENCY,
+    idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
+    hostedRetryMs: config.HOSTED_MODEL_RETRY_MS,
+    apiKeys: readApiKeys(models.models, overrides.env ?? process.env),
+  });
+  const pool = new WorkerPool(workers, {
     queueLimit: config.WORKER_QUEUE_LIMIT,
     queueLimitPerUser: config.WORKER_QUEUE_LIMIT_PER_USER,
     queueTimeoutMs: config.WORKER_QUEUE_TIMEOUT_MS,
     healthIntervalMs: config.WORKER_HEALTH_INTERVAL_MS,
-    idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
     log: logger.child({ component: 'worker-pool' }),
   });
   const router = new ModelRouter(
