@@ -133,7 +133,10 @@ export async function startAnthropicServer(options: AnthropicServerOptions): Pro
       const json = JSON.stringify(call.input);
       const half = Math.ceil(json.length / 2);
       for (const part of [json.slice(0, half), json.slice(half)])
-        send('content_block_delta', { index: block, delta: { type: 'input_json_delta', partial_json: part } });
+        send('content_block_delta', {
+          index: block,
+          delta: { type: 'input_json_delta', partial_json: part },
+        });
       send('content_block_stop', { index: block++ });
     }
     send('message_delta', {

@@ -102,7 +102,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: tokens.join(''), ...(calls.length && { tool_calls: calls }) },
+            message: {
+              role: 'assistant',
+              content: tokens.join(''),
+              ...(calls.length && { tool_calls: calls }),
+            },
             finish_reason: finish,
           },
         ],
@@ -124,7 +128,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
       if (index >= (options.resetAfterTokens ?? 2)) {
         if (server.fault === 'reset') return cutConnection(response);
         if (server.fault === 'stream-error') {
-          send({ error: { message: 'The server had an error while processing your request', type: 'server_error' } });
+          send({
+            error: { message: 'The server had an error while processing your request', type: 'server_error' },
+          });
           return response.end();
         }
       }
@@ -134,7 +140,13 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     if (server.fault === 'reset') return cutConnection(response);
     // Tool calls arrive as deltas: the id and name first, then the arguments in pieces.
     for (const [index, call] of calls.entries()) {
-      send(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+      send(
+        chunk({
+          tool_calls: [
+            { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+          ],
+        }),
+      );
       const half = Math.ceil(call.function.arguments.length / 2);
       for (const part of [call.function.arguments.slice(0, half), call.function.arguments.slice(half)])
         send(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
@@ -165,7 +177,8 @@ function unansweredToolMessage(body: OpenAiChatRequest): string | undefined {
   const called = new Set<string>();
   for (const message of body.messages ?? []) {
     for (const call of message.tool_calls ?? []) called.add(call.id);
-    if (message.role === 'tool' && !called.has(message.tool_call_id ?? '')) return message.tool_call_id ?? '(none)';
+    if (message.role === 'tool' && !called.has(message.tool_call_id ?? ''))
+      return message.tool_call_id ?? '(none)';
   }
   return undefined;
 }

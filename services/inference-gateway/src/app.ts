@@ -33,6 +33,7 @@ import { internalRoutes } from './routes/internal/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { openAiRoutes } from './routes/openai/index.js';
 import { sessionRoutes } from './routes/sessions/index.js';
+import { usageRoutes } from './routes/usage/index.js';
 import './gateway-app.js';
 
 export interface GatewayOverrides {
@@ -143,6 +144,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   );
   await app.register(sessionRoutes, { maxSessions: config.QUOTA_SESSIONS });
   await app.register(modelRoutes);
+  await app.register(usageRoutes);
   await app.register(openAiRoutes);
   await app.register(internalRoutes, { secret });
   return app;

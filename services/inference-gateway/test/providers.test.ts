@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelCatalog } from '@chatty/shared';
@@ -54,7 +54,8 @@ const toolScript =
   };
 
 const openAiScript = toolScript(
-  (request: OpenAiChatRequest) => request.messages.findLast((message) => message.role === 'tool')?.content ?? undefined,
+  (request: OpenAiChatRequest) =>
+    request.messages.findLast((message) => message.role === 'tool')?.content ?? undefined,
   (request: OpenAiChatRequest) => (request.tools ?? []).map((tool) => tool.function.name),
 ) as (request: OpenAiChatRequest) => ScriptedReply;
 
@@ -158,7 +159,11 @@ async function gptOn(h: GatewayHarness, modelId: string, actions = false) {
   return owner;
 }
 
-async function ask(h: GatewayHarness, owner: { auth: Record<string, string>; gptId: string }, content: string) {
+async function ask(
+  h: GatewayHarness,
+  owner: { auth: Record<string, string>; gptId: string },
+  content: string,
+) {
   const sessionId = await newSession(h, owner);
   const response = await post(
     `${h.url}/api/sessions/${sessionId}/messages`,
@@ -190,16 +195,20 @@ describe('hosted providers', () => {
     expect(sent.body).toMatchObject({ model: 'gpt-4o-mini', stream: true, max_tokens: 50 });
     expect(sent.body.stream_options).toEqual({ include_usage: true });
 
-    const streamed = await post(
-      `${h.url}/v1/chat/completions`,
-      owner.auth,
-      { model: 'hosted-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] },
-    );
+    const streamed = await post(`${h.url}/v1/chat/completions`, owner.auth, {
+      model: 'hosted-mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const text = await streamed.text();
     const pieces = text
       .split('\n\n')
       .filter((line) => line.startsWith('data: {'))
-      .map((line) => (JSON.parse(line.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]!.delta.content ?? '');
+      .map(
+        (line) =>
+          (JSON.parse(line.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]!.delta
+            .content ?? '',
+      );
     expect(pieces.filter(Boolean)).toEqual(tokensOf('Hello from the hosted model'));
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
   });
@@ -214,7 +223,9 @@ describe('hosted providers', () => {
     ]);
     const done = events.at(-1)!;
     expect(done.event).toBe('done');
-    expect((done.data.message as { content: string; model: string }).content).toBe('It is 21 degrees in Oslo.');
+    expect((done.data.message as { content: string; model: string }).content).toBe(
+      'It is 21 degrees in Oslo.',
+    );
     // The tool result answered the call by its id, as the API requires (the server checks it).
     const second = openai.requests.at(-1)!.body;
     const call = second.messages.find((message) => message.tool_calls)!.tool_calls![0]!;
@@ -238,7 +249,9 @@ describe('hosted providers', () => {
     const withTool = await gptOn(h, 'claude', true);
     const toolEvents = await ask(h, withTool, 'Weather in Oslo?');
     expect(toolEvents.at(-1)!.event).toBe('done');
-    expect((toolEvents.at(-1)!.data.message as { content: string }).content).toBe('It is 21 degrees in Oslo.');
+    expect((toolEvents.at(-1)!.data.message as { content: string }).content).toBe(
+      'It is 21 degrees in Oslo.',
+    );
   });
 
   it('keeps answering with the hosted fallback when every local worker is down', async () => {
@@ -256,6 +269,15 @@ describe('hosted providers', () => {
       expect(message).toMatchObject({ content: 'Hello from the hosted model', model: 'hosted-mini' });
     }
     expect(openai.requests.length - before).toBe(3);
+    // Token use is recorded under the model that answered, with its provider's counts.
+    const usage = (await (await fetch(`${h.url}/api/usage/tokens`, { headers: owner.auth })).json()) as {
+      items: Array<{ model: string; provider: string; requests: number; promptTokens: number }>;
+    };
+    expect(usage.items.find((item) => item.model === 'hosted-mini')).toMatchObject({
+      provider: 'openai-compatible',
+      requests: 3,
+      promptTokens: 36,
+    });
 
     // The reverse: with the API unreachable, a hosted-first model falls back to the local worker.
     await h.workers[0]!.setFault(null);
@@ -308,10 +330,13 @@ describe('hosted providers', () => {
     const answer = await direct.text();
     const streamed = JSON.stringify(await ask(h, owner, 'Hi'));
     const models = await (await fetch(`${h.url}/api/models`, { headers: owner.auth })).text();
-    const hosted = (JSON.parse(models) as { items: Array<{ id: string; provider: string; workers: unknown[] }> }).items.find(
-      (item) => item.id === 'hosted-mini',
-    );
-    expect(hosted).toMatchObject({ provider: 'openai-compatible', workers: [{ url: openai.baseUrl, loaded: true }] });
+    const hosted = (
+      JSON.parse(models) as { items: Array<{ id: string; provider: string; workers: unknown[] }> }
+    ).items.find((item) => item.id === 'hosted-mini');
+    expect(hosted).toMatchObject({
+      provider: 'openai-compatible',
+      workers: [{ url: openai.baseUrl, loaded: true }],
+    });
     // The refusal did reach the logs (so the test looks where the key would be), without the key.
     expect(logs.text()).toContain('Incorrect API key provided: [redacted]');
     for (const text of [answer, streamed, models, logs.text()]) {

@@ -21,6 +21,11 @@ export interface GptRuntime {
   actions: RuntimeAction[];
 }
 
+export interface LookedUp {
+  users: Array<{ id: string; email: string; name: string | null; role: 'admin' | 'user' }>;
+  gpts: Array<{ id: string; name: string; userId: string }>;
+}
+
 export interface GptSummary {
   id: string;
   name: string;
@@ -45,6 +50,9 @@ export function registryApi(call: ServiceClient) {
       ).context,
     gpts: async (userId: string, requestId?: string) =>
       (await call<{ items: GptSummary[] }>({ path: `/internal/gpts?${user(userId)}`, requestId })).items,
+    /** Users' emails and roles and GPTs' names, for reports; unknown ids are left out. */
+    lookup: (body: { userIds: string[]; gptIds?: string[] }, requestId?: string) =>
+      call<LookedUp>({ method: 'POST', path: '/internal/lookup', body, requestId }),
     executeAction: (
       actionId: string,
       body: { userId: string; arguments: Record<string, unknown>; sessionId?: string },

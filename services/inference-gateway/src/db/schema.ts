@@ -40,9 +40,22 @@ export interface ChatMessageTable {
   created_at: CreatedAt;
 }
 
+export interface ModelUsageTable {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: ColumnType<string, string, never>;
+  user_id: string;
+  gpt_id: string | null;
+  model: string;
+  provider: string;
+  requests: Generated<number>;
+  prompt_tokens: ColumnType<string, number | undefined, number>;
+  completion_tokens: ColumnType<string, number | undefined, number>;
+}
+
 export interface GatewayDatabase {
   chat_session: ChatSessionTable;
   chat_message: ChatMessageTable;
+  model_usage: ModelUsageTable;
 }
 
 export type Db = Kysely<GatewayDatabase>;

@@ -1,8 +1,9 @@
 import { AppError, type Logger, type ModelCatalog, type ModelDefinition } from '@chatty/shared';
+import type { ModelDescription, ModelWorker as Worker } from '../providers/chat-client.js';
+import { countGeneration } from '../usage/usage-meter.js';
 import type { OllamaMessage, OllamaTool, OllamaToolCall } from './ollama-types.js';
 import { WorkerFailure } from './ollama-types.js';
 import { numPredict } from './output-cap.js';
-import type { ModelDescription, ModelWorker as Worker } from '../providers/chat-client.js';
 import { NoWorkerForModel, type WorkerPool } from './worker-pool.js';
 
 export interface GenerateRequest {
@@ -99,6 +100,7 @@ export class ModelRouter {
           request.onToken?.(text);
         });
         succeeded = true;
+        countGeneration(model, generation.promptTokens, generation.completionTokens);
         return { ...generation, content: said };
       } catch (error) {
         if (request.signal.aborted || !(error instanceof WorkerFailure)) throw error;

@@ -172,6 +172,7 @@ export function toAnthropicMessages(messages: OllamaMessage[]): {
         })),
       ]);
   });
-  if (turns[0]?.role !== 'user') turns.unshift({ role: 'user', content: [{ type: 'text', text: '(continued)' }] });
+  if (turns[0]?.role !== 'user')
+    turns.unshift({ role: 'user', content: [{ type: 'text', text: '(continued)' }] });
   return { system: system.filter(Boolean).join('\n\n'), messages: turns };
 }

@@ -31,7 +31,9 @@ export function readApiKeys(
         if (!value) problems.push(`${model.key}: ${model.apiKeyFile} is empty`);
         keys.set(model.id, value || undefined);
       } catch (error) {
-        problems.push(`${model.key}: cannot read ${model.apiKeyFile} (${(error as NodeJS.ErrnoException).code})`);
+        problems.push(
+          `${model.key}: cannot read ${model.apiKeyFile} (${(error as NodeJS.ErrnoException).code})`,
+        );
       }
     } else {
       keys.set(model.id, undefined);

@@ -39,7 +39,9 @@ export class HostedEndpoint implements ModelWorker {
       connections: this.concurrency + 2,
     };
     this.client =
-      model.provider === 'anthropic' ? new AnthropicClient(options, upstream) : new OpenAiClient(options, upstream);
+      model.provider === 'anthropic'
+        ? new AnthropicClient(options, upstream)
+        : new OpenAiClient(options, upstream);
     this.url = this.client.url;
   }
 

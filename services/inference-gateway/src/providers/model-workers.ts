@@ -16,7 +16,9 @@ export interface ModelWorkersOptions {
 
 /** Everything the pool routes to: the Ollama workers, and one endpoint per hosted model of the catalog. */
 export function modelWorkers(catalog: ModelCatalog, options: ModelWorkersOptions): ModelWorker[] {
-  const hostedModels = catalog.models.filter((model) => model.kind !== 'synth' && model.provider !== 'ollama');
+  const hostedModels = catalog.models.filter(
+    (model) => model.kind !== 'synth' && model.provider !== 'ollama',
+  );
   const hosted = new Set(hostedModels.map((model) => model.id));
   return [
     ...options.ollamaUrls.map(

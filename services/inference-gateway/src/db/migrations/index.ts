@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as chat from './2026_11_25_0001_chat.js';
+import * as modelUsage from './2026_12_02_0301_model_usage.js';
 
 /** Every gateway migration by name; names sort in the order they apply. */
 export const gatewayMigrations: Record<string, Migration> = {
   '2026_11_25_0001_chat': chat,
+  '2026_12_02_0301_model_usage': modelUsage,
 };
 
 export const GATEWAY_MIGRATION_TABLE = 'gateway_migration';

@@ -9,7 +9,11 @@ const ModelItem = Type.Object({
   role: Type.String(),
   kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
   /** Who serves it: the Ollama workers or a hosted API (its URL is in `workers`; its key never is). */
-  provider: Type.Union([Type.Literal('ollama'), Type.Literal('openai-compatible'), Type.Literal('anthropic')]),
+  provider: Type.Union([
+    Type.Literal('ollama'),
+    Type.Literal('openai-compatible'),
+    Type.Literal('anthropic'),
+  ]),
   aliases: Type.Array(Type.String()),
   /** A healthy worker serves it now (for a synth model: its synthesizer and at least one member). */
   available: Type.Boolean(),

@@ -6,6 +6,7 @@ import { appendTurn, findSession, listMessages } from '../../db/session.reposito
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream, wantsEventStream } from '../../sse.js';
+import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
 import { Message, MessageBody, SessionIdParams, toMessage } from './schemas.js';
 
@@ -59,20 +60,24 @@ export const messageRoute: GatewayRoutes = async (app) => {
     const client = abortOnDisconnect(reply);
     try {
       // Freed before the client hears the end, so its next message finds the slot free.
-      const result = await runTurn(app.turnDeps, {
-        userId,
-        runtime,
-        model,
-        history,
-        question: turn.content,
-        sessionId: session.id,
-        requestId: request.id,
-        signal: client.signal,
-        events: {
-          delta: (content) => stream?.send('delta', { content }),
-          action: (event) => stream?.send('action', event),
-        },
-      }).finally(() => lease.release());
+      const usage = { db: app.chatDb, log: request.log };
+      const who = { userId, gptId: session.gpt_id };
+      const result = await withUsageRecorded(usage, who, () =>
+        runTurn(app.turnDeps, {
+          userId,
+          runtime,
+          model,
+          history,
+          question: turn.content,
+          sessionId: session.id,
+          requestId: request.id,
+          signal: client.signal,
+          events: {
+            delta: (content) => stream?.send('delta', { content }),
+            action: (event) => stream?.send('action', event),
+          },
+        }),
+      ).finally(() => lease.release());
       const row = await appendTurn(app.chatDb, session.id, {
         question: turn.content,
         answer: result.content,
