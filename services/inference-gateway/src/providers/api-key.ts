@@ -52,14 +52,14 @@ export function redactKey(text: string, key: string | undefined): string {
   if (!key) return text;
   let clean = text.split(key).join('[redacted]');
   if (key.length >= 16) {
-    const head = escape(key.slice(0, 8));
-    const tail = escape(key.slice(-8));
+    const head = escapeRegExp(key.slice(0, 8));
+    const tail = escapeRegExp(key.slice(-8));
     clean = clean.replace(new RegExp(`\\S*(${head}|${tail})\\S*`, 'g'), '[redacted]');
   }
   return clean;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A URL as it may be shown: without user and password. */
 export function displayUrl(url: string): string {

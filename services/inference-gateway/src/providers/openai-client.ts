@@ -85,7 +85,8 @@ export class OpenAiClient implements ChatClient {
         const text = choice.delta?.content;
         if (text) onChunk({ message: { role: 'assistant', content: text }, done: false });
         for (const part of choice.delta?.tool_calls ?? []) {
-          const call = (calls[part.index] ??= { name: '', arguments: '' });
+          calls[part.index] ??= { name: '', arguments: '' };
+          const call = calls[part.index]!;
           if (part.id) call.id = part.id;
           if (part.function?.name) call.name += part.function.name;
           if (part.function?.arguments) call.arguments += part.function.arguments;

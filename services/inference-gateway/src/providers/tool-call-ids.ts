@@ -21,7 +21,7 @@ export function toolCallIds(messages: OllamaMessage[]): {
     }
     if (message.role !== 'tool') return;
     const match = open.findIndex((call) => call.name === message.tool_name);
-    const taken = open.splice(match >= 0 ? match : 0, 1)[0];
+    const taken = open.splice(Math.max(match, 0), 1)[0];
     resultIds[index] = taken?.id ?? `call_${index}_orphan`;
   });
   return { callIds, resultIds };
