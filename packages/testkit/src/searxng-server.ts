@@ -19,8 +19,8 @@ export interface SearxngTestServer {
   url: string;
   /** Every query received, in order. */
   queries: Array<{ q: string; format: string | null; params: Record<string, string> }>;
-  /** Page paths fetched, in order. */
-  fetched: string[];
+  /** Pages fetched, in order, with the user agent that asked. */
+  fetched: Array<{ path: string; userAgent: string | undefined }>;
   setResults(results: (query: string) => SearxResult[]): void;
   setFault(fault: HostedFault | null): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +34,7 @@ export interface SearxngTestServer {
  */
 export async function startSearxngServer(options: SearxngServerOptions = {}): Promise<SearxngTestServer> {
   const queries: SearxngTestServer['queries'] = [];
-  const fetched: string[] = [];
+  const fetched: SearxngTestServer['fetched'] = [];
   let results = options.results ?? (() => []);
 
   const handle = async (request: IncomingMessage, response: ServerResponse, path: string) => {
@@ -69,7 +69,7 @@ export async function startSearxngServer(options: SearxngServerOptions = {}): Pr
     }
     const page = options.pages?.[path];
     if (page !== undefined) {
-      fetched.push(path);
+      fetched.push({ path, userAgent: request.headers['user-agent'] });
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return response.end(page);
     }

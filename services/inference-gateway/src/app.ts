@@ -34,7 +34,12 @@ import { modelRoutes } from './routes/models/index.js';
 import { openAiRoutes } from './routes/openai/index.js';
 import { sessionRoutes } from './routes/sessions/index.js';
 import { usageRoutes } from './routes/usage/index.js';
+import { actionRunnerPageReader } from './search/page-reader.js';
+import { searxng } from './search/searxng.client.js';
 import './gateway-app.js';
+
+/** How much of a web page the model reads (about 1500 tokens). */
+const PAGE_CHARS = 6000;
 
 export interface GatewayOverrides {
   db?: Db;
@@ -121,6 +126,17 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     log: logger,
     toolMaxSteps: config.TOOL_MAX_STEPS,
     toolLoopTimeoutMs: config.TOOL_LOOP_TIMEOUT_MS,
+    ...(config.SEARXNG_URL && {
+      web: {
+        search: searxng(config.SEARXNG_URL, config.WEB_SEARCH_RESULTS),
+        ...(config.ACTION_RUNNER_URL && {
+          reader: actionRunnerPageReader(
+            createServiceClient({ name: 'action-runner', baseUrl: config.ACTION_RUNNER_URL, token }),
+            PAGE_CHARS,
+          ),
+        }),
+      },
+    }),
   });
   pool.start();
   app.addHook('onClose', async () => {

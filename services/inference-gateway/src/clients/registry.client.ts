@@ -7,6 +7,8 @@ export interface RuntimeGpt {
   instructions: string;
   modelId: string;
   userId?: string;
+  /** The GPT's switches; `webSearch` gives its model the web_search tool. */
+  capabilities?: { webSearch?: boolean };
 }
 
 export interface RuntimeAction {

@@ -3,10 +3,26 @@ import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
 
-export interface Citation {
+export interface FileCitation {
   fileId: string;
   fileName: string;
   page: number | null;
+}
+
+/** A web page among the results of a web search the answer drew on. */
+export interface WebCitation {
+  url: string;
+  title: string;
+}
+
+export type Citation = FileCitation | WebCitation;
+
+/** A web search made while answering: what was asked, and how many results came back. */
+export interface WebSearchRecord {
+  query: string;
+  status: 'ok' | 'error';
+  results: number;
+  error?: string;
 }
 
 export interface ActionCall {
@@ -36,6 +52,7 @@ export interface ChatMessageTable {
   content: string;
   citations: Json<Citation[]> | null;
   action_calls: Json<ActionCall[]> | null;
+  web_searches: Json<WebSearchRecord[]> | null;
   model: string | null;
   created_at: CreatedAt;
 }

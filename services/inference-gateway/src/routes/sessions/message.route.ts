@@ -20,6 +20,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
           "Sends a message and answers with the GPT's reply; with Accept: text/event-stream, streams it",
         description:
           'SSE events: `delta` {content} as tokens arrive, `action` {name, status} around each action, ' +
+          '`search` {query, status, results?} around each web search, ' +
           '`done` {message} with the stored reply, or `error` {error}.',
         params: SessionIdParams,
         body: MessageBody,
@@ -75,6 +76,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
           events: {
             delta: (content) => stream?.send('delta', { content }),
             action: (event) => stream?.send('action', event),
+            search: (event) => stream?.send('search', event),
           },
         }),
       ).finally(() => lease.release());
@@ -84,6 +86,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
         model: result.model,
         citations: result.citations,
         actionCalls: result.actionCalls,
+        searches: result.searches,
       });
       if (!stream) return { message: toMessage(row) };
       stream.send('done', { message: toMessage(row) });
