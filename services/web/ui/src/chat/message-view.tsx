@@ -1,4 +1,4 @@
-import type { Message } from '../api/types.js';
+import type { Citation, Message, WebSearch } from '../api/types.js';
 import { Markdown } from '../components/markdown.js';
 
 export function MessageView({ message }: { message: Message }) {
@@ -15,16 +15,53 @@ export function MessageView({ message }: { message: Message }) {
           ))}
         </ul>
       )}
+      {message.searches && message.searches.length > 0 && (
+        <ul class="action-calls" aria-label="Web searches">
+          {message.searches.map((search, index) => (
+            <SearchLine key={index} search={search} />
+          ))}
+        </ul>
+      )}
       {message.citations && message.citations.length > 0 && (
         <ul class="citations" aria-label="Sources">
           {message.citations.map((citation, index) => (
             <li key={index}>
-              <span class="label">Source</span> {citation.fileName}
-              {citation.page ? `, p. ${citation.page}` : ''}
+              <span class="label">Source</span> <CitationText citation={citation} />
             </li>
           ))}
         </ul>
       )}
     </article>
+  );
+}
+
+/** A web search as the chat shows it, while it runs and afterwards. */
+export function SearchLine({ search }: { search: WebSearch }) {
+  const outcome =
+    search.status === 'running'
+      ? 'searching…'
+      : search.status === 'ok'
+        ? `${search.results ?? 0} results`
+        : 'failed';
+  return (
+    <li>
+      <span class="label">Web search</span> “{search.query}” <span class="muted">({outcome})</span>
+    </li>
+  );
+}
+
+function CitationText({ citation }: { citation: Citation }) {
+  if (citation.url)
+    return (
+      // A link a model was shown: opened apart from the app, without the app as its referrer.
+      <a href={citation.url} target="_blank" rel="noopener noreferrer nofollow">
+        {citation.title || citation.url}
+      </a>
+    );
+  return (
+    <>
+      {citation.fileName}
+      {citation.page ? `, p. ${citation.page}` : ''}
+    </>
   );
 }
