@@ -226,46 +226,6 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     expect(view.errors).toEqual([]);
   });
 
-  it('searches the web for a GPT with web search on, showing the search and the page it cites', async () => {
-    const { page } = view;
-    await page.getByRole('link', { name: 'My GPTs' }).click();
-    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
-    await page.getByRole('link', { name: 'Edit' }).click();
-    await page.getByLabel('Web search').check();
-    await page.getByRole('button', { name: 'Save (new version)' }).click();
-    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
-    await page.getByRole('link', { name: 'My GPTs' }).click();
-    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
-    await page.getByLabel('Message').fill('Search the web for museums in Paris');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByText('Paris has many museums').waitFor();
-    await page
-      .getByRole('list', { name: 'Web searches' })
-      .getByText(/Paris museums/)
-      .waitFor();
-    const source = page
-      .getByRole('list', { name: 'Sources' })
-      .getByRole('link', { name: 'Museums of Paris' });
-    expect(await source.getAttribute('href')).toBe('https://example.org/paris-museums');
-    expect(await source.getAttribute('rel')).toContain('noopener');
-    expect(searx.queries.at(-1)).toMatchObject({ q: 'Paris museums', format: 'json' });
-    await view.screenshot('answer-with-web-search');
-    expect(view.errors).toEqual([]);
-  });
-
-  it('shows the token usage per GPT and model; the first user, an admin, sees every user', async () => {
-    const { page } = view;
-    await page.getByRole('link', { name: 'Usage' }).click();
-    await page.getByRole('heading', { name: 'Token usage' }).waitFor();
-    await page.getByText('Every user’s tokens').waitFor();
-    const row = page.getByRole('row').filter({ hasText: 'deepseek-coder' }).first();
-    await row.waitFor();
-    expect(await row.textContent()).toContain('ada@example.com');
-    expect(await row.textContent()).toContain('Code Assistant');
-    await view.screenshot('usage');
-    expect(view.errors).toEqual([]);
-  });
-
   it('shows HTML in a model answer and in a file name as text, never as markup', async () => {
     const { page } = view;
     await page.getByLabel('Message').fill('Show me an image');
@@ -306,6 +266,46 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     expect(
       (await fetch(`${origin}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status,
     ).toBe(401);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('searches the web for a GPT with web search on, showing the search and the page it cites', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Web search').check();
+    await page.getByRole('button', { name: 'Save (new version)' }).click();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByLabel('Message').fill('Search the web for museums in Paris');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Paris has many museums').waitFor();
+    await page
+      .getByRole('list', { name: 'Web searches' })
+      .getByText(/Paris museums/)
+      .waitFor();
+    const source = page
+      .getByRole('list', { name: 'Sources' })
+      .getByRole('link', { name: 'Museums of Paris' });
+    expect(await source.getAttribute('href')).toBe('https://example.org/paris-museums');
+    expect(await source.getAttribute('rel')).toContain('noopener');
+    expect(searx.queries.at(-1)).toMatchObject({ q: 'Paris museums', format: 'json' });
+    await view.screenshot('answer-with-web-search');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows the token usage per GPT and model; the first user, an admin, sees every user', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Token usage' }).waitFor();
+    await page.getByText('Every user’s tokens').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'deepseek-coder' }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('ada@example.com');
+    expect(await row.textContent()).toContain('Code Assistant');
+    await view.screenshot('usage');
     expect(view.errors).toEqual([]);
   });
 

@@ -50,6 +50,8 @@ export function SearchLine({ search }: { search: WebSearch }) {
   );
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function CitationText({ citation }: { citation: Citation }) {
   if (citation.url)
     return (
