@@ -53,10 +53,10 @@ describe('the OpenAI test server', () => {
     const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
     expect(text).toBe('Hello from gpt-4o-mini');
     expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 });
-    const whole = await (
+    const whole = (await (
       await chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
-    ).json();
-    expect(whole.choices[0].message.content).toBe('Hello from gpt-4o-mini');
+    ).json()) as { choices: Array<{ message: { content: string } }> };
+    expect(whole.choices[0]!.message.content).toBe('Hello from gpt-4o-mini');
   });
 
   it('sends tool calls as deltas, and checks keys, models and tool-call ids', async () => {
@@ -76,7 +76,7 @@ describe('the OpenAI test server', () => {
     expect(chunks.at(-1).choices[0].finish_reason).toBe('tool_calls');
     const wrongKey = await chat({ model: 'gpt-4o-mini', messages: [] }, 'sk-wrong');
     expect(wrongKey.status).toBe(401);
-    expect((await wrongKey.json()).error.message).toContain('sk-wrong');
+    expect(((await wrongKey.json()) as { error: { message: string } }).error.message).toContain('sk-wrong');
     expect((await chat({ model: 'nope', messages: [] })).status).toBe(404);
     const orphan = await chat({
       model: 'gpt-4o-mini',

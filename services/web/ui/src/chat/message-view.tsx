@@ -41,7 +41,7 @@ export function SearchLine({ search }: { search: WebSearch }) {
     search.status === 'running'
       ? 'searching…'
       : search.status === 'ok'
-        ? `${search.results ?? 0} results`
+        ? plural(search.results ?? 0, 'result')
         : 'failed';
   return (
     <li>
