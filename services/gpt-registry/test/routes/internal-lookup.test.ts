@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => registry.close());
 
 const lookup = (
-  payload: unknown,
+  payload: Record<string, unknown>,
   headers: Record<string, string> = { 'x-service-token': serviceToken(TEST_SECRET) },
 ) => registry.app.inject({ method: 'POST', url: '/internal/lookup', headers, payload });
 
