@@ -150,6 +150,7 @@ async function gptOn(h: GatewayHarness, modelId: string, actions = false) {
   const weather = {
     id: '0b6a8a52-3f0a-4c43-9d0f-5b7a2f0c1e01',
     name: 'get_weather',
+    toolName: 'get_weather',
     description: 'Current weather for a city',
     arguments: [{ name: 'city', type: 'string', required: true }],
     url: `${urlOf(weatherApi)}/weather`,

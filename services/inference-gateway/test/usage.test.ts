@@ -46,6 +46,7 @@ describe('token usage', () => {
       {
         id: '5b0c4b8e-7e1f-4d57-8d1b-2a3c9e0f1a01',
         name: 'get_weather',
+        toolName: 'get_weather',
         description: 'Current weather for a city',
         arguments: [{ name: 'city', type: 'string', required: true }],
         url: `${urlOf(weatherApi)}/weather`,

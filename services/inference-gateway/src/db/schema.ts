@@ -7,6 +7,9 @@ export interface FileCitation {
   fileId: string;
   fileName: string;
   page: number | null;
+  /** Source code: its language, and the start of the cited passage, so it can be shown highlighted. */
+  language?: string;
+  excerpt?: string;
 }
 
 /** A web page among the results of a web search the answer drew on. */

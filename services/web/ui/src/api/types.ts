@@ -37,16 +37,21 @@ export interface KnowledgeFile {
   pageCount: number | null;
   charCount: number | null;
   chunkCount: number | null;
+  /** Source code: its language, as a Markdown fence names it. */
+  language?: string | null;
   uploadedAt: string;
 }
 
-/** A knowledge file (fileName, page) or a web page from a web search (url, title). */
+/** A knowledge file (fileName, page; code: language, excerpt) or a web page from a web search (url, title). */
 export interface Citation {
   fileId?: string;
   fileName?: string;
   page?: number | null;
   url?: string;
   title?: string;
+  /** Source code: its language and the start of the cited passage. */
+  language?: string;
+  excerpt?: string;
 }
 
 /** A web search made while answering: streamed as `search` events, then stored with the answer. */
