@@ -92,9 +92,9 @@ const modelClasses = new Map<string, ModelClass>();
 /** Groups hold versions (apps.v1), which hold the models; the core group is a version itself (v1). */
 function collectModels(namespace: Record<string, unknown>) {
   for (const candidate of Object.values(namespace)) {
-    const model = candidate as Partial<ModelClass>;
-    if (typeof model === 'function' && model.apiVersion && model.kind) {
-      modelClasses.set(`${model.apiVersion}/${model.kind}`, model as ModelClass);
+    const model = candidate as { apiVersion?: string; kind?: string };
+    if (typeof candidate === 'function' && model.apiVersion && model.kind) {
+      modelClasses.set(`${model.apiVersion}/${model.kind}`, candidate as unknown as ModelClass);
     } else if (candidate && typeof candidate === 'object') {
       collectModels(candidate as Record<string, unknown>);
     }
