@@ -14,12 +14,14 @@ import { parseAllDocuments } from 'yaml';
  * reach that one on this port".
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: manifests are free-form YAML, checked field by field
+/** Manifests are free-form YAML, read field by field by the checks. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Free = any;
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: Record<string, any>;
-  [key: string]: any;
+  metadata: Record<string, Free>;
+  [key: string]: Free;
 };
 export type Labels = Record<string, string>;
 
@@ -39,8 +41,7 @@ export interface Container {
   args?: string[];
   env?: EnvVar[];
   ports?: { name?: string; containerPort: number }[];
-  // biome-ignore lint/suspicious/noExplicitAny: probes and resources are checked field by field
-  [key: string]: any;
+  [key: string]: Free;
 }
 
 /** Builds a kustomization directory with kubectl's built-in kustomize. */
@@ -154,7 +155,9 @@ export function unknownFields(object: K8sObject): string[] {
     const t = tc.getNonNullableType(type);
     if (Array.isArray(value)) {
       const element = tc.isArrayType(t) ? tc.getTypeArguments(t as ts.TypeReference)[0] : undefined;
-      if (element) value.forEach((item, index) => walk(item, element, `${path}[${index}]`));
+      if (element) {
+        for (const [index, item] of value.entries()) walk(item, element, `${path}[${index}]`);
+      }
       return;
     }
     if (value === null || typeof value !== 'object') return;
