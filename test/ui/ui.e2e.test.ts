@@ -144,6 +144,18 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await row.getByRole('button', { name: 'View text' }).click();
     await page.getByText(FACT).waitFor();
     await page.getByRole('button', { name: 'Close' }).click();
+    // The design document's example: source code as knowledge.
+    await page.getByLabel('Knowledge files').setInputFiles({
+      name: 'example.js',
+      mimeType: 'text/javascript',
+      buffer: Buffer.from('console.log("Hello World")'),
+    });
+    await page
+      .getByRole('list', { name: 'Files' })
+      .getByRole('listitem')
+      .filter({ hasText: 'example.js' })
+      .filter({ hasText: 'ready' })
+      .waitFor({ timeout: 30_000 });
     expect(view.errors).toEqual([]);
   });
 
@@ -152,17 +164,19 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     const port = (weather.address() as AddressInfo).port;
     await page.getByRole('button', { name: 'Add action' }).click();
     const form = page.getByRole('form', { name: 'New action' });
-    await form.getByLabel('Name').fill('get_weather');
+    await form.getByLabel(/Name/).fill('Get Weather');
     await form.getByLabel(/Description/).fill('Current weather for a city');
     await form.getByLabel(/URL/).fill(`http://127.0.0.1:${port}/weather?city={{city}}`);
     await form.getByRole('button', { name: 'Save action' }).click();
     const item = page
       .getByRole('list', { name: 'Action list' })
       .getByRole('listitem')
-      .filter({ hasText: 'get_weather' });
+      .filter({ hasText: 'Get Weather' });
     await item.waitFor();
+    // The display name, and the name the model calls it by.
+    await item.getByText('get_weather', { exact: true }).waitFor();
     await item.getByRole('button', { name: 'Test' }).click();
-    await page.getByLabel(/Arguments for get_weather/).fill('{"city": "Paris"}');
+    await page.getByLabel(/Arguments for Get Weather/).fill('{"city": "Paris"}');
     await page.getByRole('button', { name: 'Run' }).click();
     const result = page.getByTestId('action-result');
     await result.waitFor();
@@ -184,6 +198,14 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await view.screenshot('streaming');
     await page.getByRole('list', { name: 'Sources' }).getByText('handbook.txt').waitFor();
     await page.getByText(FACT).waitFor();
+    // A cited code file opens to its passage, highlighted as its language.
+    const code = page
+      .getByRole('list', { name: 'Sources' })
+      .getByRole('group')
+      .filter({ hasText: 'example.js' });
+    await code.getByText('example.js').click();
+    await code.locator('pre.hljs .hljs-string').first().waitFor();
+    expect(await code.locator('pre.hljs').textContent()).toBe('console.log("Hello World")\n');
     await view.screenshot('answer-with-citation');
 
     await page.getByLabel('Message').fill('What is the weather in Paris?');
@@ -191,7 +213,7 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await page.getByText('It is 21 degrees in Paris.').waitFor();
     await page
       .getByRole('list', { name: 'Actions called' })
-      .getByText(/get_weather/)
+      .getByText(/Get Weather/)
       .waitFor();
     await view.screenshot('answer-with-action');
 

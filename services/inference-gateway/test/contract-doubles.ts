@@ -13,6 +13,7 @@ export interface RuntimeFixture {
   actions: Array<{
     id: string;
     name: string;
+    toolName: string;
     description: string;
     arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
     /** Where the double sends the call: a loopback test server standing for the outside API. */
@@ -24,6 +25,7 @@ export interface ChunkFixture {
   fileId: string;
   fileName: string;
   page: number | null;
+  language?: string | null;
   text: string;
 }
 

@@ -30,7 +30,7 @@ export function systemPrompt(parts: {
     sections.push(`Persistent context (what you know about this user and task):\n${parts.context.trim()}`);
   if (parts.knowledge.length) {
     const sources = parts.knowledge
-      .map((chunk) => `[${sourceLabel(chunk)}]\n${chunk.text.trim()}`)
+      .map((chunk) => `[${sourceLabel(chunk)}]\n${sourceText(chunk)}`)
       .join('\n\n');
     sections.push(
       `Knowledge from the GPT's files. Answer from it when it is relevant and name the source in brackets.\n\n${sources}`,
@@ -39,6 +39,19 @@ export function systemPrompt(parts: {
   if (parts.actionResults?.length)
     sections.push(`Results of actions run for this message:\n${parts.actionResults.join('\n')}`);
   return sections.join('\n\n');
+}
+
+/** A passage as the model reads it; code in a fence naming its language, as the model would write it. */
+function sourceText(chunk: KnowledgeChunk): string {
+  if (!chunk.language) return chunk.text.trim();
+  const fence = fenceFor(chunk.text);
+  return `${fence}${chunk.language}\n${chunk.text.trimEnd()}\n${fence}`;
+}
+
+/** A Markdown fence longer than any run of backticks in the text, so the text cannot close it. */
+export function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 export function sourceLabel(chunk: Pick<KnowledgeChunk, 'fileName' | 'page'>): string {

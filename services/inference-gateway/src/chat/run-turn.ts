@@ -149,13 +149,21 @@ const contextOf = (input: TurnInput) => ({
   ...(input.requestId && { requestId: input.requestId }),
 });
 
-/** One citation per file and page the prompt drew on. */
+/** How much of a cited passage of code a citation carries. */
+const EXCERPT_CHARS = 1200;
+
+/** One citation per file and page the prompt drew on; code keeps its language and its first passage. */
 function citationsOf(chunks: KnowledgeChunk[]): Citation[] {
   const seen = new Map<string, Citation>();
   for (const chunk of chunks) {
     const key = `${chunk.fileId}:${chunk.page ?? ''}`;
-    if (!seen.has(key))
-      seen.set(key, { fileId: chunk.fileId, fileName: chunk.fileName, page: chunk.page ?? null });
+    if (seen.has(key)) continue;
+    seen.set(key, {
+      fileId: chunk.fileId,
+      fileName: chunk.fileName,
+      page: chunk.page ?? null,
+      ...(chunk.language && { language: chunk.language, excerpt: chunk.text.slice(0, EXCERPT_CHARS) }),
+    });
   }
   return [...seen.values()];
 }

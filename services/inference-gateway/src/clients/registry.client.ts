@@ -11,7 +11,10 @@ export interface RuntimeGpt {
 
 export interface RuntimeAction {
   id: string;
+  /** The display name, shown to people. */
   name: string;
+  /** What the model calls it by. */
+  toolName: string;
   description: string;
   arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
 }

@@ -7,6 +7,9 @@ export interface Citation {
   fileId: string;
   fileName: string;
   page: number | null;
+  /** Source code: its language, and the start of the cited passage, so it can be shown highlighted. */
+  language?: string;
+  excerpt?: string;
 }
 
 export interface ActionCall {

@@ -22,6 +22,9 @@ export const Message = Type.Object({
         fileId: Type.String(),
         fileName: Type.String(),
         page: Type.Union([Type.Integer(), Type.Null()]),
+        /** Source code: its language (a Markdown fence's name) and the cited passage's start. */
+        language: Type.Optional(Type.String()),
+        excerpt: Type.Optional(Type.String()),
       }),
     ),
   ),

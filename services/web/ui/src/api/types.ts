@@ -36,6 +36,8 @@ export interface KnowledgeFile {
   pageCount: number | null;
   charCount: number | null;
   chunkCount: number | null;
+  /** Source code: its language, as a Markdown fence names it. */
+  language?: string | null;
   uploadedAt: string;
 }
 
@@ -43,6 +45,9 @@ export interface Citation {
   fileId?: string;
   fileName: string;
   page?: number | null;
+  /** Source code: its language and the start of the cited passage. */
+  language?: string;
+  excerpt?: string;
 }
 
 export interface ActionCall {
