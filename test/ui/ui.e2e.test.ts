@@ -315,7 +315,10 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
 
     // Bob sees it shared with him and chats with it: the answer comes from Ada's knowledge.
     await bob.getByRole('link', { name: 'My GPTs' }).click();
-    await bob.getByRole('list', { name: 'Shared with me' }).getByText('Code Assistant', { exact: true }).waitFor();
+    await bob
+      .getByRole('list', { name: 'Shared with me' })
+      .getByText('Code Assistant', { exact: true })
+      .waitFor();
     await bob.getByRole('link', { name: 'Chat with Code Assistant' }).click();
     await bob.getByLabel('Message').fill('What is the launch code?');
     await bob.getByRole('button', { name: 'Send' }).click();

@@ -36,7 +36,6 @@ export function CataloguePanel({ workspace }: { workspace: Workspace }) {
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       <form
         class="row"
-        role="search"
         onSubmit={(event) => {
           event.preventDefault();
           void load();
@@ -58,7 +57,7 @@ export function CataloguePanel({ workspace }: { workspace: Workspace }) {
           Nothing published here{query ? ' matches' : ' yet: publish a GPT from its editor'}.
         </p>
       ) : (
-        <ul class="plain stack" aria-label="Published GPTs">
+        <ul class="bare-list stack" aria-label="Published GPTs">
           {items.map((item) => (
             <li key={item.gptId} class="card stack catalogue-item">
               <div class="row">

@@ -58,7 +58,7 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
     <section class="card stack" aria-label="Members">
       <h3>Members</h3>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      <ul class="plain">
+      <ul class="bare-list">
         {members.map((member) => (
           <li key={member.userId} class="row spread">
             <span>
@@ -93,7 +93,7 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
             </div>
           )}
           {invitations.length > 0 && (
-            <ul class="plain muted small" aria-label="Pending invitations">
+            <ul class="bare-list muted small" aria-label="Pending invitations">
               {invitations.map((invitation) => (
                 <li key={invitation.id}>
                   {invitation.email} —{' '}

@@ -49,7 +49,7 @@ export function PublishPanel({ gptId, version }: { gptId: string; version: numbe
       <summary>Publish ({publications.length})</summary>
       <div class="stack">
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
-        <ul class="plain" aria-label="Publications">
+        <ul class="bare-list" aria-label="Publications">
           {publications.map((publication) => (
             <li key={publication.workspaceId} class="row spread">
               <span>

@@ -68,7 +68,7 @@ export function ReviewForm({
         </button>
       </div>
       {reviews && (
-        <ul class="plain small" aria-label="Reviews">
+        <ul class="bare-list small" aria-label="Reviews">
           {reviews.map((entry) => (
             <li key={entry.userId}>
               {'★'.repeat(entry.rating)} <strong>{entry.name ?? entry.email}</strong>

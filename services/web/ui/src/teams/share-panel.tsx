@@ -52,7 +52,7 @@ export function SharePanel({ gptId }: { gptId: string }) {
       <summary>Sharing ({shares.length})</summary>
       <div class="stack">
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
-        <ul class="plain" aria-label="Shares">
+        <ul class="bare-list" aria-label="Shares">
           {shares.map((share) => {
             const who = share.workspace?.name ?? share.user?.email ?? '';
             return (
