@@ -76,6 +76,22 @@ export async function findMemberRole(db: Db, workspaceId: string, userId: string
   return row?.role as WorkspaceRole | undefined;
 }
 
+export async function changeMemberRole(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  role: 'admin' | 'member',
+) {
+  const result = await db
+    .updateTable('workspace_member')
+    .set({ role })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .where('role', '!=', 'owner')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function removeMember(db: Db, workspaceId: string, userId: string): Promise<boolean> {
   const result = await db
     .deleteFrom('workspace_member')

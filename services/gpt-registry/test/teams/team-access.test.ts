@@ -98,6 +98,12 @@ const routes: Array<[string, Method, () => string, (() => object)?]> = [
     () => `/api/workspaces/${teamA}/members/${bob.user.id}`,
   ],
   [
+    'PUT /api/workspaces/:id/members/:userId',
+    'PUT',
+    () => `/api/workspaces/${teamA}/members/${bob.user.id}`,
+    () => ({ role: 'admin' }),
+  ],
+  [
     'POST /api/workspaces/:id/invitations',
     'POST',
     () => `/api/workspaces/${teamA}/invitations`,
@@ -269,11 +275,20 @@ describe('workspaces and invitations', () => {
     expect((await call(erin, 'POST', `/api/invitations/${token}/accept`)).json().error.code).toBe(
       'INVITATION_USED',
     );
-    // A member may not invite.
+    // A member may not invite, until the owner makes them an admin.
     expect(
       (await call(erin, 'POST', `/api/workspaces/${teamA}/invitations`, { email: 'z@example.com' }))
         .statusCode,
     ).toBe(403);
+    const promote = (by: User, user: User, role: string) =>
+      call(by, 'PUT', `/api/workspaces/${teamA}/members/${user.user.id}`, { role });
+    expect((await promote(erin, erin, 'admin')).statusCode).toBe(403);
+    expect((await promote(alice, erin, 'admin')).statusCode).toBe(204);
+    const byAdmin = await call(erin, 'POST', `/api/workspaces/${teamA}/invitations`, {
+      email: 'z@example.com',
+    });
+    expect(byAdmin.statusCode).toBe(201);
+    expect((await promote(alice, alice, 'member')).statusCode).toBe(400);
 
     const frank = await signUp(registry.app);
     const late = await invite(alice, teamA, frank);

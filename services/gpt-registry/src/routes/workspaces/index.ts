@@ -2,6 +2,7 @@ import { badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from 
 import Type from 'typebox';
 import type { WorkspaceRole } from '../../db/schema.js';
 import {
+  changeMemberRole,
   createWorkspace,
   deleteWorkspace,
   findMemberRole,
@@ -135,6 +136,37 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       }
       await removeMember(app.db, id, userId);
       request.log.info({ workspaceId: id, memberId: userId }, 'workspace member removed');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/workspaces/:id/members/:userId',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: "Change a member's role to admin or member (the owner only; the owner's own role stays)",
+        params: Type.Object({ id: Uuid, userId: Uuid }),
+        body: Type.Object(
+          { role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id, userId } = request.params;
+      const workspace = await requireMembership(app.db, callerOf(request).userId, id, 'member');
+      if (workspace.role !== 'owner')
+        throw forbidden('NOT_ALLOWED', "Only the owner may change members' roles");
+      const targetRole = await findMemberRole(app.db, id, userId);
+      if (!targetRole) throw notFound('Member');
+      if (targetRole === 'owner') throw badRequest('OWNER_STAYS', 'The owner of a workspace stays its owner');
+      await changeMemberRole(app.db, id, userId, request.body.role);
+      request.log.info(
+        { workspaceId: id, memberId: userId, role: request.body.role },
+        'workspace role changed',
+      );
       return reply.code(204).send(null);
     },
   );

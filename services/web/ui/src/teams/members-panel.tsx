@@ -44,6 +44,15 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
     }
   }
 
+  async function setRole(member: Member, role: 'admin' | 'member') {
+    try {
+      await api('PUT', `/api/workspaces/${workspace.id}/members/${member.userId}`, { role });
+      await load();
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
   async function remove(member: Member) {
     try {
       await api('DELETE', `/api/workspaces/${workspace.id}/members/${member.userId}`);
@@ -65,6 +74,15 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
               {member.name ?? member.email} <span class="muted small">{member.email}</span>{' '}
               <span class="tag">{member.role}</span>
             </span>
+            {workspace.role === 'owner' && member.role !== 'owner' && (
+              <button
+                type="button"
+                class="subtle"
+                onClick={() => setRole(member, member.role === 'admin' ? 'member' : 'admin')}
+              >
+                {member.role === 'admin' ? 'Make member' : 'Make admin'}
+              </button>
+            )}
             {manages && member.role !== 'owner' && (
               <ConfirmButton
                 label={`Remove ${member.name ?? member.email}`}
