@@ -60,6 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index gpt_share_user_key on gpt_share (gpt_id, user_id) where user_id is not null`.execute(
     db,
   );
+  // The access check looks a GPT's shares up by GPT (the partial unique indexes cannot serve it).
+  await db.schema.createIndex('gpt_share_gpt_idx').on('gpt_share').column('gpt_id').execute();
   await db.schema.createIndex('gpt_share_user_idx').on('gpt_share').column('user_id').execute();
   await db.schema.createIndex('gpt_share_ws_idx').on('gpt_share').column('workspace_id').execute();
 
