@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { gptReachable } from '../access/gpt-access.js';
+import { gptReachable, workspacesOf } from '../access/gpt-access.js';
 import type { Db } from './user.repository.js';
 
 /** The user's own context for a GPT they can chat with ('' when none was saved); undefined otherwise. */
@@ -44,12 +44,18 @@ export async function saveGptContext(
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
-/** GPT ids and names of a user, for lists other services show (the OpenAI-compatible model list). */
+/**
+ * GPT ids and names of a user's own GPTs and of those shared with them, for lists other services show
+ * (the OpenAI-compatible model list).
+ */
 export async function listGptSummaries(db: Db, userId: string) {
   return db
     .selectFrom('gpt')
     .select(['id', 'name', 'description', 'model_id', 'created_at'])
-    .where('user_id', '=', userId)
+    .where(
+      sql<boolean>`(user_id = ${userId} or id in (select gpt_id from gpt_share
+        where user_id = ${userId} or workspace_id in ${workspacesOf(userId)}))`,
+    )
     .orderBy('created_at', 'desc')
     .limit(1000)
     .execute();

@@ -217,6 +217,13 @@ describe('a member the GPT is shared with as "can chat" (Bob)', () => {
       internal,
     );
     expect(runtime.statusCode).toBe(200);
+    // The OpenAI-compatible model list offers it to him too; not to Carol.
+    const listed = async (user: User) =>
+      (await call(null, 'GET', `/internal/gpts?userId=${user.user.id}`, undefined, internal))
+        .json()
+        .items.map((gpt: { id: string }) => gpt.id);
+    expect(await listed(bob)).toContain(gptId);
+    expect(await listed(carol)).not.toContain(gptId);
 
     for (const [label, method, url, payload] of routes.filter(([label]) =>
       /^(PUT \/api\/gpts\/:id|GET \/api\/gpts\/:id\/versions.*|POST \/api\/gpts\/:id\/avatar|.*shares.*|GET .*publications)$/.test(
