@@ -12,6 +12,8 @@ export interface BuiltInTemplate {
   model: string;
   capabilities?: { webSearch?: boolean; codeInterpreter?: boolean };
   actions?: ActionFields[];
+  /** Knowledge the copy starts with (Markdown files, ingested like uploads). */
+  knowledge?: Array<{ name: string; text: string }>;
 }
 
 export const BUILT_IN_TEMPLATES: BuiltInTemplate[] = [
@@ -50,9 +52,32 @@ export const BUILT_IN_TEMPLATES: BuiltInTemplate[] = [
     instructions:
       'You answer from the knowledge files of this GPT. Quote or cite the file and page for every claim, ' +
       'say plainly when the files do not answer the question, and never invent sources. ' +
-      'Upload your papers, notes or manuals under Knowledge to start.',
-    conversationStarters: ['Summarise the uploaded documents', 'What do the files say about…?'],
+      'Upload your papers, notes or manuals under Knowledge; the guide already there is an example.',
+    conversationStarters: [
+      'How should I cite a source?',
+      'Summarise the uploaded documents',
+      'What do the files say about…?',
+    ],
     model: 'core',
+    knowledge: [
+      {
+        name: 'research-guide.md',
+        text: [
+          '# Research guide',
+          '',
+          '## Citing sources',
+          'Cite every claim with the document name and page, for example (handbook.pdf, p. 4).',
+          'Quote exact words in quotation marks; paraphrase everything else.',
+          '',
+          '## Judging a source',
+          'Prefer primary sources, check the date, and note who published it and why.',
+          'When two sources disagree, say so and give both.',
+          '',
+          '## Summaries',
+          'Start with the answer in one sentence, then the evidence, then what remains open.',
+        ].join('\n'),
+      },
+    ],
   },
   {
     key: 'api-action',

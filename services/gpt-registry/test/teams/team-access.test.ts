@@ -459,6 +459,24 @@ describe('the catalogue', () => {
     expect(created.statusCode, created.body).toBe(201);
     const actions = (await call(newcomer, 'GET', `/api/gpts/${created.json().id}/actions`)).json();
     expect(actions.items.map((a: { name: string }) => a.name)).toEqual(['get_weather']);
+    const research = await call(newcomer, 'POST', '/api/templates/research/copy');
+    expect(research.statusCode, research.body).toBe(201);
+    const files = (await call(newcomer, 'GET', `/api/gpts/${research.json().id}/files`)).json();
+    expect(files.items).toEqual([
+      expect.objectContaining({
+        originalName: 'research-guide.md',
+        mimeType: 'text/markdown',
+        status: 'queued',
+      }),
+    ]);
+    const { storage_key } = await registry.app.db
+      .selectFrom('gpt_file')
+      .select('storage_key')
+      .where('id', '=', files.items[0].id)
+      .executeTakeFirstOrThrow();
+    const chunks: Buffer[] = [];
+    for await (const chunk of await registry.app.storage.getStream(storage_key)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toContain('# Research guide');
     expect((await call(newcomer, 'POST', '/api/templates/nope/copy')).statusCode).toBe(404);
   });
 });
