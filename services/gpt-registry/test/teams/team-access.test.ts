@@ -178,6 +178,21 @@ describe('a user outside the workspace and without a share (Carol)', () => {
       internal,
     );
     expect(counted.statusCode).toBe(404);
+    const action = await call(alice, 'POST', `/api/gpts/${gptId}/actions`, {
+      name: 'lookup',
+      url: 'https://example.com/lookup',
+      method: 'GET',
+    });
+    expect(action.statusCode, action.body).toBe(201);
+    const executed = await call(
+      null,
+      'POST',
+      `/internal/actions/${action.json().id}/execute`,
+      { userId: carol.user.id, arguments: {} },
+      internal,
+    );
+    expect(executed.statusCode).toBe(404);
+    await call(alice, 'DELETE', `/api/gpts/actions/${action.json().id}`);
   });
 
   it('cannot be named in a share by email: she works with no one of Alice’s', async () => {
