@@ -35,6 +35,7 @@ import { gptRoutes } from './routes/gpts/index.js';
 import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
+import { internalLookupRoutes } from './routes/internal/lookup.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { shareRoutes } from './routes/shares/index.js';
@@ -149,6 +150,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(shareRoutes);
   await app.register(catalogueRoutes);
   await app.register(templateRoutes, { key: actionSecretsKey });
+  await app.register(internalLookupRoutes, { secret });
   return app;
 }
 

@@ -1,3 +1,4 @@
+import { codeLanguageOfMime } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
@@ -5,6 +6,8 @@ export interface ChunkHit {
   fileId: string;
   fileName: string;
   page: number | null;
+  /** The file's language when it is source code (from its stored type), else null. */
+  language: string | null;
   text: string;
   tokens: number;
   score: number;
@@ -27,12 +30,13 @@ export async function knowledgeTokens(
 
 /** Every chunk of the GPT, files in upload order, chunks in document order. */
 export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
-  return db
+  const rows = await db
     .selectFrom('file_chunk as c')
     .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
     .select([
       'c.file_id as fileId',
       'f.original_name as fileName',
+      'f.mime_type as mimeType',
       'c.page',
       'c.text',
       'c.tokens',
@@ -43,6 +47,11 @@ export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
     .orderBy('c.file_id')
     .orderBy('c.ordinal')
     .execute();
+  return rows.map(withLanguage);
+}
+
+function withLanguage<T extends { mimeType: string }>({ mimeType, ...hit }: T) {
+  return { ...hit, language: codeLanguageOfMime(mimeType) };
 }
 
 /**
@@ -61,8 +70,9 @@ export async function rankedChunks(
     // On a large table the planner's estimate passes jit_above_cost, and compiling the query would
     // cost more than running it.
     await sql`select set_config('jit', 'off', true)`.execute(trx);
-    const { rows } = await sql<ChunkHit>`
-      select c.file_id as "fileId", f.original_name as "fileName", c.page, c.text, c.tokens,
+    const { rows } = await sql<Omit<ChunkHit, 'language'> & { mimeType: string }>`
+      select c.file_id as "fileId", f.original_name as "fileName", f.mime_type as "mimeType", c.page,
+             c.text, c.tokens,
              ts_rank_cd(c.tsv, q) as score
       from file_chunk c
       join gpt_file f on f.id = c.file_id,
@@ -70,6 +80,6 @@ export async function rankedChunks(
       where c.gpt_id = ${gptId} and c.tsv @@ q
       order by score desc, c.id
       limit ${limit}`.execute(trx);
-    return rows;
+    return rows.map(withLanguage);
   });
 }

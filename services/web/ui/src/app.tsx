@@ -9,6 +9,7 @@ import { GptEditorPage } from './pages/gpt-editor-page.js';
 import { GptListPage } from './pages/gpt-list-page.js';
 import { InvitationPage } from './pages/invitation-page.js';
 import { KeysPage } from './pages/keys-page.js';
+import { UsagePage } from './pages/usage-page.js';
 import { WorkspacesPage } from './pages/workspaces-page.js';
 import { navigate, useRoute } from './router.js';
 
@@ -54,6 +55,7 @@ export function App() {
   const [section, id, sub] = route;
   let page = <GptListPage />;
   if (section === 'keys') page = <KeysPage />;
+  else if (section === 'usage') page = <UsagePage />;
   else if (section === 'gpts' && id) page = <GptEditorPage gptId={id === 'new' ? null : id} />;
   else if (section === 'chat' && id) page = <ChatPage gptId={id} sessionId={sub} />;
   else if (section === 'workspaces') page = <WorkspacesPage workspaceId={id} />;
