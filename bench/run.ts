@@ -19,6 +19,10 @@ const load = (specifier: string) =>
   tsImport(specifier, { parentURL: import.meta.url, tsconfig: TSCONFIG }) as Promise<Bench>;
 
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
+  access: {
+    summary: 'the GPT access check (owner, share, catalogue) against the ownership-only lookup it replaced',
+    load: () => load('./access.bench.ts'),
+  },
   actions: {
     summary:
       'action executions through the action-runner against direct requests to the same loopback target',
@@ -33,6 +37,11 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
     summary:
       'knowledge ingestion per type (MB/s, pages/s, p50/p99) through BullMQ against the bare parsers; empty jobs/s; search at 100k and 1M chunks',
     load: () => load('./ingest.bench.ts'),
+  },
+  providers: {
+    summary:
+      'streamed /v1 answers from an OpenAI-compatible and an Anthropic API against the same from Ollama',
+    load: () => load('./providers.bench.ts'),
   },
   registry: {
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',

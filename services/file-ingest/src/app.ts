@@ -2,6 +2,7 @@ import {
   createDb,
   createLogger,
   createServiceApp,
+  INGEST_QUEUE,
   type Logger,
   type ObjectStore,
   objectStoreFrom,
@@ -11,9 +12,11 @@ import {
   serverLimitsOf,
   serviceToken,
 } from '@chatty/shared';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
 import type { Db, IngestDatabase } from './db/schema.js';
+import { ingestJobsMetric } from './queue-metrics.js';
 import { searchRoute } from './routes/search.route.js';
 import { type IngestWorker, startIngestWorker } from './worker.js';
 
@@ -38,12 +41,16 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   const token =
     config.INGEST_SERVICE_TOKEN ??
     serviceToken(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR), 'file-ingest');
+  // Counts the queue for /metrics (an autoscaler's input), on every replica, worker or not.
+  const queue = new Queue(INGEST_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX });
+  queue.on('error', () => {});
 
   const app = await createServiceApp({
     service: 'file-ingest',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     limits: serverLimitsOf(config),
+    metrics: [ingestJobsMetric(queue)],
     readiness: {
       postgres: pingDatabase(db),
       redis: () => redis.ping(),
@@ -53,6 +60,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   let worker: IngestWorker | undefined;
   app.addHook('onClose', async () => {
     await worker?.close();
+    await queue.close();
     redis.disconnect();
     if (!overrides.db) await db.destroy();
   });

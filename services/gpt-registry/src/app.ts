@@ -34,15 +34,20 @@ import { actionRoutes } from './routes/actions/index.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { authRoutes } from './routes/auth/index.js';
 import { sessionRoutes } from './routes/auth/sessions.route.js';
+import { catalogueRoutes } from './routes/catalogue/index.js';
 import { gptContextRoutes } from './routes/context/index.js';
 import { fileRoutes } from './routes/files/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
 import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
+import { internalLookupRoutes } from './routes/internal/lookup.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
+import { shareRoutes } from './routes/shares/index.js';
+import { templateRoutes } from './routes/templates/index.js';
 import { usageRoutes } from './routes/usage/index.js';
+import { workspaceRoutes } from './routes/workspaces/index.js';
 import './registry-app.js';
 
 export interface RegistryOverrides {
@@ -173,6 +178,11 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     logger.warn({ err: error }, 'pruning old action runs failed; retried in an hour'),
   );
   app.addHook('onClose', async () => stopRetention());
+  await app.register(workspaceRoutes);
+  await app.register(shareRoutes);
+  await app.register(catalogueRoutes);
+  await app.register(templateRoutes, { key: actionSecretsKey });
+  await app.register(internalLookupRoutes, { token: ownToken });
   return app;
 }
 

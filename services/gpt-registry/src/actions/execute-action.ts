@@ -19,7 +19,10 @@ import { SecretDecryptionError, type SecretKeys } from './secret-box.js';
 import { splitHeaders, splitParameters } from './secret-headers.js';
 
 export interface ActionCall {
+  /** Who runs it (recorded in the run). */
   userId: string;
+  /** The GPT's owner when someone it is shared with runs it from a chat (access checked by the caller). */
+  ownerId?: string | undefined;
   actionId: string;
   arguments: ArgumentValues;
   sessionId?: string | undefined;
@@ -45,7 +48,7 @@ export function createActionExecutor({
   runner: ServiceClient;
 }) {
   const execute: ActionExecutor = async (call) => {
-    const row = await findAction(db, call.userId, call.actionId);
+    const row = await findAction(db, call.ownerId ?? call.userId, call.actionId);
     if (!row) throw notFound('Action');
     checkArguments(row.arguments, call.arguments);
     const fields = readSecrets(row, key, call.log);

@@ -2,10 +2,11 @@
 import type { Action, ActionArgument, ActionResult, ActionRun } from '@contracts/action.js';
 import type { ApiKeySummary, CreatedApiKey } from '@contracts/api-key.js';
 import type { Gpt, GptVersion, GptVersionList } from '@contracts/gpt.js';
+import type { TokenUsage } from '@contracts/usage.js';
 import type { User } from '@contracts/user.js';
 import type { Static } from 'typebox';
 
-export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, User };
+export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, TokenUsage, User };
 export type ApiKey = Static<typeof ApiKeySummary>;
 export type NewApiKey = Static<typeof CreatedApiKey>;
 export type Version = Static<typeof GptVersion>;
@@ -41,13 +42,23 @@ export interface KnowledgeFile {
   uploadedAt: string;
 }
 
+/** A knowledge file (fileName, page; code: language, excerpt) or a web page from a web search (url, title). */
 export interface Citation {
   fileId?: string;
-  fileName: string;
+  fileName?: string;
   page?: number | null;
+  url?: string;
+  title?: string;
   /** Source code: its language and the start of the cited passage. */
   language?: string;
   excerpt?: string;
+}
+
+/** A web search made while answering: streamed as `search` events, then stored with the answer. */
+export interface WebSearch {
+  query: string;
+  status: 'running' | 'ok' | 'error';
+  results?: number;
 }
 
 export interface ActionCall {
@@ -64,6 +75,7 @@ export interface Message {
   content: string;
   citations?: Citation[];
   actionCalls?: ActionCall[];
+  searches?: WebSearch[];
   createdAt: string;
 }
 
@@ -92,4 +104,78 @@ export interface AdminUser {
   role: 'admin' | 'user';
   createdAt: string;
   disabledAt: string | null;
+}
+
+/** GET /api/workspaces (services/gpt-registry/src/routes/workspaces/schemas.ts). */
+export interface Workspace {
+  id: string;
+  name: string;
+  personal: boolean;
+  role: 'owner' | 'admin' | 'member';
+  memberCount: number;
+  createdAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string | null;
+  role: Workspace['role'];
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: 'admin' | 'member';
+  expiresAt: string;
+  expired: boolean;
+  token?: string;
+  url?: string;
+}
+
+export interface Share {
+  id: string;
+  permission: 'chat' | 'edit';
+  workspace: { id: string; name: string } | null;
+  user: { id: string; email: string; name: string | null } | null;
+}
+
+export interface Publication {
+  workspaceId: string;
+  workspaceName: string;
+  version: number;
+  category: string;
+  publishedAt: string;
+}
+
+export interface CatalogueItem {
+  gptId: string;
+  version: number;
+  name: string;
+  description: string;
+  category: string;
+  modelId: string;
+  avatar: string | null;
+  publishedAt: string;
+  publishedBy: string | null;
+  conversationCount: number;
+  rating: { average: number | null; count: number; mine: number | null };
+}
+
+export interface Review {
+  userId: string;
+  name: string | null;
+  email: string;
+  rating: number;
+  review: string;
+  updatedAt: string;
+}
+
+export interface Template {
+  key: string;
+  name: string;
+  description: string;
+  category: string;
+  actionCount: number;
 }

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorText } from '../api/client.js';
 import { postForEvents } from '../api/sse.js';
-import type { ActionCall, Message, Session } from '../api/types.js';
+import type { ActionCall, Message, Session, WebSearch } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
 import { ConfirmCall, type PendingCall } from './confirm-call.js';
-import { MessageView } from './message-view.js';
+import { MessageView, SearchLine } from './message-view.js';
 
 interface ChatViewProps {
   gptId: string;
@@ -24,6 +24,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
     actions: ActionCall[];
     /** A call that changes something, waiting for the user's Allow or Refuse. */
     pending?: PendingCall | undefined;
+    searches: WebSearch[];
   } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -67,7 +68,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
       createdAt: new Date().toISOString(),
     };
     setMessages((list) => [...list, optimistic]);
-    setStreaming({ content: '', actions: [] });
+    setStreaming({ content: '', actions: [], searches: [] });
     const controller = new AbortController();
     abort.current = controller;
     try {
@@ -86,6 +87,15 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
               );
             } else if (event === 'confirm') {
               setStreaming((state) => state && { ...state, pending: data as PendingCall });
+            } else if (event === 'search') {
+              const search = data as WebSearch;
+              setStreaming(
+                (state) =>
+                  state && {
+                    ...state,
+                    searches: [...state.searches.filter((each) => each.query !== search.query), search],
+                  },
+              );
             } else if (event === 'done') {
               setMessages((list) => [...list, (data as { message: Message }).message]);
             } else if (event === 'error') {
@@ -135,6 +145,13 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
                 call={streaming.pending}
                 onAnswered={() => setStreaming((state) => state && { ...state, pending: undefined })}
               />
+            )}
+            {streaming.searches.length > 0 && (
+              <ul class="action-calls" aria-label="Web searches">
+                {streaming.searches.map((search) => (
+                  <SearchLine key={search.query} search={search} />
+                ))}
+              </ul>
             )}
             {streaming.content ? (
               <MessageView

@@ -8,8 +8,10 @@ export function Header({ user, onSignOut }: { user: User; onSignOut(): void }) {
       </a>
       <nav aria-label="Main">
         <a href="#/gpts">My GPTs</a>
+        <a href="#/workspaces">Workspaces</a>
         <a href="#/keys">API keys</a>
         {user.role === 'admin' && <a href="#/users">Users</a>}
+        <a href="#/usage">Usage</a>
       </nav>
       <a class="who" href="#/account" title={`${user.email}: password and sessions`}>
         {user.name ?? user.email}
