@@ -61,6 +61,8 @@ export async function findGptWithAccess(
     .selectAll('g')
     .select(accessSql(userId).as('access'))
     .where('g.id', '=', gptId)
+    // A GPT being deleted is gone to everyone (no new chat session may start on it).
+    .where('g.deleting_at', 'is', null)
     .executeTakeFirst();
   if (!row?.access) return undefined;
   const { access, ...gpt } = row;
