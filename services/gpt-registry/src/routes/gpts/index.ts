@@ -14,7 +14,6 @@ import { requireGpt } from '../../access/gpt-access.js';
 import { toGpt } from '../../db/gpt.mapper.js';
 import {
   deleteGpt,
-  findGpt,
   insertGpt,
   listGpts,
   markGptDeleting,
