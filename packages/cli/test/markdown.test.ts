@@ -12,7 +12,7 @@ describe('MarkdownStream', () => {
 
   it('renders each block once, as it completes, and the rest at the end', () => {
     const written: string[] = [];
-    const stream = new MarkdownStream((text) => written.push(text), 80);
+    const stream = new MarkdownStream((text) => written.push(text), { width: 80 });
     for (const piece of ['# Ti', 'tle\n', '\nSome **bold', '** text.\n\n', '- one\n- two'])
       stream.push(piece);
     expect(written).toHaveLength(2);
@@ -22,5 +22,18 @@ describe('MarkdownStream', () => {
     stream.finish();
     expect(written).toHaveLength(3);
     expect(written[2]).toMatch(/one[\s\S]*two/);
+  });
+});
+
+describe('MarkdownStream on a terminal', () => {
+  it('shows the unfinished block as plain text, then erases it for its rendering', () => {
+    let screen = '';
+    const stream = new MarkdownStream((text) => (screen += text), { width: 80, live: true });
+    stream.push('Some **bo');
+    expect(screen).toBe('Some **bo');
+    stream.push('ld** text.\n\nNext');
+    // Back to the start of the shown row, cleared, the rendering, then the next block's start.
+    expect(screen).toMatch(/^Some \*\*bo\r\x1b\[J[\s\S]*bold[\s\S]* text\.\n\nNext$/);
+    expect(screen.split('\r\x1b[J')[1]).not.toContain('**');
   });
 });

@@ -67,7 +67,7 @@ async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions)
 
   const ask = async (question: string) => {
     answering = new AbortController();
-    const markdown = new MarkdownStream(out);
+    const markdown = new MarkdownStream(out, { live: true });
     out('\n');
     try {
       sessionId ??= (await client.createSession(gpt.id)).id;
