@@ -34,6 +34,11 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
       'knowledge ingestion per type (MB/s, pages/s, p50/p99) through BullMQ against the bare parsers; empty jobs/s; search at 100k and 1M chunks',
     load: () => load('./ingest.bench.ts'),
   },
+  providers: {
+    summary:
+      'streamed /v1 answers from an OpenAI-compatible and an Anthropic API against the same from Ollama',
+    load: () => load('./providers.bench.ts'),
+  },
   registry: {
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',
     load: () => load('./registry.bench.ts'),

@@ -10,7 +10,9 @@ import {
   type OllamaReply,
   type OllamaTestServer,
   openPage,
+  type SearxngTestServer,
   startOllamaServer,
+  startSearxngServer,
   testDatabaseName,
   tokensOf,
   type WatchedPage,
@@ -27,6 +29,7 @@ let origin: string;
 let view: WatchedPage;
 let ollama: OllamaTestServer;
 let weather: Server;
+let searx: SearxngTestServer;
 const weatherCalls: string[] = [];
 
 const FACT = 'The launch code is PURPLE-42.';
@@ -37,10 +40,19 @@ const HOSTILE_ANSWER =
 function answer(request: OllamaChatRequest): OllamaReply {
   const messages = request.messages ?? [];
   const last = messages.at(-1);
+  if (last?.role === 'tool' && last.tool_name === 'web_search') {
+    return { tokens: tokensOf(`Paris has many museums, says ${/^(https:\S+)$/m.exec(last.content)?.[1]}.`) };
+  }
   if (last?.role === 'tool') {
     return { tokens: tokensOf(`It is ${JSON.parse(last.content).temperature} degrees in Paris.`) };
   }
   const question = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (
+    /search the web/i.test(question) &&
+    request.tools?.some((tool) => tool.function.name === 'web_search')
+  ) {
+    return { toolCalls: [{ name: 'web_search', arguments: { query: 'Paris museums' } }] };
+  }
   if (/weather/i.test(question) && request.tools?.length) {
     return { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] };
   }
@@ -61,7 +73,13 @@ beforeAll(async () => {
     response.end(JSON.stringify({ city: 'Paris', temperature: 21 }));
   });
   await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+  searx = await startSearxngServer({
+    results: () => [
+      { url: 'https://example.org/paris-museums', title: 'Museums of Paris', content: 'Many.' },
+    ],
+  });
   const env = await withFreePorts({
+    SEARXNG_URL: searx.url,
     DATABASE_URL: databaseUrl(database),
     OLLAMA_URLS: ollama.url,
     ACTION_EGRESS_ALLOW: `127.0.0.1:${(weather.address() as AddressInfo).port}`,
@@ -79,6 +97,7 @@ afterAll(async () => {
   stack?.child.kill('SIGINT');
   await stack?.exited;
   await ollama?.close();
+  await searx?.close();
   weather?.close();
   await dropDatabase(database);
 });
@@ -269,6 +288,46 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     expect(
       (await fetch(`${origin}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status,
     ).toBe(401);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('searches the web for a GPT with web search on, showing the search and the page it cites', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Web search').check();
+    await page.getByRole('button', { name: 'Save (new version)' }).click();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByLabel('Message').fill('Search the web for museums in Paris');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Paris has many museums').waitFor();
+    await page
+      .getByRole('list', { name: 'Web searches' })
+      .getByText(/Paris museums/)
+      .waitFor();
+    const source = page
+      .getByRole('list', { name: 'Sources' })
+      .getByRole('link', { name: 'Museums of Paris' });
+    expect(await source.getAttribute('href')).toBe('https://example.org/paris-museums');
+    expect(await source.getAttribute('rel')).toContain('noopener');
+    expect(searx.queries.at(-1)).toMatchObject({ q: 'Paris museums', format: 'json' });
+    await view.screenshot('answer-with-web-search');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows the token usage per GPT and model; the first user, an admin, sees every user', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Token usage' }).waitFor();
+    await page.getByText('Every user’s tokens').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'deepseek-coder' }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('ada@example.com');
+    expect(await row.textContent()).toContain('Code Assistant');
+    await view.screenshot('usage');
     expect(view.errors).toEqual([]);
   });
 

@@ -35,6 +35,7 @@ import { portableRoutes } from './routes/gpts/portable.route.js';
 import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
+import { internalLookupRoutes } from './routes/internal/lookup.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { usageRoutes } from './routes/usage/index.js';
@@ -143,6 +144,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(portableRoutes, { maxFileSize: config.MAX_FILE_SIZE, actionKey: actionSecretsKey });
   await app.register(internalActionRoutes, { secret, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { secret });
+  await app.register(internalLookupRoutes, { secret });
   return app;
 }
 

@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
 
 export interface RuntimeFixture {
   userId: string;
-  gpt: { id: string; name: string; instructions: string; modelId: string };
+  gpt: {
+    id: string;
+    name: string;
+    instructions: string;
+    modelId: string;
+    capabilities?: { webSearch?: boolean };
+  };
   actions: Array<{
     id: string;
     name: string;

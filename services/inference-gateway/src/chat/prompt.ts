@@ -24,6 +24,8 @@ export function systemPrompt(parts: {
   context: string;
   knowledge: KnowledgeChunk[];
   actionResults?: string[];
+  /** Web search results for the question (a model without tools gets them here). */
+  webResults?: string;
 }): string {
   const sections = [parts.instructions.trim() || 'You are a helpful assistant.'];
   if (parts.context.trim())
@@ -38,6 +40,8 @@ export function systemPrompt(parts: {
   }
   if (parts.actionResults?.length)
     sections.push(`Results of actions run for this message:\n${parts.actionResults.join('\n')}`);
+  if (parts.webResults)
+    sections.push(`Web search results for this message. Cite the links you use.\n\n${parts.webResults}`);
   return sections.join('\n\n');
 }
 
