@@ -197,11 +197,14 @@ describe('the chatty command against a started stack', () => {
       await terminal.waitFor(/you › /);
       let from = terminal.screen().length;
       terminal.write('Answer in markdown please\r');
-      const shown = await terminal.waitFor(/another step[\s\S]*you › /, from);
-      // Rendered for the terminal: no Markdown syntax left, the heading and bold drawn with escapes.
-      expect(shown).not.toContain('**read**');
-      expect(shown).not.toContain('# Plan');
-      expect(shown).toContain('\x1b[1m');
+      await terminal.waitFor(/\* \S*another step[\s\S]*you › /, from);
+      // Shown as plain text while each block streams, then replaced (erased: ESC[J) by its rendering:
+      // bold drawn bold, the list with bullets, no Markdown syntax left after the last replacement.
+      const shown = terminal.screen().slice(from);
+      expect(shown).toContain('First \x1b[1mread\x1b[22m the notes.');
+      const last = shown.slice(shown.lastIndexOf('\x1b[J'));
+      expect(last).toMatch(/\* \S*one step/);
+      expect(last).not.toContain('- one step');
 
       from = terminal.screen().length;
       terminal.write('Write something long\r');
