@@ -147,6 +147,15 @@ describe('the chatty command against a started stack', () => {
     expect(stdout).toContain(
       '{"created":true,"secretsToSet":[{"action":"Get Weather","header":"Authorization"',
     );
+    // The imported copy's knowledge is ingested again: its file becomes ready.
+    const client = new ChattyClient({ baseUrl: base, token: apiKey });
+    const copies = (await client.listGpts()).filter((gpt) => gpt.name === 'Release Helper');
+    expect(copies).toHaveLength(2);
+    for (const copy of copies) {
+      await expect
+        .poll(async () => (await client.listFiles(copy.id)).map((file) => file.status), { timeout: 30_000 })
+        .toEqual(['ready']);
+    }
     // The login is kept for its owner only.
     const config = join(home, 'config', 'chatty', 'config.json');
     expect(statSync(config).mode & 0o777).toBe(0o600);

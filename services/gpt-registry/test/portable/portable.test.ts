@@ -126,6 +126,18 @@ describe('GET /api/gpts/:id/export', () => {
     for (const content of entries.values()) expect(content.includes('s3cr3t-value')).toBe(false);
   });
 
+  it('refuses (409) before streaming when a file is missing from storage', async () => {
+    const gpt = await createGpt(registry.app, owner.auth, { ...CODE_ASSISTANT, name: 'Lost file' });
+    await upload(owner, gpt.id, 'notes.md', NOTES);
+    await registry.app.storage.removePrefix(`${owner.user.id}/${gpt.id}/`);
+    const response = await exportGpt(owner, gpt.id);
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error).toMatchObject({
+      code: 'FILE_MISSING',
+      message: expect.stringContaining('notes.md'),
+    });
+  });
+
   it("answers 404 for another user's GPT and for a missing one", async () => {
     const gpt = await createGpt(registry.app, owner.auth);
     expect((await exportGpt(stranger, gpt.id)).statusCode).toBe(404);

@@ -45,7 +45,7 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
             format: 'binary',
             description: 'The zip: manifest.json, gpt.json, actions.json and files/1…',
           }),
-          ...errorResponses(400, 401, 404),
+          ...errorResponses(400, 401, 404, 409),
         },
       },
     },
@@ -54,6 +54,16 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
       const gpt = await findGpt(app.db, userId, request.params.id);
       if (!gpt) throw notFound('GPT');
       const [actions, files] = await Promise.all([listActions(app.db, gpt.id), listFiles(app.db, gpt.id)]);
+      // Checked before the answer starts: once the zip streams, a missing object could only cut it short.
+      for (const file of files) {
+        if (!(await app.storage.exists(file.storage_key))) {
+          throw new AppError(
+            409,
+            'FILE_MISSING',
+            `The knowledge file "${file.original_name}" is missing from storage; delete it or upload it again, then export`,
+          );
+        }
+      }
       const archive = writeArchive({
         gpt,
         actions,
