@@ -30,7 +30,7 @@ export async function insertImportedGpt(trx: Db, id: string, userId: string, fie
     .values({ ...columnsOf(fields), id, user_id: userId, version: 1 })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordVersion(trx, row);
+  await recordVersion(trx, row, userId);
   return row;
 }
 
@@ -56,6 +56,6 @@ export async function replaceGptConfig(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordVersion(trx, row);
+  await recordVersion(trx, row, userId);
   return row;
 }
