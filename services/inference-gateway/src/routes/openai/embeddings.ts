@@ -1,9 +1,9 @@
-import { callerOf, errorResponses } from '@chatty/shared';
+import { callerOf } from '@chatty/shared';
 import Type from 'typebox';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import { embedOnPool } from '../../pool/embed.js';
 import { abortOnDisconnect } from '../../sse.js';
-import { invalidParam } from './errors.js';
+import { invalidParam, openAiErrorResponses } from './errors.js';
 
 const EmbeddingRequest = Type.Object({
   model: Type.String({ minLength: 1 }),
@@ -33,7 +33,7 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
         tags: ['openai'],
         summary: "Embeddings from a model on the Ollama workers, in OpenAI's shape",
         body: EmbeddingRequest,
-        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 404, 503) },
+        response: { 200: Type.Unknown(), ...openAiErrorResponses(400, 401, 404, 503) },
       },
     },
     async (request, reply) => {

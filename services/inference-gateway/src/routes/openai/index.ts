@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, callerOf, errorResponses, notFound } from '@chatty/shared';
+import { AppError, callerOf, notFound } from '@chatty/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
@@ -11,7 +11,7 @@ import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
 import { embeddingRoutes } from './embeddings.js';
-import { installOpenAiErrors, openAiError } from './errors.js';
+import { installOpenAiErrors, openAiError, openAiErrorResponses } from './errors.js';
 import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
 import { toGatewayMessages } from './messages.js';
 import {
@@ -67,7 +67,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         tags: ['openai'],
         summary: 'One of your GPTs or a base model',
         params: Type.Object({ id: Type.String() }),
-        response: { 200: Type.Unknown(), ...errorResponses(401, 404) },
+        response: { 200: Type.Unknown(), ...openAiErrorResponses(401, 404) },
       },
     },
     async (request) => {
@@ -98,7 +98,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         summary: 'A chat completion from a GPT or a base model; `stream: true` answers in chunks',
         body: CompletionRequest,
         // OpenAI's shapes are many and loose; they are built by shapes.ts, not validated here.
-        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 404, 429, 502, 503) },
+        response: { 200: Type.Unknown(), ...openAiErrorResponses(400, 401, 404, 429, 502, 503) },
       },
     },
     async (request, reply) => {

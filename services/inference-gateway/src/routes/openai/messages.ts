@@ -1,7 +1,8 @@
+import Value from 'typebox/value';
 import type { OllamaMessage, OllamaToolCall } from '../../pool/ollama-types.js';
 import { parseArguments } from '../../providers/tool-call-ids.js';
 import { invalidParam } from './errors.js';
-import type { CompletionRequestBody, ContentPartBody } from './shapes.js';
+import { type CompletionRequestBody, ContentPart, type ContentPartBody } from './shapes.js';
 
 type RequestMessage = CompletionRequestBody['messages'][number];
 
@@ -54,9 +55,16 @@ function partsOf(
   role: string,
 ): { text: string; images: string[] } {
   if (typeof content === 'string') return { text: content, images: [] };
+  if (content == null) return { text: '', images: [] };
+  if (!Array.isArray(content) || !content.every(isContentPart))
+    throw invalidParam(
+      `messages[${index}].content`,
+      'INVALID_CONTENT',
+      'content must be a string, null, or an array of content parts ({type: "text" | "image_url", …})',
+    );
   const texts: string[] = [];
   const images: string[] = [];
-  (content ?? []).forEach((part, at) => {
+  content.forEach((part, at) => {
     const param = `messages[${index}].content[${at}]`;
     if (part.type === 'text') texts.push(part.text ?? '');
     else if (part.type === 'image_url') {
@@ -72,6 +80,8 @@ function partsOf(
   });
   return { text: texts.join(''), images };
 }
+
+const isContentPart = (part: unknown): part is ContentPartBody => Value.Check(ContentPart, part);
 
 /** A data: URL's base64; a remote URL is refused: the gateway fetches nothing a request names. */
 function imageOf(part: ContentPartBody, param: string): string {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Type, { type Static } from 'typebox';
 import type { OllamaToolCall } from '../../pool/ollama-types.js';
 
-const ContentPart = Type.Object({
+/** One content part (`messages.ts` checks parts against this shape). */
+export const ContentPart = Type.Object({
   type: Type.String(),
   text: Type.Optional(Type.String()),
   image_url: Type.Optional(
@@ -53,7 +54,9 @@ export const CompletionRequest = Type.Object({
       role: Type.Union(
         ['system', 'developer', 'user', 'assistant', 'tool'].map((role) => Type.Literal(role)),
       ),
-      content: Type.Optional(Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()])),
+      // A string, null, or content parts: checked in messages.ts, because Ajv's array coercion turns a
+      // one-part array into its part while it tries the string branch of a union.
+      content: Type.Optional(Type.Unknown()),
       tool_calls: Type.Optional(Type.Array(ToolCall)),
       tool_call_id: Type.Optional(Type.String()),
       name: Type.Optional(Type.String()),
