@@ -36,7 +36,11 @@ function weatherModel(request: OllamaChatRequest) {
 
 beforeAll(async () => {
   harness = await startGateway([
-    { models: ['phi3', 'mistral', 'deepseek-coder', 'nomic-embed-text'], reply: weatherModel },
+    {
+      models: ['phi3', 'mistral', 'deepseek-coder', 'nomic-embed-text'],
+      vision: ['phi3'],
+      reply: weatherModel,
+    },
   ]);
   web = await buildWeb(
     loadWebConfig({
@@ -236,6 +240,23 @@ describe('images through /v1', () => {
       content: 'What is in this picture?',
       images: [PNG],
     });
+  });
+
+  it('refuses images for a model without vision, before any worker is asked', async () => {
+    const client = await clientOf();
+    const before = worker().requests.length;
+    await expect(
+      client.chat.completions.create({
+        model: 'mistral',
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }],
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({ status: 400, code: 'IMAGES_NOT_SUPPORTED', param: 'messages' });
+    expect(worker().requests.length).toBe(before);
   });
 
   it('refuses a remote image URL, naming the part, and fetches nothing', async () => {

@@ -31,6 +31,8 @@ export interface Embedded {
 export interface ModelDescription {
   contextLength: number;
   tools: boolean;
+  /** False when the model is known to take no images (Ollama's `vision` capability); unknown otherwise. */
+  vision?: boolean;
 }
 
 /**

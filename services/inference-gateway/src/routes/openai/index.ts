@@ -11,7 +11,7 @@ import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
 import { embeddingRoutes } from './embeddings.js';
-import { installOpenAiErrors, openAiError, openAiErrorResponses } from './errors.js';
+import { installOpenAiErrors, invalidParam, openAiError, openAiErrorResponses } from './errors.js';
 import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
 import { toGatewayMessages } from './messages.js';
 import {
@@ -203,6 +203,15 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     }
     const model = resolveModel(app.models, body.model);
     const options = generationOptions(body, model);
+    if (model.kind !== 'synth' && messages.some((message) => message.images?.length)) {
+      // Refused here, clearly, rather than as a worker's error that would send it down the fallbacks.
+      if ((await app.router.describe(model)).vision === false)
+        throw invalidParam(
+          'messages',
+          'IMAGES_NOT_SUPPORTED',
+          `${model.id} takes no images (it has no vision)`,
+        );
+    }
     return (signal: AbortSignal, onToken: (text: string) => void): Promise<Generation> => {
       const request = { model, messages, signal, owner: userId, onToken, ...options };
       return model.kind === 'synth' ? synthesize(app.router, model, request) : app.router.generate(request);
