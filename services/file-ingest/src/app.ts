@@ -2,6 +2,7 @@ import {
   createDb,
   createLogger,
   createServiceApp,
+  INGEST_QUEUE,
   type Logger,
   type ObjectStore,
   objectStoreFrom,
@@ -10,9 +11,11 @@ import {
   resolveSecretKey,
   serverLimitsOf,
 } from '@chatty/shared';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
 import type { Db, IngestDatabase } from './db/schema.js';
+import { ingestJobsMetric } from './queue-metrics.js';
 import { searchRoute } from './routes/search.route.js';
 import { type IngestWorker, startIngestWorker } from './worker.js';
 
@@ -34,12 +37,16 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => {});
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  // Counts the queue for /metrics (an autoscaler's input), on every replica, worker or not.
+  const queue = new Queue(INGEST_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX });
+  queue.on('error', () => {});
 
   const app = await createServiceApp({
     service: 'file-ingest',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     limits: serverLimitsOf(config),
+    metrics: [ingestJobsMetric(queue)],
     readiness: {
       postgres: pingDatabase(db),
       redis: () => redis.ping(),
@@ -49,6 +56,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   let worker: IngestWorker | undefined;
   app.addHook('onClose', async () => {
     await worker?.close();
+    await queue.close();
     redis.disconnect();
     if (!overrides.db) await db.destroy();
   });
