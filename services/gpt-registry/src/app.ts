@@ -38,6 +38,7 @@ import { catalogueRoutes } from './routes/catalogue/index.js';
 import { gptContextRoutes } from './routes/context/index.js';
 import { fileRoutes } from './routes/files/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
+import { portableRoutes } from './routes/gpts/portable.route.js';
 import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
@@ -172,6 +173,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   });
   const executionsPerMinute = config.ACTION_RATE_PER_MINUTE;
   await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
+  await app.register(portableRoutes, { maxFileSize: config.MAX_FILE_SIZE, actionKey: actionSecretsKey });
   await app.register(internalActionRoutes, { token: ownToken, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { token: ownToken });
   const stopRetention = scheduleRunRetention(db, config.ACTION_RUN_RETENTION_DAYS, (error) =>
