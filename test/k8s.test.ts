@@ -55,6 +55,8 @@ const SECRET = 'chatty-secrets';
 /** What the operator puts in the Secret (infra/k8s/README.md), with compose's test values. */
 const SECRET_VALUES: Record<string, string> = {
   SECRET_KEY: HOST_ENV.SECRET_KEY!,
+  ACTION_RUNNER_TOKEN: HOST_ENV.ACTION_RUNNER_TOKEN!,
+  INGEST_SERVICE_TOKEN: HOST_ENV.INGEST_SERVICE_TOKEN!,
   DATABASE_PASSWORD: HOST_ENV.POSTGRES_PASSWORD!,
   S3_ACCESS_KEY: 'chatty',
   S3_SECRET_KEY: HOST_ENV.MINIO_ROOT_PASSWORD!,
@@ -62,7 +64,7 @@ const SECRET_VALUES: Record<string, string> = {
 /** Secret keys a deployment may leave out. */
 const OPTIONAL_SECRETS = ['REDIS_PASSWORD'];
 /** Settings that are secrets, wherever they are read: only ever from the Secret. */
-const isSecretSetting = (key: string) => /SECRET|PASSWORD/.test(key);
+const isSecretSetting = (key: string) => /SECRET|PASSWORD|TOKEN/.test(key);
 
 /** Where a single-node deployment deliberately differs from compose, setting by setting, and why. */
 const DIFFERENCES_FROM_COMPOSE: Record<string, Record<string, string>> = {
