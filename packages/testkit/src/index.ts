@@ -1,5 +1,6 @@
 export * from './browser.js';
 export * from './capture-logs.js';
+export * from './concept-embedding.js';
 export * from './ollama-server.js';
 export * from './s3-server.js';
 export * from './test-database.js';
