@@ -32,6 +32,8 @@ export interface OllamaServerOptions {
   /** Context window that `/api/show` reports. */
   contextLength?: number;
   tokenDelayMs?: number;
+  /** How long each embedding request takes. */
+  embedDelayMs?: number;
   /** The answer for a request; by default `Hello from <model>` in four tokens. */
   reply?: (request: OllamaChatRequest) => OllamaReply;
   /** With fault `reset`: how many tokens go out before the connection is cut. */
@@ -131,7 +133,7 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
    * Embeddings by meaning (`conceptEmbedding`): `/api/embed` takes one text or a batch, the older
    * `/api/embeddings` one `prompt`. A model the worker lacks answers 404, a busy worker 503, as Ollama.
    */
-  const embed = (
+  const embed = async (
     path: string,
     response: ServerResponse,
     body: { model?: string; input?: string | string[]; prompt?: string },
@@ -140,9 +142,9 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     const model = body.model ?? '';
     if (!models.has(fullTag(model)))
       return json(response, 404, { error: `model "${model}" not found, try pulling it first` });
-    const inputs =
-      path === '/api/embeddings' ? [body.prompt ?? ''] : [body.input ?? []].flat().map(String);
+    const inputs = path === '/api/embeddings' ? [body.prompt ?? ''] : [body.input ?? []].flat().map(String);
     embedRequests.push({ model, inputs: inputs.length });
+    if (options.embedDelayMs) await sleep(options.embedDelayMs);
     loaded.add(fullTag(model));
     if (path === '/api/embeddings') return json(response, 200, { embedding: conceptEmbedding(inputs[0]!) });
     return json(response, 200, { model, embeddings: inputs.map(conceptEmbedding) });

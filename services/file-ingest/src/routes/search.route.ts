@@ -1,13 +1,15 @@
 import { errorResponses, requireServiceToken, SearchBody, SearchResult } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/schema.js';
+import type { MeaningSearch } from '../fused-search.js';
 import { searchKnowledge } from '../search.js';
 
 /** `POST /internal/search` (docs/internal-contracts.md), for the inference gateway. */
-export const searchRoute: FastifyPluginAsyncTypebox<{ db: Db; secret: string }> = async (
-  app,
-  { db, secret },
-) => {
+export const searchRoute: FastifyPluginAsyncTypebox<{
+  db: Db;
+  secret: string;
+  meaning?: MeaningSearch | undefined;
+}> = async (app, { db, secret, meaning }) => {
   app.post(
     '/internal/search',
     {
@@ -18,6 +20,6 @@ export const searchRoute: FastifyPluginAsyncTypebox<{ db: Db; secret: string }> 
         response: { 200: SearchResult, ...errorResponses(400, 404) },
       },
     },
-    async (request) => searchKnowledge(db, request.body),
+    async (request) => searchKnowledge(db, request.body, meaning),
   );
 };
