@@ -83,6 +83,7 @@ const PullEnv = Type.Object({
   ...shared.LogEnv,
   OLLAMA_URLS: GatewayEnv.properties.OLLAMA_URLS,
   PULL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 interface OneShot {
@@ -120,6 +121,10 @@ const OUTWARD: Record<string, { networks: string[]; why: string }> = {
   'inference-gateway': {
     networks: ['models'],
     why: 'model workers may be anywhere: the bundled one, the Docker host, other machines',
+  },
+  'file-ingest': {
+    networks: ['models'],
+    why: 'embeds chunks and questions on the model workers, wherever they are (EMBEDDING_MODEL)',
   },
   ollama: { networks: ['models'], why: 'pulls models from the internet' },
   'ollama-pull': { networks: ['models'], why: 'drives the bundled worker, which sits on models' },
@@ -653,7 +658,10 @@ describe('docker-compose.yml', () => {
    * one (`--profile ollama`) or anywhere else, and it health-checks and routes around each itself.
    * Depending on it would make compose refuse to start without the profile.
    */
-  const OPTIONAL: Record<string, string[]> = { 'inference-gateway': ['OLLAMA_URLS'] };
+  const OPTIONAL: Record<string, string[]> = {
+    'inference-gateway': ['OLLAMA_URLS'],
+    'file-ingest': ['OLLAMA_URLS'],
+  };
 
   it.each(chattyNames)('%s: every URL it is given points at a service it can reach and waits for', (name) => {
     const svc = service(name);

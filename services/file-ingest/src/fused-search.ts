@@ -34,8 +34,9 @@ export async function fusedChunks(
   if (byMeaning.length === 0) return byWords.slice(0, k);
 
   const fused = new Map<string, number>();
-  const add = (ids: string[]) =>
-    ids.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+  const add = (ids: string[]) => {
+    for (const [rank, id] of ids.entries()) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1));
+  };
   add(byWords.map((hit) => String(hit.chunkId)));
   add(byMeaning.map((hit) => hit.chunkId));
   const best = [...fused].sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0])).slice(0, k);

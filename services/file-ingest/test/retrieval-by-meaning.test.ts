@@ -1,4 +1,4 @@
-import { buildIngest, type IngestApp, loadIngestConfig } from '@chatty/file-ingest';
+import { buildIngest, type IngestApp, type IngestDatabase, loadIngestConfig } from '@chatty/file-ingest';
 import { createDb, type SearchResult, serviceToken } from '@chatty/shared';
 import { type OllamaTestServer, startOllamaServer } from '@chatty/testkit';
 import { type Kysely, sql } from 'kysely';
@@ -41,7 +41,7 @@ describe.each(['auto', 'off'] as const)(
   (pgvector) => {
     let ollama: OllamaTestServer;
     let stack: Stack;
-    let db: Kysely<any>;
+    let db: Kysely<IngestDatabase>;
     let owner: Awaited<ReturnType<typeof signUp>>;
     let gptId: string;
     let fileId: string;
@@ -57,7 +57,7 @@ describe.each(['auto', 'off'] as const)(
           EMBEDDING_PGVECTOR: pgvector,
         },
       });
-      db = createDb(stack.registry.database.url, { max: 2 });
+      db = createDb<IngestDatabase>(stack.registry.database.url, { max: 2 });
       pgvectorAvailable = (
         await sql<{
           ok: boolean;
@@ -166,7 +166,7 @@ describe.each(['auto', 'off'] as const)(
 describe('embedding that is cut short, and a change of model', () => {
   let ollama: OllamaTestServer;
   let stack: Stack;
-  let db: Kysely<any>;
+  let db: Kysely<IngestDatabase>;
   let owner: Awaited<ReturnType<typeof signUp>>;
   let gptId: string;
 
@@ -175,7 +175,7 @@ describe('embedding that is cut short, and a change of model', () => {
     stack = await startStack({
       env: { EMBEDDING_MODEL: MODEL, OLLAMA_URLS: ollama.url, EMBEDDING_BATCH_SIZE: '1' },
     });
-    db = createDb(stack.registry.database.url, { max: 2 });
+    db = createDb<IngestDatabase>(stack.registry.database.url, { max: 2 });
     owner = await signUp(stack.registry.app);
     gptId = (await createGpt(stack.registry.app, owner.auth)).id;
   });
