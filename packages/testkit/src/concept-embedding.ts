@@ -61,6 +61,12 @@ const CONCEPTS = [
   'court tribunal',
   'battery charge charging',
   'screen display monitor',
+  'vaccine vaccines vaccination shot shots jab',
+  'check checkup screening exam',
+  'landlord owner',
+  'increase raise raised',
+  'older elderly senior',
+  'home remote remotely',
 ];
 
 const STOPWORDS = new Set(
@@ -75,8 +81,14 @@ for (const line of CONCEPTS) {
   for (const word of words) conceptOf.set(word, words[0]!);
 }
 
+const dimensions = new Map<string, number>();
 function dimensionOf(term: string): number {
-  return createHash('sha256').update(term).digest().readUInt32BE(0) % TEST_EMBEDDING_DIMENSIONS;
+  let dimension = dimensions.get(term);
+  if (dimension === undefined) {
+    dimension = createHash('sha256').update(term).digest().readUInt32BE(0) % TEST_EMBEDDING_DIMENSIONS;
+    if (dimensions.size < 100_000) dimensions.set(term, dimension);
+  }
+  return dimension;
 }
 
 /**

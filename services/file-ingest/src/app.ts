@@ -81,6 +81,7 @@ async function embedderOf(config: IngestConfig, db: Db, log: Logger): Promise<Em
     store: await prepareVectorStore(db, {
       pgvector: config.EMBEDDING_PGVECTOR,
       scanLimit: config.EMBEDDING_SCAN_LIMIT,
+      cacheMb: config.EMBEDDING_SCAN_CACHE_MB,
       log,
     }),
     batchSize: config.EMBEDDING_BATCH_SIZE,

@@ -77,6 +77,8 @@ export const IngestEnv = Type.Object({
    * a larger GPT's vector search covers its most recent chunks only.
    */
   EMBEDDING_SCAN_LIMIT: Type.Integer({ minimum: 1, default: 20_000 }),
+  /** Without pgvector, memory for the vectors kept between questions (768 dimensions: 3 KB a chunk). */
+  EMBEDDING_SCAN_CACHE_MB: Type.Integer({ minimum: 0, default: 256 }),
 });
 
 export type IngestConfig = Static<typeof IngestEnv>;

@@ -5,7 +5,12 @@ export { type IngestConfig, IngestEnv, loadIngestConfig, ollamaUrlsOf } from './
 export { INGEST_MIGRATION_TABLE, ingestMigrations } from './db/migrations/index.js';
 export type { IngestDatabase } from './db/schema.js';
 export { type Embedder, embedFileChunks } from './embed/embed-file.js';
-export { EmbeddingUnavailable, ollamaEmbeddingClient, unitVector } from './embed/embedding-client.js';
+export {
+  type EmbeddingClient,
+  EmbeddingUnavailable,
+  ollamaEmbeddingClient,
+  unitVector,
+} from './embed/embedding-client.js';
 export { prepareVectorStore, type VectorStore } from './embed/vector-store.js';
 export { extract } from './extract/extract.js';
 export { ExtractionSandbox } from './extract/sandbox.js';

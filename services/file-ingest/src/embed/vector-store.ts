@@ -15,8 +15,8 @@ export interface VectorHit {
 
 /**
  * Where vectors live and how the nearest are found. `pgvector`: a `vector` column, compared in
- * Postgres (exact, `<=>`). `exact-scan`: float32 in bytea, read and compared here — the GPT's most recent
- * `scanLimit` vectors, since reading a vector costs about as much as comparing a thousand in C.
+ * Postgres (exact, `<=>`). `exact-scan`: float32 in bytea, compared exactly in this service — the GPT's
+ * most recent `scanLimit` vectors, kept in memory between questions.
  */
 export interface VectorStore {
   readonly kind: 'pgvector' | 'exact-scan';
@@ -31,11 +31,16 @@ export interface VectorStore {
  */
 export async function prepareVectorStore(
   db: Db,
-  { pgvector, scanLimit, log }: { pgvector: 'auto' | 'off'; scanLimit: number; log: Logger },
+  {
+    pgvector,
+    scanLimit,
+    cacheMb = 256,
+    log,
+  }: { pgvector: 'auto' | 'off'; scanLimit: number; cacheMb?: number; log: Logger },
 ): Promise<VectorStore> {
   if (pgvector === 'auto' && (await ensurePgvectorColumn(db, log))) return pgvectorStore();
-  log.info({ scanLimit }, 'vectors in bytea, compared in this service (pgvector is not available)');
-  return exactScanStore(scanLimit);
+  log.info({ scanLimit, cacheMb }, 'vectors in bytea, compared in this service (pgvector is not available)');
+  return exactScanStore(scanLimit, cacheMb * 1024 * 1024);
 }
 
 async function ensurePgvectorColumn(db: Db, log: Logger): Promise<boolean> {
@@ -106,7 +111,31 @@ function pgvectorStore(): VectorStore {
   };
 }
 
-function exactScanStore(scanLimit: number): VectorStore {
+/**
+ * Reading vectors out of Postgres costs far more than comparing them (10k vectors of 768 dimensions:
+ * about 0.8 s to read, 10 ms to compare), so each GPT's vectors are kept here once read, as one
+ * Float32Array, within `cacheBytes` (least recently used GPTs leave first). Before each question a
+ * cheap check (count and newest id from the index) tells whether the GPT's vectors changed.
+ */
+function exactScanStore(scanLimit: number, cacheBytes: number): VectorStore {
+  const cache = new Map<string, VectorMatrix>();
+  let cachedBytes = 0;
+  const remember = (key: string, matrix: VectorMatrix) => {
+    const old = cache.get(key);
+    if (old) {
+      cache.delete(key);
+      cachedBytes -= old.vectors.byteLength;
+    }
+    if (matrix.vectors.byteLength > cacheBytes) return;
+    for (const [oldest, entry] of cache) {
+      if (cachedBytes + matrix.vectors.byteLength <= cacheBytes) break;
+      cache.delete(oldest);
+      cachedBytes -= entry.vectors.byteLength;
+    }
+    cache.set(key, matrix);
+    cachedBytes += matrix.vectors.byteLength;
+  };
+
   return {
     kind: 'exact-scan',
     async save(db, model, rows) {
@@ -131,21 +160,72 @@ function exactScanStore(scanLimit: number): VectorStore {
         .execute();
     },
     async nearest(db, gptId, model, query, limit) {
-      const rows = await db
-        .selectFrom('chunk_embedding')
-        .select(['chunk_id', 'embedding'])
-        .where('gpt_id', '=', gptId)
-        .where('model', '=', model)
-        .where('dimensions', '=', query.length)
-        .where('embedding', 'is not', null)
-        .orderBy('chunk_id', 'desc')
-        .limit(scanLimit)
-        .execute();
-      const hits: VectorHit[] = [];
-      for (const row of rows) {
-        hits.push({ chunkId: String(row.chunk_id), similarity: dot(query, row.embedding!) });
+      const key = `${gptId}/${model}/${query.length}`;
+      const { rows } = await sql<{ version: string }>`
+        select count(*) || '/' || coalesce(max(chunk_id), 0) as version from chunk_embedding
+        where gpt_id = ${gptId} and model = ${model}`.execute(db);
+      const version = rows[0]!.version;
+      let matrix = cache.get(key);
+      if (matrix?.version === version) {
+        remember(key, matrix); // most recently used
+      } else {
+        matrix = await readMatrix(db, gptId, model, query.length, scanLimit, version);
+        remember(key, matrix);
       }
-      return hits.sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+      return matrix.nearest(query, limit);
+    },
+  };
+}
+
+interface VectorMatrix {
+  version: string;
+  vectors: Float32Array;
+  nearest(query: Float32Array, limit: number): VectorHit[];
+}
+
+/** The GPT's most recent `scanLimit` vectors of the model, one row of `dimensions` floats each. */
+async function readMatrix(
+  db: Db,
+  gptId: string,
+  model: string,
+  dimensions: number,
+  scanLimit: number,
+  version: string,
+): Promise<VectorMatrix> {
+  const rows = await db
+    .selectFrom('chunk_embedding')
+    .select(['chunk_id', 'embedding'])
+    .where('gpt_id', '=', gptId)
+    .where('model', '=', model)
+    .where('dimensions', '=', dimensions)
+    .where('embedding', 'is not', null)
+    .orderBy('chunk_id', 'desc')
+    .limit(scanLimit)
+    .execute();
+  const ids = rows.map((row) => String(row.chunk_id));
+  const vectors = new Float32Array(rows.length * dimensions);
+  rows.forEach((row, r) => {
+    for (let i = 0; i < dimensions; i++) vectors[r * dimensions + i] = row.embedding!.readFloatLE(i * 4);
+  });
+  return {
+    version,
+    vectors,
+    nearest(query, limit) {
+      // The best `limit` so far, worst last: most rows are refused by one comparison.
+      const best: VectorHit[] = [];
+      for (let r = 0; r < ids.length; r++) {
+        let similarity = 0;
+        const base = r * dimensions;
+        for (let i = 0; i < dimensions; i++) similarity += query[i]! * vectors[base + i]!;
+        if (best.length === limit && similarity <= best[limit - 1]!.similarity) continue;
+        let at = best.length === limit ? limit - 1 : best.length;
+        while (at > 0 && best[at - 1]!.similarity < similarity) {
+          best[at] = best[at - 1]!;
+          at--;
+        }
+        best[at] = { chunkId: ids[r]!, similarity };
+      }
+      return best;
     },
   };
 }
@@ -154,11 +234,4 @@ function float32Bytes(vector: Float32Array): Buffer {
   const bytes = Buffer.alloc(vector.length * 4);
   for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i]!, i * 4);
   return bytes;
-}
-
-/** Dot product of a query with a stored float32 vector (both unit length: their cosine). */
-function dot(query: Float32Array, stored: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < query.length; i++) sum += query[i]! * stored.readFloatLE(i * 4);
-  return sum;
 }
