@@ -53,6 +53,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   let worker: IngestWorker | undefined;
   app.addHook('onClose', async () => {
     await worker?.close();
+    await embedder?.store.settle();
     redis.disconnect();
     if (!overrides.db) await db.destroy();
   });

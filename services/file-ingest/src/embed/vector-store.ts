@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from '../db/schema.js';
@@ -14,14 +15,16 @@ export interface VectorHit {
 }
 
 /**
- * Where vectors live and how the nearest are found. `pgvector`: a `vector` column, compared in
- * Postgres (exact, `<=>`). `exact-scan`: float32 in bytea, compared exactly in this service — the GPT's
+ * Where vectors live and how the nearest are found. `pgvector`: a `vector` column, searched in
+ * Postgres (an HNSW index, or exactly for a small GPT). `exact-scan`: float32 in bytea, compared exactly in this service — the GPT's
  * most recent `scanLimit` vectors, kept in memory between questions.
  */
 export interface VectorStore {
   readonly kind: 'pgvector' | 'exact-scan';
   save(db: Db, model: string, rows: ChunkVector[]): Promise<void>;
   nearest(db: Db, gptId: string, model: string, query: Float32Array, limit: number): Promise<VectorHit[]>;
+  /** Resolves when work started in the background (index builds) is done. */
+  settle(): Promise<void>;
 }
 
 /**
@@ -38,7 +41,7 @@ export async function prepareVectorStore(
     log,
   }: { pgvector: 'auto' | 'off'; scanLimit: number; cacheMb?: number; log: Logger },
 ): Promise<VectorStore> {
-  if (pgvector === 'auto' && (await ensurePgvectorColumn(db, log))) return pgvectorStore();
+  if (pgvector === 'auto' && (await ensurePgvectorColumn(db, log))) return pgvectorStore(log);
   log.info({ scanLimit, cacheMb }, 'vectors in bytea, compared in this service (pgvector is not available)');
   return exactScanStore(scanLimit, cacheMb * 1024 * 1024);
 }
@@ -78,7 +81,32 @@ async function ensurePgvectorColumn(db: Db, log: Logger): Promise<boolean> {
 
 const vectorLiteral = (vector: Float32Array) => `[${Array.from(vector).join(',')}]`;
 
-function pgvectorStore(): VectorStore {
+/**
+ * pgvector: an HNSW index per model and size (a partial index over `vec::vector(n)`, since the column
+ * takes vectors of any size), made in the background (CONCURRENTLY: writes go on) the first time a
+ * model's vectors are saved or searched. A GPT's nearest vectors come from it with iterative scans
+ * (pgvector 0.8), which keep walking the graph until enough of this GPT's chunks are found; for a GPT
+ * with few chunks the planner reads them through the GPT's btree instead and compares them all.
+ */
+function pgvectorStore(log: Logger): VectorStore {
+  const indexes = new Map<string, Promise<void>>();
+  const ensureIndex = (db: Db, model: string, dimensions: number) => {
+    const key = `${model}/${dimensions}`;
+    if (!indexes.has(key)) {
+      const name = `chunk_embedding_hnsw_${createHash('md5').update(key).digest('hex').slice(0, 16)}`;
+      const build = sql`
+        create index concurrently if not exists ${sql.id(name)} on chunk_embedding
+        using hnsw ((vec::vector(${sql.lit(dimensions)})) vector_cosine_ops)
+        where model = ${sql.lit(model)} and dimensions = ${sql.lit(dimensions)}`
+        .execute(db)
+        .then(() => log.info({ model, dimensions, index: name }, 'vector index ready'))
+        .catch((error: Error) => {
+          // Searches stay exact (and slower) without it; the next process start tries again.
+          log.warn({ model, dimensions, reason: error.message }, 'could not build the vector index');
+        });
+      indexes.set(key, build);
+    }
+  };
   return {
     kind: 'pgvector',
     async save(db, model, rows) {
@@ -92,21 +120,36 @@ function pgvectorStore(): VectorStore {
         values ${sql.join(values)}
         on conflict (chunk_id, model) do update
           set vec = excluded.vec, dimensions = excluded.dimensions, embedding = null`.execute(db);
+      ensureIndex(db, model, rows[0]!.vector.length);
     },
     async nearest(db, gptId, model, query, limit) {
+      ensureIndex(db, model, query.length);
+      const typed = sql`vector(${sql.lit(query.length)})`;
       const literal = vectorLiteral(query);
-      return db.transaction().execute(async (trx) => {
+      const rows = await db.transaction().execute(async (trx) => {
         // As for full-text search: compiling the plan would cost more than running it.
         await sql`select set_config('jit', 'off', true)`.execute(trx);
-        const { rows } = await sql<VectorHit>`
-          select chunk_id as "chunkId", 1 - (vec <=> ${literal}::vector) as similarity
-          from chunk_embedding
-          where gpt_id = ${gptId} and model = ${model} and vec is not null
-            and dimensions = ${query.length}
-          order by vec <=> ${literal}::vector
-          limit ${limit}`.execute(trx);
-        return rows.map((row) => ({ chunkId: String(row.chunkId), similarity: Number(row.similarity) }));
+        await sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(trx);
+        await sql`select set_config('hnsw.ef_search', ${String(Math.max(limit * 2, 100))}, true)`.execute(
+          trx,
+        );
+        return (
+          await sql<VectorHit>`
+            select chunk_id as "chunkId", 1 - ((vec::${typed}) <=> ${literal}::${typed}) as similarity
+            from chunk_embedding
+            where model = ${sql.lit(model)} and dimensions = ${sql.lit(query.length)}
+              and gpt_id = ${gptId} and vec is not null
+            order by (vec::${typed}) <=> ${literal}::${typed}
+            limit ${limit}`.execute(trx)
+        ).rows;
       });
+      // relaxed_order: nearly sorted; sorted here.
+      return rows
+        .map((row) => ({ chunkId: String(row.chunkId), similarity: Number(row.similarity) }))
+        .sort((a, b) => b.similarity - a.similarity);
+    },
+    settle: async () => {
+      await Promise.all(indexes.values());
     },
   };
 }
@@ -115,7 +158,7 @@ function pgvectorStore(): VectorStore {
  * Reading vectors out of Postgres costs far more than comparing them (10k vectors of 768 dimensions:
  * about 0.8 s to read, 10 ms to compare), so each GPT's vectors are kept here once read, as one
  * Float32Array, within `cacheBytes` (least recently used GPTs leave first). Before each question a
- * cheap check (count and newest id from the index) tells whether the GPT's vectors changed.
+ * cheap check (the GPT's embedded files: how many, the newest) tells whether its vectors changed.
  */
 function exactScanStore(scanLimit: number, cacheBytes: number): VectorStore {
   const cache = new Map<string, VectorMatrix>();
@@ -138,6 +181,7 @@ function exactScanStore(scanLimit: number, cacheBytes: number): VectorStore {
 
   return {
     kind: 'exact-scan',
+    settle: async () => {},
     async save(db, model, rows) {
       if (rows.length === 0) return;
       await db
@@ -161,9 +205,12 @@ function exactScanStore(scanLimit: number, cacheBytes: number): VectorStore {
     },
     async nearest(db, gptId, model, query, limit) {
       const key = `${gptId}/${model}/${query.length}`;
+      // Files, not chunks: a file's vectors count once all are there (file_embedding), and a deleted
+      // file takes its row along. Counting chunks instead would read every one of them.
       const { rows } = await sql<{ version: string }>`
-        select count(*) || '/' || coalesce(max(chunk_id), 0) as version from chunk_embedding
-        where gpt_id = ${gptId} and model = ${model}`.execute(db);
+        select count(*) || '/' || coalesce(max(fe.embedded_at)::text, '') as version
+        from file_embedding fe join gpt_file f on f.id = fe.file_id
+        where f.gpt_id = ${gptId} and fe.model = ${model}`.execute(db);
       const version = rows[0]!.version;
       let matrix = cache.get(key);
       if (matrix?.version === version) {
