@@ -147,6 +147,34 @@ describe.each(['auto', 'off'] as const)(
       }
     });
 
+    it('finds a file added after earlier questions, and forgets a deleted one with its vectors', async () => {
+      const question = 'When can I see a medic?';
+      expect(
+        (await search(stack, { gptId, query: question, k: 1, budgetTokens: 900 })).chunks[0]!.text,
+      ).not.toContain('physician');
+      const clinic = Array.from(
+        { length: 45 },
+        () => 'The physician on duty treats patients until noon.',
+      ).join(' ');
+      const added = (await upload(stack, owner.auth, gptId, 'clinic.txt', Buffer.from(clinic))).json().id;
+      await waitUntilDone(stack, owner.auth, added);
+      const found = await search(stack, { gptId, query: question, k: 1, budgetTokens: 900 });
+      expect(found.chunks[0]!.fileId).toBe(added);
+
+      const deleted = await stack.registry.app.inject({
+        method: 'DELETE',
+        url: `/api/gpts/files/${added}`,
+        headers: owner.auth,
+      });
+      expect(deleted.statusCode).toBeLessThan(300);
+      const after = await search(stack, { gptId, query: question, k: 3, budgetTokens: 2000 });
+      expect(after.chunks.map((chunk) => chunk.fileId)).not.toContain(added);
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from chunk_embedding e
+        where not exists (select 1 from file_chunk c where c.id = e.chunk_id)`.execute(db);
+      expect(rows[0]!.n).toBe(0);
+    });
+
     it('answers by words when no worker can embed the question', async () => {
       await ollama.setFault('busy');
       try {
