@@ -114,6 +114,18 @@ describe.each(['auto', 'off'] as const)(
       // `off`: the database never gets the extension, as on a server without it.
       if (pgvector === 'off') expect(rows[0]!.extension).toBe(false);
       expect(rows[0]!.bytea > 0).toBe(!usesPgvector);
+      // With pgvector, the model's HNSW index is built in the background after the first vectors.
+      const validIndexes = async () =>
+        (
+          await sql<{ n: number }>`
+            select count(*)::int as n from pg_index i join pg_class c on c.oid = i.indexrelid
+            where c.relname like 'chunk_embedding_hnsw_%' and i.indisvalid`.execute(db)
+        ).rows[0]!.n;
+      const deadline = Date.now() + 10_000;
+      while (usesPgvector && (await validIndexes()) === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await validIndexes()).toBe(usesPgvector ? 1 : 0);
     });
 
     it('finds by meaning what the words miss, fused with the word ranking, from the GPT own chunks only', async () => {

@@ -94,11 +94,32 @@ function pgvectorStore(log: Logger): VectorStore {
     const key = `${model}/${dimensions}`;
     if (!indexes.has(key)) {
       const name = `chunk_embedding_hnsw_${createHash('md5').update(key).digest('hex').slice(0, 16)}`;
-      const build = sql`
-        create index concurrently if not exists ${sql.id(name)} on chunk_embedding
-        using hnsw ((vec::vector(${sql.lit(dimensions)})) vector_cosine_ops)
-        where model = ${sql.lit(model)} and dimensions = ${sql.lit(dimensions)}`
-        .execute(db)
+      const build = db
+        .connection()
+        .execute(async (session) => {
+          // One builder across replicas; the others leave it to that one.
+          const { rows } = await sql<{ locked: boolean; valid: boolean | null }>`
+            select pg_try_advisory_lock(hashtext(${name})) as locked,
+                   (select indisvalid from pg_index where indexrelid = to_regclass(${name})) as valid`.execute(
+            session,
+          );
+          if (!rows[0]?.locked) return;
+          try {
+            // Left invalid by a build that was cut short (a restart): made again.
+            if (rows[0].valid === false)
+              await sql`drop index concurrently if exists ${sql.id(name)}`.execute(session);
+            // The build is many times faster while the graph fits in memory (100k vectors of 768
+            // dimensions: about 350 MB); Postgres's default, 64 MB, makes it spill to disk.
+            await sql`set maintenance_work_mem = '512MB'`.execute(session);
+            await sql`
+              create index concurrently if not exists ${sql.id(name)} on chunk_embedding
+              using hnsw ((vec::vector(${sql.lit(dimensions)})) vector_cosine_ops)
+              where model = ${sql.lit(model)} and dimensions = ${sql.lit(dimensions)}`.execute(session);
+          } finally {
+            await sql`reset maintenance_work_mem`.execute(session);
+            await sql`select pg_advisory_unlock(hashtext(${name}))`.execute(session);
+          }
+        })
         .then(() => log.info({ model, dimensions, index: name }, 'vector index ready'))
         .catch((error: Error) => {
           // Searches stay exact (and slower) without it; the next process start tries again.
