@@ -16,8 +16,9 @@ export interface VectorHit {
 
 /**
  * Where vectors live and how the nearest are found. `pgvector`: a `vector` column, searched in
- * Postgres (an HNSW index, or exactly for a small GPT). `exact-scan`: float32 in bytea, compared exactly in this service — the GPT's
- * most recent `scanLimit` vectors, kept in memory between questions.
+ * Postgres (an HNSW index, or exactly for a small GPT). `exact-scan`: float32 in bytea, compared
+ * exactly in this service — the GPT's most recent `scanLimit` vectors, kept in memory between
+ * questions.
  */
 export interface VectorStore {
   readonly kind: 'pgvector' | 'exact-scan';
