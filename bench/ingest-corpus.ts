@@ -1,3 +1,4 @@
+import { makePptx, makeXlsx } from '../services/file-ingest/test/fixtures/make-office.js';
 import { makePdf } from '../services/file-ingest/test/fixtures/make-pdf.js';
 import { makeDocx } from '../services/file-ingest/test/fixtures/make-zip.js';
 
@@ -47,7 +48,7 @@ export interface BenchFile {
   type: string;
   name: string;
   bytes: Buffer;
-  /** Pages for PDFs; null otherwise. */
+  /** Pages for PDFs (slides, sheets); null otherwise. */
   pages: number | null;
 }
 
@@ -71,11 +72,15 @@ export async function makeCorpus({
       bytes: Buffer.from(`# Guide ${i}\n\n${prose(next, size)}`),
       pages: null,
     });
+    const cells: string[][] = [['id', 'name', 'city', 'notes']];
     const rows = ['id,name,city,notes'];
     for (let length = 0; length < size; length += rows.at(-1)!.length + 1) {
-      rows.push(`${rows.length},${sentence(next, 2)},${sentence(next, 1)},"${sentence(next, 8)}"`);
+      cells.push([String(rows.length), sentence(next, 2), sentence(next, 1), sentence(next, 8)]);
+      rows.push(`${rows.length},${cells.at(-1)![1]},${cells.at(-1)![2]},"${cells.at(-1)![3]}"`);
     }
     files.push({ type: 'csv', name: `table-${i}.csv`, bytes: Buffer.from(rows.join('\n')), pages: null });
+    // The same table as a workbook: xlsx against csv is the price of the format.
+    files.push({ type: 'xlsx', name: `table-${i}.xlsx`, bytes: await makeXlsx({ Table: cells }), pages: 1 });
     const records: object[] = [];
     for (let length = 0; length < size; length += JSON.stringify(records.at(-1)).length + 1) {
       records.push({ id: records.length, title: sentence(next, 3), body: sentence(next, 20) });
@@ -90,6 +95,19 @@ export async function makeCorpus({
     files.push({ type: 'docx', name: `report-${i}.docx`, bytes: await makeDocx(docxText), pages: null });
     const pages = Array.from({ length: pdfPages }, () => prose(next, 1500).replace(/\n\n/g, ' '));
     files.push({ type: 'pdf', name: `book-${i}.pdf`, bytes: await makePdf(pages), pages: pdfPages });
+    // The same pages as slides.
+    const slides = pages.map((text, n) => ({ title: `Slide ${n + 1}`, body: [text] }));
+    files.push({ type: 'pptx', name: `deck-${i}.pptx`, bytes: await makePptx(slides), pages: pdfPages });
+    const code = Array.from(
+      { length: Math.ceil(size / 120) },
+      (_, n) => `  const value${n} = this.store.get("${sentence(next, 6)}").toString();`,
+    );
+    files.push({
+      type: 'code',
+      name: `app-${i}.js`,
+      bytes: Buffer.from(`function load() {\n${code.join('\n')}\n}\n`),
+      pages: null,
+    });
   }
   return files;
 }

@@ -34,6 +34,9 @@ const MIME: Record<string, string> = {
   json: 'application/json',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   pdf: 'application/pdf',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  code: 'text/javascript',
 };
 const EMPTY_JOBS = 2000;
 

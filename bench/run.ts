@@ -34,14 +34,19 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
       'knowledge ingestion per type (MB/s, pages/s, p50/p99) through BullMQ against the bare parsers; empty jobs/s; search at 100k and 1M chunks',
     load: () => load('./ingest.bench.ts'),
   },
-  retrieval: {
+  providers: {
     summary:
-      'recall@5 of fused (meaning + words) against keyword-only retrieval; ingestion time embedding adds per MB; vector search at 100k chunks, pgvector and the bytea fallback',
-    load: () => load('./retrieval.bench.ts'),
+      'streamed /v1 answers from an OpenAI-compatible and an Anthropic API against the same from Ollama',
+    load: () => load('./providers.bench.ts'),
   },
   registry: {
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',
     load: () => load('./registry.bench.ts'),
+  },
+  retrieval: {
+    summary:
+      'recall@5 of fused (meaning + words) against keyword-only retrieval; ingestion time embedding adds per MB; vector search at 100k chunks, pgvector and the bytea fallback',
+    load: () => load('./retrieval.bench.ts'),
   },
 };
 

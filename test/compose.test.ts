@@ -119,13 +119,14 @@ const OUTWARD: Record<string, { networks: string[]; why: string }> = {
   web: { networks: ['public'], why: 'the public origin' },
   'action-runner': { networks: ['egress'], why: 'executes actions against outside hosts' },
   'inference-gateway': {
-    networks: ['models'],
-    why: 'model workers may be anywhere: the bundled one, the Docker host, other machines',
+    networks: ['models', 'search'],
+    why: 'model workers may be anywhere: the bundled one, the Docker host, other machines; and SearXNG',
   },
   'file-ingest': {
     networks: ['models'],
     why: 'embeds chunks and questions on the model workers, wherever they are (EMBEDDING_MODEL)',
   },
+  searxng: { networks: ['search'], why: 'asks outside search engines' },
   ollama: { networks: ['models'], why: 'pulls models from the internet' },
   'ollama-pull': { networks: ['models'], why: 'drives the bundled worker, which sits on models' },
 };
@@ -687,7 +688,7 @@ describe('docker-compose.yml', () => {
 
   it('lets the gateway reach model workers anywhere: the bundled one, the Docker host, other machines', () => {
     const gateway = service('inference-gateway');
-    expect(networksOf(gateway).sort()).toEqual(['backend', 'data', 'models']);
+    expect(networksOf(gateway).sort()).toEqual(['actions', 'backend', 'data', 'models', 'search']);
     expect(isInternal('models')).toBe(false);
     expect(extraHostsOf(gateway)).toContain('host.docker.internal:host-gateway');
     const workers = 'http://host.docker.internal:11434, http://gpu-1.lan:11434';
@@ -867,10 +868,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('declares the networks by their role: egress and models outward, the rest internal', () => {
+  it('declares the networks by their role: egress, models and search outward, the rest internal', () => {
     expect(isInternal('public')).toBe(false);
     expect(isInternal('egress')).toBe(false);
     expect(isInternal('models')).toBe(false);
+    expect(isInternal('search')).toBe(false);
     expect(isInternal('actions')).toBe(true);
     expect(isInternal('backend')).toBe(true);
     expect(isInternal('data')).toBe(true);
@@ -888,8 +890,10 @@ describe('docker-compose.yml', () => {
     const onEgress = Object.keys(services).filter((name) => networksOf(service(name)).includes('egress'));
     expect(onEgress).toEqual(['action-runner']);
     const onActions = Object.keys(services).filter((name) => networksOf(service(name)).includes('actions'));
-    expect(onActions.sort()).toEqual(['action-runner', 'gpt-registry']);
+    // Its callers: the registry runs actions, the gateway reads web search results' pages.
+    expect(onActions.sort()).toEqual(['action-runner', 'gpt-registry', 'inference-gateway']);
     expect(environmentOf(service('gpt-registry')).ACTION_RUNNER_URL).toBe('http://action-runner:5030');
+    expect(environmentOf(service('inference-gateway')).ACTION_RUNNER_URL).toBe('http://action-runner:5030');
     expect(configOf('gpt-registry').ACTION_RUNNER_URL).toBe('http://action-runner:5030');
   });
 

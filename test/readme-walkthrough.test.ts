@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { databaseUrl, dropDatabase, testDatabaseName } from '@chatty/testkit';
@@ -29,7 +30,20 @@ describe('npm start', () => {
   }, async () => {
     const database = testDatabaseName('start');
     databases.push(database);
-    const env = await withFreePorts({ DATABASE_URL: databaseUrl(database) });
+    // The weather service of the document's action: a stand-in on loopback, which the egress policy
+    // lets actions reach only because it is listed.
+    const weatherCalls: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+    const weather = createHttpServer((request, response) => {
+      weatherCalls.push({ url: request.url ?? '', headers: request.headers });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ location: { name: 'London' }, current: { temp_c: 14 } }));
+    });
+    await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+    const weatherHost = `127.0.0.1:${(weather.address() as AddressInfo).port}`;
+    const env = await withFreePorts({
+      DATABASE_URL: databaseUrl(database),
+      ACTION_EGRESS_ALLOW: weatherHost,
+    });
     const port = env.PORT;
     const stack = startStack(env);
     try {
@@ -40,12 +54,26 @@ describe('npm start', () => {
         'bash',
         ['-euo', 'pipefail', '-c', blockAfter('<!-- walkthrough')],
         {
-          env: { ...process.env, BASE: `http://127.0.0.1:${port}` },
+          env: { ...process.env, BASE: `http://127.0.0.1:${port}`, WEATHER_API: `http://${weatherHost}` },
         },
       );
       expect(stdout).toBe(blockAfter('It prints:'));
+      // The action reached the weather service as the document wrote it, then with the argument.
+      const queries = weatherCalls.map(({ url }) => {
+        const parsed = new URL(url, 'http://weather');
+        return { path: parsed.pathname, query: Object.fromEntries(parsed.searchParams) };
+      });
+      expect(queries).toEqual([
+        { path: '/v1/current.json', query: { key: 'YOUR_API_KEY', q: 'London' } },
+        { path: '/v1/current.json', query: { key: 'YOUR_API_KEY', q: 'Paris' } },
+      ]);
+      expect(weatherCalls.map(({ headers }) => headers.authorization)).toEqual([
+        'Bearer YOUR_API_KEY',
+        'Bearer YOUR_API_KEY',
+      ]);
     } finally {
       stack.child.kill('SIGINT');
+      weather.close();
     }
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toContain('[start] stopped');

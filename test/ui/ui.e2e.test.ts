@@ -10,7 +10,9 @@ import {
   type OllamaReply,
   type OllamaTestServer,
   openPage,
+  type SearxngTestServer,
   startOllamaServer,
+  startSearxngServer,
   testDatabaseName,
   tokensOf,
   type WatchedPage,
@@ -27,6 +29,7 @@ let origin: string;
 let view: WatchedPage;
 let ollama: OllamaTestServer;
 let weather: Server;
+let searx: SearxngTestServer;
 const weatherCalls: string[] = [];
 
 const FACT = 'The launch code is PURPLE-42.';
@@ -37,10 +40,19 @@ const HOSTILE_ANSWER =
 function answer(request: OllamaChatRequest): OllamaReply {
   const messages = request.messages ?? [];
   const last = messages.at(-1);
+  if (last?.role === 'tool' && last.tool_name === 'web_search') {
+    return { tokens: tokensOf(`Paris has many museums, says ${/^(https:\S+)$/m.exec(last.content)?.[1]}.`) };
+  }
   if (last?.role === 'tool') {
     return { tokens: tokensOf(`It is ${JSON.parse(last.content).temperature} degrees in Paris.`) };
   }
   const question = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (
+    /search the web/i.test(question) &&
+    request.tools?.some((tool) => tool.function.name === 'web_search')
+  ) {
+    return { toolCalls: [{ name: 'web_search', arguments: { query: 'Paris museums' } }] };
+  }
   if (/weather/i.test(question) && request.tools?.length) {
     return { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] };
   }
@@ -61,7 +73,13 @@ beforeAll(async () => {
     response.end(JSON.stringify({ city: 'Paris', temperature: 21 }));
   });
   await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+  searx = await startSearxngServer({
+    results: () => [
+      { url: 'https://example.org/paris-museums', title: 'Museums of Paris', content: 'Many.' },
+    ],
+  });
   const env = await withFreePorts({
+    SEARXNG_URL: searx.url,
     DATABASE_URL: databaseUrl(database),
     OLLAMA_URLS: ollama.url,
     ACTION_EGRESS_ALLOW: `127.0.0.1:${(weather.address() as AddressInfo).port}`,
@@ -79,6 +97,7 @@ afterAll(async () => {
   stack?.child.kill('SIGINT');
   await stack?.exited;
   await ollama?.close();
+  await searx?.close();
   weather?.close();
   await dropDatabase(database);
 });
@@ -144,6 +163,18 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await row.getByRole('button', { name: 'View text' }).click();
     await page.getByText(FACT).waitFor();
     await page.getByRole('button', { name: 'Close' }).click();
+    // The design document's example: source code as knowledge.
+    await page.getByLabel('Knowledge files').setInputFiles({
+      name: 'example.js',
+      mimeType: 'text/javascript',
+      buffer: Buffer.from('console.log("Hello World")'),
+    });
+    await page
+      .getByRole('list', { name: 'Files' })
+      .getByRole('listitem')
+      .filter({ hasText: 'example.js' })
+      .filter({ hasText: 'ready' })
+      .waitFor({ timeout: 30_000 });
     expect(view.errors).toEqual([]);
   });
 
@@ -152,17 +183,19 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     const port = (weather.address() as AddressInfo).port;
     await page.getByRole('button', { name: 'Add action' }).click();
     const form = page.getByRole('form', { name: 'New action' });
-    await form.getByLabel('Name').fill('get_weather');
+    await form.getByLabel(/Name/).fill('Get Weather');
     await form.getByLabel(/Description/).fill('Current weather for a city');
     await form.getByLabel(/URL/).fill(`http://127.0.0.1:${port}/weather?city={{city}}`);
     await form.getByRole('button', { name: 'Save action' }).click();
     const item = page
       .getByRole('list', { name: 'Action list' })
       .getByRole('listitem')
-      .filter({ hasText: 'get_weather' });
+      .filter({ hasText: 'Get Weather' });
     await item.waitFor();
+    // The display name, and the name the model calls it by.
+    await item.getByText('get_weather', { exact: true }).waitFor();
     await item.getByRole('button', { name: 'Test' }).click();
-    await page.getByLabel(/Arguments for get_weather/).fill('{"city": "Paris"}');
+    await page.getByLabel(/Arguments for Get Weather/).fill('{"city": "Paris"}');
     await page.getByRole('button', { name: 'Run' }).click();
     const result = page.getByTestId('action-result');
     await result.waitFor();
@@ -184,6 +217,14 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await view.screenshot('streaming');
     await page.getByRole('list', { name: 'Sources' }).getByText('handbook.txt').waitFor();
     await page.getByText(FACT).waitFor();
+    // A cited code file opens to its passage, highlighted as its language.
+    const code = page
+      .getByRole('list', { name: 'Sources' })
+      .getByRole('group')
+      .filter({ hasText: 'example.js' });
+    await code.getByText('example.js').click();
+    await code.locator('pre.hljs .hljs-string').first().waitFor();
+    expect(await code.locator('pre.hljs').textContent()).toBe('console.log("Hello World")\n');
     await view.screenshot('answer-with-citation');
 
     await page.getByLabel('Message').fill('What is the weather in Paris?');
@@ -191,7 +232,7 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await page.getByText('It is 21 degrees in Paris.').waitFor();
     await page
       .getByRole('list', { name: 'Actions called' })
-      .getByText(/get_weather/)
+      .getByText(/Get Weather/)
       .waitFor();
     await view.screenshot('answer-with-action');
 
@@ -247,6 +288,46 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     expect(
       (await fetch(`${origin}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status,
     ).toBe(401);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('searches the web for a GPT with web search on, showing the search and the page it cites', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Web search').check();
+    await page.getByRole('button', { name: 'Save (new version)' }).click();
+    await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'My GPTs' }).click();
+    await page.getByRole('link', { name: 'Chat', exact: true }).first().click();
+    await page.getByLabel('Message').fill('Search the web for museums in Paris');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Paris has many museums').waitFor();
+    await page
+      .getByRole('list', { name: 'Web searches' })
+      .getByText(/Paris museums/)
+      .waitFor();
+    const source = page
+      .getByRole('list', { name: 'Sources' })
+      .getByRole('link', { name: 'Museums of Paris' });
+    expect(await source.getAttribute('href')).toBe('https://example.org/paris-museums');
+    expect(await source.getAttribute('rel')).toContain('noopener');
+    expect(searx.queries.at(-1)).toMatchObject({ q: 'Paris museums', format: 'json' });
+    await view.screenshot('answer-with-web-search');
+    expect(view.errors).toEqual([]);
+  });
+
+  it('shows the token usage per GPT and model; the first user, an admin, sees every user', async () => {
+    const { page } = view;
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Token usage' }).waitFor();
+    await page.getByText('Every user’s tokens').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'deepseek-coder' }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('ada@example.com');
+    expect(await row.textContent()).toContain('Code Assistant');
+    await view.screenshot('usage');
     expect(view.errors).toEqual([]);
   });
 

@@ -49,9 +49,57 @@ describe('the models config', () => {
       { a: { tag: 'x', role: '', kind: 'synth', members: ['x'] } },
       'synthesizer',
     ],
+    [
+      'an openai-compatible model without a base URL',
+      { a: { tag: 'x', role: '', provider: 'openai-compatible' } },
+      'needs "baseUrl"',
+    ],
+    [
+      'an anthropic model without a key source',
+      { a: { tag: 'x', role: '', provider: 'anthropic' } },
+      'needs "apiKeyEnv" or "apiKeyFile"',
+    ],
+    [
+      'a key in both an environment variable and a file',
+      {
+        a: {
+          tag: 'x',
+          role: '',
+          provider: 'openai-compatible',
+          baseUrl: 'http://h/v1',
+          apiKeyEnv: 'K',
+          apiKeyFile: '/k',
+        },
+      },
+      'not both',
+    ],
+    [
+      'hosted settings on an Ollama model',
+      { a: { tag: 'x', role: '', baseUrl: 'http://h/v1' } },
+      'apply to hosted providers only',
+    ],
   ])('refuses %s with a readable reason', (_label, raw, reason) => {
     expect(() => parseModelCatalog(raw, 'models.json')).toThrow(ModelsConfigError);
     expect(() => parseModelCatalog(raw, 'models.json')).toThrow(reason);
+  });
+
+  it('reads hosted providers, with Ollama as the default provider', () => {
+    const catalog = parseModelCatalog({
+      local: { tag: 'phi3', role: '', fallback: ['hosted'] },
+      hosted: {
+        tag: 'gpt-mini',
+        role: '',
+        provider: 'openai-compatible',
+        baseUrl: 'https://api.openai.com/v1',
+        apiKeyEnv: 'OPENAI_API_KEY',
+        upstreamModel: 'gpt-4o-mini',
+      },
+    });
+    expect(catalog.resolve('phi3')).toMatchObject({ provider: 'ollama', fallback: ['hosted'] });
+    expect(catalog.resolve('hosted')).toMatchObject({
+      provider: 'openai-compatible',
+      upstreamModel: 'gpt-4o-mini',
+    });
   });
 
   it('the shipped models.json is valid and holds the seed’s models', () => {

@@ -1,5 +1,5 @@
 export { buildIngest, type IngestApp, type IngestOverrides } from './app.js';
-export { chunkText } from './chunk/chunker.js';
+export { CODE_CHUNKING, chunkText, SLIDE_AND_SHEET_CHUNKING } from './chunk/chunker.js';
 export { normalizeSegments } from './chunk/normalize.js';
 export { type IngestConfig, IngestEnv, loadIngestConfig, ollamaUrlsOf } from './config.js';
 export { INGEST_MIGRATION_TABLE, ingestMigrations } from './db/migrations/index.js';

@@ -63,6 +63,27 @@ describe('bad inputs', () => {
         'UNSUPPORTED_TYPE',
       ],
       ['an unsupported extension', 'tool.exe', Buffer.from('plain words'), 415, 'UNSUPPORTED_TYPE'],
+      [
+        'binary bytes named .js (NULs are not text)',
+        'app.js',
+        Buffer.from('console.log(1)\u0000\u0000\u0001'),
+        415,
+        'UNSUPPORTED_TYPE',
+      ],
+      [
+        'a PDF named .py',
+        'script.py',
+        Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'),
+        415,
+        'UNSUPPORTED_TYPE',
+      ],
+      [
+        'a GIF named .xlsx',
+        'sheet.xlsx',
+        Buffer.from('GIF89a\u0001\u0000\u0001\u0000'),
+        415,
+        'UNSUPPORTED_TYPE',
+      ],
       ['an empty file', 'empty.txt', Buffer.alloc(0), 400, 'EMPTY_FILE'],
       ['a file over the size limit', 'big.txt', Buffer.alloc(MAX_FILE_SIZE + 1, 0x61), 413, 'FILE_TOO_LARGE'],
     ])('%s', async (_label, name, bytes, status, code) => {

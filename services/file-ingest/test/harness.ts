@@ -57,8 +57,10 @@ export async function upload(
   gptId: string,
   name: string,
   bytes: Buffer,
+  /** The type the client declares; the registry decides by name and content, whatever it says. */
+  type = 'application/octet-stream',
 ) {
-  const { payload, headers } = multipartFile(name, 'application/octet-stream', bytes);
+  const { payload, headers } = multipartFile(name, type, bytes);
   return stack.registry.app.inject({
     method: 'POST',
     url: `/api/gpts/${gptId}/files`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDoc } from './fixtures/make-doc.js';
 import { makeTextImage } from './fixtures/make-image.js';
+import { makePptx, makeXlsx } from './fixtures/make-office.js';
 import { makePdf } from './fixtures/make-pdf.js';
 import { makeDocx } from './fixtures/make-zip.js';
 import { createGpt, type Stack, search, signUp, startStack, upload, waitUntilDone } from './harness.js';
@@ -56,6 +57,48 @@ async function corpus() {
     { name: 'scan.png', word: 'zebra', bytes: await makeTextImage('Zebra lanterns glow') },
     { name: 'photo.jpg', word: 'harbor', bytes: await makeTextImage('Quiet harbor shines', 'image/jpeg') },
     { name: 'anim.gif', word: 'meadow', bytes: await makeTextImage('Warm meadow fades', 'image/gif') },
+    // The design document's example, as its browser code sends it.
+    {
+      name: 'example.js',
+      type: 'text/javascript',
+      word: 'iguana',
+      language: 'javascript',
+      bytes: Buffer.from('console.log("Hello World")\n// the iguana basks\n'),
+    },
+    {
+      name: 'tool.py',
+      word: 'jaguar',
+      language: 'python',
+      bytes: Buffer.from('def jaguar_speed():\n    """Top speed of a jaguar."""\n    return 80\n'),
+    },
+    { name: 'config.yaml', word: 'kiwi', language: 'yaml', bytes: Buffer.from('bird: kiwi\nflies: false\n') },
+    {
+      name: 'deck.pptx',
+      word: 'lemur',
+      page: 3,
+      // Short slides: each is its own chunk, so the citation names the slide.
+      bytes: await makePptx([
+        { title: 'Oceans', body: [filler('oceans', 3)] },
+        { title: 'Deserts', body: [filler('deserts', 3)] },
+        { title: 'The lemur leaps', body: [filler('islands', 5)] },
+      ]),
+    },
+    {
+      name: 'budget.xlsx',
+      word: 'mongoose',
+      page: 2,
+      bytes: await makeXlsx({
+        Costs: [
+          ['Item', 'Amount'],
+          ['Rent', 1200],
+        ],
+        Animals: [
+          ['Animal', 'Count'],
+          ['mongoose', 3],
+          ...Array.from({ length: 150 }, (_, n) => [`Animal number ${n}`, n]),
+        ],
+      }),
+    },
   ];
 }
 
@@ -63,23 +106,25 @@ describe('knowledge files of every supported type', () => {
   let stack: Stack;
   let owner: Awaited<ReturnType<typeof signUp>>;
   let gptId: string;
-  const uploaded = new Map<string, { id: string; word: string; page?: number }>();
+  const uploaded = new Map<string, { id: string; word: string; language: string | null; page?: number }>();
 
   beforeAll(async () => {
     stack = await startStack();
     owner = await signUp(stack.registry.app);
     gptId = (await createGpt(stack.registry.app, owner.auth)).id;
     for (const file of await corpus()) {
-      const response = await upload(stack, owner.auth, gptId, file.name, file.bytes);
+      const response = await upload(stack, owner.auth, gptId, file.name, file.bytes, file.type);
       expect(response.statusCode, `${file.name}: ${response.body}`).toBe(202);
       expect(response.json()).toMatchObject({
         status: 'queued',
         originalName: file.name,
         size: file.bytes.length,
+        language: file.language ?? null,
       });
       uploaded.set(file.name, {
         id: response.json().id,
         word: file.word,
+        language: file.language ?? null,
         ...(file.page && { page: file.page }),
       });
     }
@@ -103,6 +148,41 @@ describe('knowledge files of every supported type', () => {
     }
   });
 
+  it("keeps source code as it is, stored under its language's type", async () => {
+    const js = await waitUntilDone(stack, owner.auth, uploaded.get('example.js')!.id);
+    expect(js).toMatchObject({
+      mimeType: 'text/javascript',
+      language: 'javascript',
+      filename: expect.stringMatching(/\.js$/),
+    });
+    const text = await stack.registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/files/${js.id}/text`,
+      headers: owner.auth,
+    });
+    expect(text.body).toBe('console.log("Hello World")\n// the iguana basks');
+    const py = await stack.registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/files/${uploaded.get('tool.py')!.id}/text`,
+      headers: owner.auth,
+    });
+    expect(py.body).toContain('\n    return 80');
+  });
+
+  it('keeps slides and sheets as pages', async () => {
+    expect((await waitUntilDone(stack, owner.auth, uploaded.get('deck.pptx')!.id)).pageCount).toBe(3);
+    const xlsx = await waitUntilDone(stack, owner.auth, uploaded.get('budget.xlsx')!.id);
+    expect(xlsx.pageCount).toBe(2);
+    const text = await stack.registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/files/${xlsx.id}/text`,
+      headers: owner.auth,
+    });
+    expect(text.body).toContain(
+      'Sheet: Animals\n\nAnimal\tCount\n\nAnimal: mongoose\nCount: 3\n\nAnimal: Animal number 0',
+    );
+  });
+
   it('keeps page numbers for PDFs and CSV rows as "header: value" lines', async () => {
     const pdf = await waitUntilDone(stack, owner.auth, uploaded.get('book.pdf')!.id);
     expect(pdf.pageCount).toBe(3);
@@ -122,7 +202,7 @@ describe('knowledge files of every supported type', () => {
       expect(result.mode, name).toBe('ranked');
       const best = result.chunks[0];
       expect(best, `${name}: ${JSON.stringify(result)}`).toBeDefined();
-      expect(best).toMatchObject({ fileId: file.id, fileName: name });
+      expect(best).toMatchObject({ fileId: file.id, fileName: name, language: file.language });
       expect(best!.text.toLowerCase()).toContain(file.word);
       if (file.page) expect(best!.page).toBe(file.page);
       expect(result.chunks.reduce((sum, chunk) => sum + chunk.tokens, 0)).toBeLessThanOrEqual(1000);

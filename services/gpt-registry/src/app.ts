@@ -34,6 +34,7 @@ import { gptRoutes } from './routes/gpts/index.js';
 import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
+import { internalLookupRoutes } from './routes/internal/lookup.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { usageRoutes } from './routes/usage/index.js';
@@ -141,6 +142,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
   await app.register(internalActionRoutes, { secret, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { secret });
+  await app.register(internalLookupRoutes, { secret });
   return app;
 }
 

@@ -27,16 +27,26 @@ import { chatAdmission } from './limits/chat-admission.js';
 import { GenerationLeases } from './limits/generation-leases.js';
 import { ModelRouter } from './pool/model-router.js';
 import { WorkerPool } from './pool/worker-pool.js';
+import { readApiKeys } from './providers/api-key.js';
+import { modelWorkers } from './providers/model-workers.js';
 import { internalRoutes } from './routes/internal/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { openAiRoutes } from './routes/openai/index.js';
 import { sessionRoutes } from './routes/sessions/index.js';
+import { usageRoutes } from './routes/usage/index.js';
+import { actionRunnerPageReader } from './search/page-reader.js';
+import { searxng } from './search/searxng.client.js';
 import './gateway-app.js';
+
+/** How much of a web page the model reads (about 1500 tokens). */
+const PAGE_CHARS = 6000;
 
 export interface GatewayOverrides {
   db?: Db;
   models?: ModelCatalog;
   logger?: Logger;
+  /** Where hosted models' `apiKeyEnv` variables are read; the process environment by default. */
+  env?: Record<string, string | undefined>;
 }
 
 /** A ready gateway app; it never listens (server.ts does) and closes what it opened. */
@@ -52,13 +62,18 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const ingestClient = config.INGEST_URL
     ? createServiceClient({ name: 'file-ingest', baseUrl: config.INGEST_URL, token })
     : undefined;
-  const pool = new WorkerPool(ollamaUrls(config), {
+  const workers = modelWorkers(models, {
+    ollamaUrls: ollamaUrls(config),
     concurrency: config.WORKER_CONCURRENCY,
+    idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
+    hostedRetryMs: config.HOSTED_MODEL_RETRY_MS,
+    apiKeys: readApiKeys(models.models, overrides.env ?? process.env),
+  });
+  const pool = new WorkerPool(workers, {
     queueLimit: config.WORKER_QUEUE_LIMIT,
     queueLimitPerUser: config.WORKER_QUEUE_LIMIT_PER_USER,
     queueTimeoutMs: config.WORKER_QUEUE_TIMEOUT_MS,
     healthIntervalMs: config.WORKER_HEALTH_INTERVAL_MS,
-    idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
     log: logger.child({ component: 'worker-pool' }),
   });
   const router = new ModelRouter(
@@ -111,6 +126,17 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     log: logger,
     toolMaxSteps: config.TOOL_MAX_STEPS,
     toolLoopTimeoutMs: config.TOOL_LOOP_TIMEOUT_MS,
+    ...(config.SEARXNG_URL && {
+      web: {
+        search: searxng(config.SEARXNG_URL, config.WEB_SEARCH_RESULTS),
+        ...(config.ACTION_RUNNER_URL && {
+          reader: actionRunnerPageReader(
+            createServiceClient({ name: 'action-runner', baseUrl: config.ACTION_RUNNER_URL, token }),
+            PAGE_CHARS,
+          ),
+        }),
+      },
+    }),
   });
   pool.start();
   app.addHook('onClose', async () => {
@@ -134,6 +160,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   );
   await app.register(sessionRoutes, { maxSessions: config.QUOTA_SESSIONS });
   await app.register(modelRoutes);
+  await app.register(usageRoutes);
   await app.register(openAiRoutes);
   await app.register(internalRoutes, { secret });
   return app;

@@ -61,6 +61,17 @@ export const GatewayEnv = Type.Object({
   CHAT_LEASE_TTL_MS: Type.Integer({ minimum: 300, default: 30_000 }),
   /** The most tokens one generation may produce; larger max_tokens are lowered to it. */
   MAX_OUTPUT_TOKENS: Type.Integer({ minimum: 1, default: 4096 }),
+  /** A hosted model's API found unreachable rests this long before it is tried again. */
+  HOSTED_MODEL_RETRY_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+  /** SearXNG, for GPTs with web search on; unset, web search is off (the capability does nothing). */
+  SEARXNG_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Results of one web search given to the model. */
+  WEB_SEARCH_RESULTS: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
+  /**
+   * The action-runner: the model may read a page of its search results, fetched there under the
+   * egress policy (never from the gateway). Unset, the model gets the results' snippets only.
+   */
+  ACTION_RUNNER_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
 
 export type GatewayConfig = Static<typeof GatewayEnv>;

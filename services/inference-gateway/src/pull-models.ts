@@ -1,6 +1,6 @@
 // One-shot: pulls every model models.json can route to, and file-ingest's EMBEDDING_MODEL, into every
-// worker in OLLAMA_URLS, then exits
-// (non-zero when a pull failed). Compose runs it as `ollama-pull` after the bundled worker is healthy.
+// worker in OLLAMA_URLS, then exits (non-zero when a pull failed). Compose runs it as `ollama-pull`
+// after the bundled worker is healthy.
 import { createLogger, LogEnv, loadConfig, loadModelCatalog, ModelsEnv } from '@chatty/shared';
 import Type from 'typebox';
 import { GatewayEnv } from './config.js';

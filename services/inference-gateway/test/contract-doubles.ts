@@ -9,10 +9,17 @@ import type { AddressInfo } from 'node:net';
 
 export interface RuntimeFixture {
   userId: string;
-  gpt: { id: string; name: string; instructions: string; modelId: string };
+  gpt: {
+    id: string;
+    name: string;
+    instructions: string;
+    modelId: string;
+    capabilities?: { webSearch?: boolean };
+  };
   actions: Array<{
     id: string;
     name: string;
+    toolName: string;
     description: string;
     arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
     /** Where the double sends the call: a loopback test server standing for the outside API. */
@@ -24,6 +31,7 @@ export interface ChunkFixture {
   fileId: string;
   fileName: string;
   page: number | null;
+  language?: string | null;
   text: string;
 }
 

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { buildGateway, type GatewayApp, loadGatewayConfig } from '@chatty/inference-gateway';
+import {
+  buildGateway,
+  type GatewayApp,
+  type GatewayOverrides,
+  loadGatewayConfig,
+} from '@chatty/inference-gateway';
 import { parseModelCatalog } from '@chatty/shared';
 import {
   cloneTestDatabase,
@@ -68,6 +73,7 @@ export async function startBareGateway(
   services: { registryUrl: string; ingestUrl?: string },
   workers: OllamaServerOptions[],
   env: Record<string, string> = {},
+  overrides: Omit<GatewayOverrides, 'db'> = {},
 ): Promise<BareGateway> {
   const ollamas = await Promise.all(workers.map(startOllamaServer));
   const database = await cloneTestDatabase(inject('templateDatabase'));
@@ -86,7 +92,11 @@ export async function startBareGateway(
     ...NO_LIMITS,
     ...env,
   });
-  const gateway = await buildGateway(config, { models: TEST_MODELS });
+  const gateway = await buildGateway(config, { models: TEST_MODELS, ...overrides }).catch(async (error) => {
+    await Promise.all(ollamas.map((worker) => worker.close()));
+    await database.drop();
+    throw error;
+  });
   await gateway.listen({ port: 0, host: '127.0.0.1' });
   return {
     gateway,
@@ -129,11 +139,13 @@ export async function gatewayWith(
   co: CoServices,
   workers: OllamaServerOptions[],
   env: Record<string, string> = {},
+  overrides: Omit<GatewayOverrides, 'db'> = {},
 ): Promise<GatewayHarness> {
   const bare = await startBareGateway(
     { registryUrl: co.doubles.url, ingestUrl: co.doubles.url },
     workers,
     env,
+    overrides,
   );
   return { ...bare, registry: co.registry, doubles: co.doubles };
 }

@@ -27,7 +27,7 @@ function scriptedModel(request: OllamaChatRequest) {
     return { tokens: tokensOf(`It is ${temperature} degrees in Oslo.`) };
   }
   const system = messages[0]?.content ?? '';
-  const actionResult = /get_weather: (\{.*\})/.exec(system)?.[1];
+  const actionResult = /Get Weather: (\{.*\})/.exec(system)?.[1];
   if (actionResult)
     return {
       tokens: tokensOf(`Intent says ${(JSON.parse(actionResult) as { temperature: number }).temperature}.`),
@@ -56,7 +56,8 @@ afterAll(async () => {
 
 const weatherAction = () => ({
   id: '7b0d4a6e-7a43-4c6b-9a53-1f1c0e0b2a11',
-  name: 'get_weather',
+  name: 'Get Weather',
+  toolName: 'get_weather',
   description: 'Current weather for a city',
   arguments: [{ name: 'city', type: 'string', description: 'City name', required: true }],
   url: `${urlOf(weatherApi)}/weather`,
@@ -108,7 +109,7 @@ describe('knowledge', () => {
 });
 
 describe('actions', () => {
-  it("runs the model's tool call against the action's API and answers from its result, streaming an action event", async () => {
+  it("offers the action by its tool name, runs the model's tool call against the action's API and answers from its result, streaming an action event", async () => {
     const owner = await userWithGpt(harness, {}, [weatherAction()]);
     const sessionId = await newSession(harness, owner);
     const response = await post(
@@ -119,8 +120,8 @@ describe('actions', () => {
     );
     const events = await readEvents(response);
     expect(events.filter((e) => e.event === 'action').map((e) => e.data)).toEqual([
-      { name: 'get_weather', status: 'running' },
-      { name: 'get_weather', status: 'ok' },
+      { name: 'Get Weather', status: 'running' },
+      { name: 'Get Weather', status: 'ok' },
     ]);
     const done = events.at(-1)!.data.message as {
       content: string;
@@ -129,7 +130,7 @@ describe('actions', () => {
     expect(done.content).toBe('It is 21 degrees in Oslo.');
     expect(done.actionCalls).toEqual([
       expect.objectContaining({
-        name: 'get_weather',
+        name: 'Get Weather',
         arguments: { city: 'Oslo' },
         status: 'ok',
         httpStatus: 200,
@@ -145,7 +146,7 @@ describe('actions', () => {
     });
   });
 
-  it('for a model without tool support, triggers the action by intent and gives the model its result', async () => {
+  it('for a model without tool support, triggers the action by intent (its tool name said) and gives the model its result', async () => {
     const owner = await userWithGpt(harness, { modelId: 'mistral' }, [weatherAction()]);
     const sessionId = await newSession(harness, owner);
     const response = await post(`${harness.url}/api/sessions/${sessionId}/messages`, owner.auth, {
@@ -154,7 +155,7 @@ describe('actions', () => {
     const { message } = (await response.json()) as { message: { content: string; actionCalls: unknown[] } };
     expect(message.content).toBe('Intent says 21.');
     expect(message.actionCalls).toEqual([
-      expect.objectContaining({ name: 'get_weather', arguments: { city: 'Bergen' } }),
+      expect.objectContaining({ name: 'Get Weather', arguments: { city: 'Bergen' } }),
     ]);
     expect(harness.workers[0]!.requests.at(-1)!.body.tools).toBeUndefined();
   });

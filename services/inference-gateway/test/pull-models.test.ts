@@ -41,6 +41,19 @@ describe('models to pull', () => {
     });
     expect(modelsToPull(catalog).sort()).toEqual(['llama3.2:1b', 'qwen2.5:0.5b']);
   });
+
+  it('leaves out models a hosted API serves, as a model and as a fallback', () => {
+    const catalog = parseModelCatalog({
+      local: { tag: 'phi3', role: 'local', fallback: ['hosted'] },
+      hosted: {
+        tag: 'gpt-mini',
+        role: 'hosted',
+        provider: 'openai-compatible',
+        baseUrl: 'https://api.example.com/v1',
+      },
+    });
+    expect(modelsToPull(catalog)).toEqual(['phi3']);
+  });
 });
 
 describe('pulling', () => {

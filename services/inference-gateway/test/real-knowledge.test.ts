@@ -60,4 +60,42 @@ describe('with the real registry and file-ingest', () => {
       expect.objectContaining({ fileId: file.json().id, fileName: 'runbook.txt' }),
     ]);
   });
+
+  it("the design document's example.js: in the prompt as fenced javascript, cited with its language and code", async () => {
+    const owner = await signUp(stack.registry.app);
+    const gpt = await createGpt(stack.registry.app, owner.auth, { name: 'Code Assistant', modelId: 'phi3' });
+    // As `new File(['console.log("Hello World")'], 'example.js', { type: 'text/javascript' })` sends it.
+    const file = await upload(
+      stack,
+      owner.auth,
+      gpt.id,
+      'example.js',
+      Buffer.from('console.log("Hello World")'),
+      'text/javascript',
+    );
+    expect(file.statusCode, file.body).toBe(202);
+    expect(file.json()).toMatchObject({ mimeType: 'text/javascript', language: 'javascript' });
+    expect((await waitUntilDone(stack, owner.auth, file.json().id)).status).toBe('ready');
+
+    const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
+    const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, owner.auth, {
+      content: 'What does example.js print?',
+    });
+    const { message } = (await response.json()) as { message: { citations: unknown[] } };
+    const system = chat.workers[0]!.requests.at(-1)!.body.messages![0]!.content;
+    expect(system).toContain('[example.js]\n```javascript\nconsole.log("Hello World")\n```');
+    expect(message.citations).toEqual([
+      {
+        fileId: file.json().id,
+        fileName: 'example.js',
+        page: null,
+        language: 'javascript',
+        excerpt: 'console.log("Hello World")',
+      },
+    ]);
+    // Stored with the message: the session shows the same citation later.
+    const session = await fetch(`${chat.url}/api/sessions/${sessionId}`, { headers: owner.auth });
+    const stored = ((await session.json()) as { messages: Array<{ citations?: unknown[] }> }).messages.at(-1);
+    expect(stored?.citations).toEqual(message.citations);
+  });
 });

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('with the real registry and action-runner', () => {
-  it("offers the GPT's action as a tool, runs it through the registry and the runner, and answers from its result", async () => {
+  it("offers the GPT's action as a tool by its derived name, runs it through the registry and the runner, and answers from its result", async () => {
     const owner = await signUp(stack.registry.app);
     const gpt = await createGpt(stack.registry.app, owner.auth, {
       name: 'Orders',
@@ -46,7 +46,7 @@ describe('with the real registry and action-runner', () => {
       url: `/api/gpts/${gpt.id}/actions`,
       headers: owner.auth,
       payload: {
-        name: 'order_status',
+        name: 'Order Status',
         description: 'Looks up an order',
         url: `${stack.target.url}/orders/{{order}}`,
         method: 'GET',
@@ -70,8 +70,8 @@ describe('with the real registry and action-runner', () => {
     );
     const events = await readEvents(response);
     expect(events.filter((e) => e.event === 'action').map((e) => e.data)).toEqual([
-      { name: 'order_status', status: 'running' },
-      { name: 'order_status', status: 'ok' },
+      { name: 'Order Status', status: 'running' },
+      { name: 'Order Status', status: 'ok' },
     ]);
     const done = events.at(-1)!;
     expect(done.event).toBe('done');
@@ -80,6 +80,7 @@ describe('with the real registry and action-runner', () => {
     const firstPrompt = chat.workers[0]!.requests[0]!.body;
     expect(firstPrompt.messages![0]!.content).toContain('You track orders.');
     expect(firstPrompt.messages![0]!.content).toContain('Customer since 2019.');
+    // The model calls it by the tool name the registry derived from the display name.
     expect(firstPrompt.tools![0]!.function.name).toBe('order_status');
 
     const stranger = await signUp(stack.registry.app);

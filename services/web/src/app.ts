@@ -9,13 +9,17 @@ import { staticSiteOptions } from './static-site.js';
 import { trustedProxies } from './trusted-proxies.js';
 import { createUpstreamPools } from './upstream-pools.js';
 
-/** What the inference-gateway serves: chat sessions, model loading and status, the OpenAI-compatible API. */
+/**
+ * What the inference-gateway serves: chat sessions, model loading and status, token usage, the
+ * OpenAI-compatible API.
+ */
 export const GATEWAY_PREFIXES = [
   '/v1',
   '/api/sessions',
   '/api/gpts/:id/sessions',
   '/api/gpts/:id/load',
   '/api/models',
+  '/api/usage/tokens',
 ];
 
 export function upstreamsOf(config: WebConfig): Upstream[] {

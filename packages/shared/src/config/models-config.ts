@@ -22,7 +22,29 @@ export const ModelEntrySchema = Type.Object({
   /** `synth` only: the member models whose answers are merged, and the model that merges them. */
   members: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   synthesizer: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Who serves the model: the Ollama workers (the default), or a hosted API speaking OpenAI's chat
+   * completions (OpenAI, vLLM, llama.cpp's server, LM Studio, LiteLLM) or Anthropic's Messages API.
+   */
+  provider: Type.Optional(
+    Type.Union([Type.Literal('ollama'), Type.Literal('openai-compatible'), Type.Literal('anthropic')]),
+  ),
+  /** Hosted providers: the API's base URL (`https://api.openai.com/v1`; Anthropic's is the default). */
+  baseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Hosted providers: the API key, read from this environment variable or this file (never written here). */
+  apiKeyEnv: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' })),
+  apiKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+  /** Hosted providers: the model's name at the provider, when it differs from `tag`. */
+  upstreamModel: Type.Optional(Type.String({ minLength: 1 })),
+  /** Hosted providers: the context window the prompt is fitted to (Ollama models report theirs). */
+  contextLength: Type.Optional(Type.Integer({ minimum: 256 })),
+  /** Hosted providers: generations sent at once; more wait in the gateway's queue. */
+  concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+  /** Hosted providers: false when the model takes no tools. */
+  tools: Type.Optional(Type.Boolean()),
 });
+
+export type ModelProvider = 'ollama' | 'openai-compatible' | 'anthropic';
 
 export const ModelsFileSchema = Type.Record(Type.String({ minLength: 1 }), ModelEntrySchema);
 
@@ -34,6 +56,8 @@ export interface ModelDefinition extends ModelEntry {
   /** The key the entry has in models.json (`coding`), usable as an alias. */
   key: string;
   kind: 'ollama' | 'synth';
+  /** Who serves it; `ollama` unless the entry names a hosted provider. */
+  provider: ModelProvider;
   aliases: string[];
   fallback: string[];
 }
@@ -73,6 +97,7 @@ export function parseModelCatalog(raw: unknown, source = 'models config'): Model
     id: entry.tag,
     key,
     kind: entry.kind ?? (entry.members ? 'synth' : 'ollama'),
+    provider: entry.provider ?? 'ollama',
     aliases: entry.aliases ?? [],
     fallback: entry.fallback ?? [],
   }));
@@ -96,7 +121,28 @@ export function parseModelCatalog(raw: unknown, source = 'models config'): Model
     if (model.kind === 'synth' && !(model.members?.length && model.synthesizer)) {
       problems.push(`${model.key}: a synth model needs "members" and a "synthesizer"`);
     }
+    problems.push(...providerProblems(model));
   }
   if (problems.length > 0) throw new ModelsConfigError(source, problems);
   return { models, resolve: (name) => byName.get(name) };
+}
+
+/** What a hosted entry must say: where the API is and, for Anthropic, where its key comes from. */
+function providerProblems(model: ModelDefinition): string[] {
+  const problems: string[] = [];
+  const hostedFields = ['baseUrl', 'apiKeyEnv', 'apiKeyFile', 'upstreamModel'] as const;
+  if (model.provider === 'ollama' || model.kind === 'synth') {
+    const stray = hostedFields.filter((field) => model[field] !== undefined);
+    if (stray.length) problems.push(`${model.key}: ${stray.join(', ')} apply to hosted providers only`);
+    if (model.kind === 'synth' && model.provider && model.provider !== 'ollama')
+      problems.push(`${model.key}: a synth model has members, not a provider`);
+    return problems;
+  }
+  if (model.provider === 'openai-compatible' && !model.baseUrl)
+    problems.push(`${model.key}: an openai-compatible model needs "baseUrl"`);
+  if (model.apiKeyEnv && model.apiKeyFile)
+    problems.push(`${model.key}: give "apiKeyEnv" or "apiKeyFile", not both`);
+  if (model.provider === 'anthropic' && !model.apiKeyEnv && !model.apiKeyFile)
+    problems.push(`${model.key}: an anthropic model needs "apiKeyEnv" or "apiKeyFile"`);
+  return problems;
 }

@@ -92,10 +92,16 @@ export const RESERVED_ACTION_HEADERS: ReadonlySet<string> = new Set([
   'user-agent',
 ]);
 
+/** What a model calls an action by: letters, digits and `_`, derived from its display name. */
+export const ToolName = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+
 export const Action = Type.Object({
   id: Uuid,
   gptId: Uuid,
+  /** The display name: any text. */
   name: Type.String(),
+  /** Derived from the name (`Get Weather` → `get_weather`), unique within the GPT. */
+  toolName: ToolName,
   description: Type.String(),
   url: Type.String(),
   method: ActionMethod,
@@ -113,6 +119,7 @@ export type Action = Static<typeof Action>;
 export const RuntimeAction = Type.Object({
   id: Uuid,
   name: Type.String(),
+  toolName: ToolName,
   description: Type.String(),
   arguments: Type.Array(ActionArgument),
 });

@@ -1,30 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Timestamp, Uuid } from './common.js';
 
-/** The knowledge-file types, each with the extensions it may carry and the MIME type it is stored as. */
-export const KNOWLEDGE_TYPES = {
-  pdf: { mime: 'application/pdf', extensions: ['.pdf'] },
-  docx: {
-    mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    extensions: ['.docx'],
-  },
-  doc: { mime: 'application/msword', extensions: ['.doc'] },
-  txt: { mime: 'text/plain', extensions: ['.txt'] },
-  md: { mime: 'text/markdown', extensions: ['.md'] },
-  json: { mime: 'application/json', extensions: ['.json'] },
-  csv: { mime: 'text/csv', extensions: ['.csv'] },
-  png: { mime: 'image/png', extensions: ['.png'] },
-  jpeg: { mime: 'image/jpeg', extensions: ['.jpg', '.jpeg'] },
-  gif: { mime: 'image/gif', extensions: ['.gif'] },
-} as const;
-
-export type KnowledgeType = keyof typeof KNOWLEDGE_TYPES;
-
-export function knowledgeTypeOfMime(mime: string): KnowledgeType | undefined {
-  return (Object.keys(KNOWLEDGE_TYPES) as KnowledgeType[]).find(
-    (type) => KNOWLEDGE_TYPES[type].mime === mime,
-  );
-}
+export * from './knowledge-types.js';
 
 export const FileStatus = Type.Union([
   Type.Literal('queued'),
@@ -47,6 +24,8 @@ export const KnowledgeFile = Type.Object({
   pageCount: Type.Union([Type.Integer(), Type.Null()]),
   charCount: Type.Union([Type.Integer(), Type.Null()]),
   chunkCount: Type.Union([Type.Integer(), Type.Null()]),
+  /** For source code: the language (`javascript`, `python`…), as a Markdown code fence names it. */
+  language: Type.Union([Type.String(), Type.Null()]),
   uploadedAt: Timestamp,
 });
 export type KnowledgeFile = Static<typeof KnowledgeFile>;
@@ -66,6 +45,8 @@ export const SearchChunk = Type.Object({
   fileId: Uuid,
   fileName: Type.String(),
   page: Type.Union([Type.Integer(), Type.Null()]),
+  /** The file's language when it is source code, else null. */
+  language: Type.Union([Type.String(), Type.Null()]),
   text: Type.String(),
   score: Type.Number(),
   tokens: Type.Integer(),

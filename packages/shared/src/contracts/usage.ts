@@ -20,3 +20,32 @@ export type RegistryUsage = Static<typeof RegistryUsage>;
 
 /** GET /api/sessions/usage (inference-gateway): the caller's chat sessions against their limit. */
 export const SessionUsage = Type.Object({ sessions: QuotaUsage });
+
+/** One user's use of one model through one GPT (or a base model through /v1: no GPT) over the period. */
+export const TokenUsageItem = Type.Object({
+  userId: Type.String(),
+  userEmail: Type.Union([Type.String(), Type.Null()]),
+  gptId: Type.Union([Type.String(), Type.Null()]),
+  gptName: Type.Union([Type.String(), Type.Null()]),
+  /** The model that answered (after any fallback), and who served it. */
+  model: Type.String(),
+  provider: Type.String(),
+  requests: Type.Integer(),
+  promptTokens: Type.Integer(),
+  completionTokens: Type.Integer(),
+});
+
+/** GET /api/usage/tokens (inference-gateway): tokens per user, GPT and model; everyone's for an admin. */
+export const TokenUsage = Type.Object({
+  /** The first day counted (UTC, YYYY-MM-DD); the period runs to today. */
+  since: Type.String(),
+  /** `all` for an admin (every user), `own` for anyone else. */
+  scope: Type.Union([Type.Literal('all'), Type.Literal('own')]),
+  items: Type.Array(TokenUsageItem),
+  totals: Type.Object({
+    requests: Type.Integer(),
+    promptTokens: Type.Integer(),
+    completionTokens: Type.Integer(),
+  }),
+});
+export type TokenUsage = Static<typeof TokenUsage>;

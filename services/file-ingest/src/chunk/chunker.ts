@@ -13,9 +13,17 @@ export interface Chunk {
 export interface ChunkOptions {
   targetTokens: number;
   overlapTokens: number;
+  /** Where a chunk may end inside a paragraph: after a sentence (prose), or after a line (code). */
+  cutAfter?: 'sentence' | 'line';
+  /** No chunk spans two pages, so a citation names the page that holds the passage. */
+  onePagePerChunk?: boolean;
 }
 
 export const DEFAULT_CHUNKING: ChunkOptions = { targetTokens: 800, overlapTokens: 100 };
+/** Source code: a `.` ends no sentence there (`console.log`), a line ends a statement. */
+export const CODE_CHUNKING: ChunkOptions = { ...DEFAULT_CHUNKING, cutAfter: 'line' };
+/** Slides and sheets: short pages a reader cites by number (slide 3), so chunks stay on one. */
+export const SLIDE_AND_SHEET_CHUNKING: ChunkOptions = { ...DEFAULT_CHUNKING, onePagePerChunk: true };
 
 interface Unit {
   start: number;
@@ -33,12 +41,16 @@ interface Unit {
 export function chunkText({ text, pageStarts }: NormalizedText, options = DEFAULT_CHUNKING): Chunk[] {
   const maxChars = options.targetTokens * CHARS_PER_TOKEN;
   const overlapChars = options.overlapTokens * CHARS_PER_TOKEN;
-  const units = splitUnits(text, maxChars);
+  const units = splitUnits(text, maxChars, options.cutAfter ?? 'sentence');
+  const pages = units.map((unit) => pageAt(pageStarts, unit.start));
+  const fits = (first: number, next: number) =>
+    units[next]!.end - units[first]!.start <= maxChars &&
+    (!options.onePagePerChunk || pages[next] === pages[first]);
   const chunks: Chunk[] = [];
   let first = 0;
   while (first < units.length) {
     let last = first;
-    while (last + 1 < units.length && units[last + 1]!.end - units[first]!.start <= maxChars) last++;
+    while (last + 1 < units.length && fits(first, last + 1)) last++;
     // Prefer ending at a paragraph boundary once the chunk is reasonably full.
     if (last + 1 < units.length && !units[last + 1]!.paragraph) {
       for (let cut = last; cut > first; cut--) {
@@ -53,7 +65,7 @@ export function chunkText({ text, pageStarts }: NormalizedText, options = DEFAUL
     const chunkText = text.slice(charStart, charEnd);
     chunks.push({
       ordinal: chunks.length,
-      page: pageAt(pageStarts, charStart),
+      page: pages[first]!,
       charStart,
       charEnd,
       text: chunkText,
@@ -70,14 +82,14 @@ export function chunkText({ text, pageStarts }: NormalizedText, options = DEFAUL
   return chunks;
 }
 
-/** Sentences (and pieces of over-long ones) with their offsets, marked where a paragraph starts. */
-function splitUnits(text: string, maxChars: number): Unit[] {
+/** Sentences or lines (and pieces of over-long ones) with their offsets, marked where a paragraph starts. */
+function splitUnits(text: string, maxChars: number, cutAfter: 'sentence' | 'line'): Unit[] {
   const units: Unit[] = [];
   const paragraphs = /[^\n]+(?:\n(?!\n)[^\n]*)*/g;
   for (const paragraph of text.matchAll(paragraphs)) {
     const base = paragraph.index;
     let paragraphStart = true;
-    const sentences = /[^.!?\n]*(?:[.!?]+["')\]]*|\n|$)\s*/g;
+    const sentences = cutAfter === 'line' ? /[^\n]*(?:\n|$)/g : /[^.!?\n]*(?:[.!?]+["')\]]*|\n|$)\s*/g;
     for (const sentence of paragraph[0].matchAll(sentences)) {
       if (!sentence[0]) break;
       let start = base + sentence.index;

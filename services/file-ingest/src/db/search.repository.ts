@@ -1,3 +1,4 @@
+import { codeLanguageOfMime } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
@@ -7,6 +8,8 @@ export interface ChunkHit {
   fileId: string;
   fileName: string;
   page: number | null;
+  /** The file's language when it is source code (from its stored type), else null. */
+  language: string | null;
   text: string;
   tokens: number;
   score: number;
@@ -29,13 +32,14 @@ export async function knowledgeTokens(
 
 /** Every chunk of the GPT, files in upload order, chunks in document order. */
 export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
-  return db
+  const rows = await db
     .selectFrom('file_chunk as c')
     .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
     .select([
       'c.id as chunkId',
       'c.file_id as fileId',
       'f.original_name as fileName',
+      'f.mime_type as mimeType',
       'c.page',
       'c.text',
       'c.tokens',
@@ -46,6 +50,11 @@ export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
     .orderBy('c.file_id')
     .orderBy('c.ordinal')
     .execute();
+  return rows.map(withLanguage);
+}
+
+function withLanguage<T extends { mimeType: string }>({ mimeType, ...hit }: T) {
+  return { ...hit, language: codeLanguageOfMime(mimeType) };
 }
 
 /**
@@ -64,29 +73,31 @@ export async function rankedChunks(
     // On a large table the planner's estimate passes jit_above_cost, and compiling the query would
     // cost more than running it.
     await sql`select set_config('jit', 'off', true)`.execute(trx);
-    const { rows } = await sql<ChunkHit>`
-      select c.id as "chunkId", c.file_id as "fileId", f.original_name as "fileName", c.page, c.text,
-             c.tokens, ts_rank_cd(c.tsv, q) as score
+    const { rows } = await sql<Omit<ChunkHit, 'language'> & { mimeType: string }>`
+      select c.id as "chunkId", c.file_id as "fileId", f.original_name as "fileName",
+             f.mime_type as "mimeType", c.page, c.text, c.tokens,
+             ts_rank_cd(c.tsv, q) as score
       from file_chunk c
       join gpt_file f on f.id = c.file_id,
            websearch_to_tsquery('english', ${query}) q
       where c.gpt_id = ${gptId} and c.tsv @@ q
       order by score desc, c.id
       limit ${limit}`.execute(trx);
-    return rows;
+    return rows.map(withLanguage);
   });
 }
 
 /** The chunks with these ids (of this GPT only), in no particular order. */
 export async function chunksById(db: Db, gptId: string, ids: string[]): Promise<ChunkHit[]> {
   if (ids.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('file_chunk as c')
     .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
     .select([
       'c.id as chunkId',
       'c.file_id as fileId',
       'f.original_name as fileName',
+      'f.mime_type as mimeType',
       'c.page',
       'c.text',
       'c.tokens',
@@ -95,6 +106,7 @@ export async function chunksById(db: Db, gptId: string, ids: string[]): Promise<
     .where('c.gpt_id', '=', gptId)
     .where('c.id', 'in', ids)
     .execute();
+  return rows.map(withLanguage);
 }
 
 /**

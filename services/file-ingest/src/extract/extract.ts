@@ -5,6 +5,7 @@ import { checkImagePixels } from './image-header.js';
 import { extractJson } from './json.js';
 import { recognize } from './ocr.js';
 import { extractPdf } from './pdf.js';
+import { extractPptx } from './pptx.js';
 import { decodeText } from './text.js';
 import {
   CharBudget,
@@ -13,6 +14,7 @@ import {
   type ExtractLimits,
   type ProgressReporter,
 } from './types.js';
+import { extractXlsx } from './xlsx.js';
 
 /** Runs the extractor for a file's type. Called inside the sandbox thread, or directly by the bench. */
 export async function extract(
@@ -21,7 +23,10 @@ export async function extract(
   limits: ExtractLimits,
   progress: ProgressReporter = () => {},
 ): Promise<Extracted> {
+  // Formats with pages (slides and sheets count as pages) keep them for citations.
   if (kind === 'pdf') return extractPdf(bytes, limits, progress);
+  if (kind === 'pptx') return extractPptx(bytes, limits);
+  if (kind === 'xlsx') return extractXlsx(bytes, limits);
   const text = await extractText(kind, bytes, limits);
   return { segments: [{ page: null, text: new CharBudget(limits.maxChars).take(text) }], pageCount: null };
 }
@@ -30,6 +35,7 @@ async function extractText(kind: ExtractKind, bytes: Buffer, limits: ExtractLimi
   switch (kind) {
     case 'txt':
     case 'md':
+    case 'code':
       return decodeText(bytes);
     case 'json':
       return extractJson(bytes, limits.maxJsonDepth);
@@ -44,6 +50,8 @@ async function extractText(kind: ExtractKind, bytes: Buffer, limits: ExtractLimi
       checkImagePixels(bytes, limits.maxImagePixels);
       return recognize(bytes);
     case 'pdf':
-      throw new Error('PDF has pages; see extractPdf');
+    case 'pptx':
+    case 'xlsx':
+      throw new Error(`${kind} has pages; see extract()`);
   }
 }

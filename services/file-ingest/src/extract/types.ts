@@ -1,5 +1,17 @@
 /** What the extraction sandbox is given: the file's type and bytes, and the caps it must respect. */
-export type ExtractKind = 'pdf' | 'docx' | 'doc' | 'txt' | 'md' | 'json' | 'csv' | 'image';
+export type ExtractKind =
+  | 'pdf'
+  | 'docx'
+  | 'doc'
+  | 'pptx'
+  | 'xlsx'
+  | 'txt'
+  | 'md'
+  | 'json'
+  | 'csv'
+  /** Source code of any language: read as text, as it is. */
+  | 'code'
+  | 'image';
 
 export interface ExtractLimits {
   maxPages: number;

@@ -1,5 +1,5 @@
-import { knowledgeTypeOfMime, type Logger, type ObjectStore } from '@chatty/shared';
-import { chunkText } from '../chunk/chunker.js';
+import { isCodeLanguage, knowledgeTypeOfMime, type Logger, type ObjectStore } from '@chatty/shared';
+import { CODE_CHUNKING, chunkText, DEFAULT_CHUNKING, SLIDE_AND_SHEET_CHUNKING } from '../chunk/chunker.js';
 import { normalizeSegments } from '../chunk/normalize.js';
 import {
   type FileToIngest,
@@ -83,7 +83,7 @@ export async function ingestFile(
       kind === 'image' ? 'no text was found in the image' : 'the file contains no text',
     );
   }
-  const chunks = chunkText(normalized);
+  const chunks = chunkText(normalized, chunkingFor(kind));
   progress(0.85);
 
   const textKey = textKeyOf(file.storageKey);
@@ -140,9 +140,16 @@ async function fail(deps: IngestDeps, file: FileToIngest, reason: string): Promi
   return { status: 'failed', reason };
 }
 
+function chunkingFor(kind: ExtractKind) {
+  if (kind === 'code') return CODE_CHUNKING;
+  if (kind === 'pptx' || kind === 'xlsx') return SLIDE_AND_SHEET_CHUNKING;
+  return DEFAULT_CHUNKING;
+}
+
 function extractKind(file: FileToIngest): ExtractKind | undefined {
   const type = knowledgeTypeOfMime(file.mimeType);
   if (type === 'png' || type === 'jpeg' || type === 'gif') return 'image';
+  if (type && isCodeLanguage(type)) return 'code';
   return type;
 }
 

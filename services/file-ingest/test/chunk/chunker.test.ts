@@ -1,4 +1,4 @@
-import { chunkText, normalizeSegments } from '@chatty/file-ingest';
+import { CODE_CHUNKING, chunkText, normalizeSegments, SLIDE_AND_SHEET_CHUNKING } from '@chatty/file-ingest';
 import { describe, expect, it } from 'vitest';
 
 describe('normalizeSegments', () => {
@@ -64,5 +64,36 @@ describe('chunkText', () => {
     expect(chunks.map((chunk) => chunk.text).join(' ')).toBe(text.replace('\n\n', ' '));
     for (const chunk of chunks) expect(chunk.page).toBe(chunk.charStart >= secondPage ? 2 : 1);
     expect(chunks.at(-1)!.page).toBe(2);
+  });
+
+  it('cuts code after whole lines, never at a dot inside one, indentation kept', () => {
+    const line = (i: number) => `    const value${i} = this.store.get(key${i}).toString();`;
+    const text = `function load() {\n${Array.from({ length: 60 }, (_, i) => line(i)).join('\n')}\n}`;
+    const options = { ...CODE_CHUNKING, targetTokens: 150, overlapTokens: 20 };
+    const chunks = chunkText({ text, pageStarts: [] }, options);
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) {
+      expect(chunk.text).toBe(text.slice(chunk.charStart, chunk.charEnd));
+      expect(chunk.charStart === 0 || text[chunk.charStart - 1] === '\n').toBe(true);
+      expect(chunk.text).toMatch(/(;|\})$/);
+    }
+    expect(chunks[1]!.text.startsWith('    const value')).toBe(true);
+    // Prose cutting would have ended chunks after "this." or "store.".
+    const prose = chunkText({ text, pageStarts: [] }, { targetTokens: 150, overlapTokens: 20 });
+    expect(prose.some((chunk) => /\.$/.test(chunk.text))).toBe(true);
+  });
+
+  it('keeps slides and sheets apart: no chunk spans two pages, so each cites its own', () => {
+    const normalized = normalizeSegments(
+      ['Revenue grew.', 'The lemur leaps.', 'Questions?'].map((text, index) => ({ page: index + 1, text })),
+    );
+    const chunks = chunkText(normalized, SLIDE_AND_SHEET_CHUNKING);
+    expect(chunks.map((chunk) => [chunk.page, chunk.text])).toEqual([
+      [1, 'Revenue grew.'],
+      [2, 'The lemur leaps.'],
+      [3, 'Questions?'],
+    ]);
+    // Prose chunking packs them together under the first page.
+    expect(chunkText(normalized).map((chunk) => chunk.page)).toEqual([1]);
   });
 });

@@ -22,13 +22,18 @@ export interface ActionFields {
 }
 
 const ORIGIN = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i;
+/** As the request schema allows (arguments: maxItems). */
+const MAX_ARGUMENTS = 50;
 
 /** The `host[:port]` an action's URL targets (placeholders are never in it). */
 export function hostOf(url: string): string {
   return new URL(url).host;
 }
 
-/** Checks what a schema cannot: the URL's shape, header names, and that every placeholder is declared. */
+/**
+ * Checks what a schema cannot (the URL's shape, header names, the name) and returns the fields as
+ * stored: the name trimmed, and an argument for every placeholder.
+ */
 export function checkActionFields(fields: ActionFields): ActionFields {
   const origin = ORIGIN.exec(fields.url)?.[1];
   let url: URL;
@@ -76,15 +81,41 @@ export function checkActionFields(fields: ActionFields): ActionFields {
     }
     declared.add(argument.name);
   }
+  return { ...fields, name: displayNameOf(fields.name), arguments: withPlaceholderArguments(fields) };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A display name is any text, trimmed, without control characters (it is shown in lists and logs). */
+function displayNameOf(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw badRequest('INVALID_NAME', 'name may not be empty');
+  if (CONTROL_CHARACTERS.test(trimmed)) {
+    throw badRequest('INVALID_NAME', 'name may not hold control characters or line breaks');
+  }
+  return trimmed;
+}
+
+/**
+ * The declared arguments, then one for each placeholder that has none: a required string, which is
+ * what a `{{location}}` in a URL or a parameter means. Declared ones keep their type and description.
+ */
+function withPlaceholderArguments(fields: ActionFields): ActionArgument[] {
+  const names = new Set(fields.arguments.map((argument) => argument.name));
+  const added: ActionArgument[] = [];
   const templates = [fields.url, ...Object.values(fields.headers), ...Object.values(fields.parameters)];
   for (const template of templates) {
     for (const [, name] of template.matchAll(PLACEHOLDER)) {
-      if (!declared.has(name!)) {
-        throw badRequest('UNDECLARED_PLACEHOLDER', `Placeholder {{${name}}} has no declared argument`);
-      }
+      if (names.has(name!)) continue;
+      names.add(name!);
+      added.push({ name: name!, type: 'string', description: '', required: true });
     }
   }
-  return fields;
+  if (added.length > 0 && fields.arguments.length + added.length > MAX_ARGUMENTS) {
+    throw badRequest('INVALID_ARGUMENTS', `An action may have at most ${MAX_ARGUMENTS} arguments`);
+  }
+  return [...fields.arguments, ...added];
 }
 
 /**

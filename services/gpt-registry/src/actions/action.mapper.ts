@@ -7,6 +7,7 @@ export function toAction(row: ActionRow): Action {
     id: row.id,
     gptId: row.gpt_id,
     name: row.name,
+    toolName: row.tool_name,
     description: row.description,
     url: row.url,
     method: row.method,
@@ -20,7 +21,13 @@ export function toAction(row: ActionRow): Action {
 }
 
 export function toRuntimeAction(row: ActionRow): RuntimeAction {
-  return { id: row.id, name: row.name, description: row.description, arguments: row.arguments };
+  return {
+    id: row.id,
+    name: row.name,
+    toolName: row.tool_name,
+    description: row.description,
+    arguments: row.arguments,
+  };
 }
 
 export function toActionRun(row: ActionRunRow): ActionRun {

@@ -29,10 +29,8 @@ export interface SkippedOperation {
  */
 export async function actionsFromOpenApi(
   text: string,
-  takenNames: string[],
 ): Promise<{ actions: ActionFields[]; skipped: SkippedOperation[] }> {
   const doc = await parseDocument(text);
-  const names = new Set(takenNames);
   const actions: ActionFields[] = [];
   const skipped: SkippedOperation[] = [];
   for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
@@ -49,7 +47,7 @@ export async function actionsFromOpenApi(
         continue;
       }
       const parameters = mergeParameters(item.parameters, (operation as Json).parameters);
-      const name = uniqueName(nameOf(operation as Json, method, path), names);
+      const name = nameOf(operation as Json, method, path);
       actions.push(actionOf(name, method as ActionMethod, base, path, operation as Json, parameters));
       if (actions.length > MAX_IMPORTED_OPERATIONS) {
         throw badRequest(
@@ -186,17 +184,14 @@ function typeOf(schema: Json | undefined): ActionArgument['type'] {
   return type === 'number' || type === 'integer' || type === 'boolean' ? type : 'string';
 }
 
-/** operationId when usable as a tool name, else a stable name from the method and path. */
+/**
+ * The operationId, else `METHOD /path`. The tool name is derived from it when the action is stored
+ * (`getPets` → `get_pets`, `GET /pets/{id}` → `get_pets_id`), unique within the GPT.
+ */
 function nameOf(operation: Json, method: string, path: string): string {
   const id =
-    typeof operation.operationId === 'string' ? operation.operationId.replace(/[^A-Za-z0-9_-]/g, '_') : '';
-  if (id) return id.slice(0, 64);
-  const slug = path
-    .replace(/[{}]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toLowerCase();
-  return `${method.toLowerCase()}_${slug || 'root'}`.slice(0, 64);
+    typeof operation.operationId === 'string' ? operation.operationId.replace(/\s+/g, ' ').trim() : '';
+  return (id || `${method} ${path}`).slice(0, 100);
 }
 
 function identifier(name: string): string {

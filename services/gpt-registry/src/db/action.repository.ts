@@ -4,20 +4,16 @@ import { sql } from 'kysely';
 import type { ActionFields } from '../actions/action-input.js';
 import { SecretDecryptionError } from '../actions/secret-box.js';
 import { openSecretHeaders, sealSecretHeaders, splitHeaders } from '../actions/secret-headers.js';
+import { toolNameOf, uniqueToolName } from '../actions/tool-name.js';
+import { inTransaction } from './in-transaction.js';
 import type { ActionRow } from './schema.js';
 import type { Db } from './user.repository.js';
-
-export class ActionNameTakenError extends Error {
-  constructor(readonly actionName: string) {
-    super(`The GPT already has an action named ${actionName}`);
-  }
-}
 
 /**
  * Rows keep non-secret headers in clear and secret ones as `***` in `headers` (so responses need no
  * decryption), with their values only in `secret_headers`, encrypted and bound to the action's id.
  */
-function columnsOf(fields: ActionFields, id: string, key: Buffer) {
+function columnsOf(fields: ActionFields, toolName: string, id: string, key: Buffer) {
   const { plain, secret } = splitHeaders(fields.headers);
   const masked = {
     ...plain,
@@ -25,6 +21,7 @@ function columnsOf(fields: ActionFields, id: string, key: Buffer) {
   };
   return {
     name: fields.name,
+    tool_name: toolName,
     description: fields.description,
     url: fields.url,
     method: fields.method,
@@ -66,15 +63,18 @@ function readableFieldsOf(row: ActionRow, key: Buffer): ActionFields {
   }
 }
 
-async function uniqueName<T>(work: () => Promise<T>, name: string): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new ActionNameTakenError(name);
-    throw error;
-  }
+/**
+ * The tool names the GPT's actions use, read with the GPT's row locked: whoever picks a new one holds
+ * the lock until its transaction ends, so two writers cannot both take `get_weather`.
+ */
+async function lockToolNames(trx: Db, gptId: string, except?: string): Promise<Set<string>> {
+  await trx.selectFrom('gpt').select('id').where('id', '=', gptId).forNoKeyUpdate().execute();
+  let query = trx.selectFrom('gpt_action').select('tool_name').where('gpt_id', '=', gptId);
+  if (except) query = query.where('id', '!=', except);
+  return new Set((await query.execute()).map((row) => row.tool_name));
 }
 
+/** Inserts the actions, each with a tool name derived from its name and unique within the GPT. */
 export async function insertActions(
   db: Db,
   gptId: string,
@@ -82,20 +82,20 @@ export async function insertActions(
   key: Buffer,
 ): Promise<ActionRow[]> {
   if (list.length === 0) return [];
-  return uniqueName(
-    () =>
-      db
-        .insertInto('gpt_action')
-        .values(
-          list.map((fields) => {
-            const id = randomUUID();
-            return { id, gpt_id: gptId, ...columnsOf(fields, id, key) };
-          }),
-        )
-        .returningAll()
-        .execute(),
-    list.map((fields) => fields.name).join(', '),
-  );
+  return inTransaction(db, async (trx) => {
+    const taken = await lockToolNames(trx, gptId);
+    return trx
+      .insertInto('gpt_action')
+      .values(
+        list.map((fields) => {
+          const id = randomUUID();
+          const toolName = uniqueToolName(toolNameOf(fields.name), taken);
+          return { id, gpt_id: gptId, ...columnsOf(fields, toolName, id, key) };
+        }),
+      )
+      .returningAll()
+      .execute();
+  });
 }
 
 /** The user's action, or undefined when it is missing or belongs to another user's GPT. */
@@ -113,11 +113,6 @@ export async function listActions(db: Db, gptId: string, { activeOnly = false } 
   let query = db.selectFrom('gpt_action').selectAll().where('gpt_id', '=', gptId);
   if (activeOnly) query = query.where('is_active', '=', true);
   return query.orderBy('created_at').orderBy('name').execute();
-}
-
-export async function listActionNames(db: Db, gptId: string): Promise<string[]> {
-  const rows = await db.selectFrom('gpt_action').select('name').where('gpt_id', '=', gptId).execute();
-  return rows.map((row) => row.name);
 }
 
 /**
@@ -142,16 +137,17 @@ export async function updateAction(
       .executeTakeFirst();
     if (!current) return undefined;
     const next = change(readableFieldsOf(current, key));
-    return uniqueName(
-      () =>
-        trx
-          .updateTable('gpt_action')
-          .set({ ...columnsOf(next, actionId, key), updated_at: sql`now()` })
-          .where('id', '=', actionId)
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      next.name,
-    );
+    // A new display name gives a new tool name; otherwise the model keeps calling it as before.
+    const toolName =
+      next.name === current.name
+        ? current.tool_name
+        : uniqueToolName(toolNameOf(next.name), await lockToolNames(trx, current.gpt_id, actionId));
+    return trx
+      .updateTable('gpt_action')
+      .set({ ...columnsOf(next, toolName, actionId, key), updated_at: sql`now()` })
+      .where('id', '=', actionId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   });
 }
 

@@ -1,4 +1,4 @@
-import type { KnowledgeFile } from '@chatty/shared';
+import { codeLanguageOfMime, type KnowledgeFile } from '@chatty/shared';
 import type { FileRow } from './file.repository.js';
 
 export function toFile(row: FileRow): KnowledgeFile {
@@ -16,6 +16,7 @@ export function toFile(row: FileRow): KnowledgeFile {
     pageCount: row.page_count,
     charCount: row.char_count,
     chunkCount: row.chunk_count,
+    language: codeLanguageOfMime(row.mime_type),
     uploadedAt: row.uploaded_at.toISOString(),
   };
 }

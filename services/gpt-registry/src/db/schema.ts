@@ -86,7 +86,10 @@ export interface GptFileTable {
 export interface GptActionTable {
   id: string;
   gpt_id: string;
+  /** The display name: any text. */
   name: string;
+  /** What a model calls it by: derived from the name, unique within the GPT. */
+  tool_name: string;
   description: string;
   url: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

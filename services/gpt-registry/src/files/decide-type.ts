@@ -2,16 +2,20 @@ import { extname } from 'node:path';
 import { AppError, KNOWLEDGE_TYPES, type KnowledgeType } from '@chatty/shared';
 import { fileTypeFromFile } from 'file-type';
 
-const TEXT_TYPES = new Set<KnowledgeType>(['txt', 'md', 'json', 'csv']);
 /** What file-type reports for each binary type (Word 97–2003 is an OLE compound file, "cfb"). */
 const SNIFFED_AS: Partial<Record<KnowledgeType, string[]>> = {
   pdf: ['pdf'],
   docx: ['docx'],
   doc: ['cfb', 'doc'],
+  pptx: ['pptx'],
+  xlsx: ['xlsx'],
   png: ['png'],
   jpeg: ['jpg'],
   gif: ['gif'],
 };
+/** Text whose content file-type recognises, and still is what its name says (`<?xml` starts both). */
+const TEXT_SNIFFED_AS: Partial<Record<KnowledgeType, string[]>> = { xml: ['xml'], html: ['xml'] };
+const isText = (type: KnowledgeType) => !(type in SNIFFED_AS);
 const SUPPORTED = Object.values(KNOWLEDGE_TYPES)
   .flatMap((type) => type.extensions)
   .join(' ');
@@ -21,7 +25,8 @@ const unsupported = (message: string) =>
 
 /**
  * A file's type from its extension and its content together: the extension names a supported type and
- * the content is that type (magic bytes for binary formats, valid text for the text formats).
+ * the content is that type (magic bytes for binary formats; for the text formats, source code included,
+ * valid UTF-8 without NUL bytes, or UTF-16 by its byte-order mark: text, not a binary renamed).
  */
 export async function decideType(
   name: string,
@@ -37,10 +42,12 @@ export async function decideType(
       `Files named ${extension ? `*${extension}` : 'without an extension'} are not supported`,
     );
   const sniffed = await fileTypeFromFile(path);
-  if (TEXT_TYPES.has(type)) {
+  if (isText(type)) {
     // A byte-order mark settles it: UTF-16 text can look like the start of an audio frame.
     if (textEncoding === 'utf-16') return type;
-    if (sniffed) throw unsupported(`The file is named ${extension} but its content is ${sniffed.ext}`);
+    if (sniffed && !TEXT_SNIFFED_AS[type]?.includes(sniffed.ext)) {
+      throw unsupported(`The file is named ${extension} but its content is ${sniffed.ext}`);
+    }
     if (!textEncoding) throw unsupported(`The file is named ${extension} but is not UTF-8 or UTF-16 text`);
     return type;
   }

@@ -183,6 +183,7 @@ describe('internal routes for the inference gateway', () => {
     expect(notes).toEqual({
       id: notesId,
       name: 'add_note',
+      toolName: 'add_note',
       description: 'Adds a note',
       arguments: expect.arrayContaining([{ name: 'user', type: 'string', description: '', required: true }]),
     });

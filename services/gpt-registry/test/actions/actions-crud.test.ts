@@ -66,6 +66,7 @@ describe('action definitions', () => {
     expect(action).toMatchObject({
       gptId,
       name: 'get_weather',
+      toolName: 'get_weather',
       method: 'GET',
       headers: { Authorization: '***', 'X-Api-Key': '***', Accept: 'application/json' },
       parameters: { units: '{{units}}' },
@@ -199,14 +200,15 @@ describe('validation', () => {
     ['a file: url', { url: 'file:///etc/passwd' }, 'INVALID_URL'],
     ['a placeholder in the host', { url: 'http://{{city}}.example.com/' }, 'INVALID_URL'],
     ['credentials in the url', { url: 'http://u:p@example.com/' }, 'INVALID_URL'],
-    ['an undeclared placeholder', { url: 'http://example.com/{{country}}' }, 'UNDECLARED_PLACEHOLDER'],
-    ['an undeclared header placeholder', { headers: { 'X-Trace': '{{trace}}' } }, 'UNDECLARED_PLACEHOLDER'],
     ['a Host header', { headers: { Host: 'internal' } }, 'INVALID_HEADER'],
     ['an invalid header name', { headers: { 'Bad Header': 'x' } }, 'INVALID_HEADER'],
     ['a header value with a line break', { headers: { 'X-A': 'a\r\nB: c' } }, 'INVALID_HEADER'],
     ['a placeholder in a secret header', { headers: { Authorization: 'Bearer {{city}}' } }, 'INVALID_HEADER'],
     ['a method outside GET/POST/PUT/DELETE', { method: 'PATCH' }, 'VALIDATION_ERROR'],
-    ['a name a model cannot call', { name: 'get weather!' }, 'VALIDATION_ERROR'],
+    ['an empty name', { name: '' }, 'VALIDATION_ERROR'],
+    ['a name of spaces', { name: '   ' }, 'INVALID_NAME'],
+    ['a name over 100 characters', { name: 'x'.repeat(101) }, 'VALIDATION_ERROR'],
+    ['a name with a line break', { name: 'Get\nWeather' }, 'INVALID_NAME'],
     [
       'an argument declared twice',
       {
@@ -223,13 +225,6 @@ describe('validation', () => {
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json().error.code).toBe(code);
     if (JSON.stringify(change).includes('Authorization')) expect(response.body).not.toContain('Bearer');
-  });
-
-  it('refuses a second action with the same name: 409', async () => {
-    expect((await create({ ...base(), name: 'twice' })).statusCode).toBe(201);
-    const again = await create({ ...base(), name: 'twice' });
-    expect(again.statusCode).toBe(409);
-    expect(again.json().error.code).toBe('ACTION_NAME_TAKEN');
   });
 
   it('an invalid update changes nothing', async () => {

@@ -81,7 +81,13 @@ describe('POST /api/gpts/:id/actions/import', () => {
       { method: 'PATCH', path: '/pets/{petId}', reason: expect.stringMatching(/PATCH/) },
     ]);
     const byName = Object.fromEntries(items.map((a: { name: string }) => [a.name, a]));
-    expect(Object.keys(byName).sort()).toEqual(['delete_pets_petid', 'external', 'getPet', 'post_pets']);
+    // The operationId or the method and path name it; the tool name the model calls is derived.
+    expect(items.map((a: { name: string; toolName: string }) => [a.name, a.toolName]).sort()).toEqual([
+      ['DELETE /pets/{petId}', 'delete_pets_pet_id'],
+      ['POST /pets', 'post_pets'],
+      ['external', 'external'],
+      ['getPet', 'get_pet'],
+    ]);
 
     expect(byName.getPet).toMatchObject({
       method: 'GET',
@@ -95,13 +101,13 @@ describe('POST /api/gpts/:id/actions/import', () => {
         { name: 'X_Request_Tag', type: 'string', description: '', required: false },
       ],
     });
-    expect(byName.post_pets).toMatchObject({
+    expect(byName['POST /pets']).toMatchObject({
       method: 'POST',
       url: `http://${host}/v1/pets?dry-run={{dry_run}}`,
       description: 'Adds a pet',
       parameters: { name: '{{name}}', age: '{{age}}' },
     });
-    expect(byName.post_pets.arguments).toContainEqual({
+    expect(byName['POST /pets'].arguments).toContainEqual({
       name: 'name',
       type: 'string',
       description: "The pet's name",
@@ -128,7 +134,7 @@ describe('POST /api/gpts/:id/actions/import', () => {
     expect(stack.target.received.at(-1)!.url).toBe('/v1/pets/7?verbose=true');
   });
 
-  it('imports JSON too, and names that are taken get a suffix', async () => {
+  it('imports JSON too, and tool names that are taken get a suffix', async () => {
     const doc = {
       openapi: '3.1.0',
       info: { title: 'x', version: '1' },
@@ -139,7 +145,7 @@ describe('POST /api/gpts/:id/actions/import', () => {
     };
     const response = await importDoc(JSON.stringify(doc));
     expect(response.statusCode, response.body).toBe(201);
-    expect(response.json().items[0].name).toBe('getPet_2');
+    expect(response.json().items[0]).toMatchObject({ name: 'getPet', toolName: 'get_pet_2' });
   });
 
   it.each([

@@ -24,13 +24,15 @@ export function systemPrompt(parts: {
   context: string;
   knowledge: KnowledgeChunk[];
   actionResults?: string[];
+  /** Web search results for the question (a model without tools gets them here). */
+  webResults?: string;
 }): string {
   const sections = [parts.instructions.trim() || 'You are a helpful assistant.'];
   if (parts.context.trim())
     sections.push(`Persistent context (what you know about this user and task):\n${parts.context.trim()}`);
   if (parts.knowledge.length) {
     const sources = parts.knowledge
-      .map((chunk) => `[${sourceLabel(chunk)}]\n${chunk.text.trim()}`)
+      .map((chunk) => `[${sourceLabel(chunk)}]\n${sourceText(chunk)}`)
       .join('\n\n');
     sections.push(
       `Knowledge from the GPT's files. Answer from it when it is relevant and name the source in brackets.\n\n${sources}`,
@@ -38,7 +40,22 @@ export function systemPrompt(parts: {
   }
   if (parts.actionResults?.length)
     sections.push(`Results of actions run for this message:\n${parts.actionResults.join('\n')}`);
+  if (parts.webResults)
+    sections.push(`Web search results for this message. Cite the links you use.\n\n${parts.webResults}`);
   return sections.join('\n\n');
+}
+
+/** A passage as the model reads it; code in a fence naming its language, as the model would write it. */
+function sourceText(chunk: KnowledgeChunk): string {
+  if (!chunk.language) return chunk.text.trim();
+  const fence = fenceFor(chunk.text);
+  return `${fence}${chunk.language}\n${chunk.text.trimEnd()}\n${fence}`;
+}
+
+/** A Markdown fence longer than any run of backticks in the text, so the text cannot close it. */
+export function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 export function sourceLabel(chunk: Pick<KnowledgeChunk, 'fileName' | 'page'>): string {

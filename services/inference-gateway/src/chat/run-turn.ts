@@ -1,17 +1,20 @@
 import type { Logger, ModelDefinition } from '@chatty/shared';
 import type { IngestApi, KnowledgeChunk } from '../clients/ingest.client.js';
 import type { GptRuntime, RegistryApi } from '../clients/registry.client.js';
-import type { ActionCall, Citation } from '../db/schema.js';
+import type { ActionCall, Citation, WebSearchRecord } from '../db/schema.js';
 import type { Generation, ModelRouter } from '../pool/model-router.js';
 import type { OllamaMessage } from '../pool/ollama-types.js';
 import { assemble, type HistoryMessage, knowledgeBudget, systemPrompt } from './prompt.js';
 import { runAction } from './run-action.js';
 import { synthesize } from './synth.js';
 import { actionForTool, matchIntents, toolsOf } from './tools.js';
+import { type WebSearchDeps, type WebSearchEvent, type WebSearchTurn, webSearchFor } from './web-search.js';
 
 export interface TurnEvents {
   delta(text: string): void;
   action(event: { name: string; status: 'running' | 'ok' | 'error' }): void;
+  /** A web search starting and ending (GPTs with web search on). */
+  search?(event: WebSearchEvent): void;
 }
 
 export interface TurnDeps {
@@ -21,6 +24,8 @@ export interface TurnDeps {
   log: Logger;
   toolMaxSteps: number;
   toolLoopTimeoutMs: number;
+  /** Set when SEARXNG_URL is: GPTs with web search on get the web_search tool. */
+  web?: WebSearchDeps;
 }
 
 export interface TurnInput {
@@ -38,6 +43,7 @@ export interface TurnInput {
 export interface TurnResult extends Generation {
   citations: Citation[];
   actionCalls: ActionCall[];
+  searches: WebSearchRecord[];
 }
 
 const KNOWLEDGE_CHUNKS = 8;
@@ -64,23 +70,32 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   ]);
   const citations = citationsOf(knowledge.chunks);
   const actionCalls: ActionCall[] = [];
-  const useTools = runtime.actions.length > 0 && described.tools && model.kind !== 'synth';
+  const web = webSearchFor(deps.web, runtime.gpt, { ...input, onEvent: input.events.search });
+  const useTools =
+    (runtime.actions.length > 0 || web !== undefined) && described.tools && model.kind !== 'synth';
   const actionResults = useTools ? [] : await runMatchedActions(deps, input, actionCalls);
+  const webResults = web && !useTools ? await web.searchQuestion(input.question) : undefined;
   const messages = assemble({
     system: systemPrompt({
       instructions: runtime.gpt.instructions,
       context,
       knowledge: knowledge.chunks,
       actionResults,
+      ...(webResults && { webResults }),
     }),
     history: input.history,
     question: input.question,
     contextLength: described.contextLength,
   });
   const generation = useTools
-    ? await toolLoop(deps, input, messages, actionCalls)
+    ? await toolLoop(deps, input, messages, actionCalls, web)
     : await generate(deps, model, messages, input);
-  return { ...generation, citations, actionCalls };
+  return {
+    ...generation,
+    citations: [...citations, ...(web?.citations ?? [])],
+    actionCalls,
+    searches: web?.searches ?? [],
+  };
 }
 
 function generate(deps: TurnDeps, model: ModelDefinition, messages: OllamaMessage[], input: TurnInput) {
@@ -88,8 +103,14 @@ function generate(deps: TurnDeps, model: ModelDefinition, messages: OllamaMessag
   return model.kind === 'synth' ? synthesize(deps.router, model, request) : deps.router.generate(request);
 }
 
-async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessage[], calls: ActionCall[]) {
-  const tools = toolsOf(input.runtime.actions);
+async function toolLoop(
+  deps: TurnDeps,
+  input: TurnInput,
+  messages: OllamaMessage[],
+  calls: ActionCall[],
+  web: WebSearchTurn | undefined,
+) {
+  const tools = [...toolsOf(input.runtime.actions), ...(web?.tools ?? [])];
   const deadline = Date.now() + deps.toolLoopTimeoutMs;
   let content = '';
   const onToken = (text: string) => {
@@ -111,6 +132,11 @@ async function toolLoop(deps: TurnDeps, input: TurnInput, messages: OllamaMessag
     messages.push({ role: 'assistant', content: generation.content, tool_calls: generation.toolCalls });
     for (const toolCall of generation.toolCalls) {
       const name = toolCall.function.name;
+      if (web?.handles(name)) {
+        const content = await web.run(name, toolCall.function.arguments ?? {});
+        messages.push({ role: 'tool', tool_name: name, content });
+        continue;
+      }
       const action = actionForTool(input.runtime.actions, name);
       if (!action) {
         messages.push({ role: 'tool', tool_name: name, content: `There is no action named ${name}.` });
@@ -149,13 +175,21 @@ const contextOf = (input: TurnInput) => ({
   ...(input.requestId && { requestId: input.requestId }),
 });
 
-/** One citation per file and page the prompt drew on. */
+/** How much of a cited passage of code a citation carries. */
+const EXCERPT_CHARS = 1200;
+
+/** One citation per file and page the prompt drew on; code keeps its language and its first passage. */
 function citationsOf(chunks: KnowledgeChunk[]): Citation[] {
   const seen = new Map<string, Citation>();
   for (const chunk of chunks) {
     const key = `${chunk.fileId}:${chunk.page ?? ''}`;
-    if (!seen.has(key))
-      seen.set(key, { fileId: chunk.fileId, fileName: chunk.fileName, page: chunk.page ?? null });
+    if (seen.has(key)) continue;
+    seen.set(key, {
+      fileId: chunk.fileId,
+      fileName: chunk.fileName,
+      page: chunk.page ?? null,
+      ...(chunk.language && { language: chunk.language, excerpt: chunk.text.slice(0, EXCERPT_CHARS) }),
+    });
   }
   return [...seen.values()];
 }

@@ -3,16 +3,13 @@ import type { OllamaTool } from '../pool/ollama-types.js';
 
 const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
-/** Tool names Ollama and the models accept: letters, digits, `_` and `-`. */
-export const toolNameOf = (action: RuntimeAction) =>
-  action.name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 64);
-
 /** Active actions offered to the model as Ollama tools, with their argument schema. */
 export function toolsOf(actions: RuntimeAction[]): OllamaTool[] {
   return actions.map((action) => ({
     type: 'function',
     function: {
-      name: toolNameOf(action),
+      // Derived from the display name by the registry, unique within the GPT.
+      name: action.toolName,
       description: action.description || action.name,
       parameters: {
         type: 'object',
@@ -32,7 +29,7 @@ export function toolsOf(actions: RuntimeAction[]): OllamaTool[] {
 }
 
 export function actionForTool(actions: RuntimeAction[], name: string): RuntimeAction | undefined {
-  return actions.find((action) => toolNameOf(action) === name || action.name === name);
+  return actions.find((action) => action.toolName === name);
 }
 
 const STOP_WORDS = new Set(
@@ -62,7 +59,7 @@ export function matchIntents(
   const lower = message.toLowerCase();
   const matches = [];
   for (const action of actions) {
-    const named = lower.includes(action.name.toLowerCase());
+    const named = lower.includes(action.name.toLowerCase()) || lower.includes(action.toolName.toLowerCase());
     const shared = [...wordsOf(`${action.name} ${action.description}`)].filter((word) =>
       said.has(word),
     ).length;

@@ -4,6 +4,8 @@ export interface KnowledgeChunk {
   fileId: string;
   fileName: string;
   page: number | null;
+  /** The file's language when it is source code (file-ingest sends it; absent or null otherwise). */
+  language?: string | null;
   text: string;
   score: number;
   tokens: number;

@@ -7,11 +7,16 @@ export interface RuntimeGpt {
   instructions: string;
   modelId: string;
   userId?: string;
+  /** The GPT's switches; `webSearch` gives its model the web_search tool. */
+  capabilities?: { webSearch?: boolean };
 }
 
 export interface RuntimeAction {
   id: string;
+  /** The display name, shown to people. */
   name: string;
+  /** What the model calls it by. */
+  toolName: string;
   description: string;
   arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
 }
@@ -19,6 +24,11 @@ export interface RuntimeAction {
 export interface GptRuntime {
   gpt: RuntimeGpt;
   actions: RuntimeAction[];
+}
+
+export interface LookedUp {
+  users: Array<{ id: string; email: string; name: string | null; role: 'admin' | 'user' }>;
+  gpts: Array<{ id: string; name: string; userId: string }>;
 }
 
 export interface GptSummary {
@@ -45,6 +55,9 @@ export function registryApi(call: ServiceClient) {
       ).context,
     gpts: async (userId: string, requestId?: string) =>
       (await call<{ items: GptSummary[] }>({ path: `/internal/gpts?${user(userId)}`, requestId })).items,
+    /** Users' emails and roles and GPTs' names, for reports; unknown ids are left out. */
+    lookup: (body: { userIds: string[]; gptIds?: string[] }, requestId?: string) =>
+      call<LookedUp>({ method: 'POST', path: '/internal/lookup', body, requestId }),
     executeAction: (
       actionId: string,
       body: { userId: string; arguments: Record<string, unknown>; sessionId?: string },

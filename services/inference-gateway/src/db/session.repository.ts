@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ActionCall, Citation, Db, MessageRow, SessionRow } from './schema.js';
+import type { ActionCall, Citation, Db, MessageRow, SessionRow, WebSearchRecord } from './schema.js';
 
 export async function insertSession(db: Db, userId: string, gptId: string): Promise<SessionRow> {
   return db
@@ -60,6 +60,8 @@ export interface CompletedTurn {
   model: string;
   citations: Citation[];
   actionCalls: ActionCall[];
+  /** Web searches made while answering (none unless the GPT has web search on). */
+  searches?: WebSearchRecord[];
 }
 
 /**
@@ -81,6 +83,7 @@ export async function appendTurn(db: Db, sessionId: string, turn: CompletedTurn)
         model: turn.model,
         citations: turn.citations.length ? JSON.stringify(turn.citations) : null,
         action_calls: turn.actionCalls.length ? JSON.stringify(turn.actionCalls) : null,
+        web_searches: turn.searches?.length ? JSON.stringify(turn.searches) : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

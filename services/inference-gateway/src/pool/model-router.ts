@@ -1,8 +1,9 @@
 import { AppError, type Logger, type ModelCatalog, type ModelDefinition } from '@chatty/shared';
+import type { ModelDescription, ModelWorker as Worker } from '../providers/chat-client.js';
+import { countGeneration } from '../usage/usage-meter.js';
 import type { OllamaMessage, OllamaTool, OllamaToolCall } from './ollama-types.js';
 import { WorkerFailure } from './ollama-types.js';
 import { numPredict } from './output-cap.js';
-import type { Worker } from './worker.js';
 import { NoWorkerForModel, type WorkerPool } from './worker-pool.js';
 
 export interface GenerateRequest {
@@ -37,7 +38,8 @@ export const modelUnavailable = (model: string) =>
 
 /**
  * Runs one generation on the pool: a worker that fails before the first token is swapped for another
- * that has the model; when none is left the model's fallback chain is tried in order. A stream cut
+ * that has the model; when none is left the model's fallback chain is tried in order (a chain may cross
+ * providers: local Ollama first, a hosted API when every local worker is down). A stream cut
  * half-way resumes once on another worker by sending the text so far as the assistant's message, which
  * Ollama continues; with no worker to resume on, the failure reaches the caller.
  */
@@ -98,6 +100,7 @@ export class ModelRouter {
           request.onToken?.(text);
         });
         succeeded = true;
+        countGeneration(model, generation.promptTokens, generation.completionTokens);
         return { ...generation, content: said };
       } catch (error) {
         if (request.signal.aborted || !(error instanceof WorkerFailure)) throw error;
@@ -203,12 +206,7 @@ export class ModelRouter {
     });
     let succeeded = false;
     try {
-      await worker.client.json(
-        'POST',
-        '/api/chat',
-        { model: model.id, messages: [], keep_alive: model.keepAlive ?? '30m' },
-        120_000,
-      );
+      await worker.client.load(model, signal);
       succeeded = true;
       return { model: model.id, worker: worker.url };
     } catch (error) {
@@ -219,16 +217,12 @@ export class ModelRouter {
     }
   }
 
-  /** Context length and tool support of a model, asked of a worker that has it. */
-  async describe(model: ModelDefinition): Promise<{ contextLength: number; tools: boolean }> {
-    const worker = this.pool.workers.find((each) => each.healthy && each.has(model.id));
-    const configured = model.options?.num_ctx;
-    try {
-      const described = worker ? await worker.describe(model.id) : { contextLength: 4096, tools: true };
-      // Ollama runs with num_ctx (4096 by default), not the model's maximum, unless told otherwise.
-      return { contextLength: configured ?? Math.min(described.contextLength, 4096), tools: described.tools };
-    } catch {
-      return { contextLength: configured ?? 4096, tools: true };
-    }
+  /** Context length and tool support of a model, asked of a worker that serves it (a healthy one first). */
+  async describe(model: ModelDefinition): Promise<ModelDescription> {
+    const serving = this.pool.workers.filter((each) => each.has(model.id));
+    const worker = serving.find((each) => each.healthy) ?? serving[0];
+    const guess = { contextLength: model.options?.num_ctx ?? 4096, tools: true };
+    if (!worker) return guess;
+    return worker.describe(model).catch(() => guess);
   }
 }

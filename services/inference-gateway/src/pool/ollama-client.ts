@@ -1,4 +1,6 @@
+import type { ModelDefinition } from '@chatty/shared';
 import { Pool } from 'undici';
+import type { ChatClient } from '../providers/chat-client.js';
 import { type OllamaChatBody, type OllamaChatChunk, WorkerFailure } from './ollama-types.js';
 
 export interface OllamaClientOptions {
@@ -8,7 +10,7 @@ export interface OllamaClientOptions {
 }
 
 /** HTTP to one Ollama worker over a pool of keep-alive connections. */
-export class OllamaClient {
+export class OllamaClient implements ChatClient {
   private readonly pool: Pool;
 
   constructor(
@@ -97,6 +99,16 @@ export class OllamaClient {
     throw new WorkerFailure(
       received ? 'broken' : 'unreachable',
       `${this.url}: the stream ended before "done"`,
+    );
+  }
+
+  /** An empty chat loads the model and sets its keep-alive. */
+  async load(model: ModelDefinition, _signal: AbortSignal): Promise<void> {
+    await this.json(
+      'POST',
+      '/api/chat',
+      { model: model.id, messages: [], keep_alive: model.keepAlive ?? '30m' },
+      120_000,
     );
   }
 

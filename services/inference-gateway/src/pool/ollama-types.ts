@@ -7,6 +7,8 @@ export interface OllamaMessage {
 }
 
 export interface OllamaToolCall {
+  /** The call's id where the provider gives one (OpenAI, Anthropic); a tool result answers it. */
+  id?: string;
   function: { name: string; arguments: Record<string, unknown> };
 }
 

@@ -1,15 +1,15 @@
 import { AppError, type Logger } from '@chatty/shared';
+import type { ModelWorker } from '../providers/chat-client.js';
 import { FairQueue, type OwnerTurn, type Queued } from './fair-queue.js';
-import { Worker } from './worker.js';
+
+type Worker = ModelWorker;
 
 export interface PoolOptions {
-  concurrency: number;
   queueLimit: number;
   /** Requests one user may have waiting (see FairQueue). */
   queueLimitPerUser: number;
   queueTimeoutMs: number;
   healthIntervalMs: number;
-  idleTimeoutMs: number;
   log: Logger;
 }
 
@@ -34,7 +34,7 @@ interface Waiter extends Queued {
 }
 
 /**
- * The Ollama workers, health-checked in the background. `acquire` picks a healthy worker that has the
+ * The model workers (Ollama workers and hosted API endpoints), health-checked in the background. `acquire` picks a healthy worker that has the
  * model, preferring one where it is loaded, then the least busy; each worker runs at most
  * `concurrency` generations and the rest wait in a bounded queue that is fair across users: each
  * user's requests wait in a FIFO of their own and free slots go round the users (FairQueue).
@@ -50,14 +50,11 @@ export class WorkerPool {
   private turn = 0;
 
   constructor(
-    urls: string[],
+    workers: ModelWorker[],
     private readonly options: PoolOptions,
   ) {
     this.queue = new FairQueue({ total: options.queueLimit, perOwner: options.queueLimitPerUser });
-    this.workers = urls.map(
-      (url) =>
-        new Worker(url, { connections: options.concurrency + 2, idleTimeoutMs: options.idleTimeoutMs }),
-    );
+    this.workers = workers;
   }
 
   start(): void {
@@ -134,7 +131,7 @@ export class WorkerPool {
     const turn = this.owners.get(owner);
     if (turn) turn.running--;
     this.forgetIfIdle(owner);
-    if (succeeded && model) worker.loaded.add(model.includes(':') ? model : `${model}:latest`);
+    if (succeeded && model) worker.noteLoaded(model);
     this.drain();
   }
 
@@ -226,7 +223,7 @@ export class WorkerPool {
   }
 
   private hasRoom(worker: Worker): boolean {
-    return worker.healthy && worker.inFlight < this.options.concurrency;
+    return worker.healthy && worker.inFlight < worker.concurrency;
   }
 
   private retryAfter(): number {

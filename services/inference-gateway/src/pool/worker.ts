@@ -1,9 +1,13 @@
+import type { ModelDefinition } from '@chatty/shared';
+import type { ModelDescription, ModelWorker } from '../providers/chat-client.js';
 import { OllamaClient, type OllamaClientOptions } from './ollama-client.js';
 import { fullTag } from './ollama-types.js';
 
 /** One Ollama worker as the pool sees it: reachable or not, what it has, what it has loaded, how busy. */
-export class Worker {
+export class Worker implements ModelWorker {
+  readonly provider = 'ollama' as const;
   readonly client: OllamaClient;
+  readonly concurrency: number;
   healthy = false;
   /** True once the first health check has finished, whatever it found. */
   checked = false;
@@ -17,17 +21,29 @@ export class Worker {
 
   constructor(
     readonly url: string,
-    options: OllamaClientOptions,
+    options: OllamaClientOptions & {
+      concurrency: number;
+      /** Ids of models a hosted provider serves: never sent here, even if a tag of that name is pulled. */
+      hosted?: ReadonlySet<string>;
+    },
   ) {
     this.client = new OllamaClient(url, options);
+    this.concurrency = options.concurrency;
+    this.hosted = options.hosted ?? new Set();
   }
 
+  private readonly hosted: ReadonlySet<string>;
+
   has(model: string): boolean {
-    return this.models.has(fullTag(model));
+    return !this.hosted.has(model) && this.models.has(fullTag(model));
   }
 
   isLoaded(model: string): boolean {
     return this.loaded.has(fullTag(model));
+  }
+
+  noteLoaded(model: string): void {
+    this.loaded.add(fullTag(model));
   }
 
   private refreshing: Promise<void> | undefined;
@@ -65,8 +81,18 @@ export class Worker {
     for (const attempt of this.waitingForFirstToken) attempt.abort(new Error(`worker down: ${reason}`));
   }
 
+  /**
+   * The window the model runs with here and whether it takes tools. Ollama runs a model with num_ctx
+   * (4096 by default), not the model's maximum, unless the models config says otherwise.
+   */
+  async describe(model: ModelDefinition): Promise<ModelDescription> {
+    const shown = await this.show(model.id);
+    const configured = model.options?.num_ctx;
+    return { contextLength: configured ?? Math.min(shown.contextLength, 4096), tools: shown.tools };
+  }
+
   /** The model's context window and whether it takes tools, from `/api/show` (asked once). */
-  async describe(model: string): Promise<{ contextLength: number; tools: boolean }> {
+  private async show(model: string): Promise<ModelDescription> {
     const known = this.contexts.get(fullTag(model));
     if (known) return known;
     const show = await this.client.json<{ model_info?: Record<string, unknown>; capabilities?: string[] }>(

@@ -8,6 +8,7 @@ import { ChatPage } from './pages/chat-page.js';
 import { GptEditorPage } from './pages/gpt-editor-page.js';
 import { GptListPage } from './pages/gpt-list-page.js';
 import { KeysPage } from './pages/keys-page.js';
+import { UsagePage } from './pages/usage-page.js';
 import { navigate, useRoute } from './router.js';
 
 export function App() {
@@ -51,6 +52,7 @@ export function App() {
   const [section, id, sub] = route;
   let page = <GptListPage />;
   if (section === 'keys') page = <KeysPage />;
+  else if (section === 'usage') page = <UsagePage />;
   else if (section === 'gpts' && id) page = <GptEditorPage gptId={id === 'new' ? null : id} />;
   else if (section === 'chat' && id) page = <ChatPage gptId={id} sessionId={sub} />;
 

@@ -5,6 +5,7 @@ import * as gptContext from './2026_11_25_0003_gpt_context.js';
 import * as actions from './2026_11_25_0004_actions.js';
 import * as blobDeletion from './2026_11_25_0005_blob_deletion.js';
 import * as gptAvatar from './2026_12_01_0001_gpt_avatar.js';
+import * as actionToolName from './2026_12_02_0501_action_tool_name.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_11_25_0004_actions': actions,
   '2026_11_25_0005_blob_deletion': blobDeletion,
   '2026_12_01_0001_gpt_avatar': gptAvatar,
+  '2026_12_02_0501_action_tool_name': actionToolName,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';

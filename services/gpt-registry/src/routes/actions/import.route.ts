@@ -3,7 +3,6 @@ import Type from 'typebox';
 import { toAction } from '../../actions/action.mapper.js';
 import { checkActionFields } from '../../actions/action-input.js';
 import { actionsFromOpenApi } from '../../actions/openapi-import.js';
-import { listActionNames } from '../../db/action.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { type ActionRouteOptions, insertActionsUnderQuota } from './index.js';
@@ -33,7 +32,7 @@ export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app
       if (!gpt) throw notFound('GPT');
       const { openapi } = request.body;
       const text = typeof openapi === 'string' ? openapi : JSON.stringify(openapi);
-      const { actions, skipped } = await actionsFromOpenApi(text, await listActionNames(app.db, gpt.id));
+      const { actions, skipped } = await actionsFromOpenApi(text);
       const fields = actions.map(checkActionFields);
       const rows = await insertActionsUnderQuota(app, userId, gpt.id, fields, key);
       request.log.info({ gptId: gpt.id, imported: rows.length, skipped: skipped.length }, 'actions imported');

@@ -3,7 +3,6 @@ import {
   Action,
   ActionRun,
   callerOf,
-  conflict,
   errorResponses,
   IdParams,
   notFound,
@@ -13,13 +12,7 @@ import { toAction, toActionRun } from '../../actions/action.mapper.js';
 import { type ActionFields, checkActionFields, hostOf, mergeHeaders } from '../../actions/action-input.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
 import { isSecretHeader } from '../../actions/secret-headers.js';
-import {
-  ActionNameTakenError,
-  deleteAction,
-  insertActions,
-  listActions,
-  updateAction,
-} from '../../db/action.repository.js';
+import { deleteAction, insertActions, listActions, updateAction } from '../../db/action.repository.js';
 import { listActionRuns } from '../../db/action-run.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import { countActions, withUserLock } from '../../db/quota.repository.js';
@@ -38,13 +31,6 @@ export interface ActionRouteOptions extends Record<string, unknown> {
   executionsPerMinute: number;
 }
 
-export function nameTaken(error: unknown): never {
-  if (error instanceof ActionNameTakenError) {
-    throw conflict('ACTION_NAME_TAKEN', `${error.message}; names are unique within a GPT`);
-  }
-  throw error;
-}
-
 export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, options) => {
   const { key } = options;
   app.addHook('preHandler', app.authenticate);
@@ -54,7 +40,8 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
     {
       schema: {
         tags: ['actions'],
-        summary: 'Add an action to a GPT (409 QUOTA_EXCEEDED past QUOTA_ACTIONS_PER_GPT)',
+        summary:
+          'Add an action to a GPT; the model calls it by `toolName`, derived from the name (409 QUOTA_EXCEEDED past QUOTA_ACTIONS_PER_GPT)',
         params: IdParams,
         body: CreateActionBody,
         response: { 201: Action, ...errorResponses(400, 401, 404, 409) },
@@ -104,10 +91,10 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
       schema: {
         tags: ['actions'],
         summary:
-          'Change an action; any subset of fields. Secrets left "***" are kept unless the host changes',
+          'Change an action; any subset of fields. Secrets left "***" are kept unless the host changes; a new name gives a new `toolName`',
         params: ActionIdParams,
         body: UpdateActionBody,
-        response: { 200: Action, ...errorResponses(400, 401, 404, 409) },
+        response: { 200: Action, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
@@ -131,7 +118,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
             isActive: body.isActive ?? current.isActive,
           });
         },
-      ).catch(nameTaken);
+      );
       if (!row) throw notFound('Action');
       request.log.info({ actionId: row.id }, 'action updated');
       return toAction(row);
@@ -190,7 +177,7 @@ export function insertActionsUnderQuota(
   return withUserLock(app.db, userId, async (trx) => {
     ensureRoom('actionsPerGpt', app.quotas.actionsPerGpt, await countActions(trx, gptId), list.length);
     return insertActions(trx, gptId, list, key);
-  }).catch(nameTaken);
+  });
 }
 
 /** An update that leaves `headers` out keeps them: every secret as `***`, i.e. kept unless the host changes. */

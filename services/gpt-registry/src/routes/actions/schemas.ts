@@ -2,8 +2,10 @@ import { ActionArgument, ActionMethod, ArgumentValues, Uuid } from '@chatty/shar
 import Type, { type Static } from 'typebox';
 
 const Name = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,64}$',
-  description: 'How a model calls it: letters, digits, _ and -, up to 64',
+  minLength: 1,
+  maxLength: 100,
+  description:
+    'A display name, any text ("Get Weather"); the model calls the action by `toolName`, derived from it (get_weather) and unique within the GPT',
 });
 const Description = Type.String({ maxLength: 2000 });
 const Url = Type.String({
@@ -21,7 +23,8 @@ const Parameters = Type.Record(
   Type.String({ maxLength: 8192 }),
   {
     maxProperties: 100,
-    description: 'Query parameters of a GET or DELETE; JSON body fields of a POST or PUT',
+    description:
+      'Query parameters of a GET or DELETE; JSON body fields of a POST or PUT. A {{name}} without a declared argument becomes a required string argument',
   },
 );
 const Arguments = Type.Array(ActionArgument, { maxItems: 50 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
 import {
   AppError,
   badRequest,
@@ -8,6 +9,7 @@ import {
   IdParams,
   KNOWLEDGE_TYPES,
   KnowledgeFile,
+  type KnowledgeType,
   notFound,
 } from '@chatty/shared';
 import multipart from '@fastify/multipart';
@@ -21,6 +23,13 @@ import { ensureFileRoom } from '../../files/file-quota.js';
 import { filePrefix, originalKey } from '../../files/object-keys.js';
 import { spoolUpload } from '../../files/spool-upload.js';
 import type { RegistryRoutes } from '../../registry-app.js';
+
+/** The extension the upload carried when it is one of its type's (`.mjs` stays `.mjs`), else the type's first. */
+function storedExtension(type: KnowledgeType, name: string): string {
+  const extensions: readonly string[] = KNOWLEDGE_TYPES[type].extensions;
+  const given = extname(name).toLowerCase();
+  return extensions.includes(given) ? given : extensions[0]!;
+}
 
 export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, { maxFileSize }) => {
   await app.register(multipart, { limits: { files: 1, fileSize: maxFileSize, fields: 5 } });
@@ -75,7 +84,7 @@ export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, 
             return insertFile(trx, {
               id: fileId,
               gptId: gpt.id,
-              filename: `${fileId}${KNOWLEDGE_TYPES[type].extensions[0]}`,
+              filename: `${fileId}${storedExtension(type, originalName)}`,
               originalName,
               mimeType,
               size: spooled.size,

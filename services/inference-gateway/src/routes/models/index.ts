@@ -8,6 +8,12 @@ const ModelItem = Type.Object({
   key: Type.String(),
   role: Type.String(),
   kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
+  /** Who serves it: the Ollama workers or a hosted API (its URL is in `workers`; its key never is). */
+  provider: Type.Union([
+    Type.Literal('ollama'),
+    Type.Literal('openai-compatible'),
+    Type.Literal('anthropic'),
+  ]),
   aliases: Type.Array(Type.String()),
   /** A healthy worker serves it now (for a synth model: its synthesizer and at least one member). */
   available: Type.Boolean(),
@@ -39,7 +45,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
       preHandler: app.authenticate,
       schema: {
         tags: ['models'],
-        summary: 'The models of the models config, and which workers serve each now',
+        summary: 'The models of the models config, who serves each, and which workers serve it now',
         response: { 200: Type.Object({ items: Type.Array(ModelItem) }), ...errorResponses(401) },
       },
     },
@@ -51,6 +57,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
           key: model.key,
           role: model.role,
           kind: model.kind,
+          provider: model.provider,
           aliases: model.aliases,
           available: availableOf(model),
           workers: model.kind === 'synth' ? [] : servingOf(model),

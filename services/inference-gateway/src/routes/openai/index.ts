@@ -9,6 +9,7 @@ import type { Lease } from '../../limits/generation-leases.js';
 import type { Generation } from '../../pool/model-router.js';
 import type { OllamaMessage } from '../../pool/ollama-types.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
+import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
 import {
   CompletionRequest,
@@ -85,6 +86,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     lease: Lease,
   ) {
     const answer = await answererFor(body, userId, requestId);
+    const who = { userId, gptId: UUID.test(body.model) ? body.model : null };
     const id = `chatcmpl-${randomUUID()}`;
     const client = abortOnDisconnect(reply);
     const stream = body.stream ? lazyEventStream(reply) : undefined;
@@ -98,7 +100,10 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     };
     try {
       // Freed before the client hears the end, so its next request finds the slot free.
-      const result = await answer(client.signal, onToken).finally(() => lease.release());
+      const recording = { db: app.chatDb, log: reply.log };
+      const result = await withUsageRecorded(recording, who, () => answer(client.signal, onToken)).finally(
+        () => lease.release(),
+      );
       const usage = { prompt: result.promptTokens, completion: result.completionTokens };
       const finish = finishReasonOf(result);
       if (!stream) return completion(id, body.model, result.content, usage, finish);

@@ -6,6 +6,7 @@ import { appendTurn, findSession, listMessages } from '../../db/session.reposito
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream, wantsEventStream } from '../../sse.js';
+import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
 import { Message, MessageBody, SessionIdParams, toMessage } from './schemas.js';
 
@@ -19,6 +20,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
           "Sends a message and answers with the GPT's reply; with Accept: text/event-stream, streams it",
         description:
           'SSE events: `delta` {content} as tokens arrive, `action` {name, status} around each action, ' +
+          '`search` {query, status, results?} around each web search, ' +
           '`done` {message} with the stored reply, or `error` {error}.',
         params: SessionIdParams,
         body: MessageBody,
@@ -59,26 +61,32 @@ export const messageRoute: GatewayRoutes = async (app) => {
     const client = abortOnDisconnect(reply);
     try {
       // Freed before the client hears the end, so its next message finds the slot free.
-      const result = await runTurn(app.turnDeps, {
-        userId,
-        runtime,
-        model,
-        history,
-        question: turn.content,
-        sessionId: session.id,
-        requestId: request.id,
-        signal: client.signal,
-        events: {
-          delta: (content) => stream?.send('delta', { content }),
-          action: (event) => stream?.send('action', event),
-        },
-      }).finally(() => lease.release());
+      const usage = { db: app.chatDb, log: request.log };
+      const who = { userId, gptId: session.gpt_id };
+      const result = await withUsageRecorded(usage, who, () =>
+        runTurn(app.turnDeps, {
+          userId,
+          runtime,
+          model,
+          history,
+          question: turn.content,
+          sessionId: session.id,
+          requestId: request.id,
+          signal: client.signal,
+          events: {
+            delta: (content) => stream?.send('delta', { content }),
+            action: (event) => stream?.send('action', event),
+            search: (event) => stream?.send('search', event),
+          },
+        }),
+      ).finally(() => lease.release());
       const row = await appendTurn(app.chatDb, session.id, {
         question: turn.content,
         answer: result.content,
         model: result.model,
         citations: result.citations,
         actionCalls: result.actionCalls,
+        searches: result.searches,
       });
       if (!stream) return { message: toMessage(row) };
       stream.send('done', { message: toMessage(row) });

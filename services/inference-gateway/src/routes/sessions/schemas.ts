@@ -18,11 +18,18 @@ export const Message = Type.Object({
   model: Type.Optional(Type.String()),
   citations: Type.Optional(
     Type.Array(
-      Type.Object({
-        fileId: Type.String(),
-        fileName: Type.String(),
-        page: Type.Union([Type.Integer(), Type.Null()]),
-      }),
+      Type.Union([
+        Type.Object({
+          fileId: Type.String(),
+          fileName: Type.String(),
+          page: Type.Union([Type.Integer(), Type.Null()]),
+          /** Source code: its language (a Markdown fence's name) and the cited passage's start. */
+          language: Type.Optional(Type.String()),
+          excerpt: Type.Optional(Type.String()),
+        }),
+        /** A web page from a web search. */
+        Type.Object({ url: Type.String(), title: Type.String() }),
+      ]),
     ),
   ),
   actionCalls: Type.Optional(
@@ -35,6 +42,17 @@ export const Message = Type.Object({
         httpStatus: Type.Optional(Type.Integer()),
         error: Type.Optional(Type.String()),
         durationMs: Type.Integer(),
+      }),
+    ),
+  ),
+  /** Web searches made while answering. */
+  searches: Type.Optional(
+    Type.Array(
+      Type.Object({
+        query: Type.String(),
+        status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+        results: Type.Integer(),
+        error: Type.Optional(Type.String()),
       }),
     ),
   ),
@@ -65,6 +83,7 @@ export function toMessage(row: MessageRow) {
     ...(row.model && { model: row.model }),
     ...(row.citations && { citations: row.citations }),
     ...(row.action_calls && { actionCalls: row.action_calls }),
+    ...(row.web_searches && { searches: row.web_searches }),
     createdAt: row.created_at.toISOString(),
   };
 }

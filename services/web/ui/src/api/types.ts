@@ -2,10 +2,11 @@
 import type { Action, ActionArgument, ActionResult, ActionRun } from '@contracts/action.js';
 import type { ApiKeySummary, CreatedApiKey } from '@contracts/api-key.js';
 import type { Gpt, GptVersion, GptVersionList } from '@contracts/gpt.js';
+import type { TokenUsage } from '@contracts/usage.js';
 import type { User } from '@contracts/user.js';
 import type { Static } from 'typebox';
 
-export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, User };
+export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, TokenUsage, User };
 export type ApiKey = Static<typeof ApiKeySummary>;
 export type NewApiKey = Static<typeof CreatedApiKey>;
 export type Version = Static<typeof GptVersion>;
@@ -36,13 +37,28 @@ export interface KnowledgeFile {
   pageCount: number | null;
   charCount: number | null;
   chunkCount: number | null;
+  /** Source code: its language, as a Markdown fence names it. */
+  language?: string | null;
   uploadedAt: string;
 }
 
+/** A knowledge file (fileName, page; code: language, excerpt) or a web page from a web search (url, title). */
 export interface Citation {
   fileId?: string;
-  fileName: string;
+  fileName?: string;
   page?: number | null;
+  url?: string;
+  title?: string;
+  /** Source code: its language and the start of the cited passage. */
+  language?: string;
+  excerpt?: string;
+}
+
+/** A web search made while answering: streamed as `search` events, then stored with the answer. */
+export interface WebSearch {
+  query: string;
+  status: 'running' | 'ok' | 'error';
+  results?: number;
 }
 
 export interface ActionCall {
@@ -59,6 +75,7 @@ export interface Message {
   content: string;
   citations?: Citation[];
   actionCalls?: ActionCall[];
+  searches?: WebSearch[];
   createdAt: string;
 }
 

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorText } from '../api/client.js';
 import { postForEvents } from '../api/sse.js';
-import type { ActionCall, Message, Session } from '../api/types.js';
+import type { ActionCall, Message, Session, WebSearch } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
-import { MessageView } from './message-view.js';
+import { MessageView, SearchLine } from './message-view.js';
 
 interface ChatViewProps {
   gptId: string;
@@ -18,7 +18,11 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
   const [messages, setMessages] = useState<Message[]>([]);
   const [loading, setLoading] = useState(Boolean(sessionId));
   const [input, setInput] = useState('');
-  const [streaming, setStreaming] = useState<{ content: string; actions: ActionCall[] } | null>(null);
+  const [streaming, setStreaming] = useState<{
+    content: string;
+    actions: ActionCall[];
+    searches: WebSearch[];
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const current = useRef<string | undefined>(sessionId);
@@ -61,7 +65,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
       createdAt: new Date().toISOString(),
     };
     setMessages((list) => [...list, optimistic]);
-    setStreaming({ content: '', actions: [] });
+    setStreaming({ content: '', actions: [], searches: [] });
     const controller = new AbortController();
     abort.current = controller;
     try {
@@ -77,6 +81,15 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
             } else if (event === 'action') {
               setStreaming(
                 (state) => state && { ...state, actions: upsert(state.actions, data as ActionCall) },
+              );
+            } else if (event === 'search') {
+              const search = data as WebSearch;
+              setStreaming(
+                (state) =>
+                  state && {
+                    ...state,
+                    searches: [...state.searches.filter((each) => each.query !== search.query), search],
+                  },
               );
             } else if (event === 'done') {
               setMessages((list) => [...list, (data as { message: Message }).message]);
@@ -121,6 +134,13 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
                 <span class="label">Action</span> {action.name}: {String(action.status)}
               </p>
             ))}
+            {streaming.searches.length > 0 && (
+              <ul class="action-calls" aria-label="Web searches">
+                {streaming.searches.map((search) => (
+                  <SearchLine key={search.query} search={search} />
+                ))}
+              </ul>
+            )}
             {streaming.content ? (
               <MessageView
                 message={{ id: 'streaming', role: 'assistant', content: streaming.content, createdAt: '' }}

@@ -9,6 +9,7 @@ export function Header({ user, onSignOut }: { user: User; onSignOut(): void }) {
       <nav aria-label="Main">
         <a href="#/gpts">My GPTs</a>
         <a href="#/keys">API keys</a>
+        <a href="#/usage">Usage</a>
       </nav>
       <span class="who" title={user.email}>
         {user.name ?? user.email}

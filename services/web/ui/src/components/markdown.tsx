@@ -2,13 +2,17 @@ import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import c from 'highlight.js/lib/languages/c';
 import cpp from 'highlight.js/lib/languages/cpp';
+import csharp from 'highlight.js/lib/languages/csharp';
 import css from 'highlight.js/lib/languages/css';
 import diff from 'highlight.js/lib/languages/diff';
 import go from 'highlight.js/lib/languages/go';
+import ini from 'highlight.js/lib/languages/ini';
 import java from 'highlight.js/lib/languages/java';
 import javascript from 'highlight.js/lib/languages/javascript';
 import json from 'highlight.js/lib/languages/json';
+import php from 'highlight.js/lib/languages/php';
 import python from 'highlight.js/lib/languages/python';
+import ruby from 'highlight.js/lib/languages/ruby';
 import rust from 'highlight.js/lib/languages/rust';
 import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
@@ -16,18 +20,23 @@ import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
 
-// The languages people ask coding GPTs about most; the full set would triple the bundle.
+// The languages people ask coding GPTs about most (and upload as knowledge); the full set would triple
+// the bundle.
 for (const [name, language] of Object.entries({
   bash,
   c,
   cpp,
+  csharp,
   css,
   diff,
   go,
+  ini,
   java,
   javascript,
   json,
+  php,
   python,
+  ruby,
   rust,
   sql,
   typescript,
@@ -41,6 +50,8 @@ hljs.registerAliases(['js', 'jsx'], { languageName: 'javascript' });
 hljs.registerAliases(['ts', 'tsx'], { languageName: 'typescript' });
 hljs.registerAliases(['html'], { languageName: 'xml' });
 hljs.registerAliases(['py'], { languageName: 'python' });
+// The languages knowledge files are tagged with (CODE_TYPES) that go by another name here.
+hljs.registerAliases(['toml'], { languageName: 'ini' });
 
 // html: false — raw HTML in a model's answer is shown as text, never parsed into the page.
 const markdown: MarkdownIt = new MarkdownIt({

@@ -59,8 +59,17 @@ export function ActionForm({
   return (
     <form class="stack card" onSubmit={submit} aria-label={initial ? `Edit ${initial.name}` : 'New action'}>
       <label>
-        Name
-        <input required maxLength={64} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        Name{' '}
+        <span class="muted small">
+          {initial ? (
+            <>
+              (the model calls it <code>{initial.toolName}</code>)
+            </>
+          ) : (
+            '(any text; the model calls it by a name made from it, like get_weather)'
+          )}
+        </span>
+        <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </label>
       <label>
         Description <span class="muted small">(tells the model when to call it)</span>

@@ -109,7 +109,7 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
         {actions.map((action) => (
           <li key={action.id} class="row spread">
             <span>
-              <strong>{action.name}</strong>{' '}
+              <strong>{action.name}</strong> <code title="What the model calls it">{action.toolName}</code>{' '}
               <code class="muted">
                 {action.method} {action.url}
               </code>

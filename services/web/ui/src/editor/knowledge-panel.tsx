@@ -1,10 +1,14 @@
+import { KNOWLEDGE_TYPES } from '@contracts/knowledge-types.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText, upload } from '../api/client.js';
 import type { KnowledgeFile } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { ErrorBanner } from '../components/error-banner.js';
 
-const ACCEPT = '.pdf,.txt,.md,.json,.csv,.doc,.docx,.jpg,.jpeg,.png,.gif';
+/** Every extension the registry accepts (documents, slides, sheets, images, source code). */
+const ACCEPT = Object.values(KNOWLEDGE_TYPES)
+  .flatMap((type) => type.extensions)
+  .join(',');
 const POLL_MS = 1000;
 
 interface Uploading {

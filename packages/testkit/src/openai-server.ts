@@ -1,0 +1,184 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tokensOf } from './ollama-server.js';
+import {
+  cutConnection,
+  type HostedFault,
+  presentedKey,
+  type RecordedHttpRequest,
+  readJsonBody,
+  type ScriptedReply,
+  sendJson,
+  sleep,
+  startScriptedServer,
+} from './scripted-http.js';
+
+/** A chat completion request as an OpenAI-compatible server receives it (the fields tests read). */
+export interface OpenAiChatRequest {
+  model: string;
+  messages: Array<{
+    role: string;
+    content: string | null;
+    tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+    tool_call_id?: string;
+  }>;
+  tools?: Array<{ type: 'function'; function: { name: string; description?: string; parameters?: unknown } }>;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+}
+
+export interface OpenAiServerOptions {
+  /** Model names the server knows; another is 404 `model_not_found`. */
+  models: string[];
+  /** The key it accepts; a request with another answers 401 and, like OpenAI, names the key it got. */
+  apiKey?: string;
+  tokenDelayMs?: number;
+  /** With faults `reset` and `stream-error`: how many tokens go out first. */
+  resetAfterTokens?: number;
+  reply?: (request: OpenAiChatRequest) => ScriptedReply;
+}
+
+export interface OpenAiTestServer {
+  url: string;
+  /** The base URL a client configures (`…/v1`). */
+  baseUrl: string;
+  requests: Array<RecordedHttpRequest<OpenAiChatRequest>>;
+  setFault(fault: HostedFault | null): Promise<void>;
+  setReply(reply: (request: OpenAiChatRequest) => ScriptedReply): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server speaking OpenAI's `/v1/chat/completions` (SSE chunks, tool-call deltas, the usage
+ * chunk of `stream_options.include_usage`, `[DONE]`), and `/v1/models`, with scripted answers and
+ * faults. It checks what a real server checks: the key, the model, and that every tool message answers
+ * a tool call of an earlier assistant message.
+ */
+export async function startOpenAiServer(options: OpenAiServerOptions): Promise<OpenAiTestServer> {
+  const requests: OpenAiTestServer['requests'] = [];
+  let reply: (request: OpenAiChatRequest) => ScriptedReply =
+    options.reply ?? ((request) => ({ tokens: tokensOf(`Hello from ${request.model}`) }));
+
+  const handle = async (request: IncomingMessage, response: ServerResponse, path: string) => {
+    const body = (request.method === 'POST' ? await readJsonBody(request) : {}) as OpenAiChatRequest;
+    const key = presentedKey(request);
+    if (options.apiKey && key !== options.apiKey) {
+      return error(response, 401, 'invalid_api_key', `Incorrect API key provided: ${key ?? '(none)'}.`);
+    }
+    if (path === '/v1/models') {
+      return sendJson(response, 200, {
+        object: 'list',
+        data: options.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })),
+      });
+    }
+    if (path !== '/v1/chat/completions') return error(response, 404, 'not_found', `No route ${path}`);
+    requests.push({ path, headers: request.headers, body });
+    if (server.fault === 'busy') return error(response, 429, 'rate_limit_exceeded', 'Rate limit reached');
+    if (!options.models.includes(body.model))
+      return error(response, 404, 'model_not_found', `The model \`${body.model}\` does not exist`);
+    const unanswered = unansweredToolMessage(body);
+    if (unanswered)
+      return error(response, 400, 'invalid_request_error', `tool_call_id ${unanswered} has no tool call`);
+    const scripted = reply(body);
+    if (scripted.error) return error(response, scripted.error.status, 'scripted', scripted.error.message);
+    const cap = body.max_completion_tokens ?? body.max_tokens;
+    const all = scripted.tokens ?? [];
+    const tokens = cap !== undefined && all.length > cap ? all.slice(0, cap) : all;
+    const calls = (scripted.toolCalls ?? []).map((call, index) => ({
+      id: `call_${requests.length}_${index}`,
+      type: 'function' as const,
+      function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+    }));
+    const finish = calls.length ? 'tool_calls' : tokens.length < all.length ? 'length' : 'stop';
+    const usage = { prompt_tokens: 12, completion_tokens: tokens.length, total_tokens: 12 + tokens.length };
+    if (!body.stream) {
+      return sendJson(response, 200, {
+        id: 'chatcmpl-test',
+        object: 'chat.completion',
+        created: 0,
+        model: body.model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: tokens.join(''),
+              ...(calls.length && { tool_calls: calls }),
+            },
+            finish_reason: finish,
+          },
+        ],
+        usage,
+      });
+    }
+    const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
+      id: 'chatcmpl-test',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: body.model,
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    });
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    send(chunk({ role: 'assistant', content: '' }));
+    for (const [index, token] of tokens.entries()) {
+      if (response.destroyed) return;
+      if (index >= (options.resetAfterTokens ?? 2)) {
+        if (server.fault === 'reset') return cutConnection(response);
+        if (server.fault === 'stream-error') {
+          send({
+            error: { message: 'The server had an error while processing your request', type: 'server_error' },
+          });
+          return response.end();
+        }
+      }
+      if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
+      send(chunk({ content: token }));
+    }
+    if (server.fault === 'reset') return cutConnection(response);
+    // Tool calls arrive as deltas: the id and name first, then the arguments in pieces.
+    for (const [index, call] of calls.entries()) {
+      send(
+        chunk({
+          tool_calls: [
+            { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+          ],
+        }),
+      );
+      const half = Math.ceil(call.function.arguments.length / 2);
+      for (const part of [call.function.arguments.slice(0, half), call.function.arguments.slice(half)])
+        send(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+    }
+    send(chunk({}, finish));
+    if (body.stream_options?.include_usage) send({ ...chunk({}), choices: [], usage });
+    response.end('data: [DONE]\n\n');
+  };
+
+  const server = await startScriptedServer(handle);
+  return {
+    url: server.url,
+    baseUrl: `${server.url}/v1`,
+    requests,
+    setFault: (fault) => server.setFault(fault),
+    setReply(next) {
+      reply = next;
+    },
+    close: () => server.close(),
+  };
+}
+
+function error(response: ServerResponse, status: number, code: string, message: string) {
+  sendJson(response, status, { error: { message, type: code, param: null, code } });
+}
+
+function unansweredToolMessage(body: OpenAiChatRequest): string | undefined {
+  const called = new Set<string>();
+  for (const message of body.messages ?? []) {
+    for (const call of message.tool_calls ?? []) called.add(call.id);
+    if (message.role === 'tool' && !called.has(message.tool_call_id ?? ''))
+      return message.tool_call_id ?? '(none)';
+  }
+  return undefined;
+}

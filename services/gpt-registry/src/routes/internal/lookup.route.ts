@@ -1,0 +1,45 @@
+import { errorResponses, requireServiceToken, Uuid } from '@chatty/shared';
+import Type from 'typebox';
+import { gptNamesByIds, usersByIds } from '../../db/lookup.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+
+/**
+ * Names for other services' reports: the inference gateway records token use by user and GPT id and
+ * shows it to admins with the users' emails and the GPTs' names, and needs to know whether a caller is
+ * an admin. Only what such a report shows; ids that are gone are simply absent.
+ */
+export const internalLookupRoutes: RegistryRoutes<{ secret: string }> = async (app, { secret }) => {
+  app.addHook('onRequest', requireServiceToken(secret));
+
+  app.post(
+    '/internal/lookup',
+    {
+      schema: {
+        hide: true,
+        body: Type.Object({
+          userIds: Type.Array(Uuid, { maxItems: 1000 }),
+          gptIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
+        }),
+        response: {
+          200: Type.Object({
+            users: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                email: Type.String(),
+                name: Type.Union([Type.String(), Type.Null()]),
+                role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
+              }),
+            ),
+            gpts: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), userId: Type.String() })),
+          }),
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => {
+      const { userIds, gptIds = [] } = request.body;
+      const [users, gpts] = await Promise.all([usersByIds(app.db, userIds), gptNamesByIds(app.db, gptIds)]);
+      return { users, gpts: gpts.map((gpt) => ({ id: gpt.id, name: gpt.name, userId: gpt.user_id })) };
+    },
+  );
+};

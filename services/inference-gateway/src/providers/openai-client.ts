@@ -1,0 +1,140 @@
+import type { ModelDefinition } from '@chatty/shared';
+import {
+  type OllamaChatBody,
+  type OllamaChatChunk,
+  type OllamaMessage,
+  type OllamaToolCall,
+  WorkerFailure,
+} from '../pool/ollama-types.js';
+import type { ChatClient } from './chat-client.js';
+import { HostedHttp, type HostedHttpOptions } from './hosted-http.js';
+import { parseArguments, toolCallIds } from './tool-call-ids.js';
+
+interface OpenAiDelta {
+  content?: string | null;
+  tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }>;
+}
+
+interface OpenAiChunk {
+  choices?: Array<{ delta?: OpenAiDelta; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: string };
+}
+
+/**
+ * The adapter for OpenAI's chat completions API and the servers that copy it (vLLM, llama.cpp's
+ * server, LM Studio, LiteLLM): the gateway's messages become OpenAI's (tool calls with ids, tool
+ * results answering them), and the SSE chunks come back as text, accumulated tool calls, and usage.
+ */
+export class OpenAiClient implements ChatClient {
+  private readonly http: HostedHttp;
+
+  constructor(
+    options: HostedHttpOptions,
+    /** The provider's name of each model id this endpoint serves. */
+    private readonly upstreamOf: (id: string) => string,
+  ) {
+    this.http = new HostedHttp(options);
+    this.apiKey = options.apiKey;
+  }
+
+  private readonly apiKey: string | undefined;
+
+  async chat(body: OllamaChatBody, signal: AbortSignal, onChunk: (chunk: OllamaChatChunk) => void) {
+    const options = body.options ?? {};
+    const request = {
+      model: this.upstreamOf(body.model),
+      messages: toOpenAiMessages(body.messages),
+      ...(body.tools?.length && { tools: body.tools }),
+      stream: true,
+      // Without it the stream carries no token counts.
+      stream_options: { include_usage: true },
+      ...sampling(options),
+    };
+    const calls: Array<{ id?: string; name: string; arguments: string }> = [];
+    let finish: string | null | undefined;
+    let usage: OpenAiChunk['usage'];
+    const done = () => {
+      const toolCalls: OllamaToolCall[] = calls.map((call) => ({
+        ...(call.id && { id: call.id }),
+        function: { name: call.name, arguments: parseArguments(call.arguments) },
+      }));
+      onChunk({
+        message: { role: 'assistant', content: '', ...(toolCalls.length && { tool_calls: toolCalls }) },
+        done: true,
+        done_reason: finish === 'length' ? 'length' : 'stop',
+        prompt_eval_count: usage?.prompt_tokens ?? 0,
+        eval_count: usage?.completion_tokens ?? 0,
+      });
+      return true;
+    };
+    await this.http.stream(
+      '/chat/completions',
+      this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      request,
+      signal,
+      (event) => {
+        if (event.data === '[DONE]') return done();
+        const chunk = JSON.parse(event.data) as OpenAiChunk;
+        // vLLM and others report a failure mid-stream as a chunk holding `error`.
+        if (chunk.error) throw new WorkerFailure('broken', chunk.error.message ?? 'error mid-stream');
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (!choice) return false;
+        if (choice.finish_reason) finish = choice.finish_reason;
+        const text = choice.delta?.content;
+        if (text) onChunk({ message: { role: 'assistant', content: text }, done: false });
+        for (const part of choice.delta?.tool_calls ?? []) {
+          calls[part.index] ??= { name: '', arguments: '' };
+          const call = calls[part.index]!;
+          if (part.id) call.id = part.id;
+          if (part.function?.name) call.name += part.function.name;
+          if (part.function?.arguments) call.arguments += part.function.arguments;
+        }
+        return false;
+      },
+      [429, 500, 502, 503, 504],
+    );
+  }
+
+  /** Where the API is, without credentials. */
+  get url(): string {
+    return this.http.url;
+  }
+
+  async load(_model: ModelDefinition, _signal: AbortSignal): Promise<void> {}
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+/** Ollama's option names in OpenAI's: `num_predict` is the token cap the router always sets. */
+function sampling(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof options.num_predict === 'number') out.max_tokens = options.num_predict;
+  for (const name of ['temperature', 'top_p', 'seed'] as const)
+    if (typeof options[name] === 'number') out[name] = options[name];
+  return out;
+}
+
+/** The gateway's messages as OpenAI's: a tool result names the call it answers by id. */
+export function toOpenAiMessages(messages: OllamaMessage[]): Array<Record<string, unknown>> {
+  const ids = toolCallIds(messages);
+  return messages.map((message, index) => {
+    if (message.role === 'assistant' && message.tool_calls?.length) {
+      return {
+        role: 'assistant',
+        content: message.content || null,
+        tool_calls: message.tool_calls.map((call, at) => ({
+          id: ids.callIds[index]![at],
+          type: 'function',
+          function: { name: call.function.name, arguments: JSON.stringify(call.function.arguments ?? {}) },
+        })),
+      };
+    }
+    if (message.role === 'tool')
+      return { role: 'tool', tool_call_id: ids.resultIds[index], content: message.content };
+    return { role: message.role, content: message.content };
+  });
+}
