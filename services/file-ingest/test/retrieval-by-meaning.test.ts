@@ -143,6 +143,7 @@ describe.each(['auto', 'off'] as const)(
         expect(Object.keys(fused.chunks[0]!).sort()).toEqual([
           'fileId',
           'fileName',
+          'language',
           'page',
           'score',
           'text',
