@@ -253,7 +253,7 @@ async function benchLatency(
 ) {
   const stores = best.kind === 'pgvector' ? [best, exact] : [exact];
   console.log(
-    `\nlatency at ${SCALE / 1000}k chunks (${DIMENSIONS} dimensions; k 8, budget 2000 tokens; 30 questions):`,
+    `\nlatency at ${SCALE / 1000}k chunks (${DIMENSIONS} dimensions; k 8, budget 2000 tokens; 10 nearest-vector lookups and 10 searches each, after warm-up):`,
   );
   const next = random(3);
   const vector = () => unitVector(Array.from({ length: DIMENSIONS }, () => next() - 0.5));
