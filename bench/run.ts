@@ -19,6 +19,10 @@ const load = (specifier: string) =>
   tsImport(specifier, { parentURL: import.meta.url, tsconfig: TSCONFIG }) as Promise<Bench>;
 
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
+  access: {
+    summary: 'the GPT access check (owner, share, catalogue) against the ownership-only lookup it replaced',
+    load: () => load('./access.bench.ts'),
+  },
   actions: {
     summary:
       'action executions through the action-runner against direct requests to the same loopback target',

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 say() { echo "ensure-docker: $*"; }
 apt_updated=0
-install() {
+apt_install() {
   if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
@@ -25,9 +25,9 @@ NODE_IMAGE=chatty-local/node:${NODE_VERSION%%.*}
 NPM_VERSION=${NPM_VERSION:-11.21.2}
 
 # --- the engine -------------------------------------------------------------------------------------
-command -v dockerd >/dev/null || install docker.io
-command -v iptables >/dev/null || install iptables
-command -v debootstrap >/dev/null || install debootstrap
+command -v dockerd >/dev/null || apt_install docker.io
+command -v iptables >/dev/null || apt_install iptables
+command -v debootstrap >/dev/null || apt_install debootstrap
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd"
   # iptables stays on: it gives bridge networks, container DNS, published ports, outbound traffic for

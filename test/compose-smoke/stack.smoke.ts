@@ -1,30 +1,25 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compose, containersOf, crash, jsonLogsOf, phases, timed, waitFor } from './compose.js';
+import { crash, jsonLogsOf, phases, timed, waitFor } from './compose.js';
+import { stack } from './driver.js';
 import { BASE, type Caller, signUp } from './origin.js';
 import { textPdf } from './pdf.js';
 
 /*
  * The real docker-compose.yml, started with the stand-ins of infra/compose/stand-ins.yml for the
  * third-party services, driven only through the public origin (plus `docker` itself to look inside
- * containers, kill one and scale). infra/scripts/compose-smoke.sh sets the project and runs this.
+ * containers, kill one and scale). infra/scripts/compose-smoke.sh runs it on docker compose,
+ * infra/scripts/swarm-smoke.sh on Docker Swarm (driver.ts holds what differs).
  */
 
 type KnowledgeFile = { id: string; status: string; chunkCount: number | null; error: string | null };
 
 let ada: Caller;
 let gptId: string;
-/** Every service but the one-shot model pull. */
-let longRunning: string[] = [];
 
 beforeAll(async () => {
-  await timed('build', () => compose('build', '--quiet'));
-  // `up --wait` counts a one-shot container that exited as a failure (Compose 2.26), so the long-running
-  // services are waited for, and the model pull is run to its end on its own.
-  const services = (await compose('config', '--services')).split('\n').filter(Boolean);
-  longRunning = services.filter((service) => service !== 'ollama-pull');
-  await timed('up --wait', () => compose('up', '-d', '--wait', ...longRunning));
-  await timed('pull models', () => compose('run', '--rm', 'ollama-pull'));
+  await timed(`${stack.name}: up, healthy`, () => stack.up());
+  await timed('pull models', () => stack.pullModels());
   ada = await signUp('ada@example.com');
   const gpt = await ada.send<{ id: string }>('POST', '/api/gpts', {
     name: 'Code Assistant',
@@ -35,7 +30,7 @@ beforeAll(async () => {
   gptId = gpt.id;
 }, 20 * 60_000);
 
-// compose-smoke.sh takes the stack down after this file, once it has printed the logs of a failed run.
+// The script that runs this takes the stack down after it, once it has printed the logs of a failed run.
 afterAll(() => {
   const total = phases.reduce((sum, phase) => sum + phase.seconds, 0);
   process.stdout.write(
@@ -62,7 +57,7 @@ async function settled(ids: string[], timeoutMs: number): Promise<KnowledgeFile[
 /** Which container logged `file ready` for each file id, across every file-ingest container. */
 async function readyLogsByFile(): Promise<Map<string, string[]>> {
   const byFile = new Map<string, string[]>();
-  for (const container of await containersOf('file-ingest')) {
+  for (const container of await stack.containersOf('file-ingest')) {
     for (const line of await jsonLogsOf(container)) {
       if (line.msg !== 'file ready') continue;
       const id = line.fileId as string;
@@ -72,7 +67,7 @@ async function readyLogsByFile(): Promise<Map<string, string[]>> {
   return byFile;
 }
 
-describe.sequential('Chatty on Docker Compose, through the public origin', () => {
+describe.sequential(`Chatty on ${stack.name === 'swarm' ? 'Docker Swarm' : 'Docker Compose'}, through the public origin`, () => {
   it('serves the built UI and keeps /metrics and /health/ready off the public port', async () => {
     const page = await (await fetch(`${BASE}/`)).text();
     expect(page).toContain('<script type="module"');
@@ -114,14 +109,11 @@ describe.sequential('Chatty on Docker Compose, through the public origin', () =>
     const text = await (await fetch(`${BASE}/api/gpts/files/${file.id}/text`, { headers: ada.auth })).text();
     expect(text).toContain('the smoke phrase');
     // The stand-in lists its keys; MinIO keeps each object as a directory named by its key.
-    const keys = await compose(
-      'exec',
-      '-T',
-      'minio',
+    const keys = await stack.exec('minio', [
       'sh',
       '-c',
       'if command -v list-objects >/dev/null; then list-objects chatty; else find /data/chatty -name xl.meta; fi',
-    );
+    ]);
     expect(keys.split('\n').filter((key) => key.includes(file.id)).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -210,32 +202,19 @@ describe.sequential('Chatty on Docker Compose, through the public origin', () =>
       60_000,
       100,
     );
-    const [container] = await containersOf('file-ingest');
+    const [container] = await stack.containersOf('file-ingest');
     await crash(container!);
     const files = await timed('recovery after the crash', () => settled(ids, 300_000));
     expect(files.map((file) => file.status)).toEqual(ids.map(() => 'ready'));
     // The same bytes make the same chunks: a file processed twice would have more, or differ.
     expect(new Set(files.map((file) => file.chunkCount)).size).toBe(1);
-    const restarts = await compose('ps', '--format', '{{.Name}} {{.Status}}', 'file-ingest');
-    expect(restarts).toMatch(/Up/);
+    await stack.recovered('file-ingest');
   });
 
   it('serves chats and files from two gateways and two ingest workers, nothing done twice', async () => {
-    await timed('scale to 2+2', () =>
-      compose(
-        'up',
-        '-d',
-        '--wait',
-        '--no-recreate',
-        '--scale',
-        'inference-gateway=2',
-        '--scale',
-        'file-ingest=2',
-        ...longRunning,
-      ),
-    );
-    const gateways = await containersOf('inference-gateway');
-    const ingests = await containersOf('file-ingest');
+    await timed('scale to 2+2', () => stack.scaleOut());
+    const gateways = await stack.containersOf('inference-gateway');
+    const ingests = await stack.containersOf('file-ingest');
     expect(gateways).toHaveLength(2);
     expect(ingests).toHaveLength(2);
     const before = await readyLogsByFile();

@@ -356,4 +356,105 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await view.screenshot('narrow');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+  it('works as a team: invite, share, chat with a shared GPT, a conflict on concurrent edits, publish, rate, copy', {
+    timeout: 120_000,
+  }, async () => {
+    const ada = view.page;
+    // Ada makes a team workspace and invites Bob: the link is shown to her to pass on.
+    await ada.getByRole('link', { name: 'Workspaces' }).click();
+    await ada.getByLabel('New team workspace').fill('Research team');
+    await ada.getByRole('button', { name: 'Create workspace' }).click();
+    await ada.getByRole('heading', { name: 'Research team' }).waitFor();
+    await ada.getByLabel('Invite by email').fill('bob@example.com');
+    await ada.getByRole('button', { name: 'Create invitation link' }).click();
+    const link = await ada.getByLabel(/Invitation link/).inputValue();
+    expect(link).toMatch(/#\/invitations\/[\w-]+$/);
+    await view.screenshot('team-invitation');
+
+    // Bob opens the link signed out, signs up with the invited email, and joins.
+    const bobView = await openPage(browser, OUTPUT);
+    const bob = bobView.page;
+    await bob.goto(link);
+    await bob.getByRole('button', { name: 'No account yet? Sign up' }).click();
+    await bob.getByLabel('Name').fill('Bob');
+    await bob.getByLabel('Email').fill('bob@example.com');
+    await bob.getByLabel('Password').fill('another long passphrase');
+    await bob.getByRole('button', { name: 'Sign up' }).click();
+    await bob.getByRole('button', { name: 'Join Research team' }).click();
+    await bob.getByRole('region', { name: 'Members' }).getByText('ada@example.com').waitFor();
+    await bobView.screenshot('bob-joined');
+
+    // Ada shares her GPT with the team as "can edit".
+    await ada.getByRole('link', { name: 'My GPTs' }).click();
+    await ada.getByRole('link', { name: /Code Assistant/ }).click();
+    await ada.getByText(/^Sharing/).click();
+    await ada.getByLabel('Share with').selectOption({ label: 'Research team (workspace)' });
+    await ada.getByLabel('Permission').selectOption('edit');
+    await ada.getByRole('button', { name: 'Share', exact: true }).click();
+    await ada.getByRole('list', { name: 'Shares' }).getByText('can edit').waitFor();
+    await view.screenshot('team-shared');
+
+    // Bob sees it shared with him and chats with it: the answer comes from Ada's knowledge.
+    await bob.getByRole('link', { name: 'My GPTs' }).click();
+    await bob
+      .getByRole('list', { name: 'Shared with me' })
+      .getByText('Code Assistant', { exact: true })
+      .waitFor();
+    await bob.getByRole('link', { name: 'Chat with Code Assistant' }).click();
+    await bob.getByLabel('Message').fill('What is the launch code?');
+    await bob.getByRole('button', { name: 'Send' }).click();
+    await bob.getByText(FACT).waitFor();
+    await bobView.screenshot('bob-chats-with-shared');
+
+    // Concurrent edits: Ada's editor is open on the current version when Bob saves his change.
+    await bob.getByRole('link', { name: 'My GPTs' }).click();
+    await bob.getByRole('link', { name: 'Edit Code Assistant' }).click();
+    await bob.getByLabel('Description').fill('Bob reviews pull requests');
+    await bob.getByRole('button', { name: 'Save (new version)' }).click();
+    await bob.getByText('Unsaved changes').waitFor({ state: 'detached' });
+    await ada.getByLabel('Description').fill('Ada explains algorithms');
+    await ada.getByRole('button', { name: 'Save (new version)' }).click();
+    const conflict = ada.getByRole('alert', { name: 'Conflict' });
+    await conflict.getByText(/Someone else saved version \d+/).waitFor();
+    await conflict.getByRole('button', { name: 'Show the difference' }).click();
+    const difference = ada.getByRole('table', { name: 'Difference' });
+    expect(await difference.textContent()).toContain('Bob reviews pull requests');
+    expect(await difference.textContent()).toContain('Ada explains algorithms');
+    await view.screenshot('team-conflict');
+    await conflict.getByRole('button', { name: 'Reload their version' }).click();
+    expect(await ada.getByLabel('Description').inputValue()).toBe('Bob reviews pull requests');
+    await ada.getByText('Versions (now').click();
+    await ada.getByRole('listitem').filter({ hasText: 'by Bob' }).first().waitFor();
+
+    // Ada publishes the current version to the team's catalogue.
+    await ada.getByText(/^Publish \(/).click();
+    await ada.getByLabel('Category').fill('Coding');
+    await ada.getByRole('button', { name: /^Publish v\d+$/ }).click();
+    await ada
+      .getByRole('list', { name: 'Publications' })
+      .getByText(/in Research team/)
+      .waitFor();
+
+    // Bob finds it in the catalogue, rates it, and copies it as a template of his own.
+    await bob.getByRole('link', { name: 'Workspaces' }).click();
+    await bob.getByRole('link', { name: /Research team/ }).click();
+    const catalogue = bob.getByRole('region', { name: 'Catalogue' });
+    await catalogue.getByLabel('Search the catalogue').fill('coding');
+    await catalogue.getByRole('button', { name: 'Search' }).click();
+    const entry = catalogue.getByRole('listitem').filter({ hasText: 'Code Assistant' }).first();
+    await entry.getByText(/\d+ conversations?/).waitFor();
+    await entry.getByLabel('Rating').selectOption('4');
+    await entry.getByLabel('Review', { exact: true }).fill('Knows the handbook');
+    await entry.getByRole('button', { name: 'Rate' }).click();
+    await entry.getByText('★ 4 (1 rating)').waitFor();
+    await entry.getByText('Knows the handbook').waitFor();
+    await bobView.screenshot('bob-rated');
+    await entry.getByRole('button', { name: 'Copy Code Assistant as template' }).click();
+    await bob.getByRole('heading', { name: 'Code Assistant (copy)' }).waitFor();
+    // The copy is Bob's own: he manages its knowledge and actions.
+    await bob.getByLabel('Knowledge files').waitFor({ state: 'attached' });
+    await bobView.screenshot('bob-copied');
+    expect(view.errors).toEqual([]);
+    expect(bobView.errors).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import {
   createDb,
   createLogger,
   createServiceApp,
+  INGEST_QUEUE,
   type Logger,
   type ObjectStore,
   objectStoreFrom,
@@ -10,6 +11,7 @@ import {
   resolveSecretKey,
   serverLimitsOf,
 } from '@chatty/shared';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type IngestConfig, ollamaUrlsOf } from './config.js';
 import type { Db, IngestDatabase } from './db/schema.js';
@@ -17,6 +19,7 @@ import type { Embedder } from './embed/embed-file.js';
 import { ollamaEmbeddingClient } from './embed/embedding-client.js';
 import { prepareVectorStore } from './embed/vector-store.js';
 import type { MeaningSearch } from './fused-search.js';
+import { ingestJobsMetric } from './queue-metrics.js';
 import { searchRoute } from './routes/search.route.js';
 import { type IngestWorker, startIngestWorker } from './worker.js';
 
@@ -38,12 +41,16 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => {});
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  // Counts the queue for /metrics (an autoscaler's input), on every replica, worker or not.
+  const queue = new Queue(INGEST_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX });
+  queue.on('error', () => {});
 
   const app = await createServiceApp({
     service: 'file-ingest',
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     limits: serverLimitsOf(config),
+    metrics: [ingestJobsMetric(queue)],
     readiness: {
       postgres: pingDatabase(db),
       redis: () => redis.ping(),
@@ -54,6 +61,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   app.addHook('onClose', async () => {
     await worker?.close();
     await embedder?.store.settle();
+    await queue.close();
     redis.disconnect();
     if (!overrides.db) await db.destroy();
   });

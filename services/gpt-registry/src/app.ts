@@ -28,6 +28,7 @@ import { knowledgePlugin } from './files/knowledge-plugin.js';
 import { quotaLimitsOf } from './quotas/quotas.js';
 import { actionRoutes } from './routes/actions/index.js';
 import { authRoutes } from './routes/auth/index.js';
+import { catalogueRoutes } from './routes/catalogue/index.js';
 import { gptContextRoutes } from './routes/context/index.js';
 import { fileRoutes } from './routes/files/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
@@ -37,7 +38,10 @@ import { internalChatRoutes } from './routes/internal/chat.route.js';
 import { internalLookupRoutes } from './routes/internal/lookup.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
+import { shareRoutes } from './routes/shares/index.js';
+import { templateRoutes } from './routes/templates/index.js';
 import { usageRoutes } from './routes/usage/index.js';
+import { workspaceRoutes } from './routes/workspaces/index.js';
 import './registry-app.js';
 
 export interface RegistryOverrides {
@@ -142,6 +146,10 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
   await app.register(internalActionRoutes, { secret, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { secret });
+  await app.register(workspaceRoutes);
+  await app.register(shareRoutes);
+  await app.register(catalogueRoutes);
+  await app.register(templateRoutes, { key: actionSecretsKey });
   await app.register(internalLookupRoutes, { secret });
   return app;
 }

@@ -28,6 +28,18 @@ export const Gpt = Type.Object({
   version: Type.Integer(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /**
+   * The caller's access when it is not their own GPT: `edit` or `chat` (shared with them), or
+   * `catalogue` (published to a workspace of theirs: this is then the published version).
+   */
+  access: Type.Optional(
+    Type.Union([
+      Type.Literal('owner'),
+      Type.Literal('edit'),
+      Type.Literal('chat'),
+      Type.Literal('catalogue'),
+    ]),
+  ),
 });
 export type Gpt = Static<typeof Gpt>;
 
@@ -83,6 +95,13 @@ export const GptVersionSummary = Type.Object({
   name: Type.String(),
   description: Type.String(),
   modelId: Type.String(),
+  /** Who saved it; null when unknown (the account was deleted). */
+  author: Type.Optional(
+    Type.Union([
+      Type.Object({ id: Uuid, name: Type.Union([Type.String(), Type.Null()]), email: Type.String() }),
+      Type.Null(),
+    ]),
+  ),
 });
 
 export const GptVersionList = Type.Object({

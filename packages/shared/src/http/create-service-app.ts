@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import type { Metric } from 'prom-client';
 import { installBodyDeadline } from './body-deadline.js';
 import { installErrorHandlers } from './error-handler.js';
 import { installHealth, installLiveness, type ReadinessCheck } from './health.js';
@@ -25,6 +26,8 @@ export interface ServiceAppOptions {
    * `/health/live` stays on both (constant, free, and what a load balancer in front can probe).
    */
   opsListener?: boolean;
+  /** Metrics of the service's own (a queue's depth, ...), registered beside the request metrics. */
+  metrics?: Metric[];
 }
 
 declare module 'fastify' {
@@ -61,7 +64,8 @@ export async function createServiceApp(options: ServiceAppOptions) {
   if (options.opsListener) {
     const ops = createOpsApp(options.logger, options.readiness ?? {}, limits);
     installLiveness(app as unknown as FastifyInstance);
-    installMetrics(app as unknown as FastifyInstance, options.service, ops);
+    const registry = installMetrics(app as unknown as FastifyInstance, options.service, ops);
+    for (const metric of options.metrics ?? []) registry.registerMetric(metric);
     app.decorate('ops', ops);
     // onClose runs once this app's in-flight requests are done: the ops side answers until then.
     app.addHook('onClose', async () => {
@@ -69,7 +73,8 @@ export async function createServiceApp(options: ServiceAppOptions) {
     });
   } else {
     installHealth(app as unknown as FastifyInstance, options.readiness ?? {});
-    installMetrics(app as unknown as FastifyInstance, options.service);
+    const registry = installMetrics(app as unknown as FastifyInstance, options.service);
+    for (const metric of options.metrics ?? []) registry.registerMetric(metric);
   }
   return app;
 }

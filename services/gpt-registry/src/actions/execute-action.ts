@@ -19,7 +19,10 @@ import { SecretDecryptionError } from './secret-box.js';
 import { isSecretHeader } from './secret-headers.js';
 
 export interface ActionCall {
+  /** Who runs it (recorded in the run). */
   userId: string;
+  /** The GPT's owner when someone it is shared with runs it from a chat (access checked by the caller). */
+  ownerId?: string | undefined;
   actionId: string;
   arguments: ArgumentValues;
   sessionId?: string | undefined;
@@ -37,7 +40,7 @@ export type ActionExecutor = (call: ActionCall) => Promise<ActionResult>;
  */
 export function createActionExecutor({ db, key, runner }: { db: Db; key: Buffer; runner: ServiceClient }) {
   const execute: ActionExecutor = async (call) => {
-    const row = await findAction(db, call.userId, call.actionId);
+    const row = await findAction(db, call.ownerId ?? call.userId, call.actionId);
     if (!row) throw notFound('Action');
     checkArguments(row.arguments, call.arguments);
     const fields = readSecrets(row, key, call.log);

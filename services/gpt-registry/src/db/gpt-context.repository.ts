@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { gptReachable, workspacesOf } from '../access/gpt-access.js';
 import type { Db } from './user.repository.js';
 
-/** The user's context for the GPT ('' when none was saved); undefined when the GPT is not theirs. */
+/** The user's own context for a GPT they can chat with ('' when none was saved); undefined otherwise. */
 export async function findGptContext(db: Db, userId: string, gptId: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('gpt')
@@ -10,12 +11,12 @@ export async function findGptContext(db: Db, userId: string, gptId: string): Pro
     )
     .select('gpt_context.context')
     .where('gpt.id', '=', gptId)
-    .where('gpt.user_id', '=', userId)
+    .where(gptReachable(userId, 'gpt.id', 'catalogue'))
     .executeTakeFirst();
   return row ? (row.context ?? '') : undefined;
 }
 
-/** Saves the context when the GPT is the user's; false otherwise (nothing written). */
+/** Saves the user's own context for a GPT they can chat with; false otherwise (nothing written). */
 export async function saveGptContext(
   db: Db,
   userId: string,
@@ -29,12 +30,12 @@ export async function saveGptContext(
       db
         .selectFrom('gpt')
         .select([
-          sql<string>`id`.as('gpt_id'),
-          sql<string>`user_id`.as('user_id'),
+          sql<string>`gpt.id`.as('gpt_id'),
+          sql<string>`${userId}::uuid`.as('user_id'),
           sql<string>`${context}`.as('context'),
         ])
-        .where('id', '=', gptId)
-        .where('user_id', '=', userId),
+        .where('gpt.id', '=', gptId)
+        .where(gptReachable(userId, 'gpt.id', 'catalogue')),
     )
     .onConflict((conflict) =>
       conflict.columns(['gpt_id', 'user_id']).doUpdateSet({ context, updated_at: sql`now()` }),
@@ -43,12 +44,18 @@ export async function saveGptContext(
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
-/** GPT ids and names of a user, for lists other services show (the OpenAI-compatible model list). */
+/**
+ * GPT ids and names of a user's own GPTs and of those shared with them, for lists other services show
+ * (the OpenAI-compatible model list).
+ */
 export async function listGptSummaries(db: Db, userId: string) {
   return db
     .selectFrom('gpt')
     .select(['id', 'name', 'description', 'model_id', 'created_at'])
-    .where('user_id', '=', userId)
+    .where(
+      sql<boolean>`(user_id = ${userId} or id in (select gpt_id from gpt_share
+        where user_id = ${userId} or workspace_id in ${workspacesOf(userId)}))`,
+    )
     .orderBy('created_at', 'desc')
     .limit(1000)
     .execute();

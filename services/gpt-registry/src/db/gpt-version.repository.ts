@@ -13,7 +13,7 @@ export const avatarSha256 = (dataUrl: string) => createHash('sha256').update(dat
  * itself is written once per GPT, so 50 versions with one 200 KB avatar store it once, not 50 times.
  * Called inside the transaction that changed the row (which holds the GPT's row lock).
  */
-export async function recordVersion(db: Db, row: GptRow): Promise<void> {
+export async function recordVersion(db: Db, row: GptRow, authorId: string): Promise<void> {
   const { avatar, ...snapshot } = toGpt(row);
   let hash: string | null = null;
   if (avatar !== null) {
@@ -35,7 +35,13 @@ export async function recordVersion(db: Db, row: GptRow): Promise<void> {
   }
   await db
     .insertInto('gpt_version')
-    .values({ gpt_id: row.id, version: row.version, snapshot: JSON.stringify(snapshot), avatar_sha256: hash })
+    .values({
+      gpt_id: row.id,
+      version: row.version,
+      snapshot: JSON.stringify(snapshot),
+      avatar_sha256: hash,
+      author_id: authorId,
+    })
     .execute();
 }
 
@@ -46,18 +52,22 @@ export async function listGptVersions(
   { limit, before }: { limit: number; before?: number },
 ) {
   let query = db
-    .selectFrom('gpt_version')
+    .selectFrom('gpt_version as v')
+    .leftJoin('app_user as u', 'u.id', 'v.author_id')
     .select([
-      'version',
-      'created_at',
-      sql<string>`snapshot->>'name'`.as('name'),
-      sql<string>`coalesce(snapshot->>'description', '')`.as('description'),
-      sql<string>`snapshot->>'modelId'`.as('model_id'),
+      'v.version',
+      'v.created_at',
+      sql<string>`v.snapshot->>'name'`.as('name'),
+      sql<string>`coalesce(v.snapshot->>'description', '')`.as('description'),
+      sql<string>`v.snapshot->>'modelId'`.as('model_id'),
+      'u.id as author_id',
+      'u.name as author_name',
+      'u.email as author_email',
     ])
-    .where('gpt_id', '=', gptId)
-    .orderBy('version', 'desc')
+    .where('v.gpt_id', '=', gptId)
+    .orderBy('v.version', 'desc')
     .limit(limit + 1);
-  if (before !== undefined) query = query.where('version', '<', before);
+  if (before !== undefined) query = query.where('v.version', '<', before);
   const rows = await query.execute();
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }

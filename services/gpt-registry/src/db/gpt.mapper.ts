@@ -1,4 +1,5 @@
 import type { Gpt } from '@chatty/shared';
+import type { GptAccess } from '../access/gpt-access.js';
 import type { GptCapabilities, GptRow } from './schema.js';
 
 export const NO_CAPABILITIES: GptCapabilities = {
@@ -8,7 +9,8 @@ export const NO_CAPABILITIES: GptCapabilities = {
   codeInterpreter: false,
 };
 
-export function toGpt(row: GptRow): Gpt {
+/** The GPT as the API gives it; `access` is added when the caller is not its owner. */
+export function toGpt(row: GptRow, access: GptAccess = 'owner'): Gpt {
   return {
     id: row.id,
     name: row.name,
@@ -23,5 +25,6 @@ export function toGpt(row: GptRow): Gpt {
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    ...(access !== 'owner' && { access }),
   };
 }

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type CompiledQuery, sql } from 'kysely';
+import { gptReachable } from '../access/gpt-access.js';
 import { NO_CAPABILITIES } from './gpt.mapper.js';
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
@@ -72,7 +73,7 @@ export async function insertGpt(db: Db, userId: string, fields: GptFields): Prom
       .values({ ...columnsOf(fields), user_id: userId, version: 1 })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordVersion(trx, row);
+    await recordVersion(trx, row, userId);
     return row;
   });
 }
@@ -115,8 +116,9 @@ export async function listGpts(db: Db, userId: string, { limit, after }: { limit
 }
 
 /**
- * Applies `change` to the user's GPT and records the new version, in one transaction with the row
- * locked so concurrent updates get distinct versions. An update that changes nothing keeps the version.
+ * Applies `change` to a GPT the user may edit (theirs, or shared with them as "can edit") and records
+ * the new version with them as its author, in one transaction with the row locked so concurrent
+ * updates get distinct versions. An update that changes nothing keeps the version.
  */
 export async function updateGpt(
   db: Db,
@@ -130,7 +132,7 @@ export async function updateGpt(
       .selectFrom('gpt')
       .selectAll()
       .where('id', '=', id)
-      .where('user_id', '=', userId)
+      .where(gptReachable(userId, 'gpt.id', 'edit'))
       .forUpdate()
       .executeTakeFirst();
     if (!current) return undefined;
@@ -146,7 +148,7 @@ export async function updateGpt(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordVersion(trx, row);
+    await recordVersion(trx, row, userId);
     return row;
   });
 }

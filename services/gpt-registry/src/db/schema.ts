@@ -41,6 +41,8 @@ export interface GptTable {
   model_id: string;
   is_active: boolean;
   version: number;
+  /** Chat sessions ever started with it (the gateway reports each); the catalogue shows it. */
+  conversation_count: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }
@@ -51,6 +53,8 @@ export interface GptVersionTable {
   version: number;
   snapshot: Json<Record<string, unknown>>;
   avatar_sha256: string | null;
+  /** Who saved this version; null once that account is deleted. */
+  author_id: ColumnType<string | null, string | null | undefined, never>;
   created_at: CreatedAt;
 }
 
@@ -144,7 +148,73 @@ export interface BlobDeletionTable {
   created_at: CreatedAt;
 }
 
+export type WorkspaceRole = 'owner' | 'admin' | 'member';
+export type SharePermission = 'chat' | 'edit';
+
+export interface WorkspaceTable {
+  id: Generated<string>;
+  name: string;
+  /** The account whose personal workspace this is; null for a team. */
+  personal_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WorkspaceMemberTable {
+  workspace_id: string;
+  user_id: string;
+  role: WorkspaceRole;
+  created_at: CreatedAt;
+}
+
+/** An invitation link bound to one email address; only the hash of its token is stored. */
+export interface WorkspaceInvitationTable {
+  id: Generated<string>;
+  workspace_id: string;
+  email: string;
+  role: 'admin' | 'member';
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: Date;
+  accepted_at: Date | null;
+  created_at: CreatedAt;
+}
+
+/** A GPT shared with a workspace or with one user (exactly one of the two). */
+export interface GptShareTable {
+  id: Generated<string>;
+  gpt_id: string;
+  workspace_id: string | null;
+  user_id: string | null;
+  permission: SharePermission;
+  created_at: CreatedAt;
+}
+
+/** A GPT published to a workspace's catalogue at one fixed version. */
+export interface CatalogueEntryTable {
+  workspace_id: string;
+  gpt_id: string;
+  version: number;
+  category: string;
+  published_by: string | null;
+  published_at: Generated<Date>;
+}
+
+export interface CatalogueReviewTable {
+  workspace_id: string;
+  gpt_id: string;
+  user_id: string;
+  rating: number;
+  review: string;
+  updated_at: Generated<Date>;
+}
+
 export interface RegistryDatabase {
+  workspace: WorkspaceTable;
+  workspace_member: WorkspaceMemberTable;
+  workspace_invitation: WorkspaceInvitationTable;
+  gpt_share: GptShareTable;
+  catalogue_entry: CatalogueEntryTable;
+  catalogue_review: CatalogueReviewTable;
   app_user: AppUserTable;
   api_key: ApiKeyTable;
   gpt: GptTable;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { RegistryDatabase, UserRow } from './schema.js';
+import { createPersonalWorkspace } from './workspace.repository.js';
 
 export type Db = Kysely<RegistryDatabase>;
 
@@ -36,7 +37,7 @@ export async function createUser(
     const isFirst = Number(existing.count) === 0;
     if (!isFirst && !allowSignup) throw new SignupClosedError();
     try {
-      return await trx
+      const row = await trx
         .insertInto('app_user')
         .values({
           email: user.email.toLowerCase(),
@@ -46,6 +47,8 @@ export async function createUser(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await createPersonalWorkspace(trx, row.id);
+      return row;
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
       throw error;

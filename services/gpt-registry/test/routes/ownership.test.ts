@@ -31,6 +31,22 @@ const routesNamingAGpt: Record<string, Call> = {
   'GET /api/gpts/:id/versions/:version': { method: 'GET', url: () => `/api/gpts/${gptId}/versions/1` },
   'GET /api/usage?gptId=': { method: 'GET', url: () => `/api/usage?gptId=${gptId}` },
   'POST /api/gpts/:id/avatar (generate)': { method: 'POST', url: () => `/api/gpts/${gptId}/avatar` },
+  'GET /api/gpts/:id/shares': { method: 'GET', url: () => `/api/gpts/${gptId}/shares` },
+  'POST /api/gpts/:id/shares': {
+    method: 'POST',
+    url: () => `/api/gpts/${gptId}/shares`,
+    payload: { email: 'someone@example.com', permission: 'edit' },
+  },
+  'DELETE /api/gpts/:id/shares/:shareId': {
+    method: 'DELETE',
+    url: () => `/api/gpts/${gptId}/shares/00000000-0000-4000-8000-000000000000`,
+  },
+  'GET /api/gpts/:id/publications': { method: 'GET', url: () => `/api/gpts/${gptId}/publications` },
+  'DELETE /api/gpts/:id/publish/:workspaceId': {
+    method: 'DELETE',
+    url: () => `/api/gpts/${gptId}/publish/00000000-0000-4000-8000-000000000000`,
+  },
+  'POST /api/gpts/:id/copy': { method: 'POST', url: () => `/api/gpts/${gptId}/copy`, payload: {} },
   'POST /api/gpts/:id/avatar (upload)': {
     method: 'POST',
     url: () => `/api/gpts/${gptId}/avatar`,

@@ -98,6 +98,7 @@ describe('GET /api/gpts/:id/versions', () => {
       name: 'Pager',
       description: 'd6',
       modelId: 'phi3',
+      author: { id: user.user.id, name: 'Test User', email: user.email },
     });
   });
 

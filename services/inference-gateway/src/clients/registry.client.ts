@@ -53,6 +53,15 @@ export function registryApi(call: ServiceClient) {
           requestId,
         })
       ).context,
+    /** Reports a new chat session, for the count of conversations the catalogue shows. */
+    countConversation: async (gptId: string, userId: string, requestId?: string) => {
+      await call({
+        method: 'POST',
+        path: `/internal/gpts/${gptId}/conversations`,
+        body: { userId },
+        requestId,
+      });
+    },
     gpts: async (userId: string, requestId?: string) =>
       (await call<{ items: GptSummary[] }>({ path: `/internal/gpts?${user(userId)}`, requestId })).items,
     /** Users' emails and roles and GPTs' names, for reports; unknown ids are left out. */

@@ -7,8 +7,10 @@ import { AuthPage } from './pages/auth-page.js';
 import { ChatPage } from './pages/chat-page.js';
 import { GptEditorPage } from './pages/gpt-editor-page.js';
 import { GptListPage } from './pages/gpt-list-page.js';
+import { InvitationPage } from './pages/invitation-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { UsagePage } from './pages/usage-page.js';
+import { WorkspacesPage } from './pages/workspaces-page.js';
 import { navigate, useRoute } from './router.js';
 
 export function App() {
@@ -44,7 +46,8 @@ export function App() {
       <AuthPage
         onSignedIn={(signedIn) => {
           setUser(signedIn);
-          navigate('/gpts');
+          // An invitation link opened while signed out stays where it was after signing in.
+          if (!location.hash.startsWith('#/invitations/')) navigate('/gpts');
         }}
       />
     );
@@ -55,6 +58,8 @@ export function App() {
   else if (section === 'usage') page = <UsagePage />;
   else if (section === 'gpts' && id) page = <GptEditorPage gptId={id === 'new' ? null : id} />;
   else if (section === 'chat' && id) page = <ChatPage gptId={id} sessionId={sub} />;
+  else if (section === 'workspaces') page = <WorkspacesPage workspaceId={id} />;
+  else if (section === 'invitations' && id) page = <InvitationPage token={id} user={user} />;
 
   return (
     <>

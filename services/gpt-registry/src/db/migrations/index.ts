@@ -5,6 +5,7 @@ import * as gptContext from './2026_11_25_0003_gpt_context.js';
 import * as actions from './2026_11_25_0004_actions.js';
 import * as blobDeletion from './2026_11_25_0005_blob_deletion.js';
 import * as gptAvatar from './2026_12_01_0001_gpt_avatar.js';
+import * as workspaces from './2026_12_02_0101_workspaces.js';
 import * as actionToolName from './2026_12_02_0501_action_tool_name.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
@@ -15,6 +16,7 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_11_25_0004_actions': actions,
   '2026_11_25_0005_blob_deletion': blobDeletion,
   '2026_12_01_0001_gpt_avatar': gptAvatar,
+  '2026_12_02_0101_workspaces': workspaces,
   '2026_12_02_0501_action_tool_name': actionToolName,
 };
 

@@ -1,6 +1,7 @@
 import { AppError, callerOf, errorResponses, IdParams, MAX_AVATAR_BYTES, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import Type from 'typebox';
+import { requireGpt } from '../../access/gpt-access.js';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { avatarDataUrl } from '../../avatar/validate-avatar.js';
 import { updateGpt } from '../../db/gpt.repository.js';
@@ -19,11 +20,12 @@ export const avatarRoute: RegistryRoutes = async (app) => {
         params: IdParams,
         response: {
           200: Type.Object({ avatar: Type.String() }),
-          ...errorResponses(400, 401, 404, 413, 415),
+          ...errorResponses(400, 401, 403, 404, 413, 415),
         },
       },
     },
     async (request) => {
+      await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
       let uploaded: string | undefined;
       if (request.isMultipart()) {
         const file = await request.file();

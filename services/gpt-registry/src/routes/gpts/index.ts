@@ -1,7 +1,7 @@
 import {
+  AppError,
   CreateGptBody,
   callerOf,
-  conflict,
   errorResponses,
   Gpt,
   GptList,
@@ -10,6 +10,7 @@ import {
   UpdateGptBody,
 } from '@chatty/shared';
 import Type from 'typebox';
+import { requireGpt } from '../../access/gpt-access.js';
 import { toGpt } from '../../db/gpt.mapper.js';
 import {
   deleteGpt,
@@ -25,8 +26,12 @@ import { gptPrefix } from '../../files/object-keys.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { avatarRoute } from './avatar.route.js';
+import { copyRoutes } from './copy.route.js';
+import { expectedVersion } from './expected-version.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
+import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
+import { visibleGpt } from './visible-gpt.js';
 
 const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
@@ -57,7 +62,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
         limit,
         ...(cursor && { after: cursor }),
       });
-      const items = page.rows.map(toGpt);
+      const items = page.rows.map((row) => toGpt(row));
       return page.hasMore ? { items, nextCursor: items.at(-1)!.id } : { items };
     },
   );
@@ -67,15 +72,15 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
     {
       schema: {
         tags: ['gpts'],
-        summary: 'One GPT',
+        summary:
+          "One GPT: the caller's own, one shared with them, or the published version of one in a catalogue of theirs (ETag: its version)",
         params: IdParams,
         response: { 200: Gpt, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => {
-      const row = await findGpt(app.db, callerOf(request).userId, request.params.id);
-      if (!row) throw notFound('GPT');
-      return toGpt(row);
+    async (request, reply) => {
+      const gpt = await visibleGpt(app.db, callerOf(request).userId, request.params.id);
+      return reply.header('etag', `"${gpt.version}"`).send(gpt);
     },
   );
 
@@ -107,28 +112,31 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
     {
       schema: {
         tags: ['gpts'],
-        summary: 'Change a GPT; any subset of fields; each change is a new version',
+        summary:
+          'Change a GPT (own or shared as can edit); any subset of fields; each change is a new version. With If-Match (or `version`), a stale update is 409 VERSION_CONFLICT with the current version in ETag',
         params: IdParams,
         body: UpdateGptBody,
-        response: { 200: Gpt, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        response: { 200: Gpt, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const expected = expectedVersion(request.headers['if-match'], request.body.version);
+      const { access } = await requireGpt(app.db, userId, request.params.id, 'edit');
       const change = await changeForUpdate(request.body, app.models);
       try {
-        const row = await updateGpt(
-          app.db,
-          callerOf(request).userId,
-          request.params.id,
-          change,
-          request.body.version,
-        );
+        const row = await updateGpt(app.db, userId, request.params.id, change, expected);
         if (!row) throw notFound('GPT');
         request.log.info({ gptId: row.id, version: row.version }, 'gpt updated');
-        return toGpt(row);
+        return reply.header('etag', `"${row.version}"`).send(toGpt(row, access));
       } catch (error) {
         if (error instanceof VersionConflictError) {
-          throw conflict('VERSION_CONFLICT', `${error.message}; reload it and apply your change again`);
+          throw new AppError(
+            409,
+            'VERSION_CONFLICT',
+            `${error.message}; reload it and apply your change again`,
+            { etag: `"${error.currentVersion}"` },
+          );
         }
         throw error;
       }
@@ -166,5 +174,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
   );
 
   await app.register(versionRoutes);
+  await app.register(sharedListRoute);
+  await app.register(copyRoutes);
   await app.register(avatarRoute);
 };

@@ -1,6 +1,6 @@
 import { callerOf, errorResponses, GptVersion, GptVersionList, notFound, Uuid } from '@chatty/shared';
 import Type from 'typebox';
-import { findGpt } from '../../db/gpt.repository.js';
+import { requireGpt } from '../../access/gpt-access.js';
 import { findGptVersion, listGptVersions } from '../../db/gpt-version.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
@@ -30,8 +30,7 @@ export const versionRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request) => {
-      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
-      if (!gpt) throw notFound('GPT');
+      const { gpt } = await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
       const { limit, cursor } = request.query;
       const page = await listGptVersions(app.db, gpt.id, {
         limit,
@@ -43,6 +42,7 @@ export const versionRoutes: RegistryRoutes = async (app) => {
         name: row.name,
         description: row.description,
         modelId: row.model_id,
+        author: row.author_id ? { id: row.author_id, name: row.author_name, email: row.author_email! } : null,
       }));
       return page.hasMore ? { items, nextCursor: String(items.at(-1)!.version) } : { items };
     },
@@ -59,8 +59,7 @@ export const versionRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request) => {
-      const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
-      if (!gpt) throw notFound('GPT');
+      const { gpt } = await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
       const version = await findGptVersion(app.db, gpt.id, request.params.version);
       if (!version) throw notFound('Version');
       return version;

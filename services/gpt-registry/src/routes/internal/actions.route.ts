@@ -11,13 +11,14 @@ import {
 } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { findGptWithAccess } from '../../access/gpt-access.js';
 import { toRuntimeAction } from '../../actions/action.mapper.js';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
 import { listActions } from '../../db/action.repository.js';
-import { toGpt } from '../../db/gpt.mapper.js';
-import { findGpt } from '../../db/gpt.repository.js';
+import type { Db } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
+import { visibleGpt } from '../gpts/visible-gpt.js';
 
 /**
  * What the inference gateway needs for a chat with tools: the GPT with its active actions (never
@@ -51,10 +52,10 @@ export const internalActionRoutes: RegistryRoutes<{
       },
     },
     async (request) => {
-      const gpt = await findGpt(app.db, request.query.userId, request.params.id);
-      if (!gpt) throw notFound('GPT');
+      // Checked on every call (each chat turn), so a removed share stops the next turn.
+      const gpt = await visibleGpt(app.db, request.query.userId, request.params.id);
       const actions = await listActions(app.db, gpt.id, { activeOnly: true });
-      return { gpt: toGpt(gpt), actions: actions.map(toRuntimeAction) };
+      return { gpt, actions: actions.map(toRuntimeAction) };
     },
   );
 
@@ -76,6 +77,7 @@ export const internalActionRoutes: RegistryRoutes<{
     async (request) =>
       execute({
         userId: request.body.userId,
+        ownerId: await ownerForChat(app.db, request.body.userId, request.params.actionId),
         actionId: request.params.actionId,
         arguments: request.body.arguments ?? {},
         sessionId: request.body.sessionId,
@@ -84,3 +86,19 @@ export const internalActionRoutes: RegistryRoutes<{
       }),
   );
 };
+
+/**
+ * The owner of the action's GPT when the user may chat with it (their own, shared, or in a catalogue
+ * of theirs); 404 otherwise, as for a missing action. The action runs with the owner's secrets, which
+ * never leave the registry.
+ */
+async function ownerForChat(db: Db, userId: string, actionId: string): Promise<string> {
+  const action = await db
+    .selectFrom('gpt_action')
+    .select('gpt_id')
+    .where('id', '=', actionId)
+    .executeTakeFirst();
+  const found = action && (await findGptWithAccess(db, userId, action.gpt_id));
+  if (!found) throw notFound('Action');
+  return found.gpt.user_id;
+}

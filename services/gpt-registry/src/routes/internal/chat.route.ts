@@ -1,5 +1,7 @@
 import { errorResponses, IdParams, notFound, requireServiceToken } from '@chatty/shared';
 import Type from 'typebox';
+import { findGptWithAccess } from '../../access/gpt-access.js';
+import { countConversation } from '../../db/catalogue.repository.js';
 import { findGptContext, listGptSummaries } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
@@ -23,6 +25,24 @@ export const internalChatRoutes: RegistryRoutes<{ secret: string }> = async (app
       const context = await findGptContext(app.db, request.query.userId, request.params.id);
       if (context === undefined) throw notFound('GPT');
       return { context };
+    },
+  );
+
+  app.post(
+    '/internal/gpts/:id/conversations',
+    {
+      schema: {
+        hide: true,
+        params: IdParams,
+        body: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...errorResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      // The gateway reports each new chat session; the catalogue shows the count.
+      if (!(await findGptWithAccess(app.db, request.body.userId, request.params.id))) throw notFound('GPT');
+      await countConversation(app.db, request.params.id);
+      return reply.code(204).send(null);
     },
   );
 

@@ -23,20 +23,27 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
     {
       schema: {
         tags: ['chat'],
-        summary: 'Starts a chat session with one of your GPTs (409 QUOTA_EXCEEDED past QUOTA_SESSIONS)',
+        summary:
+          'Starts a chat session with one of your GPTs or one shared with you (409 QUOTA_EXCEEDED past QUOTA_SESSIONS)',
         params: IdParams,
         response: { 201: Session, ...errorResponses(400, 401, 404, 409, 503) },
       },
     },
     async (request, reply) => {
       const { userId } = callerOf(request);
-      // The registry answers 404 for another user's GPT: that is the ownership check.
+      // The registry answers 404 for a GPT the user may not chat with: that is the access check.
       await app.registryApi.runtime(request.params.id, userId, request.id);
       const row = await insertSessionUnderQuota(app.chatDb, userId, request.params.id, maxSessions).catch(
         (error: unknown) => {
           throw error instanceof SessionQuotaError ? quotaExceeded(error.message) : error;
         },
       );
+      // Only a statistic: a registry that cannot count it now does not stop the chat.
+      await app.registryApi
+        .countConversation(request.params.id, userId, request.id)
+        .catch((error: unknown) => {
+          request.log.warn({ err: error, gptId: request.params.id }, 'conversation not counted');
+        });
       return reply.code(201).send(toSession(row));
     },
   );

@@ -86,3 +86,77 @@ export interface Session {
   createdAt: string;
   messages?: Message[];
 }
+
+/** GET /api/workspaces (services/gpt-registry/src/routes/workspaces/schemas.ts). */
+export interface Workspace {
+  id: string;
+  name: string;
+  personal: boolean;
+  role: 'owner' | 'admin' | 'member';
+  memberCount: number;
+  createdAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string | null;
+  role: Workspace['role'];
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: 'admin' | 'member';
+  expiresAt: string;
+  expired: boolean;
+  token?: string;
+  url?: string;
+}
+
+export interface Share {
+  id: string;
+  permission: 'chat' | 'edit';
+  workspace: { id: string; name: string } | null;
+  user: { id: string; email: string; name: string | null } | null;
+}
+
+export interface Publication {
+  workspaceId: string;
+  workspaceName: string;
+  version: number;
+  category: string;
+  publishedAt: string;
+}
+
+export interface CatalogueItem {
+  gptId: string;
+  version: number;
+  name: string;
+  description: string;
+  category: string;
+  modelId: string;
+  avatar: string | null;
+  publishedAt: string;
+  publishedBy: string | null;
+  conversationCount: number;
+  rating: { average: number | null; count: number; mine: number | null };
+}
+
+export interface Review {
+  userId: string;
+  name: string | null;
+  email: string;
+  rating: number;
+  review: string;
+  updatedAt: string;
+}
+
+export interface Template {
+  key: string;
+  name: string;
+  description: string;
+  category: string;
+  actionCount: number;
+}

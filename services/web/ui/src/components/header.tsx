@@ -8,6 +8,7 @@ export function Header({ user, onSignOut }: { user: User; onSignOut(): void }) {
       </a>
       <nav aria-label="Main">
         <a href="#/gpts">My GPTs</a>
+        <a href="#/workspaces">Workspaces</a>
         <a href="#/keys">API keys</a>
         <a href="#/usage">Usage</a>
       </nav>

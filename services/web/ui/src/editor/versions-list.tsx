@@ -47,6 +47,7 @@ export function VersionsList({ gptId, currentVersion }: { gptId: string; current
                 {' '}
                 — {version.name}, {version.modelId}
               </span>
+              {version.author && <span class="muted"> by {version.author.name ?? version.author.email}</span>}
             </li>
           ))}
         </ol>

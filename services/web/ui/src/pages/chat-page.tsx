@@ -48,9 +48,16 @@ export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: stri
         <div class="row">
           <Avatar src={gpt.avatar} name={gpt.name} size={36} />
           <h1>{gpt.name}</h1>
-          <a href={`#/gpts/${gpt.id}`} class="subtle">
-            Edit
-          </a>
+          {(!gpt.access || gpt.access === 'edit') && (
+            <a href={`#/gpts/${gpt.id}`} class="subtle">
+              Edit
+            </a>
+          )}
+          {gpt.access && (
+            <span class="tag">
+              {gpt.access === 'catalogue' ? `published v${gpt.version}` : 'shared with you'}
+            </span>
+          )}
         </div>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
         <ChatView

@@ -11,6 +11,9 @@ import { bodyOf, type Draft, draftOf, EMPTY_DRAFT, isDirty } from '../editor/dra
 import { KnowledgePanel } from '../editor/knowledge-panel.js';
 import { VersionsList } from '../editor/versions-list.js';
 import { navigate } from '../router.js';
+import { ConflictNotice } from '../teams/conflict-notice.js';
+import { PublishPanel } from '../teams/publish-panel.js';
+import { SharePanel } from '../teams/share-panel.js';
 
 /** The GPT Creator: Configure on the left, a live Preview of the saved GPT on the right. */
 export function GptEditorPage({ gptId }: { gptId: string | null }) {
@@ -21,6 +24,9 @@ export function GptEditorPage({ gptId }: { gptId: string | null }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [previewKey, setPreviewKey] = useState(0);
+  /** The version someone else saved meanwhile, after our save was refused (409). */
+  const [conflict, setConflict] = useState<Gpt | null>(null);
+  const [showDiff, setShowDiff] = useState(false);
 
   useEffect(() => {
     api<{ items: Model[] }>('GET', '/api/models')
@@ -62,23 +68,34 @@ export function GptEditorPage({ gptId }: { gptId: string | null }) {
         setGpt(created);
         navigate(`/gpts/${created.id}`);
       } else {
-        const updated = await api<Gpt>('PUT', `/api/gpts/${gpt.id}`, {
-          ...bodyOf(draft),
-          version: gpt.version,
+        // Based on the version loaded: a save by someone else meanwhile makes this one 409.
+        const updated = await api<Gpt>('PUT', `/api/gpts/${gpt.id}`, bodyOf(draft), {
+          'if-match': `"${gpt.version}"`,
         });
         setGpt(updated);
         setDraft(draftOf(updated));
         setPreviewKey((key) => key + 1);
       }
     } catch (caught) {
-      setError(
-        caught instanceof ApiError && caught.code === 'VERSION_CONFLICT'
-          ? 'Someone else saved this GPT meanwhile. Reload to see their version, then apply your change again.'
-          : errorText(caught),
-      );
+      if (gpt && caught instanceof ApiError && caught.code === 'VERSION_CONFLICT') {
+        setShowDiff(false);
+        const theirs = await api<Gpt>('GET', `/api/gpts/${gpt.id}`).catch(() => null);
+        setConflict(theirs);
+        if (!theirs)
+          setError('Someone else saved this GPT meanwhile. Reload it, then apply your change again.');
+      } else setError(errorText(caught));
     } finally {
       setSaving(false);
     }
+  }
+
+  function reloadTheirs() {
+    if (!conflict) return;
+    setGpt(conflict);
+    setDraft(draftOf(conflict));
+    setConflict(null);
+    setError(null);
+    setPreviewKey((key) => key + 1);
   }
 
   if (loading)
@@ -87,6 +104,18 @@ export function GptEditorPage({ gptId }: { gptId: string | null }) {
         <Spinner />
       </main>
     );
+  const isOwner = Boolean(gpt && !gpt.access);
+  if (gpt && !isOwner && gpt.access !== 'edit') {
+    return (
+      <main class="page stack">
+        <h1>{gpt.name}</h1>
+        <p class="muted">This GPT is shared with you to chat with; only its owner and editors change it.</p>
+        <a class="button primary" href={`#/chat/${gpt.id}`}>
+          Chat with {gpt.name}
+        </a>
+      </main>
+    );
+  }
   return (
     <main class="editor">
       <section class="configure" aria-label="Configure">
@@ -104,7 +133,18 @@ export function GptEditorPage({ gptId }: { gptId: string | null }) {
               </button>
             </span>
           </div>
-          <ErrorBanner error={error} onDismiss={() => setError(null)} />
+          {conflict ? (
+            <ConflictNotice
+              theirs={conflict}
+              mine={draft}
+              showDiff={showDiff}
+              onShowDiff={() => setShowDiff(true)}
+              onReload={reloadTheirs}
+            />
+          ) : (
+            <ErrorBanner error={error} onDismiss={() => setError(null)} />
+          )}
+          {gpt?.access === 'edit' && <p class="notice small">Shared with you: you can edit it.</p>}
           {gpt && (
             <AvatarField
               gptId={gpt.id}
@@ -117,9 +157,11 @@ export function GptEditorPage({ gptId }: { gptId: string | null }) {
         </form>
         {gpt ? (
           <>
-            <KnowledgePanel gptId={gpt.id} />
-            <ActionsPanel gptId={gpt.id} />
-            <VersionsList gptId={gpt.id} currentVersion={gpt.version} />
+            {isOwner && <KnowledgePanel gptId={gpt.id} />}
+            {isOwner && <ActionsPanel gptId={gpt.id} />}
+            <VersionsList key={gpt.version} gptId={gpt.id} currentVersion={gpt.version} />
+            {isOwner && <SharePanel gptId={gpt.id} />}
+            <PublishPanel gptId={gpt.id} version={gpt.version} />
           </>
         ) : (
           <p class="muted">Create the GPT to add knowledge files and actions.</p>

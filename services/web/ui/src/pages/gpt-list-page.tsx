@@ -5,6 +5,7 @@ import { Avatar } from '../components/avatar.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
+import { SharedWithMe, Templates } from '../teams/shared-and-templates.js';
 
 export function GptListPage() {
   const [gpts, setGpts] = useState<Gpt[] | null>(null);
@@ -58,6 +59,8 @@ export function GptListPage() {
           ))}
         </ul>
       )}
+      <SharedWithMe />
+      {gpts !== null && gpts.length === 0 && <Templates />}
     </main>
   );
 }

@@ -1,0 +1,270 @@
+import { callerOf, errorResponses, forbidden, IdParams, notFound, Timestamp, Uuid } from '@chatty/shared';
+import Type from 'typebox';
+import { requireGpt } from '../../access/gpt-access.js';
+import {
+  findEntry,
+  listCatalogue,
+  listPublications,
+  listReviews,
+  publish,
+  saveReview,
+  unpublish,
+} from '../../db/catalogue.repository.js';
+import { findGptVersion } from '../../db/gpt-version.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { requireMembership } from '../workspaces/membership.js';
+
+const Category = Type.String({ maxLength: 50 });
+
+const Publication = Type.Object({
+  workspaceId: Uuid,
+  workspaceName: Type.String(),
+  version: Type.Integer(),
+  category: Type.String(),
+  publishedAt: Timestamp,
+});
+
+const CatalogueItem = Type.Object({
+  gptId: Uuid,
+  version: Type.Integer({ description: 'The published version; the draft may be further along' }),
+  name: Type.String(),
+  description: Type.String(),
+  category: Type.String(),
+  modelId: Type.String(),
+  avatar: Type.Union([Type.String(), Type.Null()]),
+  publishedAt: Timestamp,
+  publishedBy: Type.Union([Type.String(), Type.Null()]),
+  conversationCount: Type.Integer(),
+  rating: Type.Object({
+    average: Type.Union([Type.Number(), Type.Null()]),
+    count: Type.Integer(),
+    mine: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+});
+
+const Review = Type.Object({
+  userId: Uuid,
+  name: Type.Union([Type.String(), Type.Null()]),
+  email: Type.String(),
+  rating: Type.Integer({ minimum: 1, maximum: 5 }),
+  review: Type.String(),
+  updatedAt: Timestamp,
+});
+
+const EntryParams = Type.Object({ id: Uuid, gptId: Uuid });
+
+/**
+ * Each workspace's catalogue: GPTs published to it at a fixed version (saving a draft does not change
+ * what is published), searchable, with members' ratings and reviews and a count of conversations.
+ */
+export const catalogueRoutes: RegistryRoutes = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.post(
+    '/api/gpts/:id/publish',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary:
+          "Publish a version (the current one unless given) to a workspace's catalogue; by the owner or an editor who is in that workspace. Publishing again replaces the version",
+        params: IdParams,
+        body: Type.Object(
+          {
+            workspaceId: Uuid,
+            category: Type.Optional(Category),
+            version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Publication, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const userId = callerOf(request).userId;
+      const { gpt } = await requireGpt(app.db, userId, request.params.id, 'edit');
+      const workspace = await requireMembership(app.db, userId, request.body.workspaceId, 'member');
+      const version = request.body.version ?? gpt.version;
+      if (!(await findGptVersion(app.db, gpt.id, version))) throw notFound('Version');
+      const entry = await publish(app.db, {
+        workspaceId: workspace.id,
+        gptId: gpt.id,
+        version,
+        category: request.body.category?.trim() ?? '',
+        userId,
+      });
+      request.log.info({ gptId: gpt.id, workspaceId: workspace.id, version }, 'gpt published');
+      return {
+        workspaceId: workspace.id,
+        workspaceName: workspace.name,
+        version: entry.version,
+        category: entry.category,
+        publishedAt: entry.published_at.toISOString(),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/gpts/:id/publish/:workspaceId',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary:
+          "Take the GPT out of a workspace's catalogue (its owner, an editor, or the workspace's admins)",
+        params: Type.Object({ id: Uuid, workspaceId: Uuid }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const { id, workspaceId } = request.params;
+      const workspace = await requireMembership(app.db, userId, workspaceId, 'member');
+      const { access } = await requireGpt(app.db, userId, id, 'catalogue');
+      if (access !== 'owner' && access !== 'edit' && workspace.role === 'member') {
+        throw forbidden('NOT_ALLOWED', 'Only its editors or the workspace’s admins may unpublish a GPT');
+      }
+      if (!(await unpublish(app.db, workspaceId, id))) throw notFound('Publication');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/gpts/:id/publications',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Where the GPT is published, among the caller’s workspaces, and at which version (editors)',
+        params: IdParams,
+        response: {
+          200: Type.Object({ items: Type.Array(Publication) }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const userId = callerOf(request).userId;
+      await requireGpt(app.db, userId, request.params.id, 'edit');
+      const rows = await listPublications(app.db, userId, request.params.id);
+      return {
+        items: rows.map((row) => ({
+          workspaceId: row.workspace_id,
+          workspaceName: row.workspace_name,
+          version: row.version,
+          category: row.category,
+          publishedAt: row.published_at.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:id/catalogue',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: "A workspace's catalogue, newest first; q searches name, description and category",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          category: Type.Optional(Category),
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(CatalogueItem) }),
+          ...errorResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const userId = callerOf(request).userId;
+      await requireMembership(app.db, userId, request.params.id, 'member');
+      const rows = await listCatalogue(app.db, request.params.id, userId, {
+        q: request.query.q?.trim() || undefined,
+        category: request.query.category?.trim() || undefined,
+      });
+      return {
+        items: rows.map((row) => ({
+          gptId: row.gpt_id,
+          version: row.version,
+          name: row.name,
+          description: row.description,
+          category: row.category,
+          modelId: row.model_id,
+          avatar: row.avatar,
+          publishedAt: row.published_at.toISOString(),
+          publishedBy: row.publisher_name ?? row.publisher_email ?? null,
+          conversationCount: row.conversation_count,
+          rating: { average: row.rating_average, count: row.rating_count, mine: row.my_rating },
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:id/catalogue/:gptId/reviews',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'The ratings and reviews of a published GPT in this workspace',
+        params: EntryParams,
+        response: { 200: Type.Object({ items: Type.Array(Review) }), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await requireMembership(app.db, callerOf(request).userId, request.params.id, 'member');
+      if (!(await findEntry(app.db, request.params.id, request.params.gptId)))
+        throw notFound('Catalogue entry');
+      const rows = await listReviews(app.db, request.params.id, request.params.gptId);
+      return {
+        items: rows.map((row) => ({
+          userId: row.user_id,
+          name: row.name,
+          email: row.email,
+          rating: row.rating,
+          review: row.review,
+          updatedAt: row.updated_at.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/api/workspaces/:id/catalogue/:gptId/review',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: "Rate (1–5) and review a published GPT as a member; replaces the caller's earlier review",
+        params: EntryParams,
+        body: Type.Object(
+          {
+            rating: Type.Integer({ minimum: 1, maximum: 5 }),
+            review: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Review, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const userId = callerOf(request).userId;
+      await requireMembership(app.db, userId, request.params.id, 'member');
+      if (!(await findEntry(app.db, request.params.id, request.params.gptId)))
+        throw notFound('Catalogue entry');
+      const row = await saveReview(app.db, {
+        workspaceId: request.params.id,
+        gptId: request.params.gptId,
+        userId,
+        rating: request.body.rating,
+        review: request.body.review?.trim() ?? '',
+      });
+      const reviews = await listReviews(app.db, request.params.id, request.params.gptId);
+      const mine = reviews.find((review) => review.user_id === userId)!;
+      return {
+        userId,
+        name: mine.name,
+        email: mine.email,
+        rating: row.rating,
+        review: row.review,
+        updatedAt: row.updated_at.toISOString(),
+      };
+    },
+  );
+};

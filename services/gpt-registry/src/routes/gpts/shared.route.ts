@@ -1,0 +1,21 @@
+import { callerOf, errorResponses, GptList } from '@chatty/shared';
+import { toGpt } from '../../db/gpt.mapper.js';
+import { listSharedWithUser } from '../../db/share.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+
+export const sharedListRoute: RegistryRoutes = async (app) => {
+  app.get(
+    '/api/gpts/shared',
+    {
+      schema: {
+        tags: ['sharing'],
+        summary: 'GPTs others shared with the caller or a workspace of theirs, with `access` (chat or edit)',
+        response: { 200: GptList, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const rows = await listSharedWithUser(app.db, callerOf(request).userId);
+      return { items: rows.map(({ access, ...row }) => toGpt(row, access ?? 'chat')) };
+    },
+  );
+};

@@ -1,0 +1,18 @@
+import { type Gpt, notFound } from '@chatty/shared';
+import { findGptWithAccess } from '../../access/gpt-access.js';
+import { findPublishedFor } from '../../db/catalogue.repository.js';
+import { toGpt } from '../../db/gpt.mapper.js';
+import type { Db } from '../../db/user.repository.js';
+
+/**
+ * The GPT as the user may see it: the current draft when it is theirs or shared with them, the
+ * published version when they reach it only through a catalogue; 404 otherwise.
+ */
+export async function visibleGpt(db: Db, userId: string, gptId: string): Promise<Gpt> {
+  const found = await findGptWithAccess(db, userId, gptId);
+  if (!found) throw notFound('GPT');
+  if (found.access !== 'catalogue') return toGpt(found.gpt, found.access);
+  const published = await findPublishedFor(db, userId, gptId);
+  if (!published) throw notFound('GPT');
+  return { ...published.gpt, version: published.version, access: 'catalogue' };
+}

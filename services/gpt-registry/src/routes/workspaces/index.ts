@@ -1,0 +1,179 @@
+import { badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from '@chatty/shared';
+import Type from 'typebox';
+import type { WorkspaceRole } from '../../db/schema.js';
+import {
+  changeMemberRole,
+  createWorkspace,
+  deleteWorkspace,
+  findMemberRole,
+  listMembers,
+  listWorkspaces,
+  removeMember,
+} from '../../db/workspace.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { invitationRoutes } from './invitations.route.js';
+import { requireMembership, toWorkspace } from './membership.js';
+import { Member, Name, Workspace, WorkspaceParams } from './schemas.js';
+
+export const workspaceRoutes: RegistryRoutes = async (app) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.get(
+    '/api/workspaces',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: "The caller's workspaces with their role in each, the personal one first",
+        response: { 200: Type.Object({ items: Type.Array(Workspace) }), ...errorResponses(401) },
+      },
+    },
+    async (request) => ({ items: (await listWorkspaces(app.db, callerOf(request).userId)).map(toWorkspace) }),
+  );
+
+  app.post(
+    '/api/workspaces',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'Create a team workspace; the caller is its owner',
+        body: Type.Object({ name: Name }, { additionalProperties: false }),
+        response: { 201: Workspace, ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const row = await createWorkspace(app.db, callerOf(request).userId, request.body.name.trim());
+      request.log.info({ workspaceId: row.id }, 'workspace created');
+      return reply.code(201).send(toWorkspace(row));
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:id',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'One workspace of the caller',
+        params: WorkspaceParams,
+        response: { 200: Workspace, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) =>
+      toWorkspace(await requireMembership(app.db, callerOf(request).userId, request.params.id, 'member')),
+  );
+
+  app.delete(
+    '/api/workspaces/:id',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'Delete a team workspace (its owner only; a personal workspace stays)',
+        params: WorkspaceParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const workspace = await requireMembership(
+        app.db,
+        callerOf(request).userId,
+        request.params.id,
+        'member',
+      );
+      if (workspace.role !== 'owner') throw forbidden('NOT_ALLOWED', 'Only the owner may delete a workspace');
+      if (workspace.personal_user_id)
+        throw badRequest('PERSONAL_WORKSPACE', 'A personal workspace cannot be deleted');
+      await deleteWorkspace(app.db, workspace.id);
+      request.log.info({ workspaceId: workspace.id }, 'workspace deleted');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:id/members',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'The members of a workspace of the caller',
+        params: WorkspaceParams,
+        response: { 200: Type.Object({ items: Type.Array(Member) }), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await requireMembership(app.db, callerOf(request).userId, request.params.id, 'member');
+      const rows = await listMembers(app.db, request.params.id);
+      return {
+        items: rows.map((row) => ({
+          userId: row.id,
+          email: row.email,
+          name: row.name,
+          role: row.role,
+          joinedAt: row.created_at.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/workspaces/:id/members/:userId',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary:
+          'Remove a member (owners and admins; an admin removes members only; the owner stays) or leave (oneself). Their access through the workspace ends at once',
+        params: Type.Object({ id: Uuid, userId: Uuid }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const callerId = callerOf(request).userId;
+      const { id, userId } = request.params;
+      const workspace = await requireMembership(app.db, callerId, id, 'member');
+      const targetRole = await findMemberRole(app.db, id, userId);
+      if (!targetRole) throw notFound('Member');
+      if (targetRole === 'owner')
+        throw badRequest('OWNER_STAYS', 'The owner of a workspace cannot be removed');
+      if (userId !== callerId && !mayRemove(workspace.role, targetRole)) {
+        throw forbidden('NOT_ALLOWED', 'Only owners, and admins for members, may remove someone');
+      }
+      await removeMember(app.db, id, userId);
+      request.log.info({ workspaceId: id, memberId: userId }, 'workspace member removed');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/workspaces/:id/members/:userId',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: "Change a member's role to admin or member (the owner only; the owner's own role stays)",
+        params: Type.Object({ id: Uuid, userId: Uuid }),
+        body: Type.Object(
+          { role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id, userId } = request.params;
+      const workspace = await requireMembership(app.db, callerOf(request).userId, id, 'member');
+      if (workspace.role !== 'owner')
+        throw forbidden('NOT_ALLOWED', "Only the owner may change members' roles");
+      const targetRole = await findMemberRole(app.db, id, userId);
+      if (!targetRole) throw notFound('Member');
+      if (targetRole === 'owner') throw badRequest('OWNER_STAYS', 'The owner of a workspace stays its owner');
+      await changeMemberRole(app.db, id, userId, request.body.role);
+      request.log.info(
+        { workspaceId: id, memberId: userId, role: request.body.role },
+        'workspace role changed',
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  await app.register(invitationRoutes);
+};
+
+function mayRemove(callerRole: WorkspaceRole, targetRole: WorkspaceRole) {
+  return callerRole === 'owner' || (callerRole === 'admin' && targetRole === 'member');
+}

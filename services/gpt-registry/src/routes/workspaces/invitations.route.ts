@@ -1,0 +1,173 @@
+import { AppError, badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from '@chatty/shared';
+import Type from 'typebox';
+import { findUserById } from '../../db/user.repository.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  deleteInvitation,
+  findInvitation,
+  findMembership,
+  listPendingInvitations,
+} from '../../db/workspace.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { requireMembership, toWorkspace } from './membership.js';
+import { CreatedInvitation, Invitation, InviteBody, Workspace, WorkspaceParams } from './schemas.js';
+
+type InvitationRow = Awaited<ReturnType<typeof listPendingInvitations>>[number];
+
+const toInvitation = (row: InvitationRow) => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  expiresAt: row.expires_at.toISOString(),
+  createdAt: row.created_at.toISOString(),
+  expired: row.expires_at.getTime() <= Date.now(),
+});
+
+const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) });
+
+/**
+ * Invitations "by email" without a mail server: the inviter gets a link with an expiry, bound to the
+ * invited address, to pass on; accepting it needs an account signed in with that address.
+ */
+export const invitationRoutes: RegistryRoutes = async (app) => {
+  app.post(
+    '/api/workspaces/:id/invitations',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'Invite someone by email (owners and admins): returns the invitation link, shown only here',
+        params: WorkspaceParams,
+        body: InviteBody,
+        response: { 201: CreatedInvitation, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const workspace = await requireMembership(app.db, userId, request.params.id, 'admin');
+      if (workspace.personal_user_id) {
+        throw badRequest(
+          'PERSONAL_WORKSPACE',
+          'No one can be invited to a personal workspace; create a team one',
+        );
+      }
+      const role = request.body.role ?? 'member';
+      if (role === 'admin' && workspace.role !== 'owner') {
+        throw forbidden('NOT_ALLOWED', 'Only the owner may invite admins');
+      }
+      const { row, token } = await createInvitation(app.db, {
+        workspaceId: workspace.id,
+        email: request.body.email.trim(),
+        role,
+        invitedBy: userId,
+        ttlHours: request.body.expiresInHours ?? 72,
+      });
+      request.log.info({ workspaceId: workspace.id, invitationId: row.id }, 'invitation created');
+      return reply.code(201).send({ ...toInvitation(row), token, url: `/#/invitations/${token}` });
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:id/invitations',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'The invitations not yet accepted (owners and admins)',
+        params: WorkspaceParams,
+        response: {
+          200: Type.Object({ items: Type.Array(Invitation) }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      await requireMembership(app.db, callerOf(request).userId, request.params.id, 'admin');
+      return { items: (await listPendingInvitations(app.db, request.params.id)).map(toInvitation) };
+    },
+  );
+
+  app.delete(
+    '/api/workspaces/:id/invitations/:invitationId',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'Revoke an invitation not yet accepted (owners and admins)',
+        params: Type.Object({ id: Uuid, invitationId: Uuid }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await requireMembership(app.db, callerOf(request).userId, request.params.id, 'admin');
+      if (!(await deleteInvitation(app.db, request.params.id, request.params.invitationId))) {
+        throw notFound('Invitation');
+      }
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/invitations/:token',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary: 'What an invitation link offers: the workspace, the invited email, the role, the expiry',
+        params: TokenParams,
+        response: {
+          200: Type.Object({
+            workspaceName: Type.String(),
+            email: Type.String(),
+            role: Type.String(),
+            expiresAt: Type.String(),
+            expired: Type.Boolean(),
+            accepted: Type.Boolean(),
+          }),
+          ...errorResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const invitation = await findInvitation(app.db, request.params.token);
+      if (!invitation) throw notFound('Invitation');
+      return {
+        workspaceName: invitation.workspace_name,
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: invitation.expires_at.toISOString(),
+        expired: invitation.expired,
+        accepted: invitation.accepted_at !== null,
+      };
+    },
+  );
+
+  app.post(
+    '/api/invitations/:token/accept',
+    {
+      schema: {
+        tags: ['workspaces'],
+        summary:
+          'Join the workspace: the caller must be signed in with the invited email; a link works once, before it expires',
+        params: TokenParams,
+        response: { 200: Workspace, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const userId = callerOf(request).userId;
+      const invitation = await findInvitation(app.db, request.params.token);
+      if (!invitation) throw notFound('Invitation');
+      const user = await findUserById(app.db, userId);
+      if (user?.email.toLowerCase() !== invitation.email) {
+        throw forbidden(
+          'INVITATION_FOR_ANOTHER_EMAIL',
+          `This invitation is for ${invitation.email}; sign in with it`,
+        );
+      }
+      if (invitation.accepted_at)
+        throw new AppError(409, 'INVITATION_USED', 'This invitation was already used');
+      if (invitation.expired || !(await acceptInvitation(app.db, invitation.id, userId))) {
+        throw new AppError(409, 'INVITATION_EXPIRED', 'This invitation has expired; ask for a new one');
+      }
+      request.log.info({ workspaceId: invitation.workspace_id }, 'invitation accepted');
+      return toWorkspace((await findMembership(app.db, userId, invitation.workspace_id))!);
+    },
+  );
+};
