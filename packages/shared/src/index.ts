@@ -14,6 +14,7 @@ export * from './contracts/api-key.js';
 export * from './contracts/common.js';
 export * from './contracts/file.js';
 export * from './contracts/gpt.js';
+export * from './contracts/portable.js';
 export * from './contracts/usage.js';
 export * from './contracts/user.js';
 export * from './db/create-db.js';

@@ -29,6 +29,8 @@ export interface OllamaServerOptions {
   loaded?: string[];
   /** Models whose `/api/show` lacks the `tools` capability (and which answer 400 when sent tools). */
   withoutTools?: string[];
+  /** Models whose `/api/show` lists the `vision` capability (they take `images`). */
+  vision?: string[];
   /** Context window that `/api/show` reports. */
   contextLength?: number;
   tokenDelayMs?: number;
@@ -79,6 +81,7 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
   const models = new Set(options.models.map(fullTag));
   const loaded = new Set((options.loaded ?? []).map(fullTag));
   const withoutTools = new Set((options.withoutTools ?? []).map(fullTag));
+  const vision = new Set((options.vision ?? []).map(fullTag));
   const requests: RecordedRequest[] = [];
   const embedRequests: OllamaTestServer['embedRequests'] = [];
   const sockets = new Set<Socket>();
@@ -202,7 +205,11 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
       template: '{{ .Prompt }}',
       details: details(),
       model_info: { 'general.architecture': 'llama', 'llama.context_length': options.contextLength ?? 8192 },
-      capabilities: withoutTools.has(tag) ? ['completion'] : ['completion', 'tools'],
+      capabilities: [
+        'completion',
+        ...(withoutTools.has(tag) ? [] : ['tools']),
+        ...(vision.has(tag) ? ['vision'] : []),
+      ],
     });
   };
 

@@ -32,6 +32,7 @@ import { catalogueRoutes } from './routes/catalogue/index.js';
 import { gptContextRoutes } from './routes/context/index.js';
 import { fileRoutes } from './routes/files/index.js';
 import { gptRoutes } from './routes/gpts/index.js';
+import { portableRoutes } from './routes/gpts/portable.route.js';
 import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
@@ -144,6 +145,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   });
   const executionsPerMinute = config.ACTION_RATE_PER_MINUTE;
   await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
+  await app.register(portableRoutes, { maxFileSize: config.MAX_FILE_SIZE, actionKey: actionSecretsKey });
   await app.register(internalActionRoutes, { secret, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { secret });
   await app.register(workspaceRoutes);

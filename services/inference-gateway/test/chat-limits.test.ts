@@ -75,7 +75,16 @@ async function apiKeyOf(auth: Record<string, string>) {
 
 async function expectRefused(response: Response, code: string, message: RegExp) {
   expect(response.status).toBe(429);
-  expect(await response.json()).toEqual({ error: { code, message: expect.stringMatching(message) } });
+  const body = (await response.json()) as { error: Record<string, unknown> };
+  // /v1 answers in OpenAI's shape: the same code and message, with OpenAI's type and param beside them.
+  const openAi = new URL(response.url).pathname.startsWith('/v1/');
+  expect(body).toEqual({
+    error: {
+      code,
+      message: expect.stringMatching(message),
+      ...(openAi && { type: 'rate_limit_error', param: null }),
+    },
+  });
   const retryAfter = Number(response.headers.get('retry-after'));
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);

@@ -354,3 +354,74 @@ describe('hosted providers', () => {
     ).rejects.toThrow(/hosted: environment variable NOT_SET_ANYWHERE is not set/);
   });
 });
+
+describe("/v1's options on hosted providers", () => {
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+  const WEATHER = {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    },
+  };
+  const schema = { type: 'object', properties: { n: { type: 'integer' } } };
+  const request = (model: string) => ({
+    model,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Look' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+        ],
+      },
+    ],
+    tools: [WEATHER],
+    tool_choice: 'required',
+    stop: ['END'],
+    response_format: { type: 'json_schema', json_schema: { name: 'n', schema } },
+  });
+
+  it('gives tools, tool_choice, stop, the JSON schema and images to each API in its own terms', async () => {
+    const h = await start();
+    const owner = await gptOn(h, 'phi3');
+    const viaOpenAi = await post(`${h.url}/v1/chat/completions`, owner.auth, request('hosted-mini'));
+    expect(viaOpenAi.status).toBe(200);
+    expect(
+      ((await viaOpenAi.json()) as { choices: Array<{ finish_reason: string }> }).choices[0]!.finish_reason,
+    ).toBe('tool_calls');
+    expect(openai.requests.at(-1)!.body).toMatchObject({
+      tools: [{ function: { name: 'get_weather' } }],
+      tool_choice: 'required',
+      stop: ['END'],
+      response_format: { type: 'json_schema', json_schema: { schema } },
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+          ],
+        },
+      ],
+    });
+
+    const viaAnthropic = await post(`${h.url}/v1/chat/completions`, owner.auth, request('claude'));
+    expect(viaAnthropic.status).toBe(200);
+    const sent = anthropic.requests.at(-1)!.body as unknown as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      tool_choice: { type: 'any' },
+      stop_sequences: ['END'],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+            { type: 'text', text: 'Look' },
+          ],
+        },
+      ],
+    });
+    expect(sent.system).toContain(JSON.stringify(schema));
+  });
+});

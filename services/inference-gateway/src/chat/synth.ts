@@ -43,6 +43,9 @@ export async function synthesize(
     signal: request.signal,
     ...(request.owner && { owner: request.owner }),
     ...(request.onToken && { onToken: request.onToken }),
+    // The merge is the answer: the client's cap, stop sequences and JSON format apply to it.
+    ...(request.options && { options: request.options }),
+    ...(request.format && { format: request.format }),
     messages: [
       { role: 'system', content: MERGE_INSTRUCTIONS },
       {

@@ -1,7 +1,13 @@
 import { AppError, type Logger, type ModelCatalog, type ModelDefinition } from '@chatty/shared';
 import type { ModelDescription, ModelWorker as Worker } from '../providers/chat-client.js';
 import { countGeneration } from '../usage/usage-meter.js';
-import type { OllamaMessage, OllamaTool, OllamaToolCall } from './ollama-types.js';
+import type {
+  OllamaMessage,
+  OllamaTool,
+  OllamaToolCall,
+  ResponseFormat,
+  ToolChoice,
+} from './ollama-types.js';
 import { WorkerFailure } from './ollama-types.js';
 import { numPredict } from './output-cap.js';
 import { NoWorkerForModel, type WorkerPool } from './worker-pool.js';
@@ -15,6 +21,10 @@ export interface GenerateRequest {
   owner?: string;
   /** Sampling options for this request, over the model's configured ones. */
   options?: Record<string, unknown>;
+  /** A JSON answer (`/v1`'s `response_format`). */
+  format?: ResponseFormat;
+  /** `/v1`'s `tool_choice`, for the providers that can honour it. */
+  toolChoice?: ToolChoice;
   /** Called with each piece of text as the worker sends it. */
   onToken?(text: string): void;
 }
@@ -186,6 +196,8 @@ export class ModelRouter {
         model: model.id,
         messages: said ? [...request.messages, { role: 'assistant', content: said }] : request.messages,
         ...(request.tools?.length && { tools: request.tools }),
+        ...(request.tools?.length && request.toolChoice && { tool_choice: request.toolChoice }),
+        ...(request.format && { format: request.format }),
         options: { ...model.options, ...request.options, num_predict: limit },
         ...(model.keepAlive !== undefined && { keep_alive: model.keepAlive }),
       },

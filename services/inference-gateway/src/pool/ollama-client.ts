@@ -1,6 +1,6 @@
 import type { ModelDefinition } from '@chatty/shared';
 import { Pool } from 'undici';
-import type { ChatClient } from '../providers/chat-client.js';
+import type { ChatClient, Embedded } from '../providers/chat-client.js';
 import { type OllamaChatBody, type OllamaChatChunk, WorkerFailure } from './ollama-types.js';
 
 export interface OllamaClientOptions {
@@ -58,11 +58,13 @@ export class OllamaClient implements ChatClient {
     onChunk: (chunk: OllamaChatChunk) => void,
   ): Promise<void> {
     let response: Awaited<ReturnType<Pool['request']>>;
+    // Ollama has no tool_choice; the /v1 route has already narrowed the tools it stands for.
+    const { tool_choice: _toolChoice, ...ollamaBody } = body;
     try {
       response = await this.pool.request({
         method: 'POST',
         path: '/api/chat',
-        body: JSON.stringify({ ...body, stream: true }),
+        body: JSON.stringify({ ...ollamaBody, stream: true }),
         headers: { 'content-type': 'application/json' },
         signal,
       });
@@ -100,6 +102,29 @@ export class OllamaClient implements ChatClient {
       received ? 'broken' : 'unreachable',
       `${this.url}: the stream ended before "done"`,
     );
+  }
+
+  /** `/api/embed`: one vector per input, in order, and the tokens read. */
+  async embed(model: string, input: string[], signal: AbortSignal): Promise<Embedded> {
+    let response: Awaited<ReturnType<Pool['request']>>;
+    try {
+      response = await this.pool.request({
+        method: 'POST',
+        path: '/api/embed',
+        body: JSON.stringify({ model, input }),
+        headers: { 'content-type': 'application/json' },
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new WorkerFailure('unreachable', `${this.url}: ${(error as Error).message}`);
+    }
+    const text = await response.body.text();
+    if (response.statusCode >= 400) throw failureOf(response.statusCode, text);
+    const answer = JSON.parse(text) as { embeddings?: number[][]; prompt_eval_count?: number };
+    if (answer.embeddings?.length !== input.length)
+      throw new WorkerFailure('rejected', `${this.url}: ${input.length} inputs, not as many embeddings`);
+    return { embeddings: answer.embeddings, promptTokens: answer.prompt_eval_count ?? 0 };
   }
 
   /** An empty chat loads the model and sets its keep-alive. */

@@ -4,6 +4,10 @@ export interface OllamaMessage {
   content: string;
   tool_calls?: OllamaToolCall[];
   tool_name?: string;
+  /** A tool result's call, where the client named it (`/v1`'s `tool_call_id`); Ollama pairs by name. */
+  tool_call_id?: string;
+  /** Base64 images (no `data:` prefix) for a vision model, as Ollama takes them. */
+  images?: string[];
 }
 
 export interface OllamaToolCall {
@@ -24,7 +28,17 @@ export interface OllamaChatBody {
   stream?: boolean;
   keep_alive?: string | number;
   options?: Record<string, unknown>;
+  /** `"json"` or a JSON schema the answer must follow (Ollama's structured outputs). */
+  format?: ResponseFormat;
+  /**
+   * OpenAI's `tool_choice` where the client set it. Ollama cannot force a call (the `/v1` route narrows
+   * the tools it offers instead) and its adapter leaves this out; hosted adapters translate it.
+   */
+  tool_choice?: ToolChoice;
 }
+
+export type ResponseFormat = 'json' | Record<string, unknown>;
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
 
 /** One NDJSON line of a streamed `/api/chat` answer. */
 export interface OllamaChatChunk {

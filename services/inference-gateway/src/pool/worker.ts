@@ -17,7 +17,7 @@ export class Worker implements ModelWorker {
   lastError: string | null = null;
   /** Generations sent here that have had no token yet; a worker found down gives them up at once. */
   readonly waitingForFirstToken = new Set<AbortController>();
-  private contexts = new Map<string, { contextLength: number; tools: boolean }>();
+  private contexts = new Map<string, ModelDescription>();
 
   constructor(
     readonly url: string,
@@ -88,7 +88,7 @@ export class Worker implements ModelWorker {
   async describe(model: ModelDefinition): Promise<ModelDescription> {
     const shown = await this.show(model.id);
     const configured = model.options?.num_ctx;
-    return { contextLength: configured ?? Math.min(shown.contextLength, 4096), tools: shown.tools };
+    return { ...shown, contextLength: configured ?? Math.min(shown.contextLength, 4096) };
   }
 
   /** The model's context window and whether it takes tools, from `/api/show` (asked once). */
@@ -107,6 +107,7 @@ export class Worker implements ModelWorker {
       contextLength: typeof length === 'number' ? length : 2048,
       // Older Ollama versions have no capabilities list; they accept tools for models that support them.
       tools: show.capabilities ? show.capabilities.includes('tools') : true,
+      ...(show.capabilities && { vision: show.capabilities.includes('vision') }),
     };
     this.contexts.set(fullTag(model), described);
     return described;

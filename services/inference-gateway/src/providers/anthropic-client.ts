@@ -4,16 +4,20 @@ import {
   type OllamaChatChunk,
   type OllamaMessage,
   type OllamaToolCall,
+  type ResponseFormat,
+  type ToolChoice,
   WorkerFailure,
 } from '../pool/ollama-types.js';
 import type { ChatClient } from './chat-client.js';
 import { HostedHttp, type HostedHttpOptions } from './hosted-http.js';
+import { imageMediaType } from './image-media-type.js';
 import { parseArguments, toolCallIds } from './tool-call-ids.js';
 
 const API_VERSION = '2023-06-01';
 
 type Block =
   | { type: 'text'; text: string }
+  | { type: 'image'; source: { type: 'base64'; media_type: string; data: string } }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
   | { type: 'tool_result'; tool_use_id: string; content: string };
 
@@ -45,7 +49,9 @@ export class AnthropicClient implements ChatClient {
 
   async chat(body: OllamaChatBody, signal: AbortSignal, onChunk: (chunk: OllamaChatChunk) => void) {
     const options = body.options ?? {};
-    const { system, messages } = toAnthropicMessages(body.messages);
+    const { system: prompt, messages } = toAnthropicMessages(body.messages);
+    // The Messages API has no JSON mode: the format is asked for in words.
+    const system = [prompt, body.format && formatNote(body.format)].filter(Boolean).join('\n\n');
     const request = {
       model: this.upstreamOf(body.model),
       ...(system && { system }),
@@ -54,6 +60,8 @@ export class AnthropicClient implements ChatClient {
       max_tokens: typeof options.num_predict === 'number' ? options.num_predict : 4096,
       ...(typeof options.temperature === 'number' && { temperature: Math.min(1, options.temperature) }),
       ...(typeof options.top_p === 'number' && { top_p: options.top_p }),
+      ...(Array.isArray(options.stop) && options.stop.length && { stop_sequences: options.stop }),
+      ...(body.tools?.length && body.tool_choice && { tool_choice: anthropicToolChoice(body.tool_choice) }),
       ...(body.tools?.length && {
         tools: body.tools.map((tool) => ({
           name: tool.function.name,
@@ -137,6 +145,17 @@ export class AnthropicClient implements ChatClient {
   }
 }
 
+/** OpenAI's tool_choice in Anthropic's words (`required` is `any`). */
+function anthropicToolChoice(choice: ToolChoice): Record<string, unknown> {
+  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name };
+  return { type: choice === 'required' ? 'any' : choice };
+}
+
+function formatNote(format: ResponseFormat): string {
+  if (format === 'json') return 'Answer with one JSON object and nothing else.';
+  return `Answer with one JSON value and nothing else, following this JSON schema: ${JSON.stringify(format)}`;
+}
+
 /**
  * The gateway's messages as Anthropic's: every system message joins the top-level system prompt (the
  * note about omitted history too), turns of one role are merged (tool results of one round become
@@ -158,7 +177,14 @@ export function toAnthropicMessages(messages: OllamaMessage[]): {
   messages.forEach((message, index) => {
     const text: Block[] = message.content ? [{ type: 'text', text: message.content }] : [];
     if (message.role === 'system') system.push(message.content);
-    else if (message.role === 'user') add('user', text);
+    else if (message.role === 'user')
+      add('user', [
+        ...(message.images ?? []).map((data) => ({
+          type: 'image' as const,
+          source: { type: 'base64' as const, media_type: imageMediaType(data), data },
+        })),
+        ...text,
+      ]);
     else if (message.role === 'tool')
       add('user', [{ type: 'tool_result', tool_use_id: ids.resultIds[index]!, content: message.content }]);
     else

@@ -15,15 +15,24 @@ export interface ChatClient {
    * cap); `onChunk` gets text and tool calls as they arrive and one final chunk with `done` and usage.
    */
   chat(body: OllamaChatBody, signal: AbortSignal, onChunk: (chunk: OllamaChatChunk) => void): Promise<void>;
+  /** Embeds texts with an embedding model; only Ollama workers have this (`/v1/embeddings`). */
+  embed?(model: string, input: string[], signal: AbortSignal): Promise<Embedded>;
   /** Readies a model ahead of the first message (Ollama loads it; a hosted API has nothing to do). */
   load(model: ModelDefinition, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Embedded {
+  embeddings: number[][];
+  promptTokens: number;
 }
 
 /** What the router asks of a model before prompting it: the window to fit, and whether it takes tools. */
 export interface ModelDescription {
   contextLength: number;
   tools: boolean;
+  /** False when the model is known to take no images (Ollama's `vision` capability); unknown otherwise. */
+  vision?: boolean;
 }
 
 /**

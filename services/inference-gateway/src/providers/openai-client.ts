@@ -4,10 +4,12 @@ import {
   type OllamaChatChunk,
   type OllamaMessage,
   type OllamaToolCall,
+  type ResponseFormat,
   WorkerFailure,
 } from '../pool/ollama-types.js';
 import type { ChatClient } from './chat-client.js';
 import { HostedHttp, type HostedHttpOptions } from './hosted-http.js';
+import { imageMediaType } from './image-media-type.js';
 import { parseArguments, toolCallIds } from './tool-call-ids.js';
 
 interface OpenAiDelta {
@@ -46,6 +48,8 @@ export class OpenAiClient implements ChatClient {
       model: this.upstreamOf(body.model),
       messages: toOpenAiMessages(body.messages),
       ...(body.tools?.length && { tools: body.tools }),
+      ...(body.tools?.length && body.tool_choice && { tool_choice: body.tool_choice }),
+      ...(body.format && { response_format: responseFormat(body.format) }),
       stream: true,
       // Without it the stream carries no token counts.
       stream_options: { include_usage: true },
@@ -115,7 +119,26 @@ function sampling(options: Record<string, unknown>): Record<string, unknown> {
   if (typeof options.num_predict === 'number') out.max_tokens = options.num_predict;
   for (const name of ['temperature', 'top_p', 'seed'] as const)
     if (typeof options[name] === 'number') out[name] = options[name];
+  if (Array.isArray(options.stop) && options.stop.length) out.stop = options.stop;
   return out;
+}
+
+/** Ollama's `format` as OpenAI's `response_format`: `"json"`, or a schema the answer follows. */
+function responseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format === 'json') return { type: 'json_object' };
+  return { type: 'json_schema', json_schema: { name: 'answer', schema: format } };
+}
+
+/** A user turn with images becomes OpenAI's content parts, the images as data URLs. */
+function contentOf(message: OllamaMessage): unknown {
+  if (!message.images?.length) return message.content;
+  return [
+    ...(message.content ? [{ type: 'text', text: message.content }] : []),
+    ...message.images.map((image) => ({
+      type: 'image_url',
+      image_url: { url: `data:${imageMediaType(image)};base64,${image}` },
+    })),
+  ];
 }
 
 /** The gateway's messages as OpenAI's: a tool result names the call it answers by id. */
@@ -135,6 +158,6 @@ export function toOpenAiMessages(messages: OllamaMessage[]): Array<Record<string
     }
     if (message.role === 'tool')
       return { role: 'tool', tool_call_id: ids.resultIds[index], content: message.content };
-    return { role: message.role, content: message.content };
+    return { role: message.role, content: contentOf(message) };
   });
 }

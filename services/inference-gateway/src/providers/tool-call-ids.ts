@@ -20,7 +20,9 @@ export function toolCallIds(messages: OllamaMessage[]): {
       return;
     }
     if (message.role !== 'tool') return;
-    const match = open.findIndex((call) => call.name === message.tool_name);
+    // The client's own pairing (`tool_call_id` on /v1) wins; the tool loop's results pair by name.
+    const byId = message.tool_call_id ? open.findIndex((call) => call.id === message.tool_call_id) : -1;
+    const match = byId >= 0 ? byId : open.findIndex((call) => call.name === message.tool_name);
     const taken = open.splice(Math.max(match, 0), 1)[0];
     resultIds[index] = taken?.id ?? `call_${index}_orphan`;
   });

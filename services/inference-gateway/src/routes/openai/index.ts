@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, callerOf, errorResponses, notFound, toErrorResponse } from '@chatty/shared';
-import type { FastifyReply } from 'fastify';
+import { AppError, callerOf, notFound } from '@chatty/shared';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
 import { synthesize } from '../../chat/synth.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import type { Generation } from '../../pool/model-router.js';
-import type { OllamaMessage } from '../../pool/ollama-types.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
+import { embeddingRoutes } from './embeddings.js';
+import { installOpenAiErrors, invalidParam, openAiError, openAiErrorResponses } from './errors.js';
+import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
+import { toGatewayMessages } from './messages.js';
 import {
   CompletionRequest,
   type CompletionRequestBody,
@@ -18,22 +21,24 @@ import {
   completion,
   contentChunks,
   finishReasonOf,
-  ollamaOptions,
-  textOf,
+  openAiToolCalls,
+  toolCallChunks,
+  usageChunk,
 } from './shapes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OpenAI-compatible API: `model` is one of the caller's GPT ids or a base model of the models config. */
 export const openAiRoutes: GatewayRoutes = async (app) => {
+  installOpenAiErrors(app as unknown as FastifyInstance);
   app.addHook('preHandler', app.authenticate);
+  await app.register(embeddingRoutes);
 
   app.get(
     '/v1/models',
     { schema: { tags: ['openai'], summary: "Your GPTs and the base models, in OpenAI's list shape" } },
     async (request) => {
       const gpts = await app.registryApi.gpts(callerOf(request).userId, request.id);
-      const created = (iso?: string) => Math.floor((iso ? Date.parse(iso) : 0) / 1000);
       return {
         object: 'list',
         data: [
@@ -55,6 +60,36 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     },
   );
 
+  app.get(
+    '/v1/models/:id',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'One of your GPTs or a base model',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Unknown(), ...openAiErrorResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      const { userId } = callerOf(request);
+      const { id } = request.params;
+      if (UUID.test(id)) {
+        const gpts = await app.registryApi.gpts(userId, request.id);
+        const gpt = gpts.find((each) => each.id === id);
+        if (gpt)
+          return { id, object: 'model', created: created(gpt.createdAt), owned_by: 'user', name: gpt.name };
+        // One shared with the caller is not among their own, but it answers them.
+        const runtime = await app.registryApi.runtime(id, userId, request.id).catch((error) => {
+          throw error instanceof AppError && error.statusCode === 404 ? modelNotFound(id) : error;
+        });
+        return { id, object: 'model', created: 0, owned_by: 'user', name: runtime.gpt.name };
+      }
+      const model = app.models.resolve(id);
+      if (!model) throw modelNotFound(id);
+      return { id: model.id, object: 'model', created: 0, owned_by: 'chatty' };
+    },
+  );
+
   app.post(
     '/v1/chat/completions',
     {
@@ -63,7 +98,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         summary: 'A chat completion from a GPT or a base model; `stream: true` answers in chunks',
         body: CompletionRequest,
         // OpenAI's shapes are many and loose; they are built by shapes.ts, not validated here.
-        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 404, 429, 502, 503) },
+        response: { 200: Type.Unknown(), ...openAiErrorResponses(400, 401, 404, 429, 502, 503) },
       },
     },
     async (request, reply) => {
@@ -76,6 +111,15 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       }
     },
   );
+
+  // OpenAI's other routes (completions, assistants, files…) are not here: say so in OpenAI's shape.
+  app.all('/v1/*', { schema: { hide: true } }, async (request) => {
+    throw new AppError(
+      404,
+      'ROUTE_NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0]}; docs/api.md lists what /v1 serves`,
+    );
+  });
 
   /** Answers one completion; `lease` is released as soon as the generation ends, before the reply does. */
   async function complete(
@@ -106,9 +150,13 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       );
       const usage = { prompt: result.promptTokens, completion: result.completionTokens };
       const finish = finishReasonOf(result);
-      if (!stream) return completion(id, body.model, result.content, usage, finish);
+      const toolCalls = openAiToolCalls(result.toolCalls);
+      if (!stream) return completion(id, body.model, result.content, usage, finish, toolCalls);
       if (!started) stream.data(chunk(id, body.model, { role: 'assistant', content: '' }));
+      // Ollama gives a call whole at the end of its answer; each goes out as one delta with its index.
+      if (toolCalls.length) stream.data(...toolCallChunks(id, body.model, toolCalls));
       stream.data(chunk(id, body.model, {}, finish));
+      if (body.stream_options?.include_usage) stream.data(usageChunk(id, body.model, usage));
       stream.data('[DONE]');
       stream.end();
     } catch (error) {
@@ -120,12 +168,13 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
 
   /** A function that produces the answer, once the model (a GPT's, or a base one) is settled. */
   async function answererFor(body: CompletionRequestBody, userId: string, requestId: string) {
-    const messages = body.messages.map((message) => ({
-      role: message.role === 'developer' ? 'system' : message.role,
-      content: textOf(message.content),
-    })) as OllamaMessage[];
-    const options = ollamaOptions(body);
+    refuseUnsupported(body);
+    const messages = toGatewayMessages(body.messages);
     if (UUID.test(body.model)) {
+      refuseForGpt(
+        body,
+        messages.some((message) => message.images?.length),
+      );
       const runtime = await app.registryApi.runtime(body.model, userId, requestId).catch((error) => {
         throw error instanceof AppError && error.statusCode === 404 ? notFound('Model') : error;
       });
@@ -153,12 +202,27 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         });
     }
     const model = resolveModel(app.models, body.model);
+    const options = generationOptions(body, model);
+    if (model.kind !== 'synth' && messages.some((message) => message.images?.length)) {
+      // Refused here, clearly, rather than as a worker's error that would send it down the fallbacks.
+      if ((await app.router.describe(model)).vision === false)
+        throw invalidParam(
+          'messages',
+          'IMAGES_NOT_SUPPORTED',
+          `${model.id} takes no images (it has no vision)`,
+        );
+    }
     return (signal: AbortSignal, onToken: (text: string) => void): Promise<Generation> => {
-      const request = { model, messages, signal, owner: userId, onToken, ...(options && { options }) };
+      const request = { model, messages, signal, owner: userId, onToken, ...options };
       return model.kind === 'synth' ? synthesize(app.router, model, request) : app.router.generate(request);
     };
   }
 };
+
+const created = (iso?: string) => Math.floor((iso ? Date.parse(iso) : 0) / 1000);
+
+const modelNotFound = (id: string) =>
+  new AppError(404, 'MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it`);
 
 function failed(
   error: unknown,
@@ -178,6 +242,6 @@ function failed(
     throw error;
   }
   reply.log.warn({ err: error }, 'completion failed mid-stream');
-  stream.data(JSON.stringify(toErrorResponse(error as Error).body));
+  stream.data(JSON.stringify(openAiError(error as Error).body));
   stream.end();
 }

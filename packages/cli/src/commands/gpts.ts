@@ -1,0 +1,217 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { CreateGptBody, Gpt, ImportReport, UpdateGptBody } from '@chatty/client';
+import type { Command } from 'commander';
+import { printJson, printTable, UsageError } from '../output.js';
+import { ProgressLine } from '../progress.js';
+import { resolveGpt } from '../resolve.js';
+import { connect } from '../session.js';
+
+const CAPABILITIES = ['webSearch', 'canvas', 'imageGeneration', 'codeInterpreter'] as const;
+
+interface GptOptions {
+  name?: string;
+  model?: string;
+  description?: string;
+  instructions?: string;
+  instructionsFile?: string;
+  starter?: string[];
+  capability?: string[];
+  active?: boolean;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function withGptOptions(command: Command): Command {
+  return command
+    .option('--name <name>', 'display name')
+    .option('--model <model>', 'model id, key or alias (see GET /api/models)')
+    .option('--description <text>', 'one line shown in lists')
+    .option('--instructions <text>', 'the system prompt')
+    .option('--instructions-file <path>', 'read the instructions from a file')
+    .option('--starter <text>', 'a conversation starter (repeat for more)', collect)
+    .option('--capability <name>', `turn on a capability: ${CAPABILITIES.join(', ')} (repeat)`, collect)
+    .option('--active', 'mark it active')
+    .option('--inactive', 'mark it inactive')
+    .option('--json', 'print the GPT as JSON');
+}
+
+async function fieldsOf(options: GptOptions & { inactive?: boolean }): Promise<UpdateGptBody> {
+  const fields: UpdateGptBody = {};
+  if (options.name !== undefined) fields.name = options.name;
+  if (options.model !== undefined) fields.modelId = options.model;
+  if (options.description !== undefined) fields.description = options.description;
+  if (options.instructions !== undefined) fields.instructions = options.instructions;
+  if (options.instructionsFile) fields.instructions = await readFile(options.instructionsFile, 'utf8');
+  if (options.starter) fields.conversationStarters = options.starter;
+  if (options.capability) {
+    for (const name of options.capability) {
+      if (!(CAPABILITIES as readonly string[]).includes(name)) {
+        throw new UsageError(`Unknown capability "${name}"; known: ${CAPABILITIES.join(', ')}`);
+      }
+    }
+    fields.capabilities = Object.fromEntries(
+      CAPABILITIES.map((name) => [name, options.capability!.includes(name)]),
+    );
+  }
+  if (options.active) fields.isActive = true;
+  if (options.inactive) fields.isActive = false;
+  return fields;
+}
+
+function printGpt(gpt: Gpt): void {
+  const on = Object.entries(gpt.capabilities)
+    .filter(([, value]) => value)
+    .map(([name]) => name);
+  const lines = [
+    `${gpt.name}  (${gpt.id})`,
+    `  model:        ${gpt.modelId}`,
+    `  version:      ${gpt.version}`,
+    `  active:       ${gpt.isActive ? 'yes' : 'no'}`,
+    `  description:  ${gpt.description || '-'}`,
+    `  capabilities: ${on.join(', ') || '-'}`,
+    ...(gpt.conversationStarters.length
+      ? ['  starters:', ...gpt.conversationStarters.map((s) => `    - ${s}`)]
+      : []),
+    '  instructions:',
+    ...(gpt.instructions || '-').split('\n').map((line) => `    ${line}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printReport(report: ImportReport): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    report.created
+      ? `Imported "${report.gpt.name}" as a new GPT (${report.gpt.id}), from version ${report.sourceVersion}`
+      : `Imported into "${report.gpt.name}" (${report.gpt.id}): now version ${report.gpt.version}`,
+  );
+  out(
+    `  actions: ${report.actions.length}${report.actions.some((a) => a.replaced) ? ' (same-named ones replaced)' : ''}`,
+  );
+  out(
+    `  files:   ${report.files.length} queued for ingestion${report.skippedFiles.length ? `, ${report.skippedFiles.length} already there` : ''}`,
+  );
+  if (report.secretsToSet.length > 0) {
+    out('Secrets to set again (they are never exported):');
+    for (const secret of report.secretsToSet) out(`  - ${secret.action}: header ${secret.header}`);
+    out('  e.g. chatty actions set-header <gpt> <action> "Authorization: Bearer …"');
+  }
+}
+
+export function gptsCommand(program: Command): void {
+  const gpts = program
+    .command('gpts')
+    .description('List, show, create, change, delete, export and import GPTs');
+
+  gpts
+    .command('list')
+    .description('Your GPTs, newest first')
+    .option('--json', 'print them as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const list = await (await connect()).listGpts();
+      if (options.json) return printJson(list);
+      if (list.length === 0)
+        return void process.stdout.write('No GPTs yet: chatty gpts create --name … --model …\n');
+      printTable([
+        ['ID', 'NAME', 'MODEL', 'VERSION', 'ACTIVE'],
+        ...list.map((gpt) => [
+          gpt.id,
+          gpt.name,
+          gpt.modelId,
+          String(gpt.version),
+          gpt.isActive ? 'yes' : 'no',
+        ]),
+      ]);
+    });
+
+  gpts
+    .command('show <gpt>')
+    .description('One GPT, by id or name')
+    .option('--json', 'print it as JSON')
+    .action(async (reference: string, options: { json?: boolean }) => {
+      const gpt = await resolveGpt(await connect(), reference);
+      if (options.json) printJson(gpt);
+      else printGpt(gpt);
+    });
+
+  withGptOptions(gpts.command('create').description('Create a GPT (--name and --model are required)')).action(
+    async (options: GptOptions) => {
+      if (!options.name || !options.model) throw new UsageError('Give at least --name and --model');
+      const gpt = await (await connect()).createGpt((await fieldsOf(options)) as CreateGptBody);
+      if (options.json) printJson(gpt);
+      else process.stdout.write(`Created "${gpt.name}" (${gpt.id})\n`);
+    },
+  );
+
+  withGptOptions(gpts.command('edit <gpt>').description('Change a GPT; each change is a new version'))
+    .option('--if-version <n>', 'apply only if the GPT is still at this version', (value) => Number(value))
+    .action(async (reference: string, options: GptOptions & { ifVersion?: number }) => {
+      const client = await connect();
+      const gpt = await resolveGpt(client, reference);
+      const fields = await fieldsOf(options);
+      if (Object.keys(fields).length === 0)
+        throw new UsageError('Nothing to change: give an option such as --name');
+      const updated = await client.updateGpt(gpt.id, {
+        ...fields,
+        ...(options.ifVersion !== undefined && { version: options.ifVersion }),
+      });
+      if (options.json) printJson(updated);
+      else process.stdout.write(`Updated "${updated.name}": version ${updated.version}\n`);
+    });
+
+  gpts
+    .command('delete <gpt>')
+    .description('Delete a GPT with its files, actions and chats')
+    .option('--json', 'print the result as JSON')
+    .action(async (reference: string, options: { json?: boolean }) => {
+      const client = await connect();
+      const gpt = await resolveGpt(client, reference);
+      await client.deleteGpt(gpt.id);
+      if (options.json) printJson({ deleted: gpt.id });
+      else process.stdout.write(`Deleted "${gpt.name}" (${gpt.id})\n`);
+    });
+
+  gpts
+    .command('export <gpt>')
+    .description(
+      'Save a GPT as a portable file: configuration, avatar, actions (no secrets), knowledge files',
+    )
+    .option('-o, --output <path>', 'where to write it (default: <name>.chatty.zip; "-" for stdout)')
+    .option('--json', 'print the result as JSON')
+    .action(async (reference: string, options: { output?: string; json?: boolean }) => {
+      const client = await connect();
+      const gpt = await resolveGpt(client, reference);
+      const bytes = await client.exportGpt(gpt.id);
+      if (options.output === '-') return void process.stdout.write(bytes);
+      const path =
+        options.output ??
+        `${gpt.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'gpt'}.chatty.zip`;
+      await writeFile(path, bytes);
+      if (options.json) printJson({ gptId: gpt.id, version: gpt.version, path, bytes: bytes.length });
+      else
+        process.stdout.write(
+          `Exported "${gpt.name}" (version ${gpt.version}) to ${path} (${bytes.length} bytes)\n`,
+        );
+    });
+
+  gpts
+    .command('import <file>')
+    .description('Import a portable GPT file: a new GPT, or with --into a new version of one of yours')
+    .option('--into <gpt>', 'the GPT to update instead of creating one')
+    .option('--json', 'print the report as JSON')
+    .action(async (path: string, options: { into?: string; json?: boolean }) => {
+      const client = await connect();
+      const into = options.into ? (await resolveGpt(client, options.into)).id : undefined;
+      const data = await readFile(path);
+      const progress = new ProgressLine(`uploading ${basename(path)}`);
+      const report = await client.importGpt(
+        { name: basename(path), data, type: 'application/zip' },
+        { ...(into && { into }), onProgress: (sent, total) => progress.update(sent / total) },
+      );
+      progress.done('uploaded');
+      if (options.json) printJson(report);
+      else printReport(report);
+    });
+}

@@ -1,0 +1,6 @@
+export { ChattyClient, type ClientOptions, type Upload } from './client.js';
+export { ChattyError, errorOf } from './errors.js';
+export type { UploadProgress } from './multipart.js';
+export { pathOf, ROUTES, type RouteName } from './routes.js';
+export { readEvents, type ServerSentEvent } from './sse.js';
+export type * from './types.js';

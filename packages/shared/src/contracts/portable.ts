@@ -1,0 +1,41 @@
+import Type, { type Static } from 'typebox';
+import { Uuid } from './common.js';
+import { Gpt } from './gpt.js';
+
+/** The portable GPT file (`GET /api/gpts/:id/export`): a zip whose manifest names this format. */
+export const PORTABLE_FORMAT = 'chatty-gpt';
+/** Raised when the archive's layout changes; an importer refuses versions it does not know. */
+export const PORTABLE_FORMAT_VERSION = 1;
+
+/** A secret header an imported action needs before it can run: secrets never leave the registry. */
+export const SecretToSet = Type.Object({
+  actionId: Type.Optional(Uuid),
+  action: Type.String(),
+  header: Type.String(),
+});
+export type SecretToSet = Static<typeof SecretToSet>;
+
+/** `POST /api/gpts/import`: what the archive became. */
+export const ImportReport = Type.Object({
+  gpt: Gpt,
+  /** true: a new GPT; false: an existing one (`?into=`) got a new version. */
+  created: Type.Boolean(),
+  /** The version the GPT had when it was exported. */
+  sourceVersion: Type.Integer(),
+  actions: Type.Array(Type.Object({ id: Uuid, name: Type.String(), replaced: Type.Boolean() }), {
+    description:
+      'Actions added; `replaced` when one of the same name was there (its secrets kept for the same host)',
+  }),
+  files: Type.Array(
+    Type.Object({
+      id: Uuid,
+      originalName: Type.String(),
+      size: Type.Integer(),
+      status: Type.String({ description: 'queued: it is being ingested again' }),
+    }),
+  ),
+  /** Files the GPT already had (same content), left as they were. */
+  skippedFiles: Type.Array(Type.Object({ originalName: Type.String(), reason: Type.String() })),
+  secretsToSet: Type.Array(SecretToSet),
+});
+export type ImportReport = Static<typeof ImportReport>;

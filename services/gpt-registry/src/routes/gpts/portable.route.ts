@@ -1,0 +1,157 @@
+import { AppError, callerOf, errorResponses, IdParams, ImportReport, notFound, Uuid } from '@chatty/shared';
+import multipart from '@fastify/multipart';
+import Type from 'typebox';
+import { listActions } from '../../db/action.repository.js';
+import { listFiles } from '../../db/file.repository.js';
+import { findGpt } from '../../db/gpt.repository.js';
+import { spoolUpload } from '../../files/spool-upload.js';
+import { MAX_JSON_ENTRY_BYTES } from '../../portable/archive-layout.js';
+import { importGpt } from '../../portable/import-gpt.js';
+import { readArchive } from '../../portable/read-archive.js';
+import { writeArchive } from '../../portable/write-archive.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+
+export interface PortableRouteOptions extends Record<string, unknown> {
+  /** MAX_FILE_SIZE: the largest knowledge file, inside an archive too. */
+  maxFileSize: number;
+  /** The key of secret headers (deriveKey(secret, 'action-secrets')). */
+  actionKey: Buffer;
+}
+
+const ImportQuery = Type.Object({
+  into: Type.Optional(
+    Type.Unsafe<string>({ ...Uuid, description: 'A GPT of yours to import into (a new version of it)' }),
+  ),
+});
+
+/** The portable GPT file: a GPT with its avatar, actions and knowledge files as one zip, and back. */
+export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, options) => {
+  // An archive may hold as many files as a GPT may, each up to MAX_FILE_SIZE, plus its JSON entries.
+  const maxArchiveBytes = options.maxFileSize * app.quotas.filesPerGpt + 3 * MAX_JSON_ENTRY_BYTES;
+  await app.register(multipart, { limits: { files: 1, fileSize: maxArchiveBytes, fields: 5 } });
+  app.addHook('preHandler', app.authenticate);
+
+  app.get(
+    '/api/gpts/:id/export',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary:
+          'The GPT as a portable file (application/zip): configuration, avatar, actions without their secrets, knowledge files and the version number',
+        params: IdParams,
+        response: {
+          200: Type.Unsafe<NodeJS.ReadableStream>({
+            type: 'string',
+            format: 'binary',
+            description: 'The zip: manifest.json, gpt.json, actions.json and files/1…',
+          }),
+          ...errorResponses(400, 401, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const gpt = await findGpt(app.db, userId, request.params.id);
+      if (!gpt) throw notFound('GPT');
+      const [actions, files] = await Promise.all([listActions(app.db, gpt.id), listFiles(app.db, gpt.id)]);
+      // Checked before the answer starts: once the zip streams, a missing object could only cut it short.
+      for (const file of files) {
+        if (!(await app.storage.exists(file.storage_key))) {
+          throw new AppError(
+            409,
+            'FILE_MISSING',
+            `The knowledge file "${file.original_name}" is missing from storage; delete it or upload it again, then export`,
+          );
+        }
+      }
+      const archive = writeArchive({
+        gpt,
+        actions,
+        files,
+        openFile: (file) => app.storage.getStream(file.storage_key),
+      });
+      archive.on('error', (error) =>
+        request.log.warn({ gptId: gpt.id, reason: error.message }, 'export interrupted'),
+      );
+      request.log.info({ gptId: gpt.id, version: gpt.version, files: files.length }, 'gpt exported');
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="${fileNameOf(gpt.name)}.chatty.zip"`)
+        .send(archive);
+    },
+  );
+
+  app.post(
+    '/api/gpts/import',
+    {
+      schema: {
+        tags: ['gpts'],
+        summary:
+          'Import a portable GPT file (multipart field "file"): a new GPT (201), or with ?into= a new version of one of yours (200). ' +
+          'The report lists the secret headers to set again; knowledge files are ingested again',
+        querystring: ImportQuery,
+        response: { 200: ImportReport, 201: ImportReport, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const userId = callerOf(request).userId;
+      const into = request.query.into;
+      // Before the upload is read: a wrong target costs the caller nothing.
+      if (into && !(await findGpt(app.db, userId, into))) throw notFound('GPT');
+      const part = request.isMultipart() ? await request.file() : undefined;
+      if (!part) throw new AppError(400, 'FILE_REQUIRED', 'Send the GPT file in the multipart field "file"');
+      const spooled = await spoolUpload(part.file).catch((error: { code?: string }) => {
+        if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw archiveTooLarge(maxArchiveBytes);
+        throw error;
+      });
+      try {
+        if (part.file.truncated) throw archiveTooLarge(maxArchiveBytes);
+        const archive = await readArchive(spooled.path, {
+          maxFileBytes: options.maxFileSize,
+          maxTotalBytes: maxArchiveBytes,
+          maxFiles: app.quotas.filesPerGpt,
+        });
+        try {
+          const report = await importGpt(
+            {
+              db: app.db,
+              models: app.models,
+              quotas: app.quotas,
+              storage: app.storage,
+              enqueueIngest: (fileId) => app.enqueueIngest(fileId),
+              actionKey: options.actionKey,
+              log: request.log,
+            },
+            userId,
+            archive,
+            into,
+          );
+          request.log.info(
+            { gptId: report.gpt.id, created: report.created, files: report.files.length },
+            'gpt imported',
+          );
+          return reply.code(report.created ? 201 : 200).send(report);
+        } finally {
+          await archive.remove();
+        }
+      } finally {
+        await spooled.remove();
+      }
+    },
+  );
+};
+
+function archiveTooLarge(limit: number) {
+  return new AppError(413, 'ARCHIVE_TOO_LARGE', `A GPT file may be at most ${limit} bytes`);
+}
+
+/** A download name from the GPT's name: letters, digits, `-` and `_` only (it goes into a header). */
+function fileNameOf(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'gpt'
+  );
+}

@@ -1,0 +1,81 @@
+import { callerOf } from '@chatty/shared';
+import Type from 'typebox';
+import type { GatewayRoutes } from '../../gateway-app.js';
+import { embedOnPool } from '../../pool/embed.js';
+import { abortOnDisconnect } from '../../sse.js';
+import { invalidParam, openAiErrorResponses } from './errors.js';
+
+const EmbeddingRequest = Type.Object({
+  model: Type.String({ minLength: 1 }),
+  input: Type.Union([
+    Type.String(),
+    Type.Array(Type.String(), { minItems: 1, maxItems: 2048 }),
+    // Token arrays are OpenAI's too; they are recognised here only to be refused clearly.
+    Type.Array(Type.Unknown()),
+  ]),
+  encoding_format: Type.Optional(Type.Union([Type.Literal('float'), Type.Literal('base64')])),
+  dimensions: Type.Optional(Type.Integer({ minimum: 1 })),
+  user: Type.Optional(Type.String()),
+});
+
+/** Little-endian float32s in base64, as OpenAI sends `encoding_format: "base64"` (its SDK asks for it). */
+const base64Of = (vector: number[]) => Buffer.from(new Float32Array(vector).buffer).toString('base64');
+
+/**
+ * `POST /v1/embeddings` on the Ollama workers (`/api/embed`): `model` is a model of the models config
+ * or any model a worker has pulled (embedding models rarely belong in the chat config).
+ */
+export const embeddingRoutes: GatewayRoutes = async (app) => {
+  app.post(
+    '/v1/embeddings',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: "Embeddings from a model on the Ollama workers, in OpenAI's shape",
+        body: EmbeddingRequest,
+        response: { 200: Type.Unknown(), ...openAiErrorResponses(400, 401, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      const body = request.body;
+      const input = typeof body.input === 'string' ? [body.input] : body.input;
+      if (!input.every((each): each is string => typeof each === 'string'))
+        throw invalidParam('input', 'UNSUPPORTED_INPUT', 'input must be a string or an array of strings');
+      if (body.dimensions !== undefined)
+        throw invalidParam('dimensions', 'DIMENSIONS_NOT_SUPPORTED', 'dimensions is not supported');
+      const defined = app.models.resolve(body.model);
+      if (defined && defined.provider !== 'ollama')
+        throw invalidParam(
+          'model',
+          'EMBEDDINGS_NOT_SUPPORTED',
+          `${body.model} is hosted; embeddings run on Ollama workers`,
+        );
+      const model = defined?.id ?? body.model;
+      if (!app.router.pool.workers.some((worker) => worker.provider === 'ollama' && worker.has(model)))
+        throw invalidParam('model', 'UNKNOWN_MODEL', `No model worker has "${body.model}"`);
+      const client = abortOnDisconnect(reply);
+      try {
+        const { embeddings, promptTokens } = await embedOnPool(
+          app.router.pool,
+          model,
+          input,
+          client.signal,
+          userId,
+        );
+        return {
+          object: 'list',
+          data: embeddings.map((vector, index) => ({
+            object: 'embedding',
+            index,
+            embedding: body.encoding_format === 'base64' ? base64Of(vector) : vector,
+          })),
+          model: body.model,
+          usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+        };
+      } finally {
+        client.done();
+      }
+    },
+  );
+};
