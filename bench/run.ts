@@ -47,6 +47,11 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',
     load: () => load('./registry.bench.ts'),
   },
+  retrieval: {
+    summary:
+      'recall@5 of fused (meaning + words) against keyword-only retrieval; ingestion time embedding adds per MB; vector search at 100k chunks, pgvector and the bytea fallback',
+    load: () => load('./retrieval.bench.ts'),
+  },
 };
 
 function listBenches(): string {

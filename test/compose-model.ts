@@ -75,6 +75,7 @@ export const PullEnv = Type.Object({
   ...shared.LogEnv,
   OLLAMA_URLS: GatewayEnv.properties.OLLAMA_URLS,
   PULL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export interface OneShot {
@@ -117,6 +118,10 @@ export const OUTWARD: Record<string, { networks: string[]; why: string }> = {
   'inference-gateway': {
     networks: ['models', 'search'],
     why: 'model workers may be anywhere: the bundled one, the Docker host, other machines; and SearXNG',
+  },
+  'file-ingest': {
+    networks: ['models'],
+    why: 'embeds chunks and questions on the model workers, wherever they are (EMBEDDING_MODEL)',
   },
   searxng: { networks: ['search'], why: 'asks outside search engines' },
   ollama: { networks: ['models'], why: 'pulls models from the internet' },

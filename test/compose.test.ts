@@ -285,7 +285,10 @@ describe('docker-compose.yml', () => {
    * one (`--profile ollama`) or anywhere else, and it health-checks and routes around each itself.
    * Depending on it would make compose refuse to start without the profile.
    */
-  const OPTIONAL: Record<string, string[]> = { 'inference-gateway': ['OLLAMA_URLS'] };
+  const OPTIONAL: Record<string, string[]> = {
+    'inference-gateway': ['OLLAMA_URLS'],
+    'file-ingest': ['OLLAMA_URLS'],
+  };
 
   it.each(chattyNames)('%s: every URL it is given points at a service it can reach and waits for', (name) => {
     const svc = service(name);

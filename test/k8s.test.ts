@@ -71,6 +71,7 @@ const DIFFERENCES_FROM_COMPOSE: Record<string, Record<string, string>> = {
   web: { TRUST_PROXY: 'behind the ingress controller, the only peer its NetworkPolicy lets in' },
   'inference-gateway': { OLLAMA_URLS: "each StatefulSet worker by its own name, not compose's service" },
   'ollama-pull': { OLLAMA_URLS: 'the same workers as the gateway' },
+  'file-ingest': { OLLAMA_URLS: 'the same workers as the gateway (embeddings)' },
 };
 /** Containers whose image cannot run with a read-only root file system. */
 const WRITABLE_ROOT: Record<string, string> = {

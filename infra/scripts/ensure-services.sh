@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes the local services the tests need available: Postgres (trust auth on 127.0.0.1:5432) and Redis
-# (127.0.0.1:6379), plus curl and jq for the README walk-through test, Chromium for the UI tests and
-# kubectl for the Kubernetes manifests' checks. Starts what is stopped and installs from Debian's
+# Makes the local services the tests need available: Postgres (trust auth on 127.0.0.1:5432, with
+# pgvector) and Redis (127.0.0.1:6379), plus curl and jq for the README walk-through test, Chromium for
+# the UI tests and kubectl for the Kubernetes manifests' checks. Starts what is stopped and installs from Debian's
 # packages what is missing. Safe to run again.
 set -euo pipefail
 
@@ -29,6 +29,8 @@ if ! command -v pg_ctlcluster >/dev/null; then
   hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n 1)
   as_root sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' "$hba"
 fi
+# pgvector, for retrieval by meaning (file-ingest falls back to comparing vectors itself without it).
+bash "$(dirname "$0")/install-pgvector.sh" || echo "ensure-services: pgvector not installed; vectors stay in bytea" >&2
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
   wait_for "Postgres" pg_isready -q -h 127.0.0.1 -p 5432

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { conceptEmbedding } from './concept-embedding.js';
 
 /** A chat request as Ollama receives it (the fields the tests look at). */
 export interface OllamaChatRequest {
@@ -33,6 +34,8 @@ export interface OllamaServerOptions {
   /** Context window that `/api/show` reports. */
   contextLength?: number;
   tokenDelayMs?: number;
+  /** How long each embedding request takes. */
+  embedDelayMs?: number;
   /** The answer for a request; by default `Hello from <model>` in four tokens. */
   reply?: (request: OllamaChatRequest) => OllamaReply;
   /** With fault `reset`: how many tokens go out before the connection is cut. */
@@ -51,6 +54,8 @@ export interface OllamaTestServer {
   url: string;
   /** Every generation request (`/api/chat`, `/api/generate`) received, in order. */
   requests: RecordedRequest[];
+  /** Every embedding request (`/api/embed`, `/api/embeddings`): the model and how many texts. */
+  embedRequests: Array<{ model: string; inputs: number }>;
   /** Requests being answered right now. */
   readonly active: number;
   loaded: Set<string>;
@@ -78,6 +83,7 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
   const withoutTools = new Set((options.withoutTools ?? []).map(fullTag));
   const vision = new Set((options.vision ?? []).map(fullTag));
   const requests: RecordedRequest[] = [];
+  const embedRequests: OllamaTestServer['embedRequests'] = [];
   const sockets = new Set<Socket>();
   let fault: OllamaFault | null = null;
   let reply: (request: OllamaChatRequest) => OllamaReply =
@@ -97,7 +103,9 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     if (path === '/api/tags') return json(response, 200, { models: [...models].map(describe) });
     if (path === '/api/ps') return json(response, 200, { models: [...loaded].map(describe) });
     if (path === '/api/show') return show(response, body as { model?: string; name?: string });
-    if (path === '/api/embed') return embed(response, body as { model: string; input: string | string[] });
+    if (path === '/api/embed' || path === '/api/embeddings') {
+      return embed(path, response, body as { model?: string; input?: string | string[]; prompt?: string });
+    }
     if (path === '/api/pull')
       return pull(response, body as { model?: string; name?: string; stream?: boolean });
     if (!generating) return json(response, 404, { error: 'not found' });
@@ -122,6 +130,27 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     active++;
     response.on('close', () => active--);
     await answer(chat, path, response);
+  };
+
+  /**
+   * Embeddings by meaning (`conceptEmbedding`): `/api/embed` takes one text or a batch, the older
+   * `/api/embeddings` one `prompt`. A model the worker lacks answers 404, a busy worker 503, as Ollama.
+   */
+  const embed = async (
+    path: string,
+    response: ServerResponse,
+    body: { model?: string; input?: string | string[]; prompt?: string },
+  ) => {
+    if (fault === 'busy') return json(response, 503, { error: 'server busy, please try again.' });
+    const model = body.model ?? '';
+    if (!models.has(fullTag(model)))
+      return json(response, 404, { error: `model "${model}" not found, try pulling it first` });
+    const inputs = path === '/api/embeddings' ? [body.prompt ?? ''] : [body.input ?? []].flat().map(String);
+    embedRequests.push({ model, inputs: inputs.length });
+    if (options.embedDelayMs) await sleep(options.embedDelayMs);
+    loaded.add(fullTag(model));
+    if (path === '/api/embeddings') return json(response, 200, { embedding: conceptEmbedding(inputs[0]!) });
+    return json(response, 200, { model, embeddings: inputs.map(conceptEmbedding) });
   };
 
   /** Pulling "downloads" nothing: the model joins the list, with the progress lines Ollama streams. */
@@ -210,6 +239,7 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    embedRequests,
     get active() {
       return active;
     },
@@ -290,15 +320,6 @@ function describe(tag: string) {
     digest: tag,
     details: details(),
   };
-}
-
-function embed(response: ServerResponse, body: { model: string; input: string | string[] }) {
-  const inputs = Array.isArray(body.input) ? body.input : [body.input];
-  // Deterministic vectors: the same text always embeds the same way.
-  const embeddings = inputs.map((text) =>
-    Array.from({ length: 8 }, (_, i) => ((text.charCodeAt(i % text.length) || 0) % 17) / 17),
-  );
-  return json(response, 200, { model: body.model, embeddings });
 }
 
 function json(response: ServerResponse, status: number, body: unknown) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conceptEmbedding } from '../src/concept-embedding.js';
 import { type OllamaTestServer, startOllamaServer } from '../src/ollama-server.js';
 
 let ollama: OllamaTestServer;
@@ -42,7 +43,28 @@ describe('the Ollama test server', () => {
       embeddings: number[][];
     };
     expect(embed.embeddings).toHaveLength(2);
+    expect(ollama.embedRequests.at(-1)).toEqual({ model: 'phi3', inputs: 2 });
     expect(ollama.requests.at(-1)).toMatchObject({ path: '/api/generate', body: { prompt: 'hi' } });
+  });
+
+  it('embeds by meaning: other words for the same thing land close, unrelated text far', async () => {
+    const embed = async (input: string[]) =>
+      ((await (await post('/api/embed', { model: 'phi3', input })).json()) as { embeddings: number[][] })
+        .embeddings;
+    const [doc, question, unrelated] = await embed([
+      'Employees get a reimbursement for a laptop they buy.',
+      'Will staff get a refund when they purchase a notebook computer?',
+      'The weather forecast says rain.',
+    ]);
+    const cosine = (a: number[], b: number[]) => a.reduce((sum, value, i) => sum + value * b[i]!, 0);
+    expect(cosine(doc!, question!)).toBeGreaterThan(0.5);
+    expect(cosine(doc!, unrelated!)).toBeLessThan(0.2);
+    expect(cosine(doc!, doc!)).toBeCloseTo(1, 5);
+    const legacy = (await (await post('/api/embeddings', { model: 'phi3', prompt: 'a cat' })).json()) as {
+      embedding: number[];
+    };
+    expect(legacy.embedding).toEqual(conceptEmbedding('a cat'));
+    expect((await post('/api/embed', { model: 'nomic-embed-text', input: 'x' })).status).toBe(404);
   });
 
   it('answers like Ollama for a missing model, tools on a model without them, and a busy server', async () => {

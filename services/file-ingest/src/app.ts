@@ -14,8 +14,12 @@ import {
 } from '@chatty/shared';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { IngestConfig } from './config.js';
+import { type IngestConfig, ollamaUrlsOf } from './config.js';
 import type { Db, IngestDatabase } from './db/schema.js';
+import type { Embedder } from './embed/embed-file.js';
+import { ollamaEmbeddingClient } from './embed/embedding-client.js';
+import { prepareVectorStore } from './embed/vector-store.js';
+import type { MeaningSearch } from './fused-search.js';
 import { ingestJobsMetric } from './queue-metrics.js';
 import { searchRoute } from './routes/search.route.js';
 import { type IngestWorker, startIngestWorker } from './worker.js';
@@ -60,13 +64,41 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   let worker: IngestWorker | undefined;
   app.addHook('onClose', async () => {
     await worker?.close();
+    await embedder?.store.settle();
     await queue.close();
     redis.disconnect();
     if (!overrides.db) await db.destroy();
   });
-  await app.register(searchRoute, { db, token });
-  if (config.INGEST_WORKER) worker = await startIngestWorker(config, { db, store, log: logger });
+  const embedder = config.EMBEDDING_MODEL ? await embedderOf(config, db, logger) : undefined;
+  const meaning: MeaningSearch | undefined = embedder && {
+    client: embedder.client,
+    store: embedder.store,
+    log: logger,
+    queryTimeoutMs: config.EMBEDDING_QUERY_TIMEOUT_MS,
+  };
+  await app.register(searchRoute, { db, token, meaning });
+  if (config.INGEST_WORKER) worker = await startIngestWorker(config, { db, store, log: logger, embedder });
   return Object.assign(app, { ingestWorker: worker });
+}
+
+/** The configured embedding model on the Ollama workers, and where its vectors are kept. */
+async function embedderOf(config: IngestConfig, db: Db, log: Logger): Promise<Embedder> {
+  const model = config.EMBEDDING_MODEL!;
+  log.info({ model }, 'retrieval by meaning and words');
+  return {
+    client: ollamaEmbeddingClient({
+      urls: ollamaUrlsOf(config),
+      model,
+      timeoutMs: config.EMBEDDING_TIMEOUT_MS,
+    }),
+    store: await prepareVectorStore(db, {
+      pgvector: config.EMBEDDING_PGVECTOR,
+      scanLimit: config.EMBEDDING_SCAN_LIMIT,
+      cacheMb: config.EMBEDDING_SCAN_CACHE_MB,
+      log,
+    }),
+    batchSize: config.EMBEDDING_BATCH_SIZE,
+  };
 }
 
 export type IngestApp = Awaited<ReturnType<typeof buildIngest>>;

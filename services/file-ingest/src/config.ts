@@ -51,9 +51,44 @@ export const IngestEnv = Type.Object({
   INGEST_LOCK_MS: Type.Integer({ minimum: 500, default: 30_000 }),
   /** How often files left queued or processing without a job are enqueued again. */
   INGEST_RECONCILE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  /**
+   * The Ollama embedding model (e.g. `nomic-embed-text`). Set, chunks are embedded and a question is
+   * answered by meaning and by words, fused; unset, retrieval is by words only. Changing it re-embeds
+   * every GPT's knowledge in the background while the vectors of the previous model keep answering.
+   */
+  EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  /** The Ollama workers that embed (the gateway's setting of the same name). */
+  OLLAMA_URLS: Type.String({
+    pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',
+    default: 'http://127.0.0.1:11434',
+  }),
+  /** Chunks sent to a worker in one embedding request. */
+  EMBEDDING_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 512, default: 32 }),
+  /** How long one embedding request may take before the next worker is tried. */
+  EMBEDDING_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  /** How long a question's embedding may take; past it, that question is answered by words only. */
+  EMBEDDING_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  /** How often the worker looks for chunks without a vector of the current model (after a change). */
+  EMBEDDING_BACKFILL_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+  /**
+   * `auto`: vectors in a pgvector column when the server has the extension, else in a bytea column
+   * searched by this service. `off`: the bytea column even where pgvector is there.
+   */
+  EMBEDDING_PGVECTOR: Type.Union([Type.Literal('auto'), Type.Literal('off')], { default: 'auto' }),
+  /**
+   * Without pgvector, the most vectors of one GPT compared per question (exactly, in this service);
+   * a larger GPT's vector search covers its most recent chunks only.
+   */
+  EMBEDDING_SCAN_LIMIT: Type.Integer({ minimum: 1, default: 20_000 }),
+  /** Without pgvector, memory for the vectors kept between questions (768 dimensions: 3 KB a chunk). */
+  EMBEDDING_SCAN_CACHE_MB: Type.Integer({ minimum: 0, default: 256 }),
 });
 
 export type IngestConfig = Static<typeof IngestEnv>;
+
+export function ollamaUrlsOf(config: IngestConfig): string[] {
+  return config.OLLAMA_URLS.split(',').map((url) => url.trim().replace(/\/+$/, ''));
+}
 
 export function loadIngestConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
   return loadConfig(IngestEnv, env);

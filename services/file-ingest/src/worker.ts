@@ -10,6 +10,8 @@ import { Redis } from 'ioredis';
 import type { IngestConfig } from './config.js';
 import { markFailed, markFailedIfUnfinished } from './db/file.repository.js';
 import type { Db } from './db/schema.js';
+import { backfillEmbeddings } from './embed/backfill.js';
+import type { Embedder } from './embed/embed-file.js';
 import { canWatchMemory } from './extract/process-memory.js';
 import { ExtractionSandbox } from './extract/sandbox.js';
 import { ExtractionCrashed } from './extract/types.js';
@@ -38,7 +40,7 @@ export function extractLimitsOf(config: IngestConfig) {
  */
 export async function startIngestWorker(
   config: IngestConfig,
-  deps: { db: Db; store: ObjectStore; log: Logger },
+  deps: { db: Db; store: ObjectStore; log: Logger; embedder?: Embedder | undefined },
 ) {
   const log = deps.log.child({ component: 'ingest-worker' });
   // BullMQ's blocking commands need unlimited retries per request.
@@ -52,8 +54,10 @@ export async function startIngestWorker(
     timeoutMs: config.INGEST_TIMEOUT_MS,
     maxMemoryMb: config.INGEST_MAX_MEMORY_MB,
   });
+  const { embedder, ...rest } = deps;
   const ingest: IngestDeps = {
-    ...deps,
+    ...rest,
+    ...(embedder && { embedder }),
     log,
     sandbox,
     limits: extractLimitsOf(config),
@@ -146,13 +150,19 @@ export async function startIngestWorker(
   await reconcile();
   const timer = setInterval(reconcile, config.INGEST_RECONCILE_INTERVAL_MS);
   timer.unref();
+  const backfill = embedder
+    ? startBackfill(deps.db, embedder, log, config.EMBEDDING_BACKFILL_INTERVAL_MS)
+    : undefined;
 
   return {
     worker,
     queue,
     sandbox,
+    /** Runs a background embedding pass now (tests); resolves when it is done. */
+    backfillNow: () => backfill?.runNow() ?? Promise.resolve(0),
     async close() {
       clearInterval(timer);
+      await backfill?.stop();
       await settleConnection(worker);
       await worker.close();
       await settleConnection(queue);
@@ -164,3 +174,34 @@ export async function startIngestWorker(
 }
 
 export type IngestWorker = Awaited<ReturnType<typeof startIngestWorker>>;
+
+/**
+ * The background embedding pass (backfill.ts), at start and every `intervalMs`, one at a time; stop()
+ * ends it between two files and waits.
+ */
+function startBackfill(db: Db, embedder: Embedder, log: Logger, intervalMs: number) {
+  let stopped = false;
+  let running: Promise<number> | undefined;
+  const runNow = (): Promise<number> => {
+    running ??= backfillEmbeddings(db, embedder, log, () => stopped)
+      .catch((error: Error) => {
+        log.warn({ reason: error.message }, 'background embedding failed');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  void runNow();
+  const timer = setInterval(() => void runNow(), intervalMs);
+  timer.unref();
+  return {
+    runNow,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,5 +1,6 @@
-// One-shot: pulls every model models.json can route to into every worker in OLLAMA_URLS, then exits
-// (non-zero when a pull failed). Compose runs it as `ollama-pull` after the bundled worker is healthy.
+// One-shot: pulls every model models.json can route to, and file-ingest's EMBEDDING_MODEL, into every
+// worker in OLLAMA_URLS, then exits (non-zero when a pull failed). Compose runs it as `ollama-pull`
+// after the bundled worker is healthy.
 import { createLogger, LogEnv, loadConfig, loadModelCatalog, ModelsEnv } from '@chatty/shared';
 import Type from 'typebox';
 import { GatewayEnv } from './config.js';
@@ -12,12 +13,15 @@ const PullEnv = Type.Object({
   OLLAMA_URLS: GatewayEnv.properties.OLLAMA_URLS,
   /** Tries per model and worker; Ollama resumes a broken download on the next one. */
   PULL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  /** file-ingest's embedding model, pulled too when set. */
+  EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 const config = loadConfig(PullEnv, process.env);
 const log = createLogger({ name: 'ollama-pull', level: config.LOG_LEVEL, debug: config.DEBUG });
 try {
   const tags = modelsToPull(loadModelCatalog(config.MODELS_CONFIG));
+  if (config.EMBEDDING_MODEL && !tags.includes(config.EMBEDDING_MODEL)) tags.push(config.EMBEDDING_MODEL);
   const workers = config.OLLAMA_URLS.split(',').map((url) => url.trim());
   log.info({ workers, models: tags }, 'pulling models');
   const outcomes = await pullAll({ workers, tags, log, attempts: config.PULL_ATTEMPTS });

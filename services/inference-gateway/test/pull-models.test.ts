@@ -92,6 +92,11 @@ describe('pulling', () => {
     const env = { ...process.env, MODELS_CONFIG: models, LOG_LEVEL: 'info', PULL_ATTEMPTS: '1' };
     await run(process.execPath, ['--import', 'tsx', entry], { env: { ...env, OLLAMA_URLS: up.url } });
     expect(await tagsOf(up)).toEqual(['phi3:latest']);
+    // file-ingest's embedding model is pulled too.
+    await run(process.execPath, ['--import', 'tsx', entry], {
+      env: { ...env, OLLAMA_URLS: up.url, EMBEDDING_MODEL: 'nomic-embed-text' },
+    });
+    expect(await tagsOf(up)).toEqual(['nomic-embed-text:latest', 'phi3:latest']);
 
     const failed = run(process.execPath, ['--import', 'tsx', entry], {
       env: { ...env, OLLAMA_URLS: 'http://127.0.0.1:9' },

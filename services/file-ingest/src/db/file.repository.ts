@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Chunk } from '../chunk/chunker.js';
 import type { Db } from './schema.js';
 
@@ -64,6 +66,11 @@ export async function markFailedIfUnfinished(db: Db, fileId: string, reason: str
 
 const INSERT_BATCH = 500;
 
+interface FileCounts {
+  pageCount: number | null;
+  charCount: number;
+}
+
 /**
  * Replaces the file's chunks and marks it ready, in one transaction. The row is updated first, which
  * locks it: a concurrent delete waits and then removes the new chunks with it. Returns false when the
@@ -73,43 +80,91 @@ export async function saveChunksAndMarkReady(
   db: Db,
   file: FileToIngest,
   chunks: Chunk[],
-  counts: { pageCount: number | null; charCount: number },
+  counts: FileCounts,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const updated = await trx
+    if (!(await markReady(trx, file.id, chunks.length, counts))) return false;
+    await replaceChunks(trx, file, chunks);
+    return true;
+  });
+}
+
+/**
+ * Saves the file's chunks while it stays `processing` (its vectors come next). Chunks identical to
+ * those an earlier run saved are kept, with the vectors that run made: a job run again after a crash
+ * embeds only what is missing. Returns false when the file no longer exists.
+ */
+export async function saveChunksKeepingIdentical(
+  db: Db,
+  file: FileToIngest,
+  chunks: Chunk[],
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await trx
       .updateTable('gpt_file')
-      .set({
-        status: 'ready',
-        progress: 1,
-        error: null,
-        page_count: counts.pageCount,
-        char_count: counts.charCount,
-        chunk_count: chunks.length,
-      })
+      .set({ status: 'processing' })
       .where('id', '=', file.id)
       .returning('id')
       .executeTakeFirst();
-    if (!updated) return false;
-    await trx.deleteFrom('file_chunk').where('file_id', '=', file.id).execute();
-    for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
-      await trx
-        .insertInto('file_chunk')
-        .values(
-          chunks.slice(i, i + INSERT_BATCH).map((chunk) => ({
-            file_id: file.id,
-            gpt_id: file.gptId,
-            ordinal: chunk.ordinal,
-            page: chunk.page,
-            char_start: chunk.charStart,
-            char_end: chunk.charEnd,
-            tokens: chunk.tokens,
-            text: chunk.text,
-          })),
-        )
-        .execute();
-    }
+    if (!locked) return false;
+    const saved = await sql<{ ordinal: number; digest: string }>`
+      select ordinal, md5(text) as digest from file_chunk where file_id = ${file.id} order by ordinal`.execute(
+      trx,
+    );
+    const same =
+      saved.rows.length === chunks.length &&
+      saved.rows.every(
+        (row, i) =>
+          row.ordinal === chunks[i]!.ordinal &&
+          row.digest === createHash('md5').update(chunks[i]!.text).digest('hex'),
+      );
+    if (!same) await replaceChunks(trx, file, chunks);
     return true;
   });
+}
+
+/** The file done: status, counts. False when the row is gone (deleted meanwhile). */
+export async function markReady(
+  db: Db,
+  fileId: string,
+  chunkCount: number,
+  counts: FileCounts,
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('gpt_file')
+    .set({
+      status: 'ready',
+      progress: 1,
+      error: null,
+      page_count: counts.pageCount,
+      char_count: counts.charCount,
+      chunk_count: chunkCount,
+    })
+    .where('id', '=', fileId)
+    .returning('id')
+    .executeTakeFirst();
+  return updated !== undefined;
+}
+
+async function replaceChunks(trx: Db, file: FileToIngest, chunks: Chunk[]) {
+  await trx.deleteFrom('file_chunk').where('file_id', '=', file.id).execute();
+  for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
+    await trx
+      .insertInto('file_chunk')
+      .values(
+        chunks.slice(i, i + INSERT_BATCH).map((chunk) => ({
+          file_id: file.id,
+          gpt_id: file.gptId,
+          ordinal: chunk.ordinal,
+          page: chunk.page,
+          char_start: chunk.charStart,
+          char_end: chunk.charEnd,
+          tokens: chunk.tokens,
+          text: chunk.text,
+        })),
+      )
+      .execute();
+  }
 }
 
 /** Files that should have a job: waiting or started, oldest first. */

@@ -35,10 +35,27 @@ export interface FileChunkTable {
   tsv: ColumnType<string, never, never>;
 }
 
+export interface ChunkEmbeddingTable {
+  chunk_id: string;
+  model: string;
+  gpt_id: string;
+  dimensions: number;
+  /** float32 little-endian, unit length; null where the pgvector column `vec` holds the vector. */
+  embedding: Buffer | null;
+}
+
+export interface FileEmbeddingTable {
+  file_id: string;
+  model: string;
+  embedded_at: ColumnType<Date, never, never>;
+}
+
 export interface IngestDatabase {
   gpt_file: GptFileTable;
   gpt: GptTable;
   file_chunk: FileChunkTable;
+  chunk_embedding: ChunkEmbeddingTable;
+  file_embedding: FileEmbeddingTable;
 }
 
 export type Db = Kysely<IngestDatabase>;

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
 export interface ChunkHit {
+  /** Internal: how fusion tells chunks apart; not part of the search answer. */
+  chunkId: string;
   fileId: string;
   fileName: string;
   page: number | null;
@@ -34,6 +36,7 @@ export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
     .selectFrom('file_chunk as c')
     .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
     .select([
+      'c.id as chunkId',
       'c.file_id as fileId',
       'f.original_name as fileName',
       'f.mime_type as mimeType',
@@ -71,8 +74,8 @@ export async function rankedChunks(
     // cost more than running it.
     await sql`select set_config('jit', 'off', true)`.execute(trx);
     const { rows } = await sql<Omit<ChunkHit, 'language'> & { mimeType: string }>`
-      select c.file_id as "fileId", f.original_name as "fileName", f.mime_type as "mimeType", c.page,
-             c.text, c.tokens,
+      select c.id as "chunkId", c.file_id as "fileId", f.original_name as "fileName",
+             f.mime_type as "mimeType", c.page, c.text, c.tokens,
              ts_rank_cd(c.tsv, q) as score
       from file_chunk c
       join gpt_file f on f.id = c.file_id,
@@ -82,4 +85,47 @@ export async function rankedChunks(
       limit ${limit}`.execute(trx);
     return rows.map(withLanguage);
   });
+}
+
+/** The chunks with these ids (of this GPT only), in no particular order. */
+export async function chunksById(db: Db, gptId: string, ids: string[]): Promise<ChunkHit[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('file_chunk as c')
+    .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
+    .select([
+      'c.id as chunkId',
+      'c.file_id as fileId',
+      'f.original_name as fileName',
+      'f.mime_type as mimeType',
+      'c.page',
+      'c.text',
+      'c.tokens',
+      sql<number>`0`.as('score'),
+    ])
+    .where('c.gpt_id', '=', gptId)
+    .where('c.id', 'in', ids)
+    .execute();
+  return rows.map(withLanguage);
+}
+
+/**
+ * The embedding model whose vectors answer for the GPT: the configured one once it covers as many of
+ * the GPT's files as any other, else (while a change of model is re-embedded) the one covering most.
+ * Undefined when no file of the GPT has vectors.
+ */
+export async function answeringModel(db: Db, gptId: string, configured: string): Promise<string | undefined> {
+  const rows = await db
+    .selectFrom('file_embedding as fe')
+    .innerJoin('gpt_file as f', 'f.id', 'fe.file_id')
+    .select(['fe.model', sql<number>`count(*)::int`.as('files')])
+    .where('f.gpt_id', '=', gptId)
+    .where('f.status', '=', 'ready')
+    .groupBy('fe.model')
+    .execute();
+  if (rows.length === 0) return undefined;
+  const most = Math.max(...rows.map((row) => row.files));
+  const current = rows.find((row) => row.model === configured);
+  if (current && current.files >= most) return configured;
+  return rows.sort((a, b) => b.files - a.files || a.model.localeCompare(b.model))[0]!.model;
 }

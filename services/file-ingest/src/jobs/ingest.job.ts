@@ -5,10 +5,14 @@ import {
   type FileToIngest,
   findFileToIngest,
   markFailed,
+  markReady,
   saveChunksAndMarkReady,
+  saveChunksKeepingIdentical,
   setProgress,
 } from '../db/file.repository.js';
 import type { Db } from '../db/schema.js';
+import { type Embedder, embedFileChunks } from '../embed/embed-file.js';
+import { EmbeddingUnavailable } from '../embed/embedding-client.js';
 import type { ExtractionSandbox } from '../extract/sandbox.js';
 import { ExtractionRefused, type ExtractKind, type ExtractLimits } from '../extract/types.js';
 
@@ -19,6 +23,8 @@ export interface IngestDeps {
   limits: ExtractLimits;
   maxFileSize: number;
   log: Logger;
+  /** Set when an embedding model is configured: chunks get vectors before the file is ready. */
+  embedder?: Embedder;
 }
 
 export type IngestOutcome =
@@ -87,10 +93,10 @@ export async function ingestFile(
     Buffer.byteLength(normalized.text),
     'text/plain; charset=utf-8',
   );
-  const saved = await saveChunksAndMarkReady(deps.db, file, chunks, {
-    pageCount: extracted.pageCount,
-    charCount: normalized.text.length,
-  });
+  const counts = { pageCount: extracted.pageCount, charCount: normalized.text.length };
+  const saved = deps.embedder
+    ? await saveEmbedAndMarkReady(deps, deps.embedder, file, chunks, counts, progress)
+    : await saveChunksAndMarkReady(deps.db, file, chunks, counts);
   if (!saved) {
     // Deleted while we worked: take back the text we wrote, so nothing of the file survives it.
     await deps.store.remove(textKey);
@@ -99,6 +105,33 @@ export async function ingestFile(
   }
   deps.log.info({ fileId, chunks: chunks.length, chars: normalized.text.length }, 'file ready');
   return { status: 'ready', chunks: chunks.length, chars: normalized.text.length };
+}
+
+/**
+ * Chunks first (kept when an earlier run saved the same), then their vectors a batch at a time
+ * (progress 0.88 → 0.99), then ready. Workers that cannot embed do not hold the file back: it is ready
+ * with its words searchable, and the background pass (backfill.ts) adds the vectors later.
+ */
+async function saveEmbedAndMarkReady(
+  deps: IngestDeps,
+  embedder: Embedder,
+  file: FileToIngest,
+  chunks: ReturnType<typeof chunkText>,
+  counts: { pageCount: number | null; charCount: number },
+  progress: (fraction: number) => void,
+): Promise<boolean> {
+  if (!(await saveChunksKeepingIdentical(deps.db, file, chunks))) return false;
+  progress(0.88);
+  try {
+    await embedFileChunks(deps.db, embedder, file, (done, total) => progress(0.88 + (0.11 * done) / total));
+  } catch (error) {
+    if (!(error instanceof EmbeddingUnavailable)) throw error;
+    deps.log.warn(
+      { fileId: file.id, reason: error.message },
+      'file ready without all its vectors; they are added once a worker can embed',
+    );
+  }
+  return markReady(deps.db, file.id, chunks.length, counts);
 }
 
 async function fail(deps: IngestDeps, file: FileToIngest, reason: string): Promise<IngestOutcome> {

@@ -1,13 +1,15 @@
 import { errorResponses, requireServiceToken, SearchBody, SearchResult } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/schema.js';
+import type { MeaningSearch } from '../fused-search.js';
 import { searchKnowledge } from '../search.js';
 
 /** `POST /internal/search` (docs/internal-contracts.md), for the inference gateway. */
-export const searchRoute: FastifyPluginAsyncTypebox<{ db: Db; token: string }> = async (
-  app,
-  { db, token },
-) => {
+export const searchRoute: FastifyPluginAsyncTypebox<{
+  db: Db;
+  token: string;
+  meaning?: MeaningSearch | undefined;
+}> = async (app, { db, token, meaning }) => {
   app.post(
     '/internal/search',
     {
@@ -18,6 +20,6 @@ export const searchRoute: FastifyPluginAsyncTypebox<{ db: Db; token: string }> =
         response: { 200: SearchResult, ...errorResponses(400, 404) },
       },
     },
-    async (request) => searchKnowledge(db, request.body),
+    async (request) => searchKnowledge(db, request.body, meaning),
   );
 };
