@@ -20,9 +20,11 @@ export COMPOSE_PROFILES=ollama
 export COMPOSE_FILE=docker-compose.yml:infra/compose/stand-ins.yml:infra/compose/smoke-fixtures.yml
 export CHATTY_NODE_IMAGE=chatty-local/node:24
 SECRET_KEY=$(openssl rand -hex 32)
+ACTION_RUNNER_TOKEN=$(openssl rand -hex 32)
+INGEST_SERVICE_TOKEN=$(openssl rand -hex 32)
 POSTGRES_PASSWORD=$(openssl rand -hex 16)
 MINIO_ROOT_PASSWORD=$(openssl rand -hex 16)
-export SECRET_KEY POSTGRES_PASSWORD MINIO_ROOT_PASSWORD
+export SECRET_KEY ACTION_RUNNER_TOKEN INGEST_SERVICE_TOKEN POSTGRES_PASSWORD MINIO_ROOT_PASSWORD
 export PORT=${SWARM_SMOKE_PORT:-5781}
 export ACTION_EGRESS_ALLOW=action-target:8080
 export LOG_LEVEL=info
