@@ -46,7 +46,9 @@ export function chattyInTerminal(args: string[], env: Record<string, string>): T
     .map((part) => `'${part.replace(/'/g, `'\\''`)}'`)
     .join(' ');
   const child = spawn('script', ['-q', '-e', '-c', `stty cols 100 rows 40; exec ${quoted}`, '/dev/null'], {
-    env: { ...process.env, ...env, TERM: 'xterm-256color' },
+    // A person's colour terminal, also on CI: with CI set and no FORCE_COLOR, chalk (and so the
+    // Markdown renderer) drops every style, whatever the terminal.
+    env: { ...process.env, ...env, TERM: 'xterm-256color', FORCE_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
