@@ -1,4 +1,4 @@
-import { type OllamaChatRequest, tokensOf } from '@chatty/testkit';
+import { type OllamaChatRequest, TEST_EMBEDDING_DIMENSIONS, tokensOf } from '@chatty/testkit';
 import { buildWeb, loadWebConfig, type WebApp } from '@chatty/web';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
@@ -311,7 +311,7 @@ describe('models, embeddings and errors through /v1', () => {
     expect(decoded.data[1]!.index).toBe(1);
     // The test worker's vectors are deterministic: both encodings carry the same numbers.
     for (const [index, item] of floats.data.entries()) {
-      expect(item.embedding).toHaveLength(8);
+      expect(item.embedding).toHaveLength(TEST_EMBEDDING_DIMENSIONS);
       for (const [at, value] of decoded.data[index]!.embedding.entries())
         expect(value).toBeCloseTo(item.embedding[at]!, 6);
     }
