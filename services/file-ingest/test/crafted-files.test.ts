@@ -113,7 +113,7 @@ describe('an extraction past its deadline counts as a death too', () => {
 
   it('a PDF that takes longer than the deadline fails after two runs; the next file is ready', async () => {
     const slow = await makePdf(
-      Array.from({ length: 300 }, (_, page) => `Page ${page + 1}. The narwhal migrates north. `.repeat(20)),
+      Array.from({ length: 1500 }, (_, page) => `Page ${page + 1}. The narwhal migrates north. `.repeat(20)),
     );
     expect((await ingest(state, 'warm.txt', Buffer.from('The ibis wades.'))).file.status).toBe('ready');
     const { file, ms } = await ingest(state, 'atlas.pdf', slow, 90_000);
