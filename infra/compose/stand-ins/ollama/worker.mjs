@@ -1,7 +1,21 @@
 // An Ollama-protocol worker for compose runs on machines that cannot pull the real image or any model:
 // the test server from packages/testkit (real HTTP and NDJSON streaming, /api/pull, /api/tags, /api/ps),
 // answering every chat with a short scripted text. Node runs the TypeScript source as is.
-import { startOllamaServer, tokensOf } from './ollama-server.ts';
+import { registerHooks } from 'node:module';
+
+// The testkit's sources import each other as `./x.js`, as TypeScript compiles them; here Node runs the
+// `.ts` files themselves, so a `.js` that is not there resolves to its `.ts` twin.
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    try {
+      return nextResolve(specifier, context);
+    } catch (error) {
+      if (!specifier.startsWith('.') || !specifier.endsWith('.js')) throw error;
+      return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+    }
+  },
+});
+const { startOllamaServer, tokensOf } = await import('./ollama-server.ts');
 
 const [host, port] = (process.env.OLLAMA_HOST || '0.0.0.0:11434').split(':');
 const models = (process.env.STAND_IN_MODELS || '').split(',').filter(Boolean);
