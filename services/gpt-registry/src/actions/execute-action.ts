@@ -105,7 +105,7 @@ function readSecrets(row: ActionRow, key: SecretKeys, log: FastifyBaseLogger): A
 }
 
 /** Parameters travel as the query of a GET or DELETE and as the JSON body of a POST or PUT. */
-export function specOf(fields: ActionFields, args: ArgumentValues): ActionRequestSpec {
+function specOf(fields: ActionFields, args: ArgumentValues): ActionRequestSpec {
   const inBody = fields.method === 'POST' || fields.method === 'PUT';
   const hasParameters = Object.keys(fields.parameters).length > 0;
   return {

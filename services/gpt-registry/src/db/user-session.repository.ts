@@ -54,12 +54,3 @@ export async function markSessionsEnded(db: Db, userId: string, ids: string[]): 
     .execute();
   return rows.map((row) => row.id);
 }
-
-/** Ended and expired sessions are kept a while (an account's recent sign-ins), then removed. */
-export async function deleteOldSessions(db: Db, olderThanDays: number): Promise<number> {
-  const result = await db
-    .deleteFrom('user_session')
-    .where('expires_at', '<', sql<Date>`now() - make_interval(days => ${olderThanDays})`)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

@@ -110,7 +110,7 @@ export async function deleteWorkspace(db: Db, workspaceId: string): Promise<bool
   return result.numDeletedRows > 0n;
 }
 
-export const hashInvitationToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashInvitationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new invitation; the token is returned once (only its hash is stored). */
 export async function createInvitation(

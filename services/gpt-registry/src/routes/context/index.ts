@@ -4,7 +4,7 @@ import { findGptContext, saveGptContext } from '../../db/gpt-context.repository.
 import type { RegistryRoutes } from '../../registry-app.js';
 
 /** What a GPT remembers across sessions for its user; the chat puts it into every prompt. */
-export const GptContextBody = Type.Object(
+const GptContextBody = Type.Object(
   { context: Type.String({ maxLength: 20_000 }) },
   { additionalProperties: false },
 );

@@ -15,11 +15,7 @@ const CopyBody = Type.Object(
 );
 
 /** A new GPT of the caller's from these fields, counted against their GPT quota. */
-export async function insertOwnGpt(
-  app: { db: Db; quotas: { gpts: number } },
-  userId: string,
-  fields: GptFields,
-) {
+async function insertOwnGpt(app: { db: Db; quotas: { gpts: number } }, userId: string, fields: GptFields) {
   return withUserLock(app.db, userId, async (trx) => {
     ensureRoom('gpts', app.quotas.gpts, await countGpts(trx, userId));
     return insertGpt(trx, userId, fields);
