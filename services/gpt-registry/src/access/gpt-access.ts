@@ -1,8 +1,8 @@
 import { forbidden, notFound } from '@chatty/shared';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { findGpt } from '../db/gpt.repository.js';
+import type { Db } from '../db/index.js';
 import type { GptRow } from '../db/schema.js';
-import type { Db } from '../db/user.repository.js';
 
 /**
  * How far a user may go with a GPT, weakest first:

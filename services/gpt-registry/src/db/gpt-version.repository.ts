@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Gpt } from '@chatty/shared';
 import { sql } from 'kysely';
 import { toGpt } from './gpt.mapper.js';
+import type { Db } from './index.js';
 import type { GptRow } from './schema.js';
-import type { Db } from './user.repository.js';
 
 /** The key of an avatar in gpt_avatar; the migration computes the same in SQL for existing rows. */
 const avatarSha256 = (dataUrl: string) => createHash('sha256').update(dataUrl, 'utf8').digest('hex');

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
+import type { Db } from './index.js';
 import type { UserSessionRow } from './schema.js';
-import type { Db } from './user.repository.js';
 
 export async function insertSession(
   db: Db,

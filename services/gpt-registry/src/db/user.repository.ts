@@ -1,8 +1,7 @@
-import { type Kysely, sql } from 'kysely';
-import type { RegistryDatabase, UserRow } from './schema.js';
+import { sql } from 'kysely';
+import { type Db, isUniqueViolation } from './index.js';
+import type { UserRow } from './schema.js';
 import { createPersonalWorkspace } from './workspace.repository.js';
-
-export type Db = Kysely<RegistryDatabase>;
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db
@@ -50,7 +49,7 @@ export async function createUser(
       await createPersonalWorkspace(trx, row.id);
       return row;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+      if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
   });
@@ -82,7 +81,7 @@ export async function insertUser(
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+    if (isUniqueViolation(error)) throw new EmailTakenError();
     throw error;
   }
 }

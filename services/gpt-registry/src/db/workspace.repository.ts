@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Db } from './index.js';
 import type { WorkspaceRole } from './schema.js';
-import type { Db } from './user.repository.js';
 
 /** Every account's own workspace, made with the account (and by the migration for older ones). */
 export async function createPersonalWorkspace(db: Db, userId: string): Promise<void> {

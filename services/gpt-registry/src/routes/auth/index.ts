@@ -12,6 +12,7 @@ import {
 } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import type { LoginBackoff } from '../../auth/login-backoff.js';
+import { toUser } from '../../db/user.mapper.js';
 import {
   createUser,
   EmailTakenError,
@@ -22,7 +23,6 @@ import {
 import type { RegistryRoutes } from '../../registry-app.js';
 import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { toUser } from './user.mapper.js';
 
 export interface AuthRouteOptions extends Record<string, unknown> {
   allowSignup: boolean;
