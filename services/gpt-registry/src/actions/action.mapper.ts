@@ -1,4 +1,4 @@
-import { type Action, type ActionRun, needsConfirmation, type RuntimeAction } from '@chatty/shared';
+import { type Action, type ActionRun, needsConfirmation, type RuntimeAction } from '@chatty/contracts';
 import type { ActionRow, ActionRunRow } from '../db/schema.js';
 
 /** The public form: `headers` as stored, where secret values are already `***`. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ACTION_SECRET_MASK } from '@chatty/shared';
+import { ACTION_SECRET_MASK } from '@chatty/contracts';
 import { sql } from 'kysely';
 import type { ActionFields } from '../actions/action-input.js';
 import { SecretDecryptionError, type SecretKeys } from '../actions/secret-box.js';
