@@ -1,4 +1,4 @@
-import type { SearchBody, SearchResult } from '@chatty/shared';
+import type { SearchBody, SearchResult } from '@chatty/contracts';
 import type { Db } from './db/schema.js';
 import { allChunks, type ChunkHit, knowledgeTokens, rankedChunks } from './db/search.repository.js';
 import { fusedChunks, type MeaningSearch } from './fused-search.js';

@@ -1,4 +1,5 @@
-import { MAX_JSON_BODY_BYTES, quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
+import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
+import { quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
 import { uploadStart } from './upload-start.js';

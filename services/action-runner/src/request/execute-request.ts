@@ -1,4 +1,4 @@
-import type { ActionRequestSpec, ActionResult } from '@chatty/shared';
+import type { ActionRequestSpec, ActionResult } from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
 import { type CheckedDestination, checkDestination, type EgressPolicy } from '../egress/egress-policy.js';
 import { actionTimeout, actionUnreachable, tooManyRedirects } from '../errors.js';

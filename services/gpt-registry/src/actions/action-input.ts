@@ -4,10 +4,10 @@ import {
   type ActionArgument,
   type ActionConfirmation,
   type ActionMethod,
-  badRequest,
   PLACEHOLDER,
   RESERVED_ACTION_HEADERS,
-} from '@chatty/shared';
+} from '@chatty/contracts';
+import { badRequest } from '@chatty/shared';
 import { isSecretHeader, isSecretParameter } from './secret-headers.js';
 
 /** An action as stored, secrets in clear: only ever held in memory, on the way to or from the cipher. */

@@ -1,11 +1,5 @@
-import {
-  type ActionRequestSpec,
-  type ActionResult,
-  AppError,
-  type ArgumentValues,
-  notFound,
-  type ServiceClient,
-} from '@chatty/shared';
+import type { ActionRequestSpec, ActionResult, ArgumentValues } from '@chatty/contracts';
+import { AppError, notFound, type ServiceClient } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { findAction } from '../db/action.repository.js';
 import { recordActionRun } from '../db/action-run.repository.js';

@@ -1,5 +1,6 @@
 import { dereference } from '@apidevtools/json-schema-ref-parser';
-import { type ActionArgument, type ActionMethod, badRequest } from '@chatty/shared';
+import type { ActionArgument, ActionMethod } from '@chatty/contracts';
+import { badRequest } from '@chatty/shared';
 import { parse as parseYaml } from 'yaml';
 import type { ActionFields } from './action-input.js';
 import { isSecretHeader } from './secret-headers.js';

@@ -1,4 +1,4 @@
-import { ACTION_SECRET_MASK } from '@chatty/shared';
+import { ACTION_SECRET_MASK } from '@chatty/contracts';
 import { decryptSecret, encryptSecret, type SecretKeys } from './secret-box.js';
 
 const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ACTION_SECRET_MASK } from '@chatty/shared';
+import { ACTION_SECRET_MASK } from '@chatty/contracts';
 import {
   insertActionRows,
   lockAction,

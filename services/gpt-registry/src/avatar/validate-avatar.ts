@@ -1,4 +1,5 @@
-import { AppError, badRequest, MAX_AVATAR_BYTES } from '@chatty/shared';
+import { MAX_AVATAR_BYTES } from '@chatty/contracts';
+import { AppError, badRequest } from '@chatty/shared';
 import { fileTypeFromBuffer } from 'file-type';
 import { isGeneratedAvatar } from './generate-avatar.js';
 

@@ -1,4 +1,4 @@
-import type { ActionRun } from '@chatty/shared';
+import type { ActionRun } from '@chatty/contracts';
 import type { ActionRunRow } from './schema.js';
 
 export function toActionRun(row: ActionRunRow): ActionRun {

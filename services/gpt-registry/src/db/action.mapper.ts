@@ -1,4 +1,4 @@
-import { type Action, needsConfirmation, type RuntimeAction } from '@chatty/shared';
+import { type Action, needsConfirmation, type RuntimeAction } from '@chatty/contracts';
 import type { ActionRow } from './schema.js';
 
 /** The public form: `headers` as stored, where secret values are already `***`. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Gpt } from '@chatty/shared';
+import type { Gpt } from '@chatty/contracts';
 import { sql } from 'kysely';
 import { toGpt } from './gpt.mapper.js';
 import type { Db } from './index.js';

@@ -1,4 +1,4 @@
-import type { User } from '@chatty/shared';
+import type { User } from '@chatty/contracts';
 import type { UserRow } from './schema.js';
 
 export function toUser(row: UserRow): User {

@@ -6,10 +6,9 @@ import {
   type ImportReport,
   KNOWLEDGE_TYPES,
   type KnowledgeType,
-  notFound,
-  type ObjectStore,
   type SecretToSet,
-} from '@chatty/shared';
+} from '@chatty/contracts';
+import { notFound, type ObjectStore } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { type ActionFields, checkActionFields, mergeHeaders } from '../actions/action-input.js';
 import type { SecretKeys } from '../actions/secret-box.js';

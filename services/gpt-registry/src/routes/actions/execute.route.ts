@@ -1,4 +1,5 @@
-import { ActionResult, callerOf, errorResponses } from '@chatty/shared';
+import { ActionResult, errorResponses } from '@chatty/contracts';
+import { callerOf } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { RegistryRoutes } from '../../registry-app.js';

@@ -1,4 +1,5 @@
-import { Action, callerOf, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { Action, errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { checkActionFields } from '../../actions/action-input.js';
 import { actionsFromOpenApi } from '../../actions/openapi-import.js';

@@ -1,12 +1,5 @@
-import {
-  ACTION_SECRET_MASK,
-  Action,
-  ActionRun,
-  callerOf,
-  errorResponses,
-  IdParams,
-  notFound,
-} from '@chatty/shared';
+import { ACTION_SECRET_MASK, Action, ActionRun, errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { checkActionFields, mergeHeaders, mergeParameters } from '../../actions/action-input.js';
 import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';

@@ -1,15 +1,5 @@
-import {
-  AppError,
-  AuthResponse,
-  callerOf,
-  conflict,
-  errorResponses,
-  forbidden,
-  LoginBody,
-  SignupBody,
-  User,
-  unauthorized,
-} from '@chatty/shared';
+import { AuthResponse, errorResponses, LoginBody, SignupBody, User } from '@chatty/contracts';
+import { AppError, callerOf, conflict, forbidden, unauthorized } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import type { LoginBackoff } from '../../auth/login-backoff.js';
 import { toUser } from '../../db/user.mapper.js';

@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { findGptContext, saveGptContext } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';

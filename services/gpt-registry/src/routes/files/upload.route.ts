@@ -2,16 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import {
-  AppError,
-  badRequest,
-  callerOf,
   errorResponses,
   IdParams,
   KNOWLEDGE_TYPES,
   KnowledgeFile,
   type KnowledgeType,
-  notFound,
-} from '@chatty/shared';
+} from '@chatty/contracts';
+import { AppError, badRequest, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import { toFile } from '../../db/file.mapper.js';
 import { insertFile } from '../../db/file.repository.js';

@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, Gpt, IdParams } from '@chatty/shared';
+import { errorResponses, Gpt, IdParams } from '@chatty/contracts';
+import { callerOf } from '@chatty/shared';
 import Type from 'typebox';
 import { toGpt } from '../../db/gpt.mapper.js';
 import { type GptFields, insertGpt } from '../../db/gpt.repository.js';

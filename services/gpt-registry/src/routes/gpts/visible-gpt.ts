@@ -1,4 +1,5 @@
-import { type Gpt, notFound } from '@chatty/shared';
+import type { Gpt } from '@chatty/contracts';
+import { notFound } from '@chatty/shared';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { findPublishedFor } from '../../db/catalogue.repository.js';
 import { toGpt } from '../../db/gpt.mapper.js';

@@ -4,11 +4,10 @@ import {
   errorResponses,
   Gpt,
   IdParams,
-  notFound,
   RuntimeAction,
-  requireServiceToken,
   Uuid,
-} from '@chatty/shared';
+} from '@chatty/contracts';
+import { notFound, requireServiceToken } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { findGptWithAccess } from '../../access/gpt-access.js';

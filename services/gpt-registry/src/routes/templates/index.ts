@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { callerOf, errorResponses, Gpt, KNOWLEDGE_TYPES, notFound } from '@chatty/shared';
+import { errorResponses, Gpt, KNOWLEDGE_TYPES } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { checkActionFields } from '../../actions/action-input.js';

@@ -1,4 +1,5 @@
-import { badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, Uuid } from '@chatty/contracts';
+import { badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import type { WorkspaceRole } from '../../db/schema.js';
 import { toWorkspace } from '../../db/workspace.mapper.js';

@@ -1,4 +1,5 @@
-import { AppError, badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, Uuid } from '@chatty/contracts';
+import { AppError, badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { findUserById } from '../../db/user.repository.js';
 import { toWorkspace } from '../../db/workspace.mapper.js';

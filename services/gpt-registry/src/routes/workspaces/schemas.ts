@@ -1,4 +1,4 @@
-import { Timestamp, Uuid } from '@chatty/shared';
+import { Timestamp, Uuid } from '@chatty/contracts';
 import Type from 'typebox';
 
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
