@@ -11,6 +11,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/cli/package.json packages/cli/
 COPY packages/client/package.json packages/client/
+COPY packages/contracts/package.json packages/contracts/
 COPY packages/shared/package.json packages/shared/
 COPY packages/testkit/package.json packages/testkit/
 COPY services/action-runner/package.json services/action-runner/
@@ -40,12 +41,14 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=runtime-deps /app/node_modules node_modules
 COPY package.json ./
+COPY packages/contracts/package.json packages/contracts/
 COPY packages/shared/package.json packages/shared/
 COPY services/action-runner/package.json services/action-runner/
 COPY services/file-ingest/package.json services/file-ingest/
 COPY services/gpt-registry/package.json services/gpt-registry/
 COPY services/inference-gateway/package.json services/inference-gateway/
 COPY services/web/package.json services/web/
+COPY --from=build /app/packages/contracts/dist packages/contracts/dist
 COPY --from=build /app/packages/shared/dist packages/shared/dist
 COPY --from=build /app/services/action-runner/dist services/action-runner/dist
 COPY --from=build /app/services/file-ingest/dist services/file-ingest/dist

@@ -7,7 +7,7 @@ import type {
   KnowledgeFile,
   UpdateGptBody,
   User,
-} from '@chatty/shared';
+} from '@chatty/contracts';
 
 /**
  * The public API's shapes. Those the registry declares come from its contracts (type-only imports:

@@ -1,10 +1,10 @@
-import type { SearchBody, SearchResult } from '@chatty/shared';
+import type { SearchBody, SearchResult } from '@chatty/contracts';
 import type { Db } from './db/schema.js';
 import { allChunks, type ChunkHit, knowledgeTokens, rankedChunks } from './db/search.repository.js';
 import { fusedChunks, type MeaningSearch } from './fused-search.js';
 
 /** Matches ranked per query, at most; see rankedChunks. */
-export const SEARCH_CANDIDATES = 2000;
+const SEARCH_CANDIDATES = 2000;
 
 /**
  * A GPT's knowledge for one turn: all of it when it fits the budget (small knowledge goes into the

@@ -1,4 +1,4 @@
-import type { KnowledgeFile } from '@chatty/shared';
+import type { KnowledgeFile } from '@chatty/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdfWithHugeImage, makePngDeclaring } from './fixtures/make-huge-image.js';
 import { makePdf } from './fixtures/make-pdf.js';

@@ -1,5 +1,5 @@
+import type { KnowledgeFile, SearchResult } from '@chatty/contracts';
 import { buildIngest, type IngestApp, loadIngestConfig } from '@chatty/file-ingest';
-import type { KnowledgeFile, SearchResult } from '@chatty/shared';
 import { serviceToken } from '@chatty/shared';
 import { TEST_REDIS_URL } from '@chatty/testkit';
 import { type RegistryHarness, startRegistry, TEST_SECRET } from '../../gpt-registry/test/harness.js';

@@ -1,5 +1,6 @@
+import type { SearchResult } from '@chatty/contracts';
 import { buildIngest, type IngestApp, type IngestDatabase, loadIngestConfig } from '@chatty/file-ingest';
-import { createDb, type SearchResult, serviceToken } from '@chatty/shared';
+import { createDb, serviceToken } from '@chatty/shared';
 import { type OllamaTestServer, startOllamaServer } from '@chatty/testkit';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { TokenUsage } from '@chatty/shared';
+import type { TokenUsage } from '@chatty/contracts';
 import { type OllamaChatRequest, tokensOf } from '@chatty/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '../../gpt-registry/test/harness.js';

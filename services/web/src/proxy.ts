@@ -1,4 +1,5 @@
-import { MAX_JSON_BODY_BYTES, quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
+import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
+import { quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
 import { uploadStart } from './upload-start.js';
@@ -12,7 +13,7 @@ const SMALL_BODY_BYTES = 64 * 1024;
  * service frame's `bodyLimit`); larger bodies would be refused there anyway. Uploads are not read
  * whole: they stream.
  */
-export const BUFFERED_BODY_LIMIT = MAX_JSON_BODY_BYTES;
+const BUFFERED_BODY_LIMIT = MAX_JSON_BODY_BYTES;
 
 export interface Upstream extends UpstreamService {
   /** Shown in errors and logs. */

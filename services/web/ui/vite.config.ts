@@ -8,7 +8,7 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-  resolve: { alias: { '@contracts': here('../../../packages/shared/src/contracts') } },
+  resolve: { alias: { '@chatty/contracts': here('../../../packages/contracts/src/index.ts') } },
   build: { outDir: here('../dist/ui'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1200 },
   logLevel: 'warn',
 });

@@ -12,7 +12,7 @@ interface ChatOptions {
 }
 
 /** The sources an answer cites, one line each: `[1] notes.md, page 2`. */
-export function citationLines(message: Message): string[] {
+function citationLines(message: Message): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const citation of message.citations ?? []) {

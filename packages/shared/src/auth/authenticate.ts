@@ -1,6 +1,6 @@
+import type { ApiKeyScope } from '@chatty/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ApiKeyScope } from '../contracts/api-key.js';
 import { forbidden, unauthorized } from '../errors.js';
 import { isApiKey } from './api-key.js';
 import type { SessionTokens } from './session-token.js';

@@ -1,8 +1,8 @@
+import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
-import { MAX_JSON_BODY_BYTES } from '../contracts/gpt.js';
 import { installBodyDeadline } from './body-deadline.js';
 import { installErrorHandlers } from './error-handler.js';
 import { installHealth, installLiveness, type ReadinessCheck } from './health.js';
@@ -79,5 +79,3 @@ export async function createServiceApp(options: ServiceAppOptions) {
   }
   return app;
 }
-
-export type ServiceApp = Awaited<ReturnType<typeof createServiceApp>>;

@@ -1,4 +1,4 @@
-import type { ActionRequestSpec, ActionResult } from '@chatty/shared';
+import type { ActionRequestSpec, ActionResult } from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
 import { type CheckedDestination, checkDestination, type EgressPolicy } from '../egress/egress-policy.js';
 import { actionTimeout, actionUnreachable, tooManyRedirects } from '../errors.js';
@@ -6,7 +6,7 @@ import type { AgentPool } from './agent-pool.js';
 import { type RenderedRequest, renderRequest } from './render-request.js';
 import { type HopRequest, type HopResponse, sendOnce } from './send-once.js';
 
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export interface ExecuteLimits {

@@ -5,7 +5,7 @@ import {
   type ArgumentValues,
   PLACEHOLDER,
   RESERVED_ACTION_HEADERS,
-} from '@chatty/shared';
+} from '@chatty/contracts';
 import { invalidAction, invalidArgument } from '../errors.js';
 
 export const USER_AGENT = 'Chatty-Action-Runner/0.1';

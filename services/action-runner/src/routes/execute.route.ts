@@ -1,10 +1,5 @@
-import {
-  ActionRequestSpec,
-  ActionResult,
-  AppError,
-  errorResponses,
-  requireServiceToken,
-} from '@chatty/shared';
+import { ActionRequestSpec, ActionResult, errorResponses } from '@chatty/contracts';
+import { AppError, requireServiceToken } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type ExecuteContext, executeRequest } from '../request/execute-request.js';
 

@@ -1,4 +1,4 @@
-import { codeLanguageOfMime } from '@chatty/shared';
+import { codeLanguageOfMime } from '@chatty/contracts';
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 

@@ -1,4 +1,5 @@
-import { isCodeLanguage, knowledgeTypeOfMime, type Logger, type ObjectStore } from '@chatty/shared';
+import { isCodeLanguage, knowledgeTypeOfMime } from '@chatty/contracts';
+import type { Logger, ObjectStore } from '@chatty/shared';
 import { CODE_CHUNKING, chunkText, DEFAULT_CHUNKING, SLIDE_AND_SHEET_CHUNKING } from '../chunk/chunker.js';
 import { normalizeSegments } from '../chunk/normalize.js';
 import {

@@ -1,4 +1,5 @@
-import { errorResponses, requireServiceToken, SearchBody, SearchResult } from '@chatty/shared';
+import { errorResponses, SearchBody, SearchResult } from '@chatty/contracts';
+import { requireServiceToken } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/schema.js';
 import type { MeaningSearch } from '../fused-search.js';

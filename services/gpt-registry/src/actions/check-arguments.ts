@@ -1,4 +1,5 @@
-import { type ActionArgument, type ArgumentValues, badRequest } from '@chatty/shared';
+import type { ActionArgument, ArgumentValues } from '@chatty/contracts';
+import { badRequest } from '@chatty/shared';
 
 const MATCHES: Record<ActionArgument['type'], (value: unknown) => boolean> = {
   string: (value) => typeof value === 'string',

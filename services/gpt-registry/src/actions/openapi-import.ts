@@ -1,10 +1,11 @@
 import { dereference } from '@apidevtools/json-schema-ref-parser';
-import { type ActionArgument, type ActionMethod, badRequest } from '@chatty/shared';
+import type { ActionArgument, ActionMethod } from '@chatty/contracts';
+import { badRequest } from '@chatty/shared';
 import { parse as parseYaml } from 'yaml';
 import type { ActionFields } from './action-input.js';
 import { isSecretHeader } from './secret-headers.js';
 
-export const MAX_IMPORTED_OPERATIONS = 100;
+const MAX_IMPORTED_OPERATIONS = 100;
 const METHODS: ActionMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
 
 type Json = Record<string, unknown>;

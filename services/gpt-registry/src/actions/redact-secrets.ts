@@ -1,4 +1,4 @@
-import { ACTION_SECRET_MASK, type ActionResult } from '@chatty/shared';
+import { ACTION_SECRET_MASK, type ActionResult } from '@chatty/contracts';
 
 /** Shorter values would mask ordinary text; no real credential is this short. */
 const MIN_SECRET_LENGTH = 6;

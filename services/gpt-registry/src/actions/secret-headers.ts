@@ -1,4 +1,4 @@
-import { ACTION_SECRET_MASK } from '@chatty/shared';
+import { ACTION_SECRET_MASK } from '@chatty/contracts';
 import { decryptSecret, encryptSecret, type SecretKeys } from './secret-box.js';
 
 const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie']);
@@ -24,10 +24,7 @@ export function isSecretParameter(name: string, value: string): boolean {
 }
 
 /** Splits a map into what may be shown and what is write-only. */
-export function splitSecrets(
-  values: Record<string, string>,
-  isSecret: (name: string, value: string) => boolean,
-) {
+function splitSecrets(values: Record<string, string>, isSecret: (name: string, value: string) => boolean) {
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {

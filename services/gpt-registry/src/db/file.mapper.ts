@@ -1,4 +1,4 @@
-import { codeLanguageOfMime, type KnowledgeFile } from '@chatty/shared';
+import { codeLanguageOfMime, type KnowledgeFile } from '@chatty/contracts';
 import type { FileRow } from './file.repository.js';
 
 export function toFile(row: FileRow): KnowledgeFile {

@@ -1,4 +1,4 @@
-import type { Gpt } from '@chatty/shared';
+import type { Gpt } from '@chatty/contracts';
 import type { GptAccess } from '../access/gpt-access.js';
 import type { GptCapabilities, GptRow } from './schema.js';
 

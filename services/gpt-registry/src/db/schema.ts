@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -275,8 +275,6 @@ export interface RegistryDatabase {
 
 export type UserRow = Selectable<AppUserTable>;
 export type GptRow = Selectable<GptTable>;
-export type NewGpt = Insertable<GptTable>;
-export type GptPatch = Updateable<GptTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type UserSessionRow = Selectable<UserSessionTable>;
 export type ActionRow = Selectable<GptActionTable>;

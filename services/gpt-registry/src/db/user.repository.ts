@@ -1,9 +1,7 @@
-import { type Kysely, sql } from 'kysely';
-import { inTransaction } from './in-transaction.js';
-import type { RegistryDatabase, UserRow } from './schema.js';
+import { sql } from 'kysely';
+import { type Db, inTransaction, isUniqueViolation } from './index.js';
+import type { UserRow } from './schema.js';
 import { createPersonalWorkspace } from './workspace.repository.js';
-
-export type Db = Kysely<RegistryDatabase>;
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db
@@ -51,7 +49,7 @@ export async function createUser(
       await createPersonalWorkspace(trx, row.id);
       return row;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+      if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
   });
@@ -89,7 +87,7 @@ export async function insertUser(
       await createPersonalWorkspace(trx, row.id);
       return row;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+      if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
   });

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
-import { AppError, KNOWLEDGE_TYPES, type KnowledgeType } from '@chatty/shared';
+import { KNOWLEDGE_TYPES, type KnowledgeType } from '@chatty/contracts';
+import { AppError } from '@chatty/shared';
 import { fileTypeFromFile } from 'file-type';
 
 /** What file-type reports for each binary type (Word 97–2003 is an OLE compound file, "cfb"). */

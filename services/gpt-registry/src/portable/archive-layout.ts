@@ -5,7 +5,7 @@ import {
   MAX_CONVERSATION_STARTERS,
   MAX_INSTRUCTIONS_CHARS,
   PORTABLE_FORMAT,
-} from '@chatty/shared';
+} from '@chatty/contracts';
 import Type, { type Static } from 'typebox';
 
 /**

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { AppError, badRequest, PORTABLE_FORMAT, PORTABLE_FORMAT_VERSION } from '@chatty/shared';
+import { PORTABLE_FORMAT, PORTABLE_FORMAT_VERSION } from '@chatty/contracts';
+import { AppError, badRequest } from '@chatty/shared';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import yauzl from 'yauzl';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { PORTABLE_FORMAT, PORTABLE_FORMAT_VERSION } from '@chatty/shared';
+import { PORTABLE_FORMAT, PORTABLE_FORMAT_VERSION } from '@chatty/contracts';
 import yazl from 'yazl';
 import { isSecretHeader } from '../actions/secret-headers.js';
 import type { FileRow } from '../db/file.repository.js';

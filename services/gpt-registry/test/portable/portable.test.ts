@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { INGEST_QUEUE, PORTABLE_FORMAT_VERSION } from '@chatty/shared';
+import { PORTABLE_FORMAT_VERSION } from '@chatty/contracts';
+import { INGEST_QUEUE } from '@chatty/shared';
 import { TEST_REDIS_URL } from '@chatty/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

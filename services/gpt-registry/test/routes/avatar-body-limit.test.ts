@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { MAX_AVATAR_BYTES } from '@chatty/shared';
+import { MAX_AVATAR_BYTES } from '@chatty/contracts';
 import { buildWeb, loadWebConfig, type WebApp } from '@chatty/web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryHarness, signUp, startRegistry } from '../harness.js';

@@ -1,4 +1,4 @@
-import { MAX_AVATAR_BYTES } from '@chatty/shared';
+import { MAX_AVATAR_BYTES } from '@chatty/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
 import { GIF_1X1, multipartFile, PNG_1X1 } from '../images.js';

@@ -1,4 +1,6 @@
+import type { MigrationSet } from '@chatty/shared';
 import type { Migration } from 'kysely';
+import type { RegistryDatabase } from '../schema.js';
 import * as usersAndKeys from './2026_11_25_0001_users_and_keys.js';
 import * as gpts from './2026_11_25_0002_gpts.js';
 import * as gptContext from './2026_11_25_0003_gpt_context.js';
@@ -31,3 +33,10 @@ export const registryMigrations: Record<string, Migration> = {
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';
+
+/** What prepareDatabase and the migrate program apply for gpt-registry. */
+export const registryMigrationSet: MigrationSet<RegistryDatabase> = {
+  service: 'gpt-registry',
+  table: REGISTRY_MIGRATION_TABLE,
+  migrations: registryMigrations,
+};

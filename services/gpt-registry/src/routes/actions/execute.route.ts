@@ -1,8 +1,9 @@
-import { ActionResult, callerOf, errorResponses } from '@chatty/shared';
+import { ActionResult, errorResponses } from '@chatty/contracts';
+import { callerOf } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import type { ActionRouteOptions } from './index.js';
+import type { ActionRouteOptions } from './options.js';
 import { ActionIdParams, ExecuteActionBody } from './schemas.js';
 
 export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (

@@ -1,11 +1,13 @@
-import { Action, callerOf, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { Action, errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
-import { toAction } from '../../actions/action.mapper.js';
 import { checkActionFields } from '../../actions/action-input.js';
 import { actionsFromOpenApi } from '../../actions/openapi-import.js';
+import { insertActionsUnderQuota } from '../../actions/stored-action.js';
+import { toAction } from '../../db/action.mapper.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { type ActionRouteOptions, insertActionsUnderQuota } from './index.js';
+import type { ActionRouteOptions } from './options.js';
 import { ImportActionsBody } from './schemas.js';
 
 const Skipped = Type.Object({ method: Type.String(), path: Type.String(), reason: Type.String() });

@@ -1,4 +1,4 @@
-import { ActionArgument, ActionConfirmation, ActionMethod, ArgumentValues, Uuid } from '@chatty/shared';
+import { ActionArgument, ActionConfirmation, ActionMethod, ArgumentValues, Uuid } from '@chatty/contracts';
 import Type, { type Static } from 'typebox';
 
 const Name = Type.String({

@@ -1,4 +1,5 @@
-import { callerOf, conflict, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, conflict, notFound } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { requireAdmin } from '../../auth/require-admin.js';

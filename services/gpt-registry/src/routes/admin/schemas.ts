@@ -1,4 +1,4 @@
-import { Email, Password, Timestamp, Uuid } from '@chatty/shared';
+import { Email, Password, Timestamp, Uuid } from '@chatty/contracts';
 import Type from 'typebox';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('user')]);

@@ -1,17 +1,8 @@
-import {
-  AppError,
-  AuthResponse,
-  callerOf,
-  conflict,
-  errorResponses,
-  forbidden,
-  LoginBody,
-  SignupBody,
-  User,
-  unauthorized,
-} from '@chatty/shared';
+import { AuthResponse, errorResponses, LoginBody, SignupBody, User } from '@chatty/contracts';
+import { AppError, callerOf, conflict, forbidden, unauthorized } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import type { LoginBackoff } from '../../auth/login-backoff.js';
+import { toUser } from '../../db/user.mapper.js';
 import {
   createUser,
   EmailTakenError,
@@ -23,7 +14,6 @@ import type { RegistryRoutes } from '../../registry-app.js';
 import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
 import { joinRoutes } from './join.route.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { toUser } from './user.mapper.js';
 
 export interface AuthRouteOptions extends Record<string, unknown> {
   allowSignup: boolean;

@@ -1,4 +1,4 @@
-import { Password, Timestamp, Uuid } from '@chatty/shared';
+import { Password, Timestamp, Uuid } from '@chatty/contracts';
 import Type from 'typebox';
 
 export const SessionSummary = Type.Object({

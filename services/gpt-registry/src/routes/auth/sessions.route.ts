@@ -1,12 +1,5 @@
-import {
-  badRequest,
-  callerOf,
-  errorResponses,
-  forbidden,
-  IdParams,
-  notFound,
-  unauthorized,
-} from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { badRequest, callerOf, forbidden, notFound, unauthorized } from '@chatty/shared';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { findUserById, setPasswordHash } from '../../db/user.repository.js';

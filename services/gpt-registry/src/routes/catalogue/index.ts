@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, forbidden, IdParams, notFound, Timestamp, Uuid } from '@chatty/shared';
+import { errorResponses, IdParams, Timestamp, Uuid } from '@chatty/contracts';
+import { callerOf, forbidden, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import {

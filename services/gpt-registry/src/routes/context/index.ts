@@ -1,10 +1,11 @@
-import { callerOf, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { findGptContext, saveGptContext } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
 /** What a GPT remembers across sessions for its user; the chat puts it into every prompt. */
-export const GptContextBody = Type.Object(
+const GptContextBody = Type.Object(
   { context: Type.String({ maxLength: 20_000 }) },
   { additionalProperties: false },
 );

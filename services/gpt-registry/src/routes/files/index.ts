@@ -1,12 +1,5 @@
-import {
-  callerOf,
-  conflict,
-  errorResponses,
-  IdParams,
-  KnowledgeFile,
-  KnowledgeFileList,
-  notFound,
-} from '@chatty/shared';
+import { errorResponses, IdParams, KnowledgeFile, KnowledgeFileList } from '@chatty/contracts';
+import { callerOf, conflict, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { toFile } from '../../db/file.mapper.js';
 import { deleteFileRow, findOwnedFile, listFiles } from '../../db/file.repository.js';

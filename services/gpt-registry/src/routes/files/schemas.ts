@@ -1,4 +1,4 @@
-import { Uuid } from '@chatty/shared';
+import { Uuid } from '@chatty/contracts';
 import Type from 'typebox';
 
 export const FileIdParams = Type.Object({ fileId: Uuid });

@@ -1,4 +1,5 @@
-import { AppError, callerOf, errorResponses, IdParams, MAX_AVATAR_BYTES, notFound } from '@chatty/shared';
+import { errorResponses, IdParams, MAX_AVATAR_BYTES } from '@chatty/contracts';
+import { AppError, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';

@@ -1,4 +1,5 @@
-import { badRequest, type CreateGptBody, type ModelCatalog, type UpdateGptBody } from '@chatty/shared';
+import type { CreateGptBody, UpdateGptBody } from '@chatty/contracts';
+import { badRequest, type ModelCatalog } from '@chatty/shared';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { checkAvatarField } from '../../avatar/validate-avatar.js';
 import { NO_CAPABILITIES } from '../../db/gpt.mapper.js';

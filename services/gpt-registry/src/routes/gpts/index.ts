@@ -1,14 +1,5 @@
-import {
-  AppError,
-  CreateGptBody,
-  callerOf,
-  errorResponses,
-  Gpt,
-  GptList,
-  IdParams,
-  notFound,
-  UpdateGptBody,
-} from '@chatty/shared';
+import { CreateGptBody, errorResponses, Gpt, GptList, IdParams, UpdateGptBody } from '@chatty/contracts';
+import { AppError, callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { toGpt } from '../../db/gpt.mapper.js';

@@ -1,4 +1,5 @@
-import { AppError, callerOf, errorResponses, IdParams, ImportReport, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, IdParams, ImportReport, Uuid } from '@chatty/contracts';
+import { AppError, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import Type from 'typebox';
 import type { SecretKeys } from '../../actions/secret-box.js';

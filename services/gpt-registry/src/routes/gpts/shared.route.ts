@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, GptList } from '@chatty/shared';
+import { errorResponses, GptList } from '@chatty/contracts';
+import { callerOf } from '@chatty/shared';
 import { toGpt } from '../../db/gpt.mapper.js';
 import { listSharedWithUser } from '../../db/share.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';

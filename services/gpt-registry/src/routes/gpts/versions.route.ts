@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, GptVersion, GptVersionList, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, GptVersion, GptVersionList, Uuid } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { findGptVersion, listGptVersions } from '../../db/gpt-version.repository.js';

@@ -1,13 +1,5 @@
-import {
-  ApiKeyScope,
-  errorResponses,
-  hashApiKey,
-  isApiKey,
-  notFound,
-  requireServiceToken,
-  Uuid,
-  unauthorized,
-} from '@chatty/shared';
+import { ApiKeyScope, errorResponses, Uuid } from '@chatty/contracts';
+import { hashApiKey, isApiKey, notFound, requireServiceToken, unauthorized } from '@chatty/shared';
 import Type from 'typebox';
 import { resolveApiKeyOwner } from '../../db/api-key.repository.js';
 import { findUserById } from '../../db/user.repository.js';

@@ -1,4 +1,5 @@
-import { errorResponses, IdParams, notFound, requireServiceToken } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { notFound, requireServiceToken } from '@chatty/shared';
 import Type from 'typebox';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { countConversation } from '../../db/catalogue.repository.js';

@@ -1,4 +1,5 @@
-import { errorResponses, requireServiceToken, Uuid } from '@chatty/shared';
+import { errorResponses, Uuid } from '@chatty/contracts';
+import { requireServiceToken } from '@chatty/shared';
 import Type from 'typebox';
 import { gptNamesByIds, usersByIds } from '../../db/lookup.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';

@@ -1,14 +1,5 @@
-import {
-  ApiKeySummary,
-  CreateApiKeyBody,
-  CreatedApiKey,
-  callerOf,
-  errorResponses,
-  generateApiKey,
-  hashApiKey,
-  IdParams,
-  notFound,
-} from '@chatty/shared';
+import { ApiKeySummary, CreateApiKeyBody, CreatedApiKey, errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, generateApiKey, hashApiKey, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
 import { countApiKeys, withUserLock } from '../../db/quota.repository.js';

@@ -1,4 +1,4 @@
-import { errorResponses, Model } from '@chatty/shared';
+import { errorResponses, Model } from '@chatty/contracts';
 import Type from 'typebox';
 import type { RegistryRoutes } from '../../registry-app.js';
 

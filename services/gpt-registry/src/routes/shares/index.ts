@@ -1,4 +1,5 @@
-import { badRequest, callerOf, errorResponses, IdParams, notFound, Timestamp, Uuid } from '@chatty/shared';
+import { errorResponses, IdParams, Timestamp, Uuid } from '@chatty/contracts';
+import { badRequest, callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { deleteShare, findColleagueByEmail, listShares, upsertShare } from '../../db/share.repository.js';

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { callerOf, errorResponses, Gpt, KNOWLEDGE_TYPES, notFound } from '@chatty/shared';
+import { errorResponses, Gpt, KNOWLEDGE_TYPES } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { checkActionFields } from '../../actions/action-input.js';
 import type { SecretKeys } from '../../actions/secret-box.js';
+import { insertActions } from '../../actions/stored-action.js';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
-import { insertActions } from '../../db/action.repository.js';
 import { insertFile } from '../../db/file.repository.js';
 import { NO_CAPABILITIES, toGpt } from '../../db/gpt.mapper.js';
 import { insertGpt } from '../../db/gpt.repository.js';

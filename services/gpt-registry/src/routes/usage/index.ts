@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, notFound, RegistryUsage } from '@chatty/shared';
+import { errorResponses, RegistryUsage } from '@chatty/contracts';
+import { callerOf, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { findGpt } from '../../db/gpt.repository.js';
 import {

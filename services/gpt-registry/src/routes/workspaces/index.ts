@@ -1,6 +1,8 @@
-import { badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, Uuid } from '@chatty/contracts';
+import { badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import type { WorkspaceRole } from '../../db/schema.js';
+import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
   changeMemberRole,
   createWorkspace,
@@ -12,7 +14,7 @@ import {
 } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { invitationRoutes } from './invitations.route.js';
-import { requireMembership, toWorkspace } from './membership.js';
+import { requireMembership } from './membership.js';
 import { Member, Name, Workspace, WorkspaceParams } from './schemas.js';
 
 export const workspaceRoutes: RegistryRoutes = async (app) => {

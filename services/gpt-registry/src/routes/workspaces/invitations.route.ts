@@ -1,6 +1,8 @@
-import { AppError, badRequest, callerOf, errorResponses, forbidden, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, Uuid } from '@chatty/contracts';
+import { AppError, badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import { findUserById } from '../../db/user.repository.js';
+import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
   acceptInvitation,
   createInvitation,
@@ -10,7 +12,7 @@ import {
   listPendingInvitations,
 } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { requireMembership, toWorkspace } from './membership.js';
+import { requireMembership } from './membership.js';
 import { CreatedInvitation, Invitation, InviteBody, Workspace, WorkspaceParams } from './schemas.js';
 
 type InvitationRow = Awaited<ReturnType<typeof listPendingInvitations>>[number];

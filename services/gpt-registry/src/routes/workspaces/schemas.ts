@@ -1,7 +1,7 @@
-import { Timestamp, Uuid } from '@chatty/shared';
+import { Timestamp, Uuid } from '@chatty/contracts';
 import Type from 'typebox';
 
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
 
 export const Workspace = Type.Object({
   id: Uuid,

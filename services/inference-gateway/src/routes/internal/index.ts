@@ -1,4 +1,5 @@
-import { errorResponses, IdParams, requireServiceToken } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { requireServiceToken } from '@chatty/shared';
 import Type from 'typebox';
 import { deleteSessionsOfGpt } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';

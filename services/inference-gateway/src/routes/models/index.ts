@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, IdParams, type ModelDefinition } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, type ModelDefinition } from '@chatty/shared';
 import Type from 'typebox';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import { resolveModel } from '../resolve-model.js';

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import Type from 'typebox';
 
 /** A refusal naming the request field at fault, which OpenAI's error body carries as `param`. */
-export class ParamError extends AppError {
+class ParamError extends AppError {
   constructor(
     readonly param: string,
     code: string,

@@ -1,4 +1,5 @@
-import { callerOf, conflict, errorResponses, notFound, Uuid } from '@chatty/shared';
+import { errorResponses, Uuid } from '@chatty/contracts';
+import { callerOf, conflict, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import type { Decision } from '../../chat/confirmations.js';
 import { findSession } from '../../db/session.repository.js';

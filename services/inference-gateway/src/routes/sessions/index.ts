@@ -1,12 +1,5 @@
-import {
-  allowChatKeys,
-  callerOf,
-  errorResponses,
-  IdParams,
-  notFound,
-  quotaExceeded,
-  SessionUsage,
-} from '@chatty/shared';
+import { errorResponses, IdParams, SessionUsage } from '@chatty/contracts';
+import { allowChatKeys, callerOf, notFound, quotaExceeded } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { deleteSession, findSession, listMessages, listSessions } from '../../db/session.repository.js';

@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, notFound, toErrorResponse } from '@chatty/shared';
+import { errorResponses } from '@chatty/contracts';
+import { callerOf, notFound, toErrorResponse } from '@chatty/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';

@@ -1,4 +1,4 @@
-import { Uuid } from '@chatty/shared';
+import { Uuid } from '@chatty/contracts';
 import Type from 'typebox';
 import type { MessageRow, SessionRow } from '../../db/schema.js';
 

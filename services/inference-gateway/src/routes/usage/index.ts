@@ -1,4 +1,5 @@
-import { callerOf, errorResponses, TokenUsage } from '@chatty/shared';
+import { errorResponses, TokenUsage } from '@chatty/contracts';
+import { callerOf } from '@chatty/shared';
 import Type from 'typebox';
 import { sumUsage } from '../../db/usage.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';

@@ -1,9 +1,17 @@
 // The UI's types come from the API's own contracts, so a changed field breaks the build, not the page.
-import type { Action, ActionArgument, ActionResult, ActionRun } from '@contracts/action.js';
-import type { ApiKeySummary, CreatedApiKey } from '@contracts/api-key.js';
-import type { Gpt, GptVersion, GptVersionList } from '@contracts/gpt.js';
-import type { TokenUsage } from '@contracts/usage.js';
-import type { User } from '@contracts/user.js';
+import type {
+  Action,
+  ActionArgument,
+  ActionResult,
+  ActionRun,
+  ApiKeySummary,
+  CreatedApiKey,
+  Gpt,
+  GptVersion,
+  GptVersionList,
+  TokenUsage,
+  User,
+} from '@chatty/contracts';
 import type { Static } from 'typebox';
 
 export type { Action, ActionArgument, ActionResult, ActionRun, Gpt, TokenUsage, User };

@@ -1,4 +1,4 @@
-import { KNOWLEDGE_TYPES } from '@contracts/knowledge-types.js';
+import { KNOWLEDGE_TYPES } from '@chatty/contracts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText, upload } from '../api/client.js';
 import type { KnowledgeFile } from '../api/types.js';
