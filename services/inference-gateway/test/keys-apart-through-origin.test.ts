@@ -1,4 +1,5 @@
-import { deriveKey, serviceToken } from '@chatty/shared';
+import { rotateActionSecrets } from '@chatty/gpt-registry';
+import { createLogger, deriveKey, serviceToken } from '@chatty/shared';
 import { decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSecrets } from '../../gpt-registry/src/actions/secret-headers.js';
@@ -22,6 +23,8 @@ import {
 const FIRST_KEY = 'the-first-session-signing-key-0123456789abcdef';
 const SECOND_KEY = 'the-second-session-signing-key-0123456789abcdef';
 const SECRET_HEADER = 'Bearer sk-kept-apart-4d21f0';
+const NEW_ACTION_KEY = 'a-new-key-of-action-secrets-0123456789abcdef';
+const NEW_MASTER_SECRET = 'an-entirely-different-master-secret-0123456789';
 let stack: OriginStack;
 let call: (
   method: string,
@@ -87,37 +90,6 @@ async function login(email: string) {
 }
 
 const kid = (token: string) => decodeProtectedHeader(token).kid;
-
-describe('rotating the session-signing key', () => {
-  it('keeps sessions signed with the previous key working during the overlap, ends them after, and never touches action secrets', async () => {
-    const owner = await ownerWithAction();
-    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
-    expect(await secretReachesTarget(owner.token, owner.actionId)).toBe(true);
-
-    // The overlap: the new key signs, the previous one still verifies. Verifiers (the gateway) first,
-    // then the registry, which signs: no token it hands out is unknown to a service.
-    const overlap = { SESSION_SIGNING_KEY: SECOND_KEY, SESSION_SIGNING_KEY_PREVIOUS: FIRST_KEY };
-    await stack.restartGateway(overlap);
-    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
-    await stack.restartRegistry(overlap);
-    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
-    const fresh = await login(owner.email);
-    expect(kid(fresh)).not.toBe(kid(owner.token));
-    expect(await statuses(fresh, owner.gptId)).toEqual([200, 200]);
-    expect(await secretReachesTarget(fresh, owner.actionId)).toBe(true);
-    // Signing out still ends an old-key session everywhere.
-    const other = await ownerWithAction();
-    expect((await call('POST', '/api/auth/logout', bearer(other.token))).status).toBe(204);
-    expect(await statuses(other.token, other.gptId)).toEqual([401, 401]);
-
-    // The previous key removed: its sessions end on both services; the new ones and the secrets stay.
-    await stack.restartGateway({ SESSION_SIGNING_KEY: SECOND_KEY });
-    await stack.restartRegistry({ SESSION_SIGNING_KEY: SECOND_KEY });
-    expect(await statuses(owner.token, owner.gptId)).toEqual([401, 401]);
-    expect(await statuses(fresh, owner.gptId)).toEqual([200, 200]);
-    expect(await secretReachesTarget(fresh, owner.actionId)).toBe(true);
-  });
-});
 
 /** What a compromised runner or ingest worker could present as a session: its own credential, or a JWT it signs with it. */
 async function forgedSessions(credential: string, userId: string, sessionId: string) {
@@ -235,5 +207,73 @@ describe("the action-runner's and file-ingest's credentials", () => {
     // The runner sees a secret only inside the one call it makes, and no route gives it out.
     const listed = await call('GET', `/api/gpts/${owner.gptId}/actions`, bearer(owner.token));
     expect(listed.json.items[0].headers).toEqual({ Authorization: '***' });
+  });
+});
+
+// The rotations come last: they leave the stack on other keys than the tests above assume.
+describe('rotating the session-signing key', () => {
+  it('keeps sessions signed with the previous key working during the overlap, ends them after, and never touches action secrets', async () => {
+    const owner = await ownerWithAction();
+    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
+    expect(await secretReachesTarget(owner.token, owner.actionId)).toBe(true);
+
+    // The overlap: the new key signs, the previous one still verifies. Verifiers (the gateway) first,
+    // then the registry, which signs: no token it hands out is unknown to a service.
+    const overlap = { SESSION_SIGNING_KEY: SECOND_KEY, SESSION_SIGNING_KEY_PREVIOUS: FIRST_KEY };
+    await stack.restartGateway(overlap);
+    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
+    await stack.restartRegistry(overlap);
+    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
+    const fresh = await login(owner.email);
+    expect(kid(fresh)).not.toBe(kid(owner.token));
+    expect(await statuses(fresh, owner.gptId)).toEqual([200, 200]);
+    expect(await secretReachesTarget(fresh, owner.actionId)).toBe(true);
+    // Signing out still ends an old-key session everywhere.
+    const other = await ownerWithAction();
+    expect((await call('POST', '/api/auth/logout', bearer(other.token))).status).toBe(204);
+    expect(await statuses(other.token, other.gptId)).toEqual([401, 401]);
+
+    // The previous key removed: its sessions end on both services; the new ones and the secrets stay.
+    await stack.restartGateway({ SESSION_SIGNING_KEY: SECOND_KEY });
+    await stack.restartRegistry({ SESSION_SIGNING_KEY: SECOND_KEY });
+    expect(await statuses(owner.token, owner.gptId)).toEqual([401, 401]);
+    expect(await statuses(fresh, owner.gptId)).toEqual([200, 200]);
+    expect(await secretReachesTarget(fresh, owner.actionId)).toBe(true);
+  });
+});
+
+describe('rotating the keys of action secrets, then SECRET_KEY itself', () => {
+  it('re-seals every secret under the new key; with the keys set apart, a new SECRET_KEY signs nobody out and loses no secret', async () => {
+    const kept = { SESSION_SIGNING_KEY: SECOND_KEY };
+    await stack.restartGateway(kept);
+    await stack.restartRegistry(kept);
+    const owner = await ownerWithAction();
+    const actionKeys = `1:${NEW_ACTION_KEY}`;
+
+    // A new key in front: new secrets are sealed under it, old ones still open.
+    await stack.restartRegistry({ ...kept, ACTION_SECRETS_KEYS: actionKeys });
+    expect(await secretReachesTarget(owner.token, owner.actionId)).toBe(true);
+    const report = await rotateActionSecrets(
+      stack.registry.db,
+      actionSecretKeys(actionKeys, TEST_SECRET),
+      createLogger({ name: 'rotation', level: 'silent' }),
+    );
+    expect(report.unreadable).toEqual([]);
+    const sealed = await stack.registry.db
+      .selectFrom('gpt_action')
+      .select('secret_headers')
+      .where('id', '=', owner.actionId)
+      .executeTakeFirstOrThrow();
+    expect(sealed.secret_headers).toMatch(/^v3:1:/);
+
+    // The master secret changes on the registry and the gateway together: what it still derives (their
+    // credentials for each other) follows, and nothing else notices.
+    const moved = { ...kept, ACTION_SECRETS_KEYS: actionKeys, SECRET_KEY: NEW_MASTER_SECRET };
+    await stack.restartGateway(moved);
+    await stack.restartRegistry(moved);
+    expect(await statuses(owner.token, owner.gptId)).toEqual([200, 200]);
+    const chat = await call('POST', `/api/gpts/${owner.gptId}/sessions`, bearer(owner.token), {});
+    expect(chat.status).toBe(201);
+    expect(await secretReachesTarget(owner.token, owner.actionId)).toBe(true);
   });
 });

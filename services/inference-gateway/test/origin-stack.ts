@@ -99,11 +99,22 @@ async function recordingTarget() {
 
 async function relay(to: () => number): Promise<{ server: Server; link: Link; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
-  const link: Link = { url: '', up: true };
+  let up = true;
+  const link: Link = {
+    url: '',
+    get up() {
+      return up;
+    },
+    // Cut means cut: the connections the registry keeps alive to the gateway go too.
+    set up(value: boolean) {
+      up = value;
+      if (!value) for (const socket of sockets) socket.destroy();
+    },
+  };
   const server = createServer((client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
-    if (!link.up) {
+    if (!up) {
       client.destroy();
       return;
     }
@@ -124,6 +135,7 @@ export async function startOriginStack(
   options: {
     registryEnv?: Record<string, string>;
     gatewayEnv?: Record<string, string>;
+    webEnv?: Record<string, string>;
     workers?: OllamaServerOptions[];
   } = {},
 ): Promise<OriginStack> {
@@ -244,6 +256,7 @@ export async function startOriginStack(
       REGISTRY_URL: `http://127.0.0.1:${registryPort}`,
       GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
       LOG_LEVEL: 'silent',
+      ...options.webEnv,
     }),
   );
   await web.listen({ port: 0, host: '127.0.0.1' });
