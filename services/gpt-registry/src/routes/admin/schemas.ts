@@ -28,3 +28,30 @@ export const UpdateUserBody = Type.Object(
 );
 
 export const ResetPasswordBody = Type.Object({ password: Password });
+
+/** An invitation to make an account, as an admin sees it (never with its token after creation). */
+export const AccountInvitation = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  role: Role,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  /** Past its expiry: it can no longer be used, only revoked. */
+  expired: Type.Boolean(),
+  invitedBy: Type.Union([Uuid, Type.Null()]),
+});
+
+export const InviteUserBody = Type.Object({
+  email: Email,
+  /** The name the account starts with; the invitee may give another. */
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  role: Type.Optional(Role),
+  expiresInHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
+});
+
+/** The one answer that carries the invitation's token, and the link to pass on. */
+export const CreatedAccountInvitation = Type.Intersect([
+  AccountInvitation,
+  Type.Object({ token: Type.String(), url: Type.String() }),
+]);

@@ -12,6 +12,7 @@ import {
 } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
+import { joinRoutes } from './join.route.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 export interface AuthRouteOptions extends Record<string, unknown> {
@@ -22,6 +23,7 @@ export interface AuthRouteOptions extends Record<string, unknown> {
 
 export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options) => {
   const limited = authRateLimit(app as unknown as FastifyInstance, options.rateLimits);
+  await app.register(joinRoutes, { limited });
 
   app.post(
     '/api/auth/signup',

@@ -187,3 +187,23 @@ export interface Template {
   category: string;
   actionCount: number;
 }
+
+/** GET /api/admin/invitations (services/gpt-registry/src/routes/admin/schemas.ts). */
+export interface AccountInvitation {
+  id: string;
+  email: string;
+  name: string | null;
+  role: 'admin' | 'user';
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  invitedBy: string | null;
+}
+
+/** POST /api/auth/invitations/check: what an account invitation offers. */
+export interface AccountInvitationPreview {
+  email: string;
+  name: string | null;
+  role: 'admin' | 'user';
+  expiresAt: string;
+}
