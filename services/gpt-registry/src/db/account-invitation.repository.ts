@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
+import type { Db } from './index.js';
 import type { AccountInvitationTable, UserRow } from './schema.js';
-import { type Db, findUserByEmail, insertUser } from './user.repository.js';
+import { findUserByEmail, insertUser } from './user.repository.js';
 
 export type AccountInvitationRow = Selectable<AccountInvitationTable>;
 

@@ -1,4 +1,5 @@
-import { callerOf, conflict, errorResponses, IdParams, notFound } from '@chatty/shared';
+import { errorResponses, IdParams } from '@chatty/contracts';
+import { callerOf, conflict, notFound } from '@chatty/shared';
 import Type from 'typebox';
 import {
   type AccountInvitationRow,

@@ -1,4 +1,5 @@
-import { type AppError, AuthResponse, conflict, errorResponses, notFound, Password } from '@chatty/shared';
+import { AuthResponse, errorResponses, Password } from '@chatty/contracts';
+import { type AppError, conflict, notFound } from '@chatty/shared';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import {
@@ -6,10 +7,10 @@ import {
   findAccountInvitation,
   type InvitationRefusal,
 } from '../../db/account-invitation.repository.js';
+import { toUser } from '../../db/user.mapper.js';
 import { EmailTakenError } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword } from './password.js';
-import { toUser } from './user.mapper.js';
 
 /** The link's token travels in bodies, never in a URL: URLs are logged, by us and by any proxy. */
 const InvitationToken = Type.String({ minLength: 10, maxLength: 100 });
