@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { buildGateway, loadGatewayConfig, prepareDatabase } from '@chatty/inference-gateway';
-import { createLogger, createSessionTokens, deriveKey, parseModelCatalog } from '@chatty/shared';
+import { buildGateway, gatewayMigrationSet, loadGatewayConfig } from '@chatty/inference-gateway';
+import {
+  createLogger,
+  createSessionTokens,
+  deriveKey,
+  parseModelCatalog,
+  prepareDatabase,
+} from '@chatty/shared';
 import {
   databaseUrl,
   dropDatabase,
@@ -60,7 +66,7 @@ export async function run(): Promise<void> {
     MAX_OUTPUT_TOKENS: String(TOKENS * 2),
   });
   const logger = createLogger({ name: 'bench', level: 'silent' });
-  const db = await prepareDatabase(config, logger);
+  const db = await prepareDatabase(gatewayMigrationSet, { url: config.DATABASE_URL, log: logger });
   const models = parseModelCatalog({
     ollama: { tag: 'local', role: 'ollama' },
     openai: {

@@ -13,8 +13,8 @@
 // - SIGINT or SIGTERM. Every process gets SIGTERM and drains; after 20 s, or at a second Ctrl-C,
 //   whatever is left gets SIGKILL.
 
-export const RESTART_FIRST_DELAY_MS = 500;
-export const RESTART_MAX_DELAY_MS = 30_000;
+const RESTART_FIRST_DELAY_MS = 500;
+const RESTART_MAX_DELAY_MS = 30_000;
 /** Up this long, a process counts as healthy and the restart delay starts over. */
 export const HEALTHY_UPTIME_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;

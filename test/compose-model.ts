@@ -103,7 +103,7 @@ export const IMAGE_PORTS: Record<string, number> = {
   minio: 9000,
   ollama: 11434,
 };
-export const SCHEME_PORTS: Record<string, number> = {
+const SCHEME_PORTS: Record<string, number> = {
   'http:': 80,
   'https:': 443,
   'postgres:': 5432,
@@ -139,7 +139,7 @@ export const HOST_ENV: Env = {
   MINIO_ROOT_PASSWORD: 'minio-test-password',
 };
 
-export const root = new URL('../', import.meta.url);
+const root = new URL('../', import.meta.url);
 export const repoPath = (path: string) => new URL(path, root);
 export const read = (path: string) => readFileSync(repoPath(path), 'utf8');
 
@@ -186,7 +186,7 @@ export function interpolate(text: string, env: Env): string {
   return out;
 }
 
-export function expand(body: string, env: Env): string {
+function expand(body: string, env: Env): string {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
   if (!match) throw new Error(`invalid interpolation \${${body}}`);
   const [, name = '', operator, argument = ''] = match;

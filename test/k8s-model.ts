@@ -245,7 +245,7 @@ function ipToNumber(ip: string): number {
   return ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
 }
 
-export function inCidr(ip: string, cidr: string): boolean {
+function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
   const size = 2 ** (32 - Number(bits));
   const start = Math.floor(ipToNumber(base!) / size) * size;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ROOT } from '../start-harness.js';
 
 /** The command as npm links it (node_modules/.bin/chatty → packages/cli/bin/chatty.js). */
-export const CHATTY = join(ROOT, 'packages/cli/bin/chatty.js');
+const CHATTY = join(ROOT, 'packages/cli/bin/chatty.js');
 
 export interface RunResult {
   code: number;

@@ -503,4 +503,71 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     expect(view.errors).toEqual([]);
     expect(bobView.errors).toEqual([]);
   });
+
+  it('an admin invites people under Users: one sets a password from the link, a revoked link is refused', {
+    timeout: 90_000,
+  }, async () => {
+    const ada = view.page;
+    await ada.getByRole('link', { name: 'Users' }).click();
+    const invitations = ada.getByRole('region', { name: 'Invitations' });
+    const linkFor = async (email: string) => {
+      await invitations.getByLabel('Email to invite').fill(email);
+      await invitations.getByRole('button', { name: 'Create invitation link' }).click();
+      const field = invitations.getByLabel(`Invitation link for ${email}`, { exact: false });
+      await field.waitFor();
+      return field.inputValue();
+    };
+    const carolLink = await linkFor('carol@example.com');
+    expect(carolLink).toMatch(/#\/join\/[\w-]+$/);
+    const daveLink = await linkFor('dave@example.com');
+    const pending = invitations.getByRole('list', { name: 'Pending invitations' });
+    const invited = (email: string) => pending.getByRole('listitem').filter({ hasText: email });
+    await invited('carol@example.com').waitFor();
+    await view.screenshot('users-invitations');
+    await pending.getByRole('button', { name: 'Revoke dave@example.com' }).click();
+    await pending.getByRole('button', { name: 'Yes, revoke dave@example.com' }).click();
+    await invited('dave@example.com').waitFor({ state: 'detached' });
+
+    // Carol opens her link signed out and chooses her own password: she is in.
+    const carolView = await openPage(browser, OUTPUT);
+    const carol = carolView.page;
+    await carol.goto(carolLink);
+    await carol.getByText('carol@example.com').waitFor();
+    await carolView.screenshot('join');
+    await carol.getByLabel('Name').fill('Carol');
+    await carol.getByLabel('Password').fill('carol chose this');
+    await carol.getByRole('button', { name: 'Create my account' }).click();
+    await carol.getByRole('heading', { name: 'My GPTs' }).waitFor();
+
+    // Signed in elsewhere too; changing the password on Account signs that other session out.
+    const elsewhere = await fetch(`${origin}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'carol@example.com', password: 'carol chose this' }),
+    });
+    const other = { authorization: `Bearer ${((await elsewhere.json()) as { token: string }).token}` };
+    await carol.getByRole('link', { name: 'Carol' }).click();
+    await carol.getByRole('table', { name: 'Sessions' }).getByText('this browser').waitFor();
+    expect(await carol.getByRole('table', { name: 'Sessions' }).getByRole('row').count()).toBe(3);
+    await carol.getByLabel('Current password').fill('carol chose this');
+    await carol.getByLabel('New password').fill('carol changed it');
+    await carol.getByRole('button', { name: 'Change password' }).click();
+    await carol.getByText('1 other session(s) signed out').waitFor();
+    expect((await fetch(`${origin}/api/auth/me`, { headers: other })).status).toBe(401);
+    await carolView.screenshot('account-password-changed');
+
+    // The revoked link says so, and makes no account.
+    const daveView = await openPage(browser, OUTPUT);
+    await daveView.page.goto(daveLink);
+    await daveView.page.getByText('This invitation was revoked').waitFor();
+    await daveView.screenshot('join-revoked');
+
+    await ada.reload();
+    const users = ada.getByRole('table', { name: 'Users' });
+    await users.getByText('carol@example.com').waitFor();
+    expect(await users.getByText('dave@example.com').count()).toBe(0);
+    expect(view.errors).toEqual([]);
+    expect(carolView.errors).toEqual([]);
+    expect(daveView.errors).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ export interface CliConfig {
 }
 
 /** `$XDG_CONFIG_HOME/chatty/config.json`, `~/.config/chatty/config.json` without it. */
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+function configPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
   return join(base, 'chatty', 'config.json');
 }

@@ -1,10 +1,5 @@
 import { ChattyError } from '@chatty/client';
 
-/** Whether a command prints JSON (`--json`, for scripts) or text for people. */
-export interface OutputOptions {
-  json?: boolean;
-}
-
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

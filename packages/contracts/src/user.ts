@@ -77,3 +77,51 @@ export const UpdateUserBody = Type.Object(
 );
 
 export const ResetPasswordBody = Type.Object({ password: Password });
+
+/** An invitation to make an account, as an admin sees it (never with its token after creation). */
+export const AccountInvitation = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  role: UserRole,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  /** Past its expiry: it can no longer be used, only revoked. */
+  expired: Type.Boolean(),
+  invitedBy: Type.Union([Uuid, Type.Null()]),
+});
+export type AccountInvitation = Static<typeof AccountInvitation>;
+
+export const InviteUserBody = Type.Object({
+  email: Email,
+  /** The name the account starts with; the invitee may give another. */
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  role: Type.Optional(UserRole),
+  expiresInHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
+});
+
+/** The one answer that carries the invitation's token, and the link to pass on. */
+export const CreatedAccountInvitation = Type.Intersect([
+  AccountInvitation,
+  Type.Object({ token: Type.String(), url: Type.String() }),
+]);
+export type CreatedAccountInvitation = Static<typeof CreatedAccountInvitation>;
+
+/** The link's token travels in bodies, never in a URL: URLs are logged, by us and by any proxy. */
+const InvitationToken = Type.String({ minLength: 10, maxLength: 100 });
+export const InvitationCheckBody = Type.Object({ token: InvitationToken });
+
+export const JoinBody = Type.Object({
+  token: InvitationToken,
+  password: Password,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+});
+
+/** What an account invitation offers the person holding its link. */
+export const AccountInvitationPreview = Type.Object({
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
+  expiresAt: Type.String(),
+});
+export type AccountInvitationPreview = Static<typeof AccountInvitationPreview>;

@@ -30,10 +30,3 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   new AppError(429, 'RATE_LIMITED', `Too many attempts; retry in ${retryAfterSeconds} s`, {
     'retry-after': String(retryAfterSeconds),
   });
-export const serviceUnavailable = (message: string, retryAfterSeconds?: number) =>
-  new AppError(
-    503,
-    'SERVICE_UNAVAILABLE',
-    message,
-    retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {},
-  );

@@ -1,7 +1,7 @@
 import { buildActionRunner, loadActionRunnerConfig, type Resolver } from '@chatty/action-runner';
 import { type Logger, serviceToken } from '@chatty/shared';
 
-export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
+const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
 export const TOKEN = { 'x-service-token': serviceToken(TEST_SECRET, 'action-runner') };
 
 export async function startRunner(

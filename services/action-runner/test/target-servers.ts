@@ -39,7 +39,7 @@ export async function startTarget(host: string, handler: Handler = echo): Promis
   };
 }
 
-export const echo: Handler = (request, response, body) => {
+const echo: Handler = (request, response, body) => {
   response.setHeader('content-type', 'application/json');
   response.setHeader('set-cookie', 'session=abc');
   response.end(JSON.stringify({ method: request.method, url: request.url, body }));

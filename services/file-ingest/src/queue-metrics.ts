@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 
 /** The states chatty_ingest_jobs reports; `waiting` is what an autoscaler scales workers on. */
-export const INGEST_JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as const;
+const INGEST_JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as const;
 
 /**
  * `chatty_ingest_jobs{state}`: the jobs of the shared `ingest` queue, counted in Redis at each scrape.

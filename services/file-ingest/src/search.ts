@@ -4,7 +4,7 @@ import { allChunks, type ChunkHit, knowledgeTokens, rankedChunks } from './db/se
 import { fusedChunks, type MeaningSearch } from './fused-search.js';
 
 /** Matches ranked per query, at most; see rankedChunks. */
-export const SEARCH_CANDIDATES = 2000;
+const SEARCH_CANDIDATES = 2000;
 
 /**
  * A GPT's knowledge for one turn: all of it when it fits the budget (small knowledge goes into the

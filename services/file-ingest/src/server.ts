@@ -1,12 +1,16 @@
-import { createLogger, describeStorage, objectStoreFrom, runService } from '@chatty/shared';
+import { createLogger, describeStorage, objectStoreFrom, prepareDatabase, runService } from '@chatty/shared';
 import { buildIngest } from './app.js';
 import { loadIngestConfig } from './config.js';
-import { prepareDatabase } from './prepare-database.js';
+import { ingestMigrationSet } from './db/migrations/index.js';
 
 const config = loadIngestConfig();
 const logger = createLogger({ name: 'file-ingest', level: config.LOG_LEVEL, debug: config.DEBUG });
 try {
-  const db = await prepareDatabase(config, logger);
+  const db = await prepareDatabase(ingestMigrationSet, {
+    url: config.DATABASE_URL,
+    poolMax: config.DB_POOL_MAX,
+    log: logger,
+  });
   const store = objectStoreFrom(config);
   await store.ensureBucket();
   logger.info({ storage: describeStorage(config) }, 'object storage');

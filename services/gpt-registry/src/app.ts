@@ -27,7 +27,7 @@ import { LoginBackoff } from './auth/login-backoff.js';
 import { createSessionRecord } from './auth/session-record.js';
 import type { RegistryConfig } from './config.js';
 import { resolveApiKeyOwner } from './db/api-key.repository.js';
-import type { Db } from './db/user.repository.js';
+import type { Db } from './db/index.js';
 import { knowledgePlugin } from './files/knowledge-plugin.js';
 import { quotaLimitsOf } from './quotas/quotas.js';
 import { actionRoutes } from './routes/actions/index.js';

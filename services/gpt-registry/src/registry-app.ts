@@ -1,7 +1,7 @@
 import type { ModelCatalog, SessionTokens } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SessionRecord } from './auth/session-record.js';
-import type { Db } from './db/user.repository.js';
+import type { Db } from './db/index.js';
 import type { QuotaLimits } from './quotas/quotas.js';
 
 declare module 'fastify' {

@@ -1,12 +1,16 @@
-import { createLogger, describeStorage, objectStoreFrom, runService } from '@chatty/shared';
+import { createLogger, describeStorage, objectStoreFrom, prepareDatabase, runService } from '@chatty/shared';
 import { buildRegistry } from './app.js';
 import { loadRegistryConfig } from './config.js';
-import { prepareDatabase } from './prepare-database.js';
+import { registryMigrationSet } from './db/migrations/index.js';
 
 const config = loadRegistryConfig();
 const logger = createLogger({ name: 'gpt-registry', level: config.LOG_LEVEL, debug: config.DEBUG });
 try {
-  const db = await prepareDatabase(config, logger);
+  const db = await prepareDatabase(registryMigrationSet, {
+    url: config.DATABASE_URL,
+    poolMax: config.DB_POOL_MAX,
+    log: logger,
+  });
   // Made here too (file-ingest does the same), so the registry is ready without waiting for ingest to
   // create the bucket. Storage being down must not keep accounts and GPTs from being served: readiness
   // reports it, and uploads fail until it is back.

@@ -1,30 +1,6 @@
-import { createDb, createLogger, pendingMigrations, runMigrationCommand } from '@chatty/shared';
+import { runMigrateProgram } from '@chatty/shared';
 import { loadGatewayConfig } from './config.js';
-import { GATEWAY_MIGRATION_TABLE, gatewayMigrations } from './db/migrations/index.js';
-import { prepareDatabase } from './prepare-database.js';
+import { gatewayMigrationSet } from './db/migrations/index.js';
 
-/**
- * `node services/inference-gateway/dist/migrate.js`: applies the gateway's migrations and ends (the migrations Job of a
- * release). With `--wait`: ends once they are applied, applying nothing (the init container that holds
- * each new pod of the service until the Job is done). infra/k8s/ runs both.
- */
-const config = loadGatewayConfig();
-const log = createLogger({ name: 'inference-gateway-migrate', level: config.LOG_LEVEL, debug: config.DEBUG });
-try {
-  await runMigrationCommand({
-    wait: process.argv.includes('--wait'),
-    log,
-    migrate: async () => (await prepareDatabase(config, log)).destroy(),
-    pending: async () => {
-      const db = createDb(config.DATABASE_URL, { max: 1 });
-      try {
-        return await pendingMigrations(db, gatewayMigrations, { table: GATEWAY_MIGRATION_TABLE });
-      } finally {
-        await db.destroy();
-      }
-    },
-  });
-} catch (error) {
-  log.fatal({ err: error }, 'inference-gateway migrations failed');
-  process.exit(1);
-}
+/** `node services/inference-gateway/dist/migrate.js [--wait]`: applies inference-gateway's migrations, or waits for them. */
+await runMigrateProgram(gatewayMigrationSet, loadGatewayConfig());

@@ -9,7 +9,7 @@ const OPEN_WITHIN_MS = 5000;
  * loading, or a slow tool call, must not look like a dead connection to a proxy in front (nginx cuts
  * a read after 60 s by default).
  */
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 
 export interface EventStream {
   readonly opened: boolean;

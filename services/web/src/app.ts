@@ -13,7 +13,7 @@ import { createUpstreamPools } from './upstream-pools.js';
  * What the inference-gateway serves: chat sessions, model loading and status, token usage, the
  * OpenAI-compatible API.
  */
-export const GATEWAY_PREFIXES = [
+const GATEWAY_PREFIXES = [
   '/v1',
   '/api/sessions',
   '/api/gpts/:id/sessions',

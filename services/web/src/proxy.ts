@@ -13,7 +13,7 @@ const SMALL_BODY_BYTES = 64 * 1024;
  * service frame's `bodyLimit`); larger bodies would be refused there anyway. Uploads are not read
  * whole: they stream.
  */
-export const BUFFERED_BODY_LIMIT = MAX_JSON_BODY_BYTES;
+const BUFFERED_BODY_LIMIT = MAX_JSON_BODY_BYTES;
 
 export interface Upstream extends UpstreamService {
   /** Shown in errors and logs. */

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
  * Bytes of an upload the origin waits for before it sends the request on: as much as Node buffers
  * per request anyway, and what an upload at the minimum pace sends within a second.
  */
-export const UPLOAD_START_BYTES = 16 * 1024;
+const UPLOAD_START_BYTES = 16 * 1024;
 
 /**
  * Waits for the start of a streamed body (or all of it, when it is shorter), so an upload reaches

@@ -15,7 +15,7 @@ export interface UpstreamService {
  * REQUEST_TIMEOUT_MS at the minimum pace). They get this many connections per service, apart from the
  * rest: a crowd of slow uploaders then waits for its own pool and never for the one logins use.
  */
-export const UPLOAD_CONNECTIONS = 32;
+const UPLOAD_CONNECTIONS = 32;
 
 /** What reply-from accepts as its `undici` option: anything with undici's `request`. */
 export interface UpstreamDispatcher {

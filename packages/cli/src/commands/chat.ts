@@ -13,7 +13,7 @@ interface ChatOptions {
 }
 
 /** The sources an answer cites, one line each: `[1] notes.md, page 2`, or a web page's title and address. */
-export function citationLines(message: Message): string[] {
+function citationLines(message: Message): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const citation of message.citations ?? []) {

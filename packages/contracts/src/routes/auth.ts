@@ -2,11 +2,17 @@ import { ApiKeySummary, CreateApiKeyBody, CreatedApiKey } from '../api-key.js';
 import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
 import { route } from '../route.js';
 import {
+  AccountInvitation,
+  AccountInvitationPreview,
   AdminUser,
   AuthResponse,
   ChangePasswordBody,
+  CreatedAccountInvitation,
   CreateUserBody,
   EndedSessions,
+  InvitationCheckBody,
+  InviteUserBody,
+  JoinBody,
   LoginBody,
   ResetPasswordBody,
   SessionSummary,
@@ -38,6 +44,16 @@ export const AUTH_ROUTES = {
     body: ChangePasswordBody,
     response: { 200: EndedSessions, ...errorResponses(400, 401, 403) },
   }),
+  /** What an account invitation offers, for the person holding its link (signed out). */
+  checkInvitation: route('POST', '/api/auth/invitations/check', {
+    body: InvitationCheckBody,
+    response: { 200: AccountInvitationPreview, ...errorResponses(400, 404, 409, 429) },
+  }),
+  /** Makes the invited account with a password of the person's own, and signs in. */
+  join: route('POST', '/api/auth/invitations/accept', {
+    body: JoinBody,
+    response: { 201: AuthResponse, ...errorResponses(400, 404, 409, 429) },
+  }),
 };
 
 /** User management by admins (gpt-registry). */
@@ -62,6 +78,17 @@ export const ADMIN_ROUTES = {
   endSessions: route('DELETE', '/api/admin/users/:id/sessions', {
     params: IdParams,
     response: { 200: EndedSessions, ...errorResponses(401, 403, 404) },
+  }),
+  invite: route('POST', '/api/admin/invitations', {
+    body: InviteUserBody,
+    response: { 201: CreatedAccountInvitation, ...errorResponses(400, 401, 403, 409) },
+  }),
+  invitations: route('GET', '/api/admin/invitations', {
+    response: { 200: ItemList(AccountInvitation), ...errorResponses(401, 403) },
+  }),
+  revokeInvitation: route('DELETE', '/api/admin/invitations/:id', {
+    params: IdParams,
+    response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
   }),
 };
 

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { isUniqueViolation } from './pg-errors.js';
 
 // int8 (counts, sums) as numbers: every value Chatty counts stays far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -28,8 +29,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   } catch (error) {
     // Another process created it between our check and our CREATE (42P04), or at the same moment
     // (23505: both inserts into pg_database raced).
-    const code = (error as { code?: string }).code;
-    if (code === '42P04' || code === '23505') return false;
+    if ((error as { code?: string }).code === '42P04' || isUniqueViolation(error)) return false;
     throw error;
   } finally {
     await client.end();

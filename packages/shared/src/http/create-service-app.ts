@@ -79,5 +79,3 @@ export async function createServiceApp(options: ServiceAppOptions) {
   }
   return app;
 }
-
-export type ServiceApp = Awaited<ReturnType<typeof createServiceApp>>;

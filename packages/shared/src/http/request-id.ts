@@ -10,8 +10,3 @@ export function requestIdFrom(request: IncomingMessage): string {
   const incoming = request.headers[REQUEST_ID_HEADER];
   return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
-
-/** Headers every call to another Chatty service carries, so one id follows a request everywhere. */
-export function downstreamHeaders(request: { id: string }): Record<string, string> {
-  return { [REQUEST_ID_HEADER]: request.id };
-}

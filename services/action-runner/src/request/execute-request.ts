@@ -6,7 +6,7 @@ import type { AgentPool } from './agent-pool.js';
 import { type RenderedRequest, renderRequest } from './render-request.js';
 import { type HopRequest, type HopResponse, sendOnce } from './send-once.js';
 
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export interface ExecuteLimits {

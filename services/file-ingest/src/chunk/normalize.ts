@@ -23,7 +23,7 @@ export function normalizeSegments(segments: TextSegment[]): NormalizedText {
   return { text, pageStarts };
 }
 
-export function normalizeText(raw: string): string {
+function normalizeText(raw: string): string {
   return (
     raw
       .normalize('NFC')

@@ -78,7 +78,7 @@ async function backfillUnlocked(db: Db, embedder: Embedder, log: Logger, shouldS
 }
 
 /** Once every ready file of the GPT has vectors of `model`, the vectors of other models go. */
-export async function retireOldVectors(db: Db, gptId: string, model: string): Promise<void> {
+async function retireOldVectors(db: Db, gptId: string, model: string): Promise<void> {
   const { rows } = await sql<{ complete: boolean }>`
     select not exists (
       select 1 from gpt_file f

@@ -21,7 +21,7 @@ export function extractJson(bytes: Uint8Array, maxDepth: number): string {
 }
 
 /** The deepest bracket nesting outside strings, in one pass. */
-export function nestingDepth(source: string): number {
+function nestingDepth(source: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

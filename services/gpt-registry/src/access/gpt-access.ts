@@ -1,8 +1,8 @@
 import { forbidden, notFound } from '@chatty/shared';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { findGpt } from '../db/gpt.repository.js';
+import type { Db } from '../db/index.js';
 import type { GptRow } from '../db/schema.js';
-import type { Db } from '../db/user.repository.js';
 
 /**
  * How far a user may go with a GPT, weakest first:
@@ -16,7 +16,7 @@ export type GptAccess = 'catalogue' | 'chat' | 'edit' | 'owner';
 
 const RANK: Record<GptAccess, number> = { catalogue: 0, chat: 1, edit: 2, owner: 3 };
 
-export const atLeast = (access: GptAccess, needed: GptAccess) => RANK[access] >= RANK[needed];
+const atLeast = (access: GptAccess, needed: GptAccess) => RANK[access] >= RANK[needed];
 
 /** The workspaces the user is a member of, as a subquery. */
 export const workspacesOf = (userId: string) =>

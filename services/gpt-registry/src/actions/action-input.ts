@@ -134,7 +134,7 @@ function withPlaceholderArguments(fields: ActionFields): ActionArgument[] {
  * origin (scheme, host or port) changed: then it is dropped, since a secret meant for one origin must
  * not be sent to another. Secrets not listed at all are removed, like anything left out of the new map.
  */
-export function mergeSecrets(
+function mergeSecrets(
   given: Record<string, string>,
   stored: Record<string, string>,
   originChanged: boolean,

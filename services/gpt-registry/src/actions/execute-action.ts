@@ -6,16 +6,17 @@ import {
 } from '@chatty/contracts';
 import { AppError, callRoute, notFound, type ServiceClient } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import { fieldsOf, findAction } from '../db/action.repository.js';
+import { findAction } from '../db/action.repository.js';
 import { recordActionRun } from '../db/action-run.repository.js';
+import type { Db } from '../db/index.js';
 import type { ActionRow, ActionRunTable } from '../db/schema.js';
-import type { Db } from '../db/user.repository.js';
 import type { ActionFields } from './action-input.js';
 import { hostOf } from './action-input.js';
 import { checkArguments } from './check-arguments.js';
 import { redactSecrets } from './redact-secrets.js';
 import { SecretDecryptionError, type SecretKeys } from './secret-box.js';
 import { splitHeaders, splitParameters } from './secret-headers.js';
+import { openAction } from './stored-action.js';
 
 export interface ActionCall {
   /** Who runs it (recorded in the run). */
@@ -89,7 +90,7 @@ export function createActionExecutor({
 
 function readSecrets(row: ActionRow, key: SecretKeys, log: FastifyBaseLogger): ActionFields {
   try {
-    return fieldsOf(row, key);
+    return openAction(row, key);
   } catch (error) {
     if (!(error instanceof SecretDecryptionError)) throw error;
     log.error({ actionId: row.id }, 'action secrets failed to decrypt');
@@ -102,7 +103,7 @@ function readSecrets(row: ActionRow, key: SecretKeys, log: FastifyBaseLogger): A
 }
 
 /** Parameters travel as the query of a GET or DELETE and as the JSON body of a POST or PUT. */
-export function specOf(fields: ActionFields, args: ArgumentValues): ActionRequestSpec {
+function specOf(fields: ActionFields, args: ArgumentValues): ActionRequestSpec {
   const inBody = fields.method === 'POST' || fields.method === 'PUT';
   const hasParameters = Object.keys(fields.parameters).length > 0;
   return {

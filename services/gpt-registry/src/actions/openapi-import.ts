@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ActionFields } from './action-input.js';
 import { isSecretHeader } from './secret-headers.js';
 
-export const MAX_IMPORTED_OPERATIONS = 100;
+const MAX_IMPORTED_OPERATIONS = 100;
 const METHODS: ActionMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
 
 type Json = Record<string, unknown>;

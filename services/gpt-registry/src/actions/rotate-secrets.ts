@@ -1,6 +1,6 @@
 import type { Logger } from '@chatty/shared';
-import { sql } from 'kysely';
-import type { Db } from '../db/user.repository.js';
+import { actionIdsWithSecrets, lockSealedSecrets, writeSealedSecrets } from '../db/action.repository.js';
+import type { Db } from '../db/index.js';
 import { keyIdOf, type SecretKeyring } from './secret-box.js';
 import { openSecrets, sealSecrets } from './secret-headers.js';
 
@@ -29,28 +29,16 @@ export async function rotateActionSecrets(
   const report: RotationReport = { resealed: 0, current: 0, unreadable: [] };
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const ids = await db
-      .selectFrom('gpt_action')
-      .select('id')
-      .where('id', '>', after)
-      .where((eb) => eb.or([eb('secret_headers', 'is not', null), eb('secret_parameters', 'is not', null)]))
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
+    const ids = await actionIdsWithSecrets(db, after, BATCH);
     if (ids.length === 0) return report;
-    for (const { id } of ids) await rotateOne(db, keyring, id, report, log);
-    after = ids.at(-1)!.id;
+    for (const id of ids) await rotateOne(db, keyring, id, report, log);
+    after = ids.at(-1)!;
   }
 }
 
 async function rotateOne(db: Db, keyring: SecretKeyring, id: string, report: RotationReport, log: Logger) {
   await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('gpt_action')
-      .select(['id', 'url', 'secret_headers', 'secret_parameters'])
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await lockSealedSecrets(trx, id);
     if (!row) return;
     const sealed = [row.secret_headers, row.secret_parameters];
     if (
@@ -65,15 +53,10 @@ async function rotateOne(db: Db, keyring: SecretKeyring, id: string, report: Rot
       const [headers, parameters] = sealed.map((value) =>
         sealSecrets(keyring, openSecrets(keyring, value, row), row),
       );
-      await trx
-        .updateTable('gpt_action')
-        .set({
-          secret_headers: headers ?? null,
-          secret_parameters: parameters ?? null,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', id)
-        .execute();
+      await writeSealedSecrets(trx, id, {
+        secret_headers: headers ?? null,
+        secret_parameters: parameters ?? null,
+      });
       report.resealed++;
     } catch {
       log.warn({ actionId: id }, 'action secrets open with no key; left as they are');

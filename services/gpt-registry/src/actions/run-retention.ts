@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/user.repository.js';
+import type { Db } from '../db/index.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -18,7 +18,7 @@ export interface SecretKeyring {
 /** A keyring, or a single key (the derived one, id `0`). */
 export type SecretKeys = Buffer | SecretKeyring;
 
-export function keyringOf(keys: SecretKeys): SecretKeyring {
+function keyringOf(keys: SecretKeys): SecretKeyring {
   if (!Buffer.isBuffer(keys)) return keys;
   return { current: { id: DERIVED_KEY_ID, key: keys }, keys: new Map([[DERIVED_KEY_ID, keys]]) };
 }

@@ -24,10 +24,7 @@ export function isSecretParameter(name: string, value: string): boolean {
 }
 
 /** Splits a map into what may be shown and what is write-only. */
-export function splitSecrets(
-  values: Record<string, string>,
-  isSecret: (name: string, value: string) => boolean,
-) {
+function splitSecrets(values: Record<string, string>, isSecret: (name: string, value: string) => boolean) {
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {

@@ -1,6 +1,6 @@
 import type { Logger, SessionTokens } from '@chatty/shared';
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/user.repository.js';
+import type { Db } from '../db/index.js';
 import {
   insertSession,
   listLiveSessions,

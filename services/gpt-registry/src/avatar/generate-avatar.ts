@@ -18,7 +18,7 @@ export function generateAvatar(name: string): string {
 }
 
 /** Up to two letters: the first of the first two words ("Code Assistant" → "CA"), or "?" for none. */
-export function initialsOf(name: string): string {
+function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.slice(0, 2).map((word) => Array.from(word)[0]!.toUpperCase());
   return letters.join('') || '?';

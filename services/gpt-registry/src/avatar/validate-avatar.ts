@@ -3,7 +3,7 @@ import { AppError, badRequest } from '@chatty/shared';
 import { fileTypeFromBuffer } from 'file-type';
 import { isGeneratedAvatar } from './generate-avatar.js';
 
-export const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
+const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
 
 /** Checks an uploaded avatar by its bytes, not its name or declared type, and returns its data URL. */
 export async function avatarDataUrl(bytes: Buffer): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
+import type { Db } from './index.js';
 import type { ActionRunRow, ActionRunTable } from './schema.js';
-import type { Db } from './user.repository.js';
 
 export async function recordActionRun(db: Db, run: Insertable<ActionRunTable>): Promise<void> {
   await db.insertInto('action_run').values(run).execute();

@@ -1,7 +1,7 @@
 import type { ApiKeyOwner } from '@chatty/contracts';
 import { sql } from 'kysely';
+import type { Db } from './index.js';
 import type { ApiKeyRow, ApiKeyScope } from './schema.js';
-import type { Db } from './user.repository.js';
 
 export async function insertApiKey(
   db: Db,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { workspacesOf } from '../access/gpt-access.js';
 import { findGptVersion } from './gpt-version.repository.js';
-import type { Db } from './user.repository.js';
+import type { Db } from './index.js';
 
 /** Publishes (or re-publishes) a fixed version of the GPT to the workspace's catalogue. */
 export async function publish(

@@ -1,7 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { GptFileTable, RegistryDatabase } from './schema.js';
+import type { Selectable } from 'kysely';
+import type { Db } from './index.js';
+import type { GptFileTable } from './schema.js';
 
-type Db = Kysely<RegistryDatabase>;
 export type FileRow = Selectable<GptFileTable>;
 
 export interface NewFile {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { gptReachable, workspacesOf } from '../access/gpt-access.js';
-import type { Db } from './user.repository.js';
+import type { Db } from './index.js';
 
 /** The user's own context for a GPT they can chat with ('' when none was saved); undefined otherwise. */
 export async function findGptContext(db: Db, userId: string, gptId: string): Promise<string | undefined> {

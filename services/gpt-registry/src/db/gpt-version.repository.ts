@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Gpt } from '@chatty/contracts';
 import { sql } from 'kysely';
 import { toGpt } from './gpt.mapper.js';
+import type { Db } from './index.js';
 import type { GptRow } from './schema.js';
-import type { Db } from './user.repository.js';
 
 /** The key of an avatar in gpt_avatar; the migration computes the same in SQL for existing rows. */
-export const avatarSha256 = (dataUrl: string) => createHash('sha256').update(dataUrl, 'utf8').digest('hex');
+const avatarSha256 = (dataUrl: string) => createHash('sha256').update(dataUrl, 'utf8').digest('hex');
 
 /**
  * Records the row as a version. The snapshot leaves the avatar out and names it by hash; the avatar

@@ -4,8 +4,8 @@ import { gptReachable } from '../access/gpt-access.js';
 import { NO_CAPABILITIES } from './gpt.mapper.js';
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
+import type { Db } from './index.js';
 import type { GptCapabilities, GptRow } from './schema.js';
-import type { Db } from './user.repository.js';
 
 /** The editable configuration of a GPT, already validated and normalised by the caller. */
 export interface GptFields {

@@ -1,14 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { RegistryDatabase } from './schema.js';
+import type { Db } from './index.js';
 
 /**
  * Runs `work` in the caller's transaction when `db` is one, else in a new one: a repository write that
  * must be atomic stays atomic on its own, and still composes with a caller's lock (quotas).
  */
-export function inTransaction<T>(
-  db: Kysely<RegistryDatabase>,
-  work: (trx: Kysely<RegistryDatabase>) => Promise<T>,
-): Promise<T> {
+export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db);
-  return db.transaction().execute((trx: Transaction<RegistryDatabase>) => work(trx));
+  return db.transaction().execute((trx) => work(trx));
 }

@@ -1,4 +1,4 @@
-import type { Db } from './user.repository.js';
+import type { Db } from './index.js';
 
 /** Users by id, with only what a report shows of them. */
 export const usersByIds = (db: Db, ids: string[]) =>

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { RegistryDatabase } from './schema.js';
-import type { Db } from './user.repository.js';
+import type { Db } from './index.js';
 
 /**
  * Runs `work` in a transaction that holds the user's row lock. Every write that a quota bounds counts
@@ -8,11 +6,7 @@ import type { Db } from './user.repository.js';
  * together. FOR NO KEY UPDATE, not FOR UPDATE: it still lets other rows that reference the user (their
  * foreign-key checks take KEY SHARE) be written meanwhile — chat action runs, contexts.
  */
-export async function withUserLock<T>(
-  db: Db,
-  userId: string,
-  work: (trx: Kysely<RegistryDatabase>) => Promise<T>,
-): Promise<T> {
+export async function withUserLock<T>(db: Db, userId: string, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await trx.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
     return work(trx);

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -205,6 +205,24 @@ export interface WorkspaceInvitationTable {
   created_at: CreatedAt;
 }
 
+/**
+ * An admin's invitation to make an account: a link bound to one email address, used once, before it
+ * expires, unless revoked. Only the hash of its token is stored.
+ */
+export interface AccountInvitationTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  role: 'admin' | 'user';
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  accepted_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 /** A GPT shared with a workspace or with one user (exactly one of the two). */
 export interface GptShareTable {
   id: Generated<string>;
@@ -238,6 +256,7 @@ export interface RegistryDatabase {
   workspace: WorkspaceTable;
   workspace_member: WorkspaceMemberTable;
   workspace_invitation: WorkspaceInvitationTable;
+  account_invitation: AccountInvitationTable;
   gpt_share: GptShareTable;
   catalogue_entry: CatalogueEntryTable;
   catalogue_review: CatalogueReviewTable;
@@ -256,8 +275,6 @@ export interface RegistryDatabase {
 
 export type UserRow = Selectable<AppUserTable>;
 export type GptRow = Selectable<GptTable>;
-export type NewGpt = Insertable<GptTable>;
-export type GptPatch = Updateable<GptTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type UserSessionRow = Selectable<UserSessionTable>;
 export type ActionRow = Selectable<GptActionTable>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { accessSql, workspacesOf } from '../access/gpt-access.js';
+import type { Db } from './index.js';
 import type { SharePermission } from './schema.js';
-import type { Db } from './user.repository.js';
 
 export async function listShares(db: Db, gptId: string) {
   return db

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
+import type { Db } from './index.js';
 import type { UserSessionRow } from './schema.js';
-import type { Db } from './user.repository.js';
 
 export async function insertSession(
   db: Db,
@@ -53,13 +53,4 @@ export async function markSessionsEnded(db: Db, userId: string, ids: string[]): 
     .returning('id')
     .execute();
   return rows.map((row) => row.id);
-}
-
-/** Ended and expired sessions are kept a while (an account's recent sign-ins), then removed. */
-export async function deleteOldSessions(db: Db, olderThanDays: number): Promise<number> {
-  const result = await db
-    .deleteFrom('user_session')
-    .where('expires_at', '<', sql<Date>`now() - make_interval(days => ${olderThanDays})`)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
 }

@@ -1,8 +1,8 @@
-import { type Kysely, sql } from 'kysely';
-import type { RegistryDatabase, UserRow } from './schema.js';
+import { sql } from 'kysely';
+import { inTransaction } from './in-transaction.js';
+import { type Db, isUniqueViolation } from './index.js';
+import type { UserRow } from './schema.js';
 import { createPersonalWorkspace } from './workspace.repository.js';
-
-export type Db = Kysely<RegistryDatabase>;
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db
@@ -50,7 +50,7 @@ export async function createUser(
       await createPersonalWorkspace(trx, row.id);
       return row;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
+      if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
   });
@@ -65,26 +65,33 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return db.selectFrom('app_user').selectAll().orderBy('created_at').orderBy('id').execute();
 }
 
-/** Creates an account as an admin does: whatever ALLOW_SIGNUP says, with the role the admin chose. */
+/**
+ * Creates an account as an admin does (directly, or through an invitation): whatever ALLOW_SIGNUP
+ * says, with the role the admin chose, and its personal workspace in the same transaction.
+ */
 export async function insertUser(
   db: Db,
   user: { email: string; name: string | null; passwordHash: string; role: 'admin' | 'user' },
 ): Promise<UserRow> {
-  try {
-    return await db
-      .insertInto('app_user')
-      .values({
-        email: user.email.toLowerCase(),
-        name: user.name,
-        password_hash: user.passwordHash,
-        role: user.role,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new EmailTakenError();
-    throw error;
-  }
+  return inTransaction(db, async (trx) => {
+    try {
+      const row = await trx
+        .insertInto('app_user')
+        .values({
+          email: user.email.toLowerCase(),
+          name: user.name,
+          password_hash: user.passwordHash,
+          role: user.role,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await createPersonalWorkspace(trx, row.id);
+      return row;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError();
+      throw error;
+    }
+  });
 }
 
 export async function updateUserAccess(

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Db } from './index.js';
 import type { WorkspaceRole } from './schema.js';
-import type { Db } from './user.repository.js';
 
 /** Every account's own workspace, made with the account (and by the migration for older ones). */
 export async function createPersonalWorkspace(db: Db, userId: string): Promise<void> {
@@ -110,7 +110,7 @@ export async function deleteWorkspace(db: Db, workspaceId: string): Promise<bool
   return result.numDeletedRows > 0n;
 }
 
-export const hashInvitationToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashInvitationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new invitation; the token is returned once (only its hash is stored). */
 export async function createInvitation(

@@ -1,9 +1,13 @@
 import type { ObjectStore } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
-import type { RegistryDatabase } from '../db/schema.js';
+import {
+  countBlobDeletionAttempt,
+  forgetBlobDeletion,
+  pendingBlobDeletions,
+  recordBlobDeletion,
+} from '../db/blob-deletion.repository.js';
+import type { Db } from '../db/index.js';
 
-type Db = Kysely<RegistryDatabase>;
 type Log = Pick<FastifyBaseLogger, 'warn'>;
 
 /**
@@ -16,15 +20,11 @@ export async function deleteWithBlobs(
   store: ObjectStore,
   log: Log,
   prefix: string,
-  deleteRows: (trx: Transaction<RegistryDatabase>) => Promise<boolean>,
+  deleteRows: (trx: Db) => Promise<boolean>,
 ): Promise<boolean> {
   const deleted = await db.transaction().execute(async (trx) => {
     if (!(await deleteRows(trx))) return false;
-    await trx
-      .insertInto('blob_deletion')
-      .values({ prefix })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await recordBlobDeletion(trx, prefix);
     return true;
   });
   if (deleted) await removeRecordedPrefix(db, store, log, prefix);
@@ -45,40 +45,26 @@ export async function removeOrphanedBlobs(
     await store.removePrefix(prefix);
   } catch (error) {
     log.warn({ prefix, reason: (error as Error).message }, 'objects not removed yet; will retry');
-    await db
-      .insertInto('blob_deletion')
-      .values({ prefix })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await recordBlobDeletion(db, prefix);
   }
 }
 
 async function removeRecordedPrefix(db: Db, store: ObjectStore, log: Log, prefix: string): Promise<boolean> {
   try {
     await store.removePrefix(prefix);
-    await db.deleteFrom('blob_deletion').where('prefix', '=', prefix).execute();
+    await forgetBlobDeletion(db, prefix);
     return true;
   } catch (error) {
     log.warn({ prefix, reason: (error as Error).message }, 'objects not removed yet; will retry');
-    await db
-      .updateTable('blob_deletion')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('prefix', '=', prefix)
-      .execute()
-      .catch(() => {});
+    await countBlobDeletionAttempt(db, prefix).catch(() => {});
     return false;
   }
 }
 
 /** Retries every recorded prefix; returns how many are done. */
 export async function sweepBlobDeletions(db: Db, store: ObjectStore, log: Log): Promise<number> {
-  const rows = await db
-    .selectFrom('blob_deletion')
-    .select('prefix')
-    .orderBy('created_at')
-    .limit(500)
-    .execute();
   let done = 0;
-  for (const { prefix } of rows) if (await removeRecordedPrefix(db, store, log, prefix)) done++;
+  for (const prefix of await pendingBlobDeletions(db, 500))
+    if (await removeRecordedPrefix(db, store, log, prefix)) done++;
   return done;
 }

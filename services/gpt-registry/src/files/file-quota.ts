@@ -1,5 +1,5 @@
+import type { Db } from '../db/index.js';
 import { countFiles, sumFileBytes } from '../db/quota.repository.js';
-import type { Db } from '../db/user.repository.js';
 import { ensureRoom, type QuotaLimits } from '../quotas/quotas.js';
 
 /**

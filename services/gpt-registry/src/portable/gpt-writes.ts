@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import { fieldsOf, type GptFields } from '../db/gpt.repository.js';
 import { recordVersion } from '../db/gpt-version.repository.js';
+import type { Db } from '../db/index.js';
 import type { GptRow } from '../db/schema.js';
-import type { Db } from '../db/user.repository.js';
 
 /**
  * The GPT writes an import makes inside its own transaction (which holds the user's lock), so the

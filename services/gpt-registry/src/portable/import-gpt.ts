@@ -15,15 +15,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type ActionFields, checkActionFields, mergeHeaders } from '../actions/action-input.js';
 import type { SecretKeys } from '../actions/secret-box.js';
 import { isSecretHeader, originOf } from '../actions/secret-headers.js';
+import { insertActions, openAction } from '../actions/stored-action.js';
 import { generateAvatar } from '../avatar/generate-avatar.js';
 import { checkAvatarField } from '../avatar/validate-avatar.js';
-import { fieldsOf as actionFieldsOf, insertActions, listActions } from '../db/action.repository.js';
+import { listActions } from '../db/action.repository.js';
 import { toFile } from '../db/file.mapper.js';
 import { insertFile, listFiles } from '../db/file.repository.js';
 import { NO_CAPABILITIES, toGpt } from '../db/gpt.mapper.js';
 import { findGpt, type GptFields } from '../db/gpt.repository.js';
+import type { Db } from '../db/index.js';
 import { countActions, countFiles, countGpts, sumFileBytes, withUserLock } from '../db/quota.repository.js';
-import type { Db } from '../db/user.repository.js';
 import { removeOrphanedBlobs } from '../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../files/decide-type.js';
 import { ensureRoom, type QuotaLimits } from '../quotas/quotas.js';
@@ -217,9 +218,9 @@ async function replaceGptConfigOrFail(trx: Db, userId: string, gptId: string, fi
 }
 
 /** The stored headers with their secrets, or none when they no longer decrypt (they must be set again). */
-function storedHeaders(row: Parameters<typeof actionFieldsOf>[0], key: SecretKeys): Record<string, string> {
+function storedHeaders(row: Parameters<typeof openAction>[0], key: SecretKeys): Record<string, string> {
   try {
-    return actionFieldsOf(row, key).headers;
+    return openAction(row, key).headers;
   } catch {
     return {};
   }

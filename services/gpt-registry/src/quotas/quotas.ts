@@ -47,7 +47,7 @@ export function ensureRoom(name: QuotaName, limit: number, used: number, adding 
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 /** Bytes for people: exact below 1 KiB, else one decimal in binary units ("1.5 GiB"). */
-export function bytes(count: number): string {
+function bytes(count: number): string {
   let value = count;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {

@@ -1,9 +1,12 @@
-import { createDb, pendingMigrations, runMigrationCommand } from '@chatty/shared';
+import { createDb, pendingMigrations, prepareDatabase, runMigrationCommand } from '@chatty/shared';
 import { captureLogs, databaseUrl, dropDatabase, testDatabaseName } from '@chatty/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRegistryConfig } from '../../src/config.js';
-import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '../../src/db/migrations/index.js';
-import { prepareDatabase } from '../../src/prepare-database.js';
+import {
+  REGISTRY_MIGRATION_TABLE,
+  registryMigrationSet,
+  registryMigrations,
+} from '../../src/db/migrations/index.js';
 
 /*
  * The migrate program's two modes (src/migrate.ts), as the Kubernetes manifests use them: the Job
@@ -54,7 +57,10 @@ describe('the migrate program', () => {
     await runMigrationCommand({
       wait: false,
       log: applying.logger,
-      migrate: async () => (await prepareDatabase(config, applying.logger)).destroy(),
+      migrate: async () =>
+        (
+          await prepareDatabase(registryMigrationSet, { url: config.DATABASE_URL, log: applying.logger })
+        ).destroy(),
       pending,
     });
     await gate;
@@ -67,7 +73,9 @@ describe('the migrate program', () => {
   it('--wait names the missing migrations, and gives up after its deadline', async () => {
     const { config, pending } = freshDatabase();
     // The database exists but is not migrated: every migration of the build is pending.
-    await (await prepareDatabase(config, captureLogs().logger)).destroy();
+    await (
+      await prepareDatabase(registryMigrationSet, { url: config.DATABASE_URL, log: captureLogs().logger })
+    ).destroy();
     const db = createDb(config.DATABASE_URL, { max: 1 });
     await db.schema.dropTable(REGISTRY_MIGRATION_TABLE).execute();
     await db.destroy();

@@ -74,6 +74,9 @@ describe('user management with ALLOW_SIGNUP=false', () => {
     const member = await createUser();
     const me = await call('GET', '/api/auth/me', member.auth);
     expect(me.json).toMatchObject({ id: member.id, role: 'user' });
+    // Like an account that signed up, it has its personal workspace to keep GPTs in.
+    const workspaces = await call('GET', '/api/workspaces', member.auth);
+    expect(workspaces.json.items).toEqual([expect.objectContaining({ personal: true, role: 'owner' })]);
     const list = await call('GET', '/api/admin/users', admin);
     expect(list.json.items.map((user: { id: string }) => user.id)).toEqual(
       expect.arrayContaining([adminId, member.id]),

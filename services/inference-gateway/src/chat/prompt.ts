@@ -2,10 +2,10 @@ import type { SearchChunk as KnowledgeChunk } from '@chatty/contracts';
 import type { OllamaMessage } from '../pool/ollama-types.js';
 
 /** A rough token count (about four characters a token), used only to fit the prompt in the window. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 /** Room kept free in the context window for the answer itself. */
-export const answerReserve = (contextLength: number) => Math.min(1024, Math.floor(contextLength / 4));
+const answerReserve = (contextLength: number) => Math.min(1024, Math.floor(contextLength / 4));
 
 export interface HistoryMessage {
   role: 'user' | 'assistant';
@@ -53,12 +53,12 @@ function sourceText(chunk: KnowledgeChunk): string {
 }
 
 /** A Markdown fence longer than any run of backticks in the text, so the text cannot close it. */
-export function fenceFor(text: string): string {
+function fenceFor(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
-export function sourceLabel(chunk: Pick<KnowledgeChunk, 'fileName' | 'page'>): string {
+function sourceLabel(chunk: Pick<KnowledgeChunk, 'fileName' | 'page'>): string {
   return chunk.page ? `${chunk.fileName}, page ${chunk.page}` : chunk.fileName;
 }
 
@@ -66,7 +66,7 @@ export function sourceLabel(chunk: Pick<KnowledgeChunk, 'fileName' | 'page'>): s
  * The most recent history that fits `budget` tokens, whole messages only; older turns are dropped and
  * a note says how many, so the model knows the conversation started earlier.
  */
-export function fitHistory(history: HistoryMessage[], budget: number): OllamaMessage[] {
+function fitHistory(history: HistoryMessage[], budget: number): OllamaMessage[] {
   const kept: OllamaMessage[] = [];
   let used = 0;
   for (let index = history.length - 1; index >= 0; index--) {

@@ -4,8 +4,8 @@ import type { OllamaTool } from '../pool/ollama-types.js';
 import type { PageReader } from '../search/page-reader.js';
 import type { WebResult, WebSearch } from '../search/searxng.client.js';
 
-export const WEB_SEARCH_TOOL = 'web_search';
-export const READ_PAGE_TOOL = 'read_web_page';
+const WEB_SEARCH_TOOL = 'web_search';
+const READ_PAGE_TOOL = 'read_web_page';
 
 export interface WebSearchDeps {
   search: WebSearch;
@@ -135,7 +135,7 @@ export function webSearchFor(
 }
 
 /** Results as the model reads them: numbered, with title, link and snippet. */
-export function resultsText(results: WebResult[]): string {
+function resultsText(results: WebResult[]): string {
   if (results.length === 0) return 'No results.';
   return results
     .map((result, index) => `[${index + 1}] ${result.title}\n${result.url}\n${result.snippet}`.trim())

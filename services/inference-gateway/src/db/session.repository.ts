@@ -3,14 +3,6 @@ import { sql } from 'kysely';
 import type { Db, MessageRow, SessionRow } from './schema.js';
 import { lockGptSessions } from './session-quota.repository.js';
 
-export async function insertSession(db: Db, userId: string, gptId: string): Promise<SessionRow> {
-  return db
-    .insertInto('chat_session')
-    .values({ user_id: userId, gpt_id: gptId })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 export async function listSessions(db: Db, userId: string, gptId: string): Promise<SessionRow[]> {
   return db
     .selectFrom('chat_session')

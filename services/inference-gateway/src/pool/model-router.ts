@@ -40,7 +40,7 @@ export interface Generation {
   doneReason?: string;
 }
 
-export const streamBroken = (message: string) => new AppError(502, 'MODEL_STREAM_BROKEN', message);
+const streamBroken = (message: string) => new AppError(502, 'MODEL_STREAM_BROKEN', message);
 export const modelUnavailable = (model: string) =>
   new AppError(503, 'MODEL_UNAVAILABLE', `No model worker can serve ${model} right now; retry shortly`, {
     'retry-after': '5',

@@ -21,7 +21,7 @@ export class NoWorkerForModel extends Error {
   }
 }
 
-export const saturated = (retryAfterSeconds: number) =>
+const saturated = (retryAfterSeconds: number) =>
   new AppError(503, 'MODELS_BUSY', 'Every model worker is busy; retry shortly', {
     'retry-after': String(retryAfterSeconds),
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ModelDefinition } from '@chatty/shared';
 
-export class ApiKeyError extends Error {
+class ApiKeyError extends Error {
   constructor(problems: string[]) {
     super(`Hosted model API keys:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ApiKeyError';

@@ -9,6 +9,7 @@ import { ChatPage } from './pages/chat-page.js';
 import { GptEditorPage } from './pages/gpt-editor-page.js';
 import { GptListPage } from './pages/gpt-list-page.js';
 import { InvitationPage } from './pages/invitation-page.js';
+import { JoinPage } from './pages/join-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { UsagePage } from './pages/usage-page.js';
 import { UsersPage } from './pages/users-page.js';
@@ -45,6 +46,18 @@ export function App() {
         <Spinner />
       </main>
     );
+  const [section, id, sub] = route;
+  if (!user && section === 'join' && id) {
+    return (
+      <JoinPage
+        token={id}
+        onSignedIn={(joined) => {
+          setUser(joined);
+          navigate('/gpts');
+        }}
+      />
+    );
+  }
   if (!user)
     return (
       <AuthPage
@@ -56,7 +69,6 @@ export function App() {
       />
     );
 
-  const [section, id, sub] = route;
   let page = <GptListPage />;
   if (section === 'keys') page = <KeysPage />;
   else if (section === 'account') page = <AccountPage />;
@@ -66,6 +78,16 @@ export function App() {
   else if (section === 'chat' && id) page = <ChatPage gptId={id} sessionId={sub} />;
   else if (section === 'workspaces') page = <WorkspacesPage workspaceId={id} />;
   else if (section === 'invitations' && id) page = <InvitationPage token={id} user={user} />;
+  else if (section === 'join') {
+    page = (
+      <main class="page">
+        <p class="card notice" role="status">
+          This invitation link makes a new account. You are signed in as {user.email}: sign out first to use
+          it.
+        </p>
+      </main>
+    );
+  }
 
   return (
     <>

@@ -1,4 +1,6 @@
+import type { MigrationSet } from '@chatty/shared';
 import type { Migration } from 'kysely';
+import type { RegistryDatabase } from '../schema.js';
 import * as usersAndKeys from './2026_11_25_0001_users_and_keys.js';
 import * as gpts from './2026_11_25_0002_gpts.js';
 import * as gptContext from './2026_11_25_0003_gpt_context.js';
@@ -11,6 +13,7 @@ import * as actionConfirmation from './2026_12_02_0202_action_confirmation.js';
 import * as secretParameters from './2026_12_02_0203_secret_parameters.js';
 import * as gptDeletionAndRunAudit from './2026_12_02_0204_gpt_deletion_and_run_audit.js';
 import * as actionToolName from './2026_12_02_0501_action_tool_name.js';
+import * as accountInvitations from './2026_12_03_0101_account_invitations.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
@@ -26,6 +29,14 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_12_02_0203_secret_parameters': secretParameters,
   '2026_12_02_0204_gpt_deletion_and_run_audit': gptDeletionAndRunAudit,
   '2026_12_02_0501_action_tool_name': actionToolName,
+  '2026_12_03_0101_account_invitations': accountInvitations,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';
+
+/** What prepareDatabase and the migrate program apply for gpt-registry. */
+export const registryMigrationSet: MigrationSet<RegistryDatabase> = {
+  service: 'gpt-registry',
+  table: REGISTRY_MIGRATION_TABLE,
+  migrations: registryMigrations,
+};

@@ -3,7 +3,7 @@ import { callerOf } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import type { ActionRouteOptions } from './index.js';
+import type { ActionRouteOptions } from './options.js';
 
 export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (
   app,

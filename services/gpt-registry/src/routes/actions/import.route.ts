@@ -1,11 +1,12 @@
 import { ACTION_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import { toAction } from '../../actions/action.mapper.js';
 import { checkActionFields } from '../../actions/action-input.js';
 import { actionsFromOpenApi } from '../../actions/openapi-import.js';
+import { insertActionsUnderQuota } from '../../actions/stored-action.js';
+import { toAction } from '../../db/action.mapper.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { type ActionRouteOptions, insertActionsUnderQuota } from './index.js';
+import type { ActionRouteOptions } from './options.js';
 
 export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app, { key }) => {
   app.post(

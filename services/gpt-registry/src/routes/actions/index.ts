@@ -1,32 +1,17 @@
 import { ACTION_ROUTES, ACTION_SECRET_MASK } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import { toAction, toActionRun } from '../../actions/action.mapper.js';
-import {
-  type ActionFields,
-  checkActionFields,
-  mergeHeaders,
-  mergeParameters,
-} from '../../actions/action-input.js';
-import type { ActionExecutor } from '../../actions/execute-action.js';
-import type { SecretKeys } from '../../actions/secret-box.js';
+import { checkActionFields, mergeHeaders, mergeParameters } from '../../actions/action-input.js';
 import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';
-import { deleteAction, insertActions, listActions, updateAction } from '../../db/action.repository.js';
+import { insertActionsUnderQuota, updateAction } from '../../actions/stored-action.js';
+import { toAction } from '../../db/action.mapper.js';
+import { deleteAction, listActions } from '../../db/action.repository.js';
+import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRuns } from '../../db/action-run.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
-import { countActions, withUserLock } from '../../db/quota.repository.js';
-import type { Db } from '../../db/user.repository.js';
-import { ensureRoom, type QuotaLimits } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { executeActionRoute } from './execute.route.js';
 import { importActionsRoute } from './import.route.js';
-
-export interface ActionRouteOptions extends Record<string, unknown> {
-  /** The AES-256-GCM key for secret headers: deriveKey(secret, 'action-secrets'). */
-  key: SecretKeys;
-  execute: ActionExecutor;
-  /** ACTION_RATE_PER_MINUTE: executions per user per minute (0: no limit). */
-  executionsPerMinute: number;
-}
+import type { ActionRouteOptions } from './options.js';
 
 export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, options) => {
   const { key } = options;
@@ -164,20 +149,6 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
   await app.register(executeActionRoute, options);
   await app.register(importActionsRoute, options);
 };
-
-/** Inserts actions all or nothing, refused (409) when the GPT would pass QUOTA_ACTIONS_PER_GPT. */
-export function insertActionsUnderQuota(
-  app: { db: Db; quotas: QuotaLimits },
-  userId: string,
-  gptId: string,
-  list: ActionFields[],
-  key: SecretKeys,
-) {
-  return withUserLock(app.db, userId, async (trx) => {
-    ensureRoom('actionsPerGpt', app.quotas.actionsPerGpt, await countActions(trx, gptId), list.length);
-    return insertActions(trx, gptId, list, key);
-  });
-}
 
 /**
  * An update that leaves `headers` (or `parameters`) out keeps them: every secret as `***`, i.e. kept

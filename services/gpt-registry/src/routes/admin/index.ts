@@ -13,6 +13,7 @@ import {
 } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword } from '../auth/password.js';
+import { accountInvitationRoutes } from './invitations.route.js';
 
 const toAdminUser = (row: UserRow) => ({
   id: row.id,
@@ -24,12 +25,14 @@ const toAdminUser = (row: UserRow) => ({
 });
 
 /**
- * What an admin does to accounts: list, create (sign-up closed or not), promote, disable, reset a
- * password, end sessions. An admin cannot disable or demote themselves, so a server always keeps one.
+ * What an admin does to accounts: list, create or invite (sign-up closed or not), promote, disable,
+ * reset a password, end sessions. An admin cannot disable or demote themselves, so a server always
+ * keeps one.
  */
 export const adminRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
   app.addHook('preHandler', requireAdmin(app as unknown as FastifyInstance));
+  await app.register(accountInvitationRoutes);
 
   app.get(
     '/api/admin/users',

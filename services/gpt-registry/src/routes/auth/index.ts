@@ -2,6 +2,7 @@ import { AUTH_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf, conflict, forbidden, unauthorized } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import type { LoginBackoff } from '../../auth/login-backoff.js';
+import { toUser } from '../../db/user.mapper.js';
 import {
   createUser,
   EmailTakenError,
@@ -11,8 +12,8 @@ import {
 } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
+import { joinRoutes } from './join.route.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { toUser } from './user.mapper.js';
 
 export interface AuthRouteOptions extends Record<string, unknown> {
   allowSignup: boolean;
@@ -22,6 +23,7 @@ export interface AuthRouteOptions extends Record<string, unknown> {
 
 export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options) => {
   const limited = authRateLimit(app as unknown as FastifyInstance, options.rateLimits);
+  await app.register(joinRoutes, { limited });
 
   app.post(
     '/api/auth/signup',

@@ -7,6 +7,7 @@ import multipart from '@fastify/multipart';
 import { toFile } from '../../db/file.mapper.js';
 import { insertFile } from '../../db/file.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
+import { isForeignKeyViolation } from '../../db/index.js';
 import { withUserLock } from '../../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../../files/decide-type.js';
@@ -90,7 +91,7 @@ export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, 
             filePrefix(userId, gpt.id, fileId),
           ).catch(() => {});
           // The GPT was deleted while the file was uploading.
-          if ((error as { code?: string }).code === '23503') throw notFound('GPT');
+          if (isForeignKeyViolation(error)) throw notFound('GPT');
           throw error;
         }
         await app.enqueueIngest(fileId);

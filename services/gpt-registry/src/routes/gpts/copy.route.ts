@@ -2,19 +2,15 @@ import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
 import { toGpt } from '../../db/gpt.mapper.js';
 import { type GptFields, insertGpt } from '../../db/gpt.repository.js';
+import type { Db } from '../../db/index.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
-import type { Db } from '../../db/user.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { resolveModelId } from './gpt-input.js';
 import { visibleGpt } from './visible-gpt.js';
 
 /** A new GPT of the caller's from these fields, counted against their GPT quota. */
-export async function insertOwnGpt(
-  app: { db: Db; quotas: { gpts: number } },
-  userId: string,
-  fields: GptFields,
-) {
+async function insertOwnGpt(app: { db: Db; quotas: { gpts: number } }, userId: string, fields: GptFields) {
   return withUserLock(app.db, userId, async (trx) => {
     ensureRoom('gpts', app.quotas.gpts, await countGpts(trx, userId));
     return insertGpt(trx, userId, fields);

@@ -3,7 +3,7 @@ import { notFound } from '@chatty/shared';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { findPublishedFor } from '../../db/catalogue.repository.js';
 import { toGpt } from '../../db/gpt.mapper.js';
-import type { Db } from '../../db/user.repository.js';
+import type { Db } from '../../db/index.js';
 
 /**
  * The GPT as the user may see it: the current draft when it is theirs or shared with them, the

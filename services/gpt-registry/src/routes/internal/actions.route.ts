@@ -2,11 +2,11 @@ import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound, requireServiceToken } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import { findGptWithAccess } from '../../access/gpt-access.js';
-import { toRuntimeAction } from '../../actions/action.mapper.js';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
+import { toRuntimeAction } from '../../db/action.mapper.js';
 import { listActions } from '../../db/action.repository.js';
-import type { Db } from '../../db/user.repository.js';
+import type { Db } from '../../db/index.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { visibleGpt } from '../gpts/visible-gpt.js';
 

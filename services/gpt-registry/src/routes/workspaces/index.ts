@@ -1,6 +1,7 @@
 import { WORKSPACE_ROUTES } from '@chatty/contracts';
 import { badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import type { WorkspaceRole } from '../../db/schema.js';
+import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
   changeMemberRole,
   createWorkspace,
@@ -12,7 +13,7 @@ import {
 } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { invitationRoutes } from './invitations.route.js';
-import { requireMembership, toWorkspace } from './membership.js';
+import { requireMembership } from './membership.js';
 
 export const workspaceRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);

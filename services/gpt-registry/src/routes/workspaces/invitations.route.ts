@@ -1,6 +1,7 @@
 import { WORKSPACE_ROUTES } from '@chatty/contracts';
 import { AppError, badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import { findUserById } from '../../db/user.repository.js';
+import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
   acceptInvitation,
   createInvitation,
@@ -10,7 +11,7 @@ import {
   listPendingInvitations,
 } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { requireMembership, toWorkspace } from './membership.js';
+import { requireMembership } from './membership.js';
 
 type InvitationRow = Awaited<ReturnType<typeof listPendingInvitations>>[number];
 

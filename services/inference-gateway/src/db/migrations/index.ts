@@ -1,4 +1,6 @@
+import type { MigrationSet } from '@chatty/shared';
 import type { Migration } from 'kysely';
+import type { GatewayDatabase } from '../schema.js';
 import * as chat from './2026_11_25_0001_chat.js';
 import * as modelUsage from './2026_12_02_0301_model_usage.js';
 import * as webSearches from './2026_12_02_0302_web_searches.js';
@@ -11,3 +13,10 @@ export const gatewayMigrations: Record<string, Migration> = {
 };
 
 export const GATEWAY_MIGRATION_TABLE = 'gateway_migration';
+
+/** What prepareDatabase and the migrate program apply for inference-gateway. */
+export const gatewayMigrationSet: MigrationSet<GatewayDatabase> = {
+  service: 'inference-gateway',
+  table: GATEWAY_MIGRATION_TABLE,
+  migrations: gatewayMigrations,
+};

@@ -2,7 +2,7 @@ import { AppError, toErrorResponse } from '@chatty/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** A refusal naming the request field at fault, which OpenAI's error body carries as `param`. */
-export class ParamError extends AppError {
+class ParamError extends AppError {
   constructor(
     readonly param: string,
     code: string,

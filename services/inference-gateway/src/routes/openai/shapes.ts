@@ -23,7 +23,7 @@ export const finishReasonOf = (generation: { doneReason?: string; toolCalls?: un
   generation.toolCalls?.length ? 'tool_calls' : generation.doneReason === 'length' ? 'length' : 'stop';
 
 /** OpenAI's usage object. */
-export const usageOf = (usage: { prompt: number; completion: number }) => ({
+const usageOf = (usage: { prompt: number; completion: number }) => ({
   prompt_tokens: usage.prompt,
   completion_tokens: usage.completion,
   total_tokens: usage.prompt + usage.completion,

@@ -11,6 +11,8 @@ import type {
 } from '@chatty/contracts';
 
 export type {
+  AccountInvitation,
+  AccountInvitationPreview,
   Action,
   ActionArgument,
   ActionCall,

@@ -3,8 +3,12 @@ import { api, errorText } from '../api/client.js';
 import type { AdminUser } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
+import { UserInvitations } from './user-invitations.js';
 
-/** An admin's list of accounts: create one, make admin, disable, reset a password, sign out everywhere. */
+/**
+ * An admin's list of accounts: invite someone or create an account, make admin, disable, reset a
+ * password, sign out everywhere.
+ */
 export function UsersPage({ selfId }: { selfId: string }) {
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [email, setEmail] = useState('');
@@ -56,6 +60,7 @@ export function UsersPage({ selfId }: { selfId: string }) {
           {notice}
         </p>
       )}
+      <UserInvitations />
       <form class="row" onSubmit={create} aria-label="New user">
         <label class="grow">
           Email

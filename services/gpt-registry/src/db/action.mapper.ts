@@ -1,5 +1,5 @@
-import { type Action, type ActionRun, needsConfirmation, type RuntimeAction } from '@chatty/contracts';
-import type { ActionRow, ActionRunRow } from '../db/schema.js';
+import { type Action, needsConfirmation, type RuntimeAction } from '@chatty/contracts';
+import type { ActionRow } from './schema.js';
 
 /** The public form: `headers` as stored, where secret values are already `***`. */
 export function toAction(row: ActionRow): Action {
@@ -30,23 +30,5 @@ export function toRuntimeAction(row: ActionRow): RuntimeAction {
     arguments: row.arguments,
     method: row.method,
     needsConfirmation: needsConfirmation(row.method, row.confirmation),
-  };
-}
-
-export function toActionRun(row: ActionRunRow): ActionRun {
-  return {
-    id: row.id,
-    actionId: row.action_id,
-    actionName: row.action_name,
-    userId: row.user_id,
-    sessionId: row.session_id,
-    method: row.method,
-    targetHost: row.target_host,
-    outcome: row.outcome,
-    status: row.status,
-    errorCode: row.error_code,
-    responseBytes: row.response_bytes,
-    durationMs: row.duration_ms,
-    createdAt: row.created_at.toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import type { User } from '@chatty/contracts';
-import type { UserRow } from '../../db/schema.js';
+import type { UserRow } from './schema.js';
 
 export function toUser(row: UserRow): User {
   return {
