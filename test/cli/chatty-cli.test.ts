@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChattyClient, ROUTES } from '@chatty/client';
+import { openApiPath } from '@chatty/contracts';
 import {
   databaseUrl,
   dropDatabase,
@@ -109,8 +110,8 @@ describe('the chatty command against a started stack', () => {
       >;
     };
     const missing = Object.entries(ROUTES)
-      .filter(([, [method, path]]) => !document.paths[path]?.[method.toLowerCase()])
-      .map(([name, [method, path]]) => `${name}: ${method} ${path}`);
+      .filter(([, route]) => !document.paths[openApiPath(route.url)]?.[route.method.toLowerCase()])
+      .map(([name, route]) => `${name}: ${route.method} ${route.url}`);
     expect(missing).toEqual([]);
     // The fields the client's chat types read are in the gateway's answers.
     const session = JSON.stringify(document.paths['/api/sessions/{sessionId}']!.get!.responses!['200']);

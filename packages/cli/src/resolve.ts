@@ -1,4 +1,5 @@
-import type { Action, ChattyClient, Gpt } from '@chatty/client';
+import type { ChattyClient } from '@chatty/client';
+import type { Action, Gpt } from '@chatty/contracts';
 import { UsageError } from './output.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,3 +1,4 @@
+import { type ChatStreamEventData, ChatStreamEvents } from '@chatty/contracts';
 import { ChattyError, errorOf } from './errors.js';
 import { multipartBody, type UploadProgress } from './multipart.js';
 import { pathOf, ROUTES, type RouteName } from './routes.js';
@@ -5,6 +6,7 @@ import { readEvents } from './sse.js';
 import type {
   Action,
   ActionResult,
+  Answer,
   ChatEvent,
   CreateActionBody,
   CreateGptBody,
@@ -14,9 +16,9 @@ import type {
   KnowledgeFile,
   Message,
   Model,
-  Page,
   Session,
   SessionWithMessages,
+  UpdateActionBody,
   UpdateGptBody,
   User,
 } from './types.js';
@@ -64,7 +66,7 @@ export class ChattyClient {
 
   /** The raw response of a route, after the status check: for bodies that are not JSON. */
   async send(name: RouteName, options: RequestOptions = {}): Promise<Response> {
-    const [method] = ROUTES[name];
+    const { method } = ROUTES[name];
     const url = new URL(`${this.baseUrl}${pathOf(name, options.params)}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -94,10 +96,11 @@ export class ChattyClient {
     return response;
   }
 
-  async #json<T>(name: RouteName, options: RequestOptions = {}): Promise<T> {
+  /** A route's JSON answer, typed by its contract. */
+  async #json<N extends RouteName>(name: N, options: RequestOptions = {}): Promise<Answer<N>> {
     const response = await this.send(name, options);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    if (response.status === 204) return null as Answer<N>;
+    return (await response.json()) as Answer<N>;
   }
 
   me(): Promise<User> {
@@ -105,7 +108,7 @@ export class ChattyClient {
   }
 
   async listModels(): Promise<Model[]> {
-    return (await this.#json<{ items: Model[] }>('listModels')).items;
+    return (await this.#json('listModels')).items;
   }
 
   // GPTs
@@ -115,7 +118,7 @@ export class ChattyClient {
     const all: Gpt[] = [];
     let cursor: string | undefined;
     do {
-      const page: Page<Gpt> = await this.#json('listGpts', { query: { limit: 100, cursor } });
+      const page = await this.#json('listGpts', { query: { limit: 100, cursor } });
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -134,12 +137,12 @@ export class ChattyClient {
     return this.#json('updateGpt', { params: { id }, json: body });
   }
 
-  deleteGpt(id: string): Promise<void> {
-    return this.#json('deleteGpt', { params: { id } });
+  async deleteGpt(id: string): Promise<void> {
+    await this.#json('deleteGpt', { params: { id } });
   }
 
   async listVersions(id: string): Promise<GptVersionSummary[]> {
-    return (await this.#json<Page<GptVersionSummary>>('listVersions', { params: { id } })).items;
+    return (await this.#json('listVersions', { params: { id } })).items;
   }
 
   /** The portable GPT file (a zip), as bytes. */
@@ -163,7 +166,7 @@ export class ChattyClient {
   // Knowledge files
 
   async listFiles(gptId: string): Promise<KnowledgeFile[]> {
-    return (await this.#json<{ items: KnowledgeFile[] }>('listFiles', { params: { id: gptId } })).items;
+    return (await this.#json('listFiles', { params: { id: gptId } })).items;
   }
 
   /** Uploads a knowledge file; it is then ingested in the background (see getFile's status and progress). */
@@ -179,26 +182,26 @@ export class ChattyClient {
     return this.#json('getFile', { params: { fileId } });
   }
 
-  deleteFile(fileId: string): Promise<void> {
-    return this.#json('deleteFile', { params: { fileId } });
+  async deleteFile(fileId: string): Promise<void> {
+    await this.#json('deleteFile', { params: { fileId } });
   }
 
   // Actions
 
   async listActions(gptId: string): Promise<Action[]> {
-    return (await this.#json<{ items: Action[] }>('listActions', { params: { id: gptId } })).items;
+    return (await this.#json('listActions', { params: { id: gptId } })).items;
   }
 
   createAction(gptId: string, body: CreateActionBody): Promise<Action> {
     return this.#json('createAction', { params: { id: gptId }, json: body });
   }
 
-  updateAction(actionId: string, body: Partial<CreateActionBody>): Promise<Action> {
+  updateAction(actionId: string, body: UpdateActionBody): Promise<Action> {
     return this.#json('updateAction', { params: { actionId }, json: body });
   }
 
-  deleteAction(actionId: string): Promise<void> {
-    return this.#json('deleteAction', { params: { actionId } });
+  async deleteAction(actionId: string): Promise<void> {
+    await this.#json('deleteAction', { params: { actionId } });
   }
 
   executeAction(
@@ -215,20 +218,20 @@ export class ChattyClient {
   }
 
   async listSessions(gptId: string): Promise<Session[]> {
-    return (await this.#json<{ items: Session[] }>('listSessions', { params: { id: gptId } })).items;
+    return (await this.#json('listSessions', { params: { id: gptId } })).items;
   }
 
   getSession(sessionId: string): Promise<SessionWithMessages> {
     return this.#json('getSession', { params: { sessionId } });
   }
 
-  deleteSession(sessionId: string): Promise<void> {
-    return this.#json('deleteSession', { params: { sessionId } });
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.#json('deleteSession', { params: { sessionId } });
   }
 
   /** Sends a message and waits for the whole answer. */
   async sendMessage(sessionId: string, content: string, signal?: AbortSignal): Promise<Message> {
-    const body = await this.#json<{ message: Message }>('sendMessage', {
+    const body = await this.#json('sendMessage', {
       params: { sessionId },
       json: { content },
       ...(signal && { signal }),
@@ -237,7 +240,8 @@ export class ChattyClient {
   }
 
   /**
-   * Sends a message and yields the answer as it is generated: `delta`s of text, `action` calls, then
+   * Sends a message and yields the answer as it is generated: `delta`s of text, `action` calls and
+   * `search`es as they run, `confirm` when an action that changes something waits for the user, then
    * `done` with the stored message. A failure during the answer throws a ChattyError (the stream's
    * `error` event); aborting `signal` stops it (the server stops generating when the client goes).
    */
@@ -251,23 +255,26 @@ export class ChattyClient {
     if (!response.body) throw new ChattyError(502, 'EMPTY_STREAM', 'The server sent no answer');
     // A server that answered JSON (no streaming on its side) still gives the whole message.
     if (!response.headers.get('content-type')?.includes('text/event-stream')) {
-      const { message } = (await response.json()) as { message: Message };
+      const { message } = (await response.json()) as Answer<'sendMessage'>;
       yield { type: 'done', message };
       return;
     }
     for await (const event of readEvents(response.body)) {
-      const data = JSON.parse(event.data) as Record<string, unknown>;
-      if (event.event === 'delta') yield { type: 'delta', content: String(data.content ?? '') };
-      else if (event.event === 'action') {
-        yield { type: 'action', name: String(data.name ?? ''), status: String(data.status ?? '') };
-      } else if (event.event === 'done') {
-        yield { type: 'done', message: data.message as Message };
-        return;
-      } else if (event.event === 'error') {
-        const error = (data.error ?? {}) as { code?: string; message?: string };
-        throw new ChattyError(502, error.code ?? 'CHAT_FAILED', error.message ?? 'The answer failed');
-      }
+      const streamed = chatEventOf(event.event, JSON.parse(event.data));
+      if (!streamed) continue;
+      yield streamed;
+      if (streamed.type === 'done') return;
     }
     throw new ChattyError(502, 'STREAM_CUT', 'The answer stopped before it was complete');
   }
+}
+
+/** A streamed event as the client yields it; an `error` event throws; an event it does not know is skipped. */
+function chatEventOf(name: string, data: unknown): ChatEvent | undefined {
+  if (name === 'error') {
+    const error = (data as ChatStreamEventData<'error'>).error ?? {};
+    throw new ChattyError(502, error.code ?? 'CHAT_FAILED', error.message ?? 'The answer failed');
+  }
+  if (!Object.hasOwn(ChatStreamEvents, name)) return undefined;
+  return { type: name, ...(data as object) } as ChatEvent;
 }

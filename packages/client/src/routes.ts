@@ -1,42 +1,50 @@
+import {
+  ACTION_ROUTES,
+  AUTH_ROUTES,
+  CHAT_ROUTES,
+  pathOf as contractPath,
+  FILE_ROUTES,
+  GPT_ROUTES,
+  MODEL_ROUTES,
+  type RouteContract,
+} from '@chatty/contracts';
+
 /**
- * Every route the client calls, named as the OpenAPI document names it (`{id}` for a path parameter).
- * The client builds its requests from this table, and test/openapi-agreement.test.ts checks each entry
- * against the document the origin serves, so a route renamed or removed on the server fails there.
+ * Every route the client calls, by the name the client gives it: each is its contract in
+ * @chatty/contracts, so the method, the path and the answer's type come from there.
+ * test/contracts/client-agreement.test.ts drives the client against a started origin and checks each
+ * answer against its contract.
  */
 export const ROUTES = {
-  me: ['GET', '/api/auth/me'],
-  listModels: ['GET', '/api/models'],
-  listGpts: ['GET', '/api/gpts'],
-  getGpt: ['GET', '/api/gpts/{id}'],
-  createGpt: ['POST', '/api/gpts'],
-  updateGpt: ['PUT', '/api/gpts/{id}'],
-  deleteGpt: ['DELETE', '/api/gpts/{id}'],
-  listVersions: ['GET', '/api/gpts/{id}/versions'],
-  exportGpt: ['GET', '/api/gpts/{id}/export'],
-  importGpt: ['POST', '/api/gpts/import'],
-  listFiles: ['GET', '/api/gpts/{id}/files'],
-  uploadFile: ['POST', '/api/gpts/{id}/files'],
-  getFile: ['GET', '/api/gpts/files/{fileId}'],
-  deleteFile: ['DELETE', '/api/gpts/files/{fileId}'],
-  listActions: ['GET', '/api/gpts/{id}/actions'],
-  createAction: ['POST', '/api/gpts/{id}/actions'],
-  updateAction: ['PUT', '/api/gpts/actions/{actionId}'],
-  deleteAction: ['DELETE', '/api/gpts/actions/{actionId}'],
-  executeAction: ['POST', '/api/gpts/actions/{actionId}/execute'],
-  createSession: ['POST', '/api/gpts/{id}/sessions'],
-  listSessions: ['GET', '/api/gpts/{id}/sessions'],
-  getSession: ['GET', '/api/sessions/{sessionId}'],
-  deleteSession: ['DELETE', '/api/sessions/{sessionId}'],
-  sendMessage: ['POST', '/api/sessions/{sessionId}/messages'],
-} as const satisfies Record<string, readonly ['GET' | 'POST' | 'PUT' | 'DELETE', string]>;
+  me: AUTH_ROUTES.me,
+  listModels: MODEL_ROUTES.list,
+  listGpts: GPT_ROUTES.list,
+  getGpt: GPT_ROUTES.get,
+  createGpt: GPT_ROUTES.create,
+  updateGpt: GPT_ROUTES.update,
+  deleteGpt: GPT_ROUTES.delete,
+  listVersions: GPT_ROUTES.versions,
+  exportGpt: GPT_ROUTES.export,
+  importGpt: GPT_ROUTES.import,
+  listFiles: FILE_ROUTES.list,
+  uploadFile: FILE_ROUTES.upload,
+  getFile: FILE_ROUTES.get,
+  deleteFile: FILE_ROUTES.delete,
+  listActions: ACTION_ROUTES.list,
+  createAction: ACTION_ROUTES.create,
+  updateAction: ACTION_ROUTES.update,
+  deleteAction: ACTION_ROUTES.delete,
+  executeAction: ACTION_ROUTES.execute,
+  createSession: CHAT_ROUTES.createSession,
+  listSessions: CHAT_ROUTES.listSessions,
+  getSession: CHAT_ROUTES.getSession,
+  deleteSession: CHAT_ROUTES.deleteSession,
+  sendMessage: CHAT_ROUTES.sendMessage,
+} as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof ROUTES;
 
 /** The route's path with its parameters filled in (each encoded). */
 export function pathOf(name: RouteName, params: Record<string, string> = {}): string {
-  return ROUTES[name][1].replace(/\{(\w+)\}/g, (_, key: string) => {
-    const value = params[key];
-    if (value === undefined) throw new Error(`${name}: missing path parameter ${key}`);
-    return encodeURIComponent(value);
-  });
+  return contractPath(ROUTES[name], params);
 }

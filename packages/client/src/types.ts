@@ -1,95 +1,36 @@
-import type {
-  Action,
-  ActionResult,
-  CreateGptBody,
-  Gpt,
-  ImportReport,
-  KnowledgeFile,
-  UpdateGptBody,
-  User,
-} from '@chatty/contracts';
+import type { AnswerOf, ChatStreamEventData, ChatStreamEventName } from '@chatty/contracts';
+import type { ROUTES, RouteName } from './routes.js';
 
 /**
- * The public API's shapes. Those the registry declares come from its contracts (type-only imports:
- * nothing of the server is loaded at run time); the chat shapes mirror the gateway's route schemas,
- * and test/openapi-agreement.test.ts checks them against the OpenAPI document the origin serves.
+ * The public API's shapes are the contracts' (@chatty/contracts): type-only, nothing of a server is
+ * loaded. They are re-exported so a program using the client needs one import.
  */
-export type { Action, ActionResult, CreateGptBody, Gpt, ImportReport, KnowledgeFile, UpdateGptBody, User };
+export type {
+  Action,
+  ActionCall,
+  ActionResult,
+  Citation,
+  CreateActionBody,
+  CreateGptBody,
+  FileCitation,
+  Gpt,
+  GptVersionSummary,
+  ImportReport,
+  KnowledgeFile,
+  Message,
+  ModelItem as Model,
+  Session,
+  SessionWithMessages,
+  UpdateActionBody,
+  UpdateGptBody,
+  User,
+  WebCitation,
+} from '@chatty/contracts';
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
+/** What a route answers when it succeeds. */
+export type Answer<N extends RouteName> = AnswerOf<(typeof ROUTES)[N]>;
 
-export interface GptVersionSummary {
-  version: number;
-  createdAt: string;
-  name: string;
-  description: string;
-  modelId: string;
-}
-
-export interface CreateActionBody {
-  name: string;
-  description?: string;
-  url: string;
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  headers?: Record<string, string>;
-  parameters?: Record<string, string>;
-  arguments?: Action['arguments'];
-  isActive?: boolean;
-}
-
-export interface Citation {
-  fileId: string;
-  fileName: string;
-  page: number | null;
-  language?: string;
-  excerpt?: string;
-}
-
-export interface ActionCall {
-  actionId: string;
-  name: string;
-  arguments: Record<string, unknown>;
-  status: 'ok' | 'error';
-  httpStatus?: number;
-  error?: string;
-  durationMs: number;
-}
-
-export interface Message {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  model?: string;
-  citations?: Citation[];
-  actionCalls?: ActionCall[];
-  createdAt: string;
-}
-
-export interface Session {
-  id: string;
-  gptId: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SessionWithMessages extends Session {
-  messages: Message[];
-}
-
-/** One event of a streamed answer (`Accept: text/event-stream`). */
-export type ChatEvent =
-  | { type: 'delta'; content: string }
-  | { type: 'action'; name: string; status: string }
-  | { type: 'done'; message: Message };
-
-export interface Model {
-  id: string;
-  key: string;
-  role: string;
-  kind: string;
-  aliases: string[];
-  available: boolean;
-}
+/** One event of a streamed answer (`Accept: text/event-stream`): its name in `type`, its data beside it. */
+export type ChatEvent = {
+  [N in ChatStreamEventName]: N extends 'error' ? never : { type: N } & ChatStreamEventData<N>;
+}[ChatStreamEventName];

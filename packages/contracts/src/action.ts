@@ -169,3 +169,80 @@ export const ActionRun = Type.Object({
   createdAt: Timestamp,
 });
 export type ActionRun = Static<typeof ActionRun>;
+
+const ActionName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description:
+    'A display name, any text ("Get Weather"); the model calls the action by `toolName`, derived from it (get_weather) and unique within the GPT',
+});
+const ActionDescription = Type.String({ maxLength: 2000 });
+const ActionUrl = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'Absolute http(s) URL; {{name}} placeholders in path and query',
+});
+const ActionHeaders = Type.Record(
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.String({ maxLength: 8192 }),
+  {
+    maxProperties: 50,
+    description:
+      'Secret headers (Authorization, Proxy-Authorization, Cookie, names with key/token/secret) are write-only: "***" keeps the stored value',
+  },
+);
+const ActionParameters = Type.Record(
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.String({ maxLength: 8192 }),
+  {
+    maxProperties: 100,
+    description:
+      'Query parameters of a GET or DELETE; JSON body fields of a POST or PUT. A {{name}} without a declared argument becomes a required string argument',
+  },
+);
+const ActionArguments = Type.Array(ActionArgument, { maxItems: 50 });
+
+export const CreateActionBody = Type.Object({
+  name: ActionName,
+  description: Type.Optional(ActionDescription),
+  url: ActionUrl,
+  method: Type.Optional(ActionMethod),
+  headers: Type.Optional(ActionHeaders),
+  parameters: Type.Optional(ActionParameters),
+  arguments: Type.Optional(ActionArguments),
+  isActive: Type.Optional(Type.Boolean()),
+  /** `auto` (default): a chat asks the user before a POST, PUT or DELETE; `always`, `never` override. */
+  confirmation: Type.Optional(ActionConfirmation),
+});
+export type CreateActionBody = Static<typeof CreateActionBody>;
+
+export const UpdateActionBody = Type.Partial(CreateActionBody);
+export type UpdateActionBody = Static<typeof UpdateActionBody>;
+
+export const ExecuteActionBody = Type.Object({ arguments: Type.Optional(ArgumentValues) });
+
+export const ImportActionsBody = Type.Object({
+  openapi: Type.Union([Type.String({ minLength: 1 }), Type.Object({}, { additionalProperties: true })], {
+    description: 'An OpenAPI 3 document: JSON or YAML text (or the JSON object itself)',
+  }),
+});
+
+/** What an OpenAPI import added, and the operations it left out with why. */
+export const ImportedActions = Type.Object({
+  items: Type.Array(Action),
+  skipped: Type.Array(Type.Object({ method: Type.String(), path: Type.String(), reason: Type.String() })),
+});
+
+export const ActionIdParams = Type.Object({ actionId: Uuid });
+export const RunsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) });
+
+/**
+ * `POST /internal/actions/:actionId/execute` on the registry: the gateway runs an action of a chat for
+ * the user it serves (the action runs with its owner's secrets, which never leave the registry).
+ */
+export const InternalExecuteBody = Type.Object({
+  userId: Uuid,
+  arguments: Type.Optional(ArgumentValues),
+  sessionId: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type InternalExecuteBody = Static<typeof InternalExecuteBody>;

@@ -37,3 +37,6 @@ export const CreateApiKeyBody = Type.Object({
   /** Days until the key expires (at most ten years); without it the key lasts until revoked. */
   expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
 });
+export type ApiKeySummary = Static<typeof ApiKeySummary>;
+export type CreatedApiKey = Static<typeof CreatedApiKey>;
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;

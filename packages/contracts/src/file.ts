@@ -3,12 +3,20 @@ import { Timestamp, Uuid } from './common.js';
 
 export * from './knowledge-types.js';
 
+/**
+ * A knowledge file's life: `queued` on upload, `processing` while file-ingest reads it, then `ready`
+ * (its chunks are searchable) or `failed` (with a reason a person can act on).
+ */
 export const FileStatus = Type.Union([
   Type.Literal('queued'),
   Type.Literal('processing'),
   Type.Literal('ready'),
   Type.Literal('failed'),
 ]);
+export type FileStatus = Static<typeof FileStatus>;
+
+/** The statuses after which a file's status no longer changes by itself. */
+export const SETTLED_FILE_STATUSES: ReadonlySet<FileStatus> = new Set(['ready', 'failed']);
 
 export const KnowledgeFile = Type.Object({
   id: Uuid,
@@ -32,6 +40,11 @@ export type KnowledgeFile = Static<typeof KnowledgeFile>;
 
 export const KnowledgeFileList = Type.Object({ items: Type.Array(KnowledgeFile) });
 
+export const FileIdParams = Type.Object({ fileId: Uuid });
+
+/** `GET /api/gpts/files/:fileId/text`: the text extracted from the file (text/plain). */
+export const ExtractedText = Type.String();
+
 /** `POST /internal/search` on file-ingest (see docs/internal-contracts.md). */
 export const SearchBody = Type.Object({
   gptId: Uuid,
@@ -51,6 +64,7 @@ export const SearchChunk = Type.Object({
   score: Type.Number(),
   tokens: Type.Integer(),
 });
+export type SearchChunk = Static<typeof SearchChunk>;
 
 export const SearchResult = Type.Object({
   mode: Type.Union([Type.Literal('full'), Type.Literal('ranked')]),

@@ -122,10 +122,39 @@ export const GptList = Type.Object({
   nextCursor: Type.Optional(Type.String()),
 });
 
-export const Model = Type.Object({
-  id: Type.String(),
-  key: Type.String(),
-  role: Type.String(),
-  kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
-  aliases: Type.Array(Type.String()),
+export type GptVersion = Static<typeof GptVersion>;
+export type GptVersionSummary = Static<typeof GptVersionSummary>;
+export type GptVersionList = Static<typeof GptVersionList>;
+export type GptList = Static<typeof GptList>;
+
+export const GptListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
 });
+
+export const VersionsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(
+    Type.String({ pattern: '^[1-9][0-9]{0,9}$', description: 'nextCursor of the previous page' }),
+  ),
+});
+
+export const VersionParams = Type.Object({
+  id: Uuid,
+  version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+});
+
+/** `POST /api/gpts/:id/copy`: a copy of a GPT the caller may chat with, under another name if given. */
+export const CopyBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' })) },
+  { additionalProperties: false },
+);
+
+/** `POST /api/gpts/:id/avatar`: the avatar now set, as a data URL. */
+export const AvatarAnswer = Type.Object({ avatar: Type.String() });
+
+/** What a GPT remembers across sessions for its user; the chat puts it into every prompt. */
+export const GptContext = Type.Object(
+  { context: Type.String({ maxLength: 20_000 }) },
+  { additionalProperties: false },
+);

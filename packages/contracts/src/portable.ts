@@ -39,3 +39,19 @@ export const ImportReport = Type.Object({
   secretsToSet: Type.Array(SecretToSet),
 });
 export type ImportReport = Static<typeof ImportReport>;
+
+export const ImportQuery = Type.Object({
+  into: Type.Optional(
+    Type.Unsafe<string>({
+      ...Uuid,
+      description: 'A GPT of yours, or one shared with you as can edit, to import into (a new version of it)',
+    }),
+  ),
+});
+
+/** The portable file itself, streamed as application/zip (its bytes: no JSON shape to check). */
+export const PortableFile = Type.Unsafe<unknown>({
+  type: 'string',
+  format: 'binary',
+  description: 'The zip: manifest.json, gpt.json, actions.json and files/1…',
+});

@@ -49,3 +49,13 @@ export const TokenUsage = Type.Object({
   }),
 });
 export type TokenUsage = Static<typeof TokenUsage>;
+
+export const RegistryUsageQuery = Type.Object({
+  gptId: Type.Optional(
+    Type.String({ format: 'uuid', description: "Also count this GPT's files and actions" }),
+  ),
+});
+
+export const TokenUsageQuery = Type.Object({
+  days: Type.Integer({ minimum: 1, maximum: 366, default: 30, description: 'Days counted, today included' }),
+});

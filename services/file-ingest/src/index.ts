@@ -16,7 +16,7 @@ export { extract } from './extract/extract.js';
 export { ExtractionSandbox } from './extract/sandbox.js';
 export { ExtractionCrashed, ExtractionRefused, type ExtractKind } from './extract/types.js';
 export { fusedChunks, type MeaningSearch, RRF_K } from './fused-search.js';
-export { ingestFile, textKeyOf } from './jobs/ingest.job.js';
+export { ingestFile } from './jobs/ingest.job.js';
 export { reconcileJobs } from './jobs/reconcile.js';
 export { searchKnowledge } from './search.js';
 export { extractLimitsOf, startIngestWorker } from './worker.js';

@@ -36,7 +36,7 @@ export function registerMergedOpenApi(
   app.get('/api/docs/json', handler);
 }
 
-function mergeDocuments([first, ...rest]: OpenApiDocument[]): OpenApiDocument {
+export function mergeDocuments([first, ...rest]: OpenApiDocument[]): OpenApiDocument {
   if (!first) return { openapi: '3.1.0', info: { title: 'Chatty API', version: 'unknown' }, paths: {} };
   const merged: OpenApiDocument = structuredClone(first);
   merged.paths ??= {};

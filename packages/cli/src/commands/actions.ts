@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { CreateActionBody } from '@chatty/client';
+import type { CreateActionBody } from '@chatty/contracts';
 import type { Command } from 'commander';
 import { printJson, printTable, UsageError } from '../output.js';
 import { resolveAction, resolveGpt } from '../resolve.js';

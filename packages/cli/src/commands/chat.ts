@@ -1,5 +1,6 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { ChattyClient, Gpt, Message } from '@chatty/client';
+import type { ChattyClient } from '@chatty/client';
+import type { Gpt, Message } from '@chatty/contracts';
 import type { Command } from 'commander';
 import { MarkdownStream } from '../markdown.js';
 import { describeError, printJson, UsageError } from '../output.js';
@@ -11,12 +12,15 @@ interface ChatOptions {
   json?: boolean;
 }
 
-/** The sources an answer cites, one line each: `[1] notes.md, page 2`. */
+/** The sources an answer cites, one line each: `[1] notes.md, page 2`, or a web page's title and address. */
 function citationLines(message: Message): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const citation of message.citations ?? []) {
-    const label = `${citation.fileName}${citation.page !== null ? `, page ${citation.page}` : ''}`;
+    const label =
+      'url' in citation
+        ? `${citation.title || citation.url} <${citation.url}>`
+        : `${citation.fileName}${citation.page !== null ? `, page ${citation.page}` : ''}`;
     if (seen.has(label)) continue;
     seen.add(label);
     lines.push(`[${lines.length + 1}] ${label}`);
@@ -74,7 +78,13 @@ async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions)
       for await (const event of client.streamMessage(sessionId, question, answering.signal)) {
         if (event.type === 'delta') markdown.push(event.content);
         else if (event.type === 'action') out(dim(`→ ${event.name}: ${event.status}\n`));
-        else {
+        else if (event.type === 'search') out(dim(`→ web search "${event.query}": ${event.status}\n`));
+        else if (event.type === 'confirm') {
+          // Only the web UI can allow such a call; unanswered, the server refuses it after a while.
+          out(
+            dim(`→ ${event.action} (${event.method}) waits for a confirmation this terminal cannot give\n`),
+          );
+        } else {
           markdown.finish();
           const sources = citationLines(event.message);
           if (sources.length > 0) out(dim(`Sources:\n${sources.map((line) => `  ${line}`).join('\n')}\n`));

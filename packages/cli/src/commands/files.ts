@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ChattyClient, KnowledgeFile } from '@chatty/client';
+import type { ChattyClient } from '@chatty/client';
+import { type KnowledgeFile, SETTLED_FILE_STATUSES } from '@chatty/contracts';
 import type { Command } from 'commander';
 import { printJson, printTable } from '../output.js';
 import { ProgressLine } from '../progress.js';
@@ -12,7 +13,7 @@ const POLL_MS = 300;
 /** Follows a file's ingestion until it is ready or failed, drawing its progress. */
 async function waitForIngestion(client: ChattyClient, file: KnowledgeFile, progress: ProgressLine) {
   let current = file;
-  while (current.status === 'queued' || current.status === 'processing') {
+  while (!SETTLED_FILE_STATUSES.has(current.status)) {
     progress.update(current.progress, current.status === 'queued' ? 'queued' : 'reading');
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     current = await client.getFile(file.id);

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { CreateGptBody, Gpt, ImportReport, UpdateGptBody } from '@chatty/client';
+import type { CreateGptBody, Gpt, ImportReport, UpdateGptBody } from '@chatty/contracts';
 import type { Command } from 'commander';
 import { printJson, printTable, UsageError } from '../output.js';
 import { ProgressLine } from '../progress.js';

@@ -1,4 +1,4 @@
-import type { ApiKeyScope } from '@chatty/contracts';
+import type { ApiKeyOwner, ApiKeyScope } from '@chatty/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { forbidden, unauthorized } from '../errors.js';
@@ -13,13 +13,6 @@ export interface Principal {
   /** The session's id when the request used a session token (sign-out ends this one). */
   sessionId?: string;
   /** What the credential may do; a session may do everything its account may. */
-  scope: ApiKeyScope;
-}
-
-/** Whom an API key belongs to, which key it is, and what it may do. */
-export interface ApiKeyOwner {
-  userId: string;
-  keyId: string;
   scope: ApiKeyScope;
 }
 

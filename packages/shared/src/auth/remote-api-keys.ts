@@ -1,5 +1,5 @@
-import type { ServiceClient } from '../http/service-client.js';
-import type { ApiKeyOwner } from './authenticate.js';
+import { type ApiKeyOwner, REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
+import { callRoute, type ServiceClient } from '../http/service-client.js';
 
 /**
  * `resolveApiKey` for services other than the registry: asks the registry's internal route. No cache,
@@ -8,7 +8,7 @@ import type { ApiKeyOwner } from './authenticate.js';
 export function remoteApiKeyResolver(registry: ServiceClient) {
   return async (key: string): Promise<ApiKeyOwner | null> => {
     try {
-      return await registry<ApiKeyOwner>({ method: 'POST', path: '/internal/auth/api-key', body: { key } });
+      return await callRoute(registry, REGISTRY_INTERNAL_ROUTES.apiKey, { body: { key } });
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 401) return null;
       throw error;

@@ -1,4 +1,5 @@
-import type { ServiceClient } from '../http/service-client.js';
+import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
+import { callRoute, type ServiceClient } from '../http/service-client.js';
 
 /**
  * `sessionIsLive` for services other than the registry: asks the registry, which owns the session
@@ -6,11 +7,7 @@ import type { ServiceClient } from '../http/service-client.js';
  */
 export function remoteSessionCheck(registry: ServiceClient) {
   return async (claims: { sessionId: string; userId: string }): Promise<boolean> => {
-    const { live } = await registry<{ live: boolean }>({
-      method: 'POST',
-      path: '/internal/auth/session',
-      body: claims,
-    });
+    const { live } = await callRoute(registry, REGISTRY_INTERNAL_ROUTES.session, { body: claims });
     return live;
   };
 }

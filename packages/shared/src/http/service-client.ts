@@ -1,3 +1,11 @@
+import {
+  type AnswerOf,
+  type BodyOf,
+  type ParamsOf,
+  pathOf,
+  type QueryOf,
+  type RouteContract,
+} from '@chatty/contracts';
 import { SERVICE_TOKEN_HEADER } from '../auth/service-token.js';
 import { AppError } from '../errors.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
@@ -11,7 +19,7 @@ export interface ServiceClientOptions {
 }
 
 export interface ServiceCall {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** The id of the request being served, so one id follows it across services. */
@@ -62,3 +70,31 @@ export function createServiceClient(options: ServiceClientOptions) {
 }
 
 export type ServiceClient = ReturnType<typeof createServiceClient>;
+
+/** A call of one route of another service, typed by its contract. */
+export interface RouteCall<R extends RouteContract> {
+  params?: ParamsOf<R>;
+  query?: QueryOf<R>;
+  body?: BodyOf<R>;
+  requestId?: string | undefined;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * Calls a route of another service by its contract (`@chatty/contracts`): the path, the method, the
+ * body and the answer's type all come from it, so caller and callee cannot drift apart.
+ */
+export function callRoute<R extends RouteContract>(
+  call: ServiceClient,
+  contract: R,
+  { params, query, body, ...options }: RouteCall<R>,
+): Promise<AnswerOf<R>> {
+  const search = query ? `?${new URLSearchParams(query as Record<string, string>)}` : '';
+  return call<AnswerOf<R>>({
+    method: contract.method,
+    path: `${pathOf(contract, params as Record<string, string> | undefined)}${search}`,
+    ...(body !== undefined && { body }),
+    ...options,
+  });
+}

@@ -1,4 +1,4 @@
-import { ActionRequestSpec, ActionResult, errorResponses } from '@chatty/contracts';
+import { RUNNER_INTERNAL_ROUTES } from '@chatty/contracts';
 import { AppError, requireServiceToken } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type ExecuteContext, executeRequest } from '../request/execute-request.js';
@@ -19,8 +19,7 @@ export const executeRoute: FastifyPluginAsyncTypebox<ExecuteRouteOptions> = asyn
       onRequest: requireServiceToken(token),
       schema: {
         hide: true,
-        body: ActionRequestSpec,
-        response: { 200: ActionResult, ...errorResponses(400, 403, 404, 502, 504) },
+        ...RUNNER_INTERNAL_ROUTES.execute.schema,
       },
     },
     async (request) => {

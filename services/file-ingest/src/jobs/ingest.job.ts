@@ -1,4 +1,4 @@
-import { isCodeLanguage, knowledgeTypeOfMime } from '@chatty/contracts';
+import { isCodeLanguage, knowledgeTypeOfMime, textKeyOfOriginal } from '@chatty/contracts';
 import type { Logger, ObjectStore } from '@chatty/shared';
 import { CODE_CHUNKING, chunkText, DEFAULT_CHUNKING, SLIDE_AND_SHEET_CHUNKING } from '../chunk/chunker.js';
 import { normalizeSegments } from '../chunk/normalize.js';
@@ -35,11 +35,6 @@ export type IngestOutcome =
   | { status: 'gone' }
   /** An earlier run finished it already (the job ran again after a crash). */
   | { status: 'done-before' };
-
-/** The text object next to the original: `<user>/<gpt>/<file>/text.txt`. */
-export function textKeyOf(storageKey: string): string {
-  return `${storageKey.slice(0, storageKey.lastIndexOf('/') + 1)}text.txt`;
-}
 
 /**
  * One file from blob to searchable chunks. Idempotent: a run after a crash redoes the work and replaces
@@ -87,7 +82,7 @@ export async function ingestFile(
   const chunks = chunkText(normalized, chunkingFor(kind));
   progress(0.85);
 
-  const textKey = textKeyOf(file.storageKey);
+  const textKey = textKeyOfOriginal(file.storageKey);
   await deps.store.put(
     textKey,
     normalized.text,

@@ -1,4 +1,4 @@
-import { errorResponses, SearchBody, SearchResult } from '@chatty/contracts';
+import { INGEST_INTERNAL_ROUTES } from '@chatty/contracts';
 import { requireServiceToken } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/schema.js';
@@ -17,8 +17,7 @@ export const searchRoute: FastifyPluginAsyncTypebox<{
       onRequest: requireServiceToken(token),
       schema: {
         hide: true,
-        body: SearchBody,
-        response: { 200: SearchResult, ...errorResponses(400, 404) },
+        ...INGEST_INTERNAL_ROUTES.search.schema,
       },
     },
     async (request) => searchKnowledge(db, request.body, meaning),

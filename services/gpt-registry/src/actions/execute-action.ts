@@ -1,5 +1,10 @@
-import type { ActionRequestSpec, ActionResult, ArgumentValues } from '@chatty/contracts';
-import { AppError, notFound, type ServiceClient } from '@chatty/shared';
+import {
+  type ActionRequestSpec,
+  type ActionResult,
+  type ArgumentValues,
+  RUNNER_INTERNAL_ROUTES,
+} from '@chatty/contracts';
+import { AppError, callRoute, notFound, type ServiceClient } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { findAction } from '../db/action.repository.js';
 import { recordActionRun } from '../db/action-run.repository.js';
@@ -53,9 +58,7 @@ export function createActionExecutor({
     let result: ActionResult | undefined;
     let failure: unknown;
     try {
-      result = await runner<ActionResult>({
-        method: 'POST',
-        path: '/internal/execute',
+      result = await callRoute(runner, RUNNER_INTERNAL_ROUTES.execute, {
         body: spec,
         requestId: call.requestId,
       });

@@ -1,4 +1,4 @@
-import type { ApiKeyOwner } from '@chatty/shared';
+import type { ApiKeyOwner } from '@chatty/contracts';
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 import type { ApiKeyRow, ApiKeyScope } from './schema.js';

@@ -3,9 +3,11 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import {
   ACTION_SECRET_MASK,
+  filePrefix,
   type ImportReport,
   KNOWLEDGE_TYPES,
   type KnowledgeType,
+  originalKey,
   type SecretToSet,
 } from '@chatty/contracts';
 import { notFound, type ObjectStore } from '@chatty/shared';
@@ -25,7 +27,6 @@ import type { Db } from '../db/index.js';
 import { countActions, countFiles, countGpts, sumFileBytes, withUserLock } from '../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../files/decide-type.js';
-import { filePrefix, originalKey } from '../files/object-keys.js';
 import { ensureRoom, type QuotaLimits } from '../quotas/quotas.js';
 import { resolveModelId } from '../routes/gpts/gpt-input.js';
 import { insertImportedGpt, replaceGptConfig } from './gpt-writes.js';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ActionMethod, Decision } from '@chatty/contracts';
 import type { Redis } from 'ioredis';
-
-export type Decision = 'allow' | 'refuse';
 
 /** A call the model wants to make that changes something, waiting for the user's word. */
 export interface PendingCall {
@@ -12,7 +11,7 @@ export interface PendingCall {
   actionId: string;
   /** The action's name, as the user knows it. */
   action: string;
-  method: string;
+  method: ActionMethod;
   arguments: Record<string, unknown>;
 }
 

@@ -1,15 +1,10 @@
-import type { RuntimeAction } from '../clients/registry.client.js';
-import type { Decision } from './confirmations.js';
+import type { ChatStreamEventData, Decision, RuntimeAction } from '@chatty/contracts';
+
 import { type ActionOutcome, runAction } from './run-action.js';
 import type { TurnDeps, TurnInput } from './run-turn.js';
 
-/** What the user is asked to allow: the action and the arguments the model chose. */
-export interface CallToConfirm {
-  actionId: string;
-  action: string;
-  method: string;
-  arguments: Record<string, unknown>;
-}
+/** What the user is asked to allow (a `confirm` event without its id): the action and the model's arguments. */
+export type CallToConfirm = Omit<ChatStreamEventData<'confirm'>, 'id'>;
 
 export type Confirm = (call: CallToConfirm) => Promise<Decision | 'timeout'>;
 

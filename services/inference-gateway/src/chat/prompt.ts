@@ -1,4 +1,4 @@
-import type { KnowledgeChunk } from '../clients/ingest.client.js';
+import type { SearchChunk as KnowledgeChunk } from '@chatty/contracts';
 import type { OllamaMessage } from '../pool/ollama-types.js';
 
 /** A rough token count (about four characters a token), used only to fit the prompt in the window. */

@@ -1,6 +1,6 @@
+import type { ActionCall, RuntimeAction } from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
-import type { RegistryApi, RuntimeAction } from '../clients/registry.client.js';
-import type { ActionCall } from '../db/schema.js';
+import type { RegistryApi } from '../clients/registry.client.js';
 
 const RESULT_LIMIT = 4000;
 

@@ -1,7 +1,14 @@
+import type {
+  ActionCall,
+  ChatStreamEventData,
+  Citation,
+  GptRuntime,
+  SearchChunk as KnowledgeChunk,
+  WebSearchRecord,
+} from '@chatty/contracts';
 import type { Logger, ModelDefinition } from '@chatty/shared';
-import type { IngestApi, KnowledgeChunk } from '../clients/ingest.client.js';
-import type { GptRuntime, RegistryApi } from '../clients/registry.client.js';
-import type { ActionCall, Citation, WebSearchRecord } from '../db/schema.js';
+import type { IngestApi } from '../clients/ingest.client.js';
+import type { RegistryApi } from '../clients/registry.client.js';
 import type { Generation, ModelRouter } from '../pool/model-router.js';
 import type { OllamaMessage } from '../pool/ollama-types.js';
 import { type Confirm, runGuardedAction } from './guarded-action.js';
@@ -12,7 +19,7 @@ import { type WebSearchDeps, type WebSearchEvent, type WebSearchTurn, webSearchF
 
 export interface TurnEvents {
   delta(text: string): void;
-  action(event: { name: string; status: 'running' | 'ok' | 'error' | 'refused' }): void;
+  action(event: ChatStreamEventData<'action'>): void;
   /** A web search starting and ending (GPTs with web search on). */
   search?(event: WebSearchEvent): void;
 }

@@ -1,4 +1,4 @@
-import type { RuntimeAction } from '../clients/registry.client.js';
+import type { RuntimeAction } from '@chatty/contracts';
 import type { OllamaTool } from '../pool/ollama-types.js';
 
 const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);

@@ -1,5 +1,5 @@
+import type { ChatStreamEventData, WebCitation, WebSearchRecord } from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
-import type { WebCitation, WebSearchRecord } from '../db/schema.js';
 import type { OllamaTool } from '../pool/ollama-types.js';
 import type { PageReader } from '../search/page-reader.js';
 import type { WebResult, WebSearch } from '../search/searxng.client.js';
@@ -13,11 +13,7 @@ export interface WebSearchDeps {
   reader?: PageReader;
 }
 
-export interface WebSearchEvent {
-  query: string;
-  status: 'running' | 'ok' | 'error';
-  results?: number;
-}
+export type WebSearchEvent = ChatStreamEventData<'search'>;
 
 /**
  * Web search for one turn of a GPT with the `webSearch` capability: the `web_search` tool (and

@@ -1,92 +1,37 @@
-import type { ServiceClient } from '@chatty/shared';
+import { type InternalExecuteBody, type LookupBody, REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
+import { callRoute, type ServiceClient } from '@chatty/shared';
 
-/** The GPT as the registry's runtime route gives it (the public GPT shape; the gateway reads these). */
-export interface RuntimeGpt {
-  id: string;
-  name: string;
-  instructions: string;
-  modelId: string;
-  userId?: string;
-  /** The GPT's switches; `webSearch` gives its model the web_search tool. */
-  capabilities?: { webSearch?: boolean };
-}
+const ROUTES = REGISTRY_INTERNAL_ROUTES;
 
-export interface RuntimeAction {
-  id: string;
-  /** The display name, shown to people. */
-  name: string;
-  /** What the model calls it by. */
-  toolName: string;
-  description: string;
-  arguments: Array<{ name: string; type: string; description?: string; required?: boolean }>;
-  method: string;
-  /** It changes something: the chat asks the user before running it. */
-  needsConfirmation: boolean;
-}
-
-export interface GptRuntime {
-  gpt: RuntimeGpt;
-  actions: RuntimeAction[];
-}
-
-export interface LookedUp {
-  users: Array<{ id: string; email: string; name: string | null; role: 'admin' | 'user' }>;
-  gpts: Array<{ id: string; name: string; userId: string }>;
-}
-
-export interface GptSummary {
-  id: string;
-  name: string;
-  description: string;
-  modelId: string;
-  createdAt: string;
-}
-
-/** The registry's `/internal/*` routes the chat needs (docs/internal-contracts.md). */
+/** The registry's `/internal/*` routes the chat needs, typed by their contracts (docs/internal-contracts.md). */
 export function registryApi(call: ServiceClient) {
-  const user = (userId: string) => `userId=${encodeURIComponent(userId)}`;
   return {
-    /** The GPT and its active actions when the user owns it; a 404 AppError otherwise. */
+    /** The GPT and its active actions when the user may chat with it; a 404 AppError otherwise. */
     runtime: (gptId: string, userId: string, requestId?: string) =>
-      call<GptRuntime>({ path: `/internal/gpts/${gptId}/runtime?${user(userId)}`, requestId }),
+      callRoute(call, ROUTES.runtime, { params: { id: gptId }, query: { userId }, requestId }),
     context: async (gptId: string, userId: string, requestId?: string) =>
-      (
-        await call<{ context: string }>({
-          path: `/internal/gpts/${gptId}/context?${user(userId)}`,
-          requestId,
-        })
-      ).context,
+      (await callRoute(call, ROUTES.context, { params: { id: gptId }, query: { userId }, requestId }))
+        .context,
     /** The user's role: what an admin may see (worker URLs) and others may not. */
     role: async (userId: string, requestId?: string) =>
-      (
-        await call<{ role: 'admin' | 'user' }>({
-          path: `/internal/users/${encodeURIComponent(userId)}/role`,
-          requestId,
-        })
-      ).role,
+      (await callRoute(call, ROUTES.role, { params: { id: userId }, requestId })).role,
     /** Reports a new chat session, for the count of conversations the catalogue shows. */
     countConversation: async (gptId: string, userId: string, requestId?: string) => {
-      await call({
-        method: 'POST',
-        path: `/internal/gpts/${gptId}/conversations`,
-        body: { userId },
-        requestId,
-      });
+      await callRoute(call, ROUTES.countConversation, { params: { id: gptId }, body: { userId }, requestId });
     },
     gpts: async (userId: string, requestId?: string) =>
-      (await call<{ items: GptSummary[] }>({ path: `/internal/gpts?${user(userId)}`, requestId })).items,
+      (await callRoute(call, ROUTES.gpts, { query: { userId }, requestId })).items,
     /** Users' emails and roles and GPTs' names, for reports; unknown ids are left out. */
-    lookup: (body: { userIds: string[]; gptIds?: string[] }, requestId?: string) =>
-      call<LookedUp>({ method: 'POST', path: '/internal/lookup', body, requestId }),
+    lookup: (body: LookupBody, requestId?: string) => callRoute(call, ROUTES.lookup, { body, requestId }),
+    /** The model's arguments go as it gave them: the registry checks them against the action's. */
     executeAction: (
       actionId: string,
-      body: { userId: string; arguments: Record<string, unknown>; sessionId?: string },
+      body: Omit<InternalExecuteBody, 'arguments'> & { arguments: Record<string, unknown> },
       options: { requestId?: string; signal?: AbortSignal; timeoutMs?: number },
     ) =>
-      call<Record<string, unknown>>({
-        method: 'POST',
-        path: `/internal/actions/${actionId}/execute`,
-        body,
+      callRoute(call, ROUTES.executeAction, {
+        params: { actionId },
+        body: body as InternalExecuteBody,
         ...options,
       }),
   };

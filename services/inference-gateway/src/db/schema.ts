@@ -1,44 +1,9 @@
+// A message stores what the API shows: the chat contracts' shapes.
+import type { ActionCall, Citation, WebSearchRecord } from '@chatty/contracts';
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
-
-export interface FileCitation {
-  fileId: string;
-  fileName: string;
-  page: number | null;
-  /** Source code: its language, and the start of the cited passage, so it can be shown highlighted. */
-  language?: string;
-  excerpt?: string;
-}
-
-/** A web page among the results of a web search the answer drew on. */
-export interface WebCitation {
-  url: string;
-  title: string;
-}
-
-export type Citation = FileCitation | WebCitation;
-
-/** A web search made while answering: what was asked, and how many results came back. */
-export interface WebSearchRecord {
-  query: string;
-  status: 'ok' | 'error';
-  results: number;
-  error?: string;
-}
-
-export interface ActionCall {
-  actionId: string;
-  name: string;
-  arguments: Record<string, unknown>;
-  /** `refused`: it changes something and the user did not allow it (`error` says how), so it never ran. */
-  status: 'ok' | 'error' | 'refused';
-  /** The HTTP status the action answered with, when it answered. */
-  httpStatus?: number;
-  error?: string;
-  durationMs: number;
-}
 
 export interface ChatSessionTable {
   id: Generated<string>;

@@ -1,5 +1,6 @@
+import type { ActionCall, Citation, WebSearchRecord } from '@chatty/contracts';
 import { sql } from 'kysely';
-import type { ActionCall, Citation, Db, MessageRow, SessionRow, WebSearchRecord } from './schema.js';
+import type { Db, MessageRow, SessionRow } from './schema.js';
 import { lockGptSessions } from './session-quota.repository.js';
 
 export async function listSessions(db: Db, userId: string, gptId: string): Promise<SessionRow[]> {

@@ -1,4 +1,5 @@
-import { AppError, type ServiceClient } from '@chatty/shared';
+import { RUNNER_INTERNAL_ROUTES } from '@chatty/contracts';
+import { AppError, callRoute, type ServiceClient } from '@chatty/shared';
 import { convert } from 'html-to-text';
 
 export interface PageReader {
@@ -18,9 +19,7 @@ export function actionRunnerPageReader(runner: ServiceClient, maxChars: number):
     async read(url, signal, requestId) {
       // The runner renders {{placeholders}}; a URL is data here, never a template.
       if (url.includes('{{')) throw new AppError(400, 'INVALID_URL', 'The link cannot be read');
-      const result = await runner<{ status: number; headers: Record<string, string>; body: string }>({
-        method: 'POST',
-        path: '/internal/execute',
+      const result = await callRoute(runner, RUNNER_INTERNAL_ROUTES.execute, {
         body: {
           method: 'GET',
           url,

@@ -1,10 +1,9 @@
-import { ActionResult, errorResponses } from '@chatty/contracts';
+import { ACTION_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import type { ActionRouteOptions } from './options.js';
-import { ActionIdParams, ExecuteActionBody } from './schemas.js';
 
 export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (
   app,
@@ -24,9 +23,7 @@ export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (
         tags: ['actions'],
         summary:
           "Run an action with arguments; `status` is the target's. A destination the egress policy refuses is 403 EGRESS_DENIED and nothing is sent",
-        params: ActionIdParams,
-        body: ExecuteActionBody,
-        response: { 200: ActionResult, ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503, 504) },
+        ...ACTION_ROUTES.execute.schema,
       },
     },
     async (request) =>

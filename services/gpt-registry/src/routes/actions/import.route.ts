@@ -1,6 +1,5 @@
-import { Action, errorResponses, IdParams } from '@chatty/contracts';
+import { ACTION_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { checkActionFields } from '../../actions/action-input.js';
 import { actionsFromOpenApi } from '../../actions/openapi-import.js';
 import { insertActionsUnderQuota } from '../../actions/stored-action.js';
@@ -8,9 +7,6 @@ import { toAction } from '../../db/action.mapper.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import type { ActionRouteOptions } from './options.js';
-import { ImportActionsBody } from './schemas.js';
-
-const Skipped = Type.Object({ method: Type.String(), path: Type.String(), reason: Type.String() });
 
 export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app, { key }) => {
   app.post(
@@ -20,12 +16,7 @@ export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app
         tags: ['actions'],
         summary:
           'Import an OpenAPI 3 document (JSON or YAML) as one action per operation; all or nothing (409 past QUOTA_ACTIONS_PER_GPT)',
-        params: IdParams,
-        body: ImportActionsBody,
-        response: {
-          201: Type.Object({ items: Type.Array(Action), skipped: Type.Array(Skipped) }),
-          ...errorResponses(400, 401, 404, 409, 413),
-        },
+        ...ACTION_ROUTES.import.schema,
       },
     },
     async (request, reply) => {

@@ -1,6 +1,5 @@
-import { ACTION_SECRET_MASK, Action, ActionRun, errorResponses, IdParams } from '@chatty/contracts';
+import { ACTION_ROUTES, ACTION_SECRET_MASK } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { checkActionFields, mergeHeaders, mergeParameters } from '../../actions/action-input.js';
 import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';
 import { insertActionsUnderQuota, updateAction } from '../../actions/stored-action.js';
@@ -13,7 +12,6 @@ import type { RegistryRoutes } from '../../registry-app.js';
 import { executeActionRoute } from './execute.route.js';
 import { importActionsRoute } from './import.route.js';
 import type { ActionRouteOptions } from './options.js';
-import { ActionIdParams, CreateActionBody, RunsQuery, UpdateActionBody } from './schemas.js';
 
 export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, options) => {
   const { key } = options;
@@ -26,9 +24,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
         tags: ['actions'],
         summary:
           'Add an action to a GPT; the model calls it by `toolName`, derived from the name (409 QUOTA_EXCEEDED past QUOTA_ACTIONS_PER_GPT)',
-        params: IdParams,
-        body: CreateActionBody,
-        response: { 201: Action, ...errorResponses(400, 401, 404, 409) },
+        ...ACTION_ROUTES.create.schema,
       },
     },
     async (request, reply) => {
@@ -59,8 +55,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
       schema: {
         tags: ['actions'],
         summary: "A GPT's actions (secret header values read ***)",
-        params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(Action) }), ...errorResponses(400, 401, 404) },
+        ...ACTION_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -77,9 +72,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
         tags: ['actions'],
         summary:
           'Change an action; any subset of fields. Secrets left "***" are kept unless the host changes; a new name gives a new `toolName`',
-        params: ActionIdParams,
-        body: UpdateActionBody,
-        response: { 200: Action, ...errorResponses(400, 401, 404) },
+        ...ACTION_ROUTES.update.schema,
       },
     },
     async (request) => {
@@ -125,8 +118,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
       schema: {
         tags: ['actions'],
         summary: 'Delete an action (its run history stays)',
-        params: ActionIdParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+        ...ACTION_ROUTES.delete.schema,
       },
     },
     async (request, reply) => {
@@ -144,9 +136,7 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
       schema: {
         tags: ['actions'],
         summary: "A GPT's action executions, newest first (who, where, outcome; never secrets or bodies)",
-        params: IdParams,
-        querystring: RunsQuery,
-        response: { 200: Type.Object({ items: Type.Array(ActionRun) }), ...errorResponses(400, 401, 404) },
+        ...ACTION_ROUTES.runs.schema,
       },
     },
     async (request) => {

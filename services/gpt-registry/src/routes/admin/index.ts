@@ -1,7 +1,6 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { ADMIN_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import { requireAdmin } from '../../auth/require-admin.js';
 import type { UserRow } from '../../db/schema.js';
 import {
@@ -16,7 +15,6 @@ import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword } from '../auth/password.js';
 import { actionRunAuditRoutes } from './action-runs.route.js';
 import { accountInvitationRoutes } from './invitations.route.js';
-import { AdminUser, CreateUserBody, ResetPasswordBody, UpdateUserBody } from './schemas.js';
 
 const toAdminUser = (row: UserRow) => ({
   id: row.id,
@@ -44,7 +42,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Every account',
-        response: { 200: Type.Object({ items: Type.Array(AdminUser) }), ...errorResponses(401, 403) },
+        ...ADMIN_ROUTES.listUsers.schema,
       },
     },
     async () => ({ items: (await listUsers(app.db)).map(toAdminUser) }),
@@ -56,8 +54,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Create an account with a first password (works with ALLOW_SIGNUP=false)',
-        body: CreateUserBody,
-        response: { 201: AdminUser, ...errorResponses(400, 401, 403, 409) },
+        ...ADMIN_ROUTES.createUser.schema,
       },
     },
     async (request, reply) => {
@@ -85,9 +82,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: "Change a user's role, or disable (sessions end, keys stop) and enable the account",
-        params: IdParams,
-        body: UpdateUserBody,
-        response: { 200: AdminUser, ...errorResponses(400, 401, 403, 404, 409) },
+        ...ADMIN_ROUTES.updateUser.schema,
       },
     },
     async (request) => {
@@ -116,12 +111,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Set a new password for a user; every session of theirs ends',
-        params: IdParams,
-        body: ResetPasswordBody,
-        response: {
-          200: Type.Object({ endedSessions: Type.Integer() }),
-          ...errorResponses(400, 401, 403, 404),
-        },
+        ...ADMIN_ROUTES.resetPassword.schema,
       },
     },
     async (request) => {
@@ -141,8 +131,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'End every session of a user (their API keys are not touched: revoke or disable for those)',
-        params: IdParams,
-        response: { 200: Type.Object({ endedSessions: Type.Integer() }), ...errorResponses(401, 403, 404) },
+        ...ADMIN_ROUTES.endSessions.schema,
       },
     },
     async (request) => {

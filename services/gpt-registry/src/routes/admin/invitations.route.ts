@@ -1,6 +1,5 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { ADMIN_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import {
   type AccountInvitationRow,
   createAccountInvitation,
@@ -9,7 +8,6 @@ import {
   revokeAccountInvitation,
 } from '../../db/account-invitation.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { AccountInvitation, CreatedAccountInvitation, InviteUserBody } from './schemas.js';
 
 const toInvitation = (row: AccountInvitationRow) => ({
   id: row.id,
@@ -38,8 +36,7 @@ export const accountInvitationRoutes: RegistryRoutes = async (app) => {
         tags: ['admin'],
         summary:
           'Invite a person by email: returns the one-time link to pass on, shown only here (works with ALLOW_SIGNUP=false)',
-        body: InviteUserBody,
-        response: { 201: CreatedAccountInvitation, ...errorResponses(400, 401, 403, 409) },
+        ...ADMIN_ROUTES.invite.schema,
       },
     },
     async (request, reply) => {
@@ -69,10 +66,7 @@ export const accountInvitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'The invitations not yet used or revoked (expired ones marked)',
-        response: {
-          200: Type.Object({ items: Type.Array(AccountInvitation) }),
-          ...errorResponses(401, 403),
-        },
+        ...ADMIN_ROUTES.invitations.schema,
       },
     },
     async () => ({ items: (await listPendingAccountInvitations(app.db)).map(toInvitation) }),
@@ -84,8 +78,7 @@ export const accountInvitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Revoke an invitation: its link stops working at once',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...ADMIN_ROUTES.revokeInvitation.schema,
       },
     },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-import { AuthResponse, errorResponses, LoginBody, SignupBody, User } from '@chatty/contracts';
+import { AUTH_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf, conflict, forbidden, unauthorized } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import type { LoginBackoff } from '../../auth/login-backoff.js';
@@ -33,8 +33,7 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
         tags: ['auth'],
         summary: 'Create an account; the first one becomes admin',
         security: [],
-        body: SignupBody,
-        response: { 201: AuthResponse, ...errorResponses(400, 403, 409, 429) },
+        ...AUTH_ROUTES.signup.schema,
       },
     },
     async (request, reply) => {
@@ -67,8 +66,7 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
         tags: ['auth'],
         summary: 'Exchange email and password for a session token',
         security: [],
-        body: LoginBody,
-        response: { 200: AuthResponse, ...errorResponses(400, 401, 403, 429) },
+        ...AUTH_ROUTES.login.schema,
       },
     },
     async (request) => {
@@ -93,7 +91,11 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
     '/api/auth/me',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['auth'], summary: 'The caller', response: { 200: User, ...errorResponses(401) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The caller',
+        ...AUTH_ROUTES.me.schema,
+      },
     },
     async (request) => {
       const user = await findUserById(app.db, callerOf(request).userId);

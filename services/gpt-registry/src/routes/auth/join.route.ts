@@ -1,7 +1,6 @@
-import { AuthResponse, errorResponses, Password } from '@chatty/contracts';
+import { AUTH_ROUTES } from '@chatty/contracts';
 import { type AppError, conflict, notFound } from '@chatty/shared';
 import type { FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import {
   acceptAccountInvitation,
   findAccountInvitation,
@@ -11,23 +10,6 @@ import { toUser } from '../../db/user.mapper.js';
 import { EmailTakenError } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword } from './password.js';
-
-/** The link's token travels in bodies, never in a URL: URLs are logged, by us and by any proxy. */
-const InvitationToken = Type.String({ minLength: 10, maxLength: 100 });
-const CheckBody = Type.Object({ token: InvitationToken });
-
-const JoinBody = Type.Object({
-  token: InvitationToken,
-  password: Password,
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-});
-
-const InvitationPreview = Type.Object({
-  email: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
-  expiresAt: Type.String(),
-});
 
 /** Why a link cannot be used, said to whoever holds it (they hold the token, so nothing leaks). */
 function refusal(state: InvitationRefusal): AppError {
@@ -59,8 +41,7 @@ export const joinRoutes: RegistryRoutes<{
         tags: ['auth'],
         summary: 'What an account invitation offers: the invited email, name, role and expiry',
         security: [],
-        body: CheckBody,
-        response: { 200: InvitationPreview, ...errorResponses(400, 404, 409, 429) },
+        ...AUTH_ROUTES.checkInvitation.schema,
       },
     },
     async (request) => {
@@ -85,8 +66,7 @@ export const joinRoutes: RegistryRoutes<{
         summary:
           'Make the invited account with a password of your own, and sign in; a link works once, until it expires or is revoked',
         security: [],
-        body: JoinBody,
-        response: { 201: AuthResponse, ...errorResponses(400, 404, 409, 429) },
+        ...AUTH_ROUTES.join.schema,
       },
     },
     async (request, reply) => {

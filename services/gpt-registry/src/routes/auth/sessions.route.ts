@@ -1,12 +1,10 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { AUTH_ROUTES } from '@chatty/contracts';
 import { badRequest, callerOf, forbidden, notFound, unauthorized } from '@chatty/shared';
 import type { FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { findUserById, setPasswordHash } from '../../db/user.repository.js';
 import { listLiveSessions } from '../../db/user-session.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { ChangePasswordBody, SessionSummary } from './schemas.js';
 
 /** The caller's session, for routes that only make sense signed in (not with an API key). */
 function sessionOf(request: FastifyRequest) {
@@ -27,7 +25,7 @@ export const sessionRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Sign out: the session token stops working on every service at once',
-        response: { 204: Type.Null(), ...errorResponses(401, 403) },
+        ...AUTH_ROUTES.logout.schema,
       },
     },
     async (request, reply) => {
@@ -44,7 +42,7 @@ export const sessionRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['auth'],
         summary: "The caller's live sessions (where the account is signed in)",
-        response: { 200: Type.Object({ items: Type.Array(SessionSummary) }), ...errorResponses(401) },
+        ...AUTH_ROUTES.sessions.schema,
       },
     },
     async (request) => {
@@ -68,8 +66,7 @@ export const sessionRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'End one of your sessions (another device, say)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+        ...AUTH_ROUTES.endSession.schema,
       },
     },
     async (request, reply) => {
@@ -86,11 +83,7 @@ export const sessionRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Change your password; every other session of the account ends',
-        body: ChangePasswordBody,
-        response: {
-          200: Type.Object({ endedSessions: Type.Integer() }),
-          ...errorResponses(400, 401, 403),
-        },
+        ...AUTH_ROUTES.changePassword.schema,
       },
     },
     async (request) => {

@@ -1,6 +1,5 @@
-import { errorResponses, IdParams, Timestamp, Uuid } from '@chatty/contracts';
+import { CATALOGUE_ROUTES } from '@chatty/contracts';
 import { callerOf, forbidden, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import {
   findEntry,
@@ -14,45 +13,6 @@ import {
 import { findGptVersion } from '../../db/gpt-version.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { requireMembership } from '../workspaces/membership.js';
-
-const Category = Type.String({ maxLength: 50 });
-
-const Publication = Type.Object({
-  workspaceId: Uuid,
-  workspaceName: Type.String(),
-  version: Type.Integer(),
-  category: Type.String(),
-  publishedAt: Timestamp,
-});
-
-const CatalogueItem = Type.Object({
-  gptId: Uuid,
-  version: Type.Integer({ description: 'The published version; the draft may be further along' }),
-  name: Type.String(),
-  description: Type.String(),
-  category: Type.String(),
-  modelId: Type.String(),
-  avatar: Type.Union([Type.String(), Type.Null()]),
-  publishedAt: Timestamp,
-  publishedBy: Type.Union([Type.String(), Type.Null()]),
-  conversationCount: Type.Integer(),
-  rating: Type.Object({
-    average: Type.Union([Type.Number(), Type.Null()]),
-    count: Type.Integer(),
-    mine: Type.Union([Type.Integer(), Type.Null()]),
-  }),
-});
-
-const Review = Type.Object({
-  userId: Uuid,
-  name: Type.Union([Type.String(), Type.Null()]),
-  email: Type.String(),
-  rating: Type.Integer({ minimum: 1, maximum: 5 }),
-  review: Type.String(),
-  updatedAt: Timestamp,
-});
-
-const EntryParams = Type.Object({ id: Uuid, gptId: Uuid });
 
 /**
  * Each workspace's catalogue: GPTs published to it at a fixed version (saving a draft does not change
@@ -68,16 +28,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
         tags: ['catalogue'],
         summary:
           "Publish a version (the current one unless given) to a workspace's catalogue; by the owner or an editor who is in that workspace. Publishing again replaces the version",
-        params: IdParams,
-        body: Type.Object(
-          {
-            workspaceId: Uuid,
-            category: Type.Optional(Category),
-            version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Publication, ...errorResponses(400, 401, 403, 404) },
+        ...CATALOGUE_ROUTES.publish.schema,
       },
     },
     async (request) => {
@@ -111,8 +62,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
         tags: ['catalogue'],
         summary:
           "Take the GPT out of a workspace's catalogue (its owner, an editor, or the workspace's admins)",
-        params: Type.Object({ id: Uuid, workspaceId: Uuid }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...CATALOGUE_ROUTES.unpublish.schema,
       },
     },
     async (request, reply) => {
@@ -134,11 +84,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary: 'Where the GPT is published, among the caller’s workspaces, and at which version (editors)',
-        params: IdParams,
-        response: {
-          200: Type.Object({ items: Type.Array(Publication) }),
-          ...errorResponses(400, 401, 403, 404),
-        },
+        ...CATALOGUE_ROUTES.publications.schema,
       },
     },
     async (request) => {
@@ -163,15 +109,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary: "A workspace's catalogue, newest first; q searches name, description and category",
-        params: Type.Object({ id: Uuid }),
-        querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 100 })),
-          category: Type.Optional(Category),
-        }),
-        response: {
-          200: Type.Object({ items: Type.Array(CatalogueItem) }),
-          ...errorResponses(400, 401, 404),
-        },
+        ...CATALOGUE_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -205,8 +143,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary: 'The ratings and reviews of a published GPT in this workspace',
-        params: EntryParams,
-        response: { 200: Type.Object({ items: Type.Array(Review) }), ...errorResponses(400, 401, 404) },
+        ...CATALOGUE_ROUTES.reviews.schema,
       },
     },
     async (request) => {
@@ -233,15 +170,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary: "Rate (1–5) and review a published GPT as a member; replaces the caller's earlier review",
-        params: EntryParams,
-        body: Type.Object(
-          {
-            rating: Type.Integer({ minimum: 1, maximum: 5 }),
-            review: Type.Optional(Type.String({ maxLength: 2000 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Review, ...errorResponses(400, 401, 404) },
+        ...CATALOGUE_ROUTES.review.schema,
       },
     },
     async (request) => {

@@ -1,14 +1,7 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { findGptContext, saveGptContext } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-
-/** What a GPT remembers across sessions for its user; the chat puts it into every prompt. */
-const GptContextBody = Type.Object(
-  { context: Type.String({ maxLength: 20_000 }) },
-  { additionalProperties: false },
-);
 
 export const gptContextRoutes: RegistryRoutes = async (app) => {
   app.get(
@@ -18,8 +11,7 @@ export const gptContextRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary: "The GPT's persistent context for the caller ('' when none is set)",
-        params: IdParams,
-        response: { 200: GptContextBody, ...errorResponses(400, 401, 404) },
+        ...GPT_ROUTES.getContext.schema,
       },
     },
     async (request) => {
@@ -36,9 +28,7 @@ export const gptContextRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary: "Replaces the GPT's persistent context for the caller",
-        params: IdParams,
-        body: GptContextBody,
-        response: { 200: GptContextBody, ...errorResponses(400, 401, 404) },
+        ...GPT_ROUTES.setContext.schema,
       },
     },
     async (request) => {

@@ -1,13 +1,10 @@
-import { errorResponses, IdParams, KnowledgeFile, KnowledgeFileList } from '@chatty/contracts';
+import { FILE_ROUTES, filePrefix, textKey } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { toFile } from '../../db/file.mapper.js';
 import { deleteFileRow, findOwnedFile, listFiles } from '../../db/file.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
-import { filePrefix, textKey } from '../../files/object-keys.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-import { FileIdParams } from './schemas.js';
 import { uploadRoute } from './upload.route.js';
 
 export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, { maxFileSize }) => {
@@ -19,8 +16,7 @@ export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, {
       schema: {
         tags: ['files'],
         summary: "A GPT's knowledge files, oldest first",
-        params: IdParams,
-        response: { 200: KnowledgeFileList, ...errorResponses(400, 401, 404) },
+        ...FILE_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -36,8 +32,7 @@ export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, {
       schema: {
         tags: ['files'],
         summary: 'One knowledge file, with its processing status and progress',
-        params: FileIdParams,
-        response: { 200: KnowledgeFile, ...errorResponses(400, 401, 404) },
+        ...FILE_ROUTES.get.schema,
       },
     },
     async (request) => {
@@ -53,9 +48,8 @@ export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, {
       schema: {
         tags: ['files'],
         summary: 'The text extracted from a file, once it is ready',
-        params: FileIdParams,
         produces: ['text/plain'],
-        response: { 200: Type.String(), ...errorResponses(400, 401, 404, 409) },
+        ...FILE_ROUTES.text.schema,
       },
     },
     async (request, reply) => {
@@ -77,8 +71,7 @@ export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, {
       schema: {
         tags: ['files'],
         summary: 'Delete a file: its blob, its text and its chunks',
-        params: FileIdParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+        ...FILE_ROUTES.delete.schema,
       },
     },
     async (request, reply) => {

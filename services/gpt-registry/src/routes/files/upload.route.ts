@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import {
-  errorResponses,
-  IdParams,
-  KNOWLEDGE_TYPES,
-  KnowledgeFile,
-  type KnowledgeType,
-} from '@chatty/contracts';
+import { FILE_ROUTES, filePrefix, KNOWLEDGE_TYPES, type KnowledgeType, originalKey } from '@chatty/contracts';
 import { AppError, badRequest, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import { toFile } from '../../db/file.mapper.js';
@@ -18,7 +12,6 @@ import { withUserLock } from '../../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../../files/decide-type.js';
 import { ensureFileRoom } from '../../files/file-quota.js';
-import { filePrefix, originalKey } from '../../files/object-keys.js';
 import { spoolUpload } from '../../files/spool-upload.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
@@ -40,8 +33,7 @@ export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, 
         summary:
           'Upload a knowledge file (multipart field "file"); it is processed in the background. ' +
           '409 QUOTA_EXCEEDED past QUOTA_FILES_PER_GPT or QUOTA_FILE_BYTES',
-        params: IdParams,
-        response: { 202: KnowledgeFile, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        ...FILE_ROUTES.upload.schema,
       },
     },
     async (request, reply) => {

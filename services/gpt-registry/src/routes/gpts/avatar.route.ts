@@ -1,7 +1,6 @@
-import { errorResponses, IdParams, MAX_AVATAR_BYTES } from '@chatty/contracts';
+import { GPT_ROUTES, MAX_AVATAR_BYTES } from '@chatty/contracts';
 import { AppError, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
-import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { avatarDataUrl } from '../../avatar/validate-avatar.js';
@@ -18,11 +17,7 @@ export const avatarRoute: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary: 'Generate an avatar from the name, or upload one (multipart field "file": PNG, JPEG, GIF)',
-        params: IdParams,
-        response: {
-          200: Type.Object({ avatar: Type.String() }),
-          ...errorResponses(400, 401, 403, 404, 413, 415),
-        },
+        ...GPT_ROUTES.avatar.schema,
       },
     },
     async (request) => {

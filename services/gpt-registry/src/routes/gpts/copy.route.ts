@@ -1,6 +1,5 @@
-import { errorResponses, Gpt, IdParams } from '@chatty/contracts';
+import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
-import Type from 'typebox';
 import { toGpt } from '../../db/gpt.mapper.js';
 import { type GptFields, insertGpt } from '../../db/gpt.repository.js';
 import type { Db } from '../../db/index.js';
@@ -9,11 +8,6 @@ import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { resolveModelId } from './gpt-input.js';
 import { visibleGpt } from './visible-gpt.js';
-
-const CopyBody = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' })) },
-  { additionalProperties: false },
-);
 
 /** A new GPT of the caller's from these fields, counted against their GPT quota. */
 async function insertOwnGpt(app: { db: Db; quotas: { gpts: number } }, userId: string, fields: GptFields) {
@@ -35,9 +29,7 @@ export const copyRoutes: RegistryRoutes = async (app) => {
         tags: ['catalogue'],
         summary:
           'Copy a GPT the caller can see into their own GPTs as a template: its configuration (the published version when seen through a catalogue), without knowledge files or actions',
-        params: IdParams,
-        body: CopyBody,
-        response: { 201: Gpt, ...errorResponses(400, 401, 404, 409) },
+        ...GPT_ROUTES.copy.schema,
       },
     },
     async (request, reply) => {

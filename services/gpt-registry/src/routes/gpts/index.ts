@@ -1,6 +1,5 @@
-import { CreateGptBody, errorResponses, Gpt, GptList, IdParams, UpdateGptBody } from '@chatty/contracts';
+import { GPT_ROUTES, gptPrefix } from '@chatty/contracts';
 import { AppError, callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { toGpt } from '../../db/gpt.mapper.js';
 import {
@@ -13,7 +12,6 @@ import {
 } from '../../db/gpt.repository.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
-import { gptPrefix } from '../../files/object-keys.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { avatarRoute } from './avatar.route.js';
@@ -23,11 +21,6 @@ import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
 import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
 import { visibleGpt } from './visible-gpt.js';
-
-const ListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
-});
 
 export interface GptRouteOptions extends Record<string, unknown> {
   /** Removes a GPT's chat sessions (they live in the inference gateway); absent when none is deployed. */
@@ -43,8 +36,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
       schema: {
         tags: ['gpts'],
         summary: "The caller's GPTs, newest first",
-        querystring: ListQuery,
-        response: { 200: GptList, ...errorResponses(400, 401) },
+        ...GPT_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -65,8 +57,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
         tags: ['gpts'],
         summary:
           "One GPT: the caller's own, one shared with them, or the published version of one in a catalogue of theirs (ETag: its version)",
-        params: IdParams,
-        response: { 200: Gpt, ...errorResponses(400, 401, 404) },
+        ...GPT_ROUTES.get.schema,
       },
     },
     async (request, reply) => {
@@ -82,8 +73,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
         tags: ['gpts'],
         summary:
           'Create a GPT; an avatar is generated when none is given (409 QUOTA_EXCEEDED past QUOTA_GPTS)',
-        body: CreateGptBody,
-        response: { 201: Gpt, ...errorResponses(400, 401, 409, 413, 415) },
+        ...GPT_ROUTES.create.schema,
       },
     },
     async (request, reply) => {
@@ -105,9 +95,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
         tags: ['gpts'],
         summary:
           'Change a GPT (own or shared as can edit); any subset of fields; each change is a new version. With If-Match (or `version`), a stale update is 409 VERSION_CONFLICT with the current version in ETag',
-        params: IdParams,
-        body: UpdateGptBody,
-        response: { 200: Gpt, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+        ...GPT_ROUTES.update.schema,
       },
     },
     async (request, reply) => {
@@ -140,8 +128,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
       schema: {
         tags: ['gpts'],
         summary: 'Delete a GPT with its versions, files, actions and chat sessions',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 404, 503) },
+        ...GPT_ROUTES.delete.schema,
       },
     },
     async (request, reply) => {

@@ -1,7 +1,6 @@
-import { errorResponses, IdParams, ImportReport, Uuid } from '@chatty/contracts';
+import { GPT_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
-import Type from 'typebox';
 import type { SecretKeys } from '../../actions/secret-box.js';
 import { listActions } from '../../db/action.repository.js';
 import { listFiles } from '../../db/file.repository.js';
@@ -20,12 +19,6 @@ export interface PortableRouteOptions extends Record<string, unknown> {
   actionKey: SecretKeys;
 }
 
-const ImportQuery = Type.Object({
-  into: Type.Optional(
-    Type.Unsafe<string>({ ...Uuid, description: 'A GPT of yours to import into (a new version of it)' }),
-  ),
-});
-
 /** The portable GPT file: a GPT with its avatar, actions and knowledge files as one zip, and back. */
 export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, options) => {
   // An archive may hold as many files as a GPT may, each up to MAX_FILE_SIZE, plus its JSON entries.
@@ -40,15 +33,7 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
         tags: ['gpts'],
         summary:
           'The GPT as a portable file (application/zip): configuration, avatar, actions without their secrets, knowledge files and the version number',
-        params: IdParams,
-        response: {
-          200: Type.Unsafe<NodeJS.ReadableStream>({
-            type: 'string',
-            format: 'binary',
-            description: 'The zip: manifest.json, gpt.json, actions.json and files/1…',
-          }),
-          ...errorResponses(400, 401, 404, 409),
-        },
+        ...GPT_ROUTES.export.schema,
       },
     },
     async (request, reply) => {
@@ -91,8 +76,7 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
         summary:
           'Import a portable GPT file (multipart field "file"): a new GPT (201), or with ?into= a new version of one of yours (200). ' +
           'The report lists the secret headers to set again; knowledge files are ingested again',
-        querystring: ImportQuery,
-        response: { 200: ImportReport, 201: ImportReport, ...errorResponses(400, 401, 404, 409, 413, 415) },
+        ...GPT_ROUTES.import.schema,
       },
     },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-import { errorResponses, GptList } from '@chatty/contracts';
+import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
 import { toGpt } from '../../db/gpt.mapper.js';
 import { listSharedWithUser } from '../../db/share.repository.js';
@@ -11,7 +11,7 @@ export const sharedListRoute: RegistryRoutes = async (app) => {
       schema: {
         tags: ['sharing'],
         summary: 'GPTs others shared with the caller or a workspace of theirs, with `access` (chat or edit)',
-        response: { 200: GptList, ...errorResponses(401) },
+        ...GPT_ROUTES.shared.schema,
       },
     },
     async (request) => {

@@ -1,21 +1,8 @@
-import { errorResponses, GptVersion, GptVersionList, Uuid } from '@chatty/contracts';
+import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { findGptVersion, listGptVersions } from '../../db/gpt-version.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-
-const VersionsQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  cursor: Type.Optional(
-    Type.String({ pattern: '^[1-9][0-9]{0,9}$', description: 'nextCursor of the previous page' }),
-  ),
-});
-
-const VersionParams = Type.Object({
-  id: Uuid,
-  version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
-});
 
 /** A GPT's history: a light list to page through, and each version's whole snapshot on its own. */
 export const versionRoutes: RegistryRoutes = async (app) => {
@@ -25,9 +12,7 @@ export const versionRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary: 'The versions of a GPT, newest (the current one) first, a page at a time',
-        params: Type.Object({ id: Uuid }),
-        querystring: VersionsQuery,
-        response: { 200: GptVersionList, ...errorResponses(400, 401, 404) },
+        ...GPT_ROUTES.versions.schema,
       },
     },
     async (request) => {
@@ -55,8 +40,7 @@ export const versionRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary: 'One version of a GPT: the whole configuration as it was, avatar included',
-        params: VersionParams,
-        response: { 200: GptVersion, ...errorResponses(400, 401, 404) },
+        ...GPT_ROUTES.version.schema,
       },
     },
     async (request) => {

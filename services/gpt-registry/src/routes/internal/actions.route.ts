@@ -1,15 +1,6 @@
-import {
-  ActionResult,
-  ArgumentValues,
-  errorResponses,
-  Gpt,
-  IdParams,
-  RuntimeAction,
-  Uuid,
-} from '@chatty/contracts';
+import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound, requireServiceToken } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
@@ -42,12 +33,7 @@ export const internalActionRoutes: RegistryRoutes<{
     {
       schema: {
         hide: true,
-        params: IdParams,
-        querystring: Type.Object({ userId: Uuid }),
-        response: {
-          200: Type.Object({ gpt: Gpt, actions: Type.Array(RuntimeAction) }),
-          ...errorResponses(400, 404),
-        },
+        ...REGISTRY_INTERNAL_ROUTES.runtime.schema,
       },
     },
     async (request) => {
@@ -64,13 +50,7 @@ export const internalActionRoutes: RegistryRoutes<{
       preHandler: limited,
       schema: {
         hide: true,
-        params: Type.Object({ actionId: Uuid }),
-        body: Type.Object({
-          userId: Uuid,
-          arguments: Type.Optional(ArgumentValues),
-          sessionId: Type.Optional(Type.String({ maxLength: 200 })),
-        }),
-        response: { 200: ActionResult, ...errorResponses(400, 403, 404, 409, 429, 502, 503, 504) },
+        ...REGISTRY_INTERNAL_ROUTES.executeAction.schema,
       },
     },
     async (request) =>

@@ -1,6 +1,5 @@
-import { ApiKeyScope, errorResponses, Uuid } from '@chatty/contracts';
+import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { hashApiKey, isApiKey, notFound, requireServiceToken, unauthorized } from '@chatty/shared';
-import Type from 'typebox';
 import { resolveApiKeyOwner } from '../../db/api-key.repository.js';
 import { findUserById } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
@@ -17,11 +16,7 @@ export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app,
       onRequest: requireServiceToken(token),
       schema: {
         hide: true,
-        body: Type.Object({ key: Type.String({ maxLength: 200 }) }),
-        response: {
-          200: Type.Object({ userId: Type.String(), keyId: Type.String(), scope: ApiKeyScope }),
-          ...errorResponses(401, 404),
-        },
+        ...REGISTRY_INTERNAL_ROUTES.apiKey.schema,
       },
     },
     async (request) => {
@@ -38,8 +33,7 @@ export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app,
       onRequest: requireServiceToken(token),
       schema: {
         hide: true,
-        body: Type.Object({ sessionId: Uuid, userId: Uuid }),
-        response: { 200: Type.Object({ live: Type.Boolean() }), ...errorResponses(400, 404) },
+        ...REGISTRY_INTERNAL_ROUTES.session.schema,
       },
     },
     async (request) => ({ live: await app.sessionRecord.isLive(request.body) }),
@@ -51,11 +45,7 @@ export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app,
       onRequest: requireServiceToken(token),
       schema: {
         hide: true,
-        params: Type.Object({ id: Uuid }),
-        response: {
-          200: Type.Object({ role: Type.Union([Type.Literal('admin'), Type.Literal('user')]) }),
-          ...errorResponses(400, 404),
-        },
+        ...REGISTRY_INTERNAL_ROUTES.role.schema,
       },
     },
     async (request) => {

@@ -1,12 +1,9 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound, requireServiceToken } from '@chatty/shared';
-import Type from 'typebox';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { countConversation } from '../../db/catalogue.repository.js';
 import { findGptContext, listGptSummaries } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-
-const UserQuery = Type.Object({ userId: Type.String({ format: 'uuid' }) });
 
 /** What the inference-gateway reads for a chat: the user's context for a GPT, and the user's GPTs. */
 export const internalChatRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
@@ -17,9 +14,7 @@ export const internalChatRoutes: RegistryRoutes<{ token: string }> = async (app,
     {
       schema: {
         hide: true,
-        params: IdParams,
-        querystring: UserQuery,
-        response: { 200: Type.Object({ context: Type.String() }), ...errorResponses(400, 404) },
+        ...REGISTRY_INTERNAL_ROUTES.context.schema,
       },
     },
     async (request) => {
@@ -34,9 +29,7 @@ export const internalChatRoutes: RegistryRoutes<{ token: string }> = async (app,
     {
       schema: {
         hide: true,
-        params: IdParams,
-        body: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
-        response: { 204: Type.Null(), ...errorResponses(400, 404) },
+        ...REGISTRY_INTERNAL_ROUTES.countConversation.schema,
       },
     },
     async (request, reply) => {
@@ -52,21 +45,7 @@ export const internalChatRoutes: RegistryRoutes<{ token: string }> = async (app,
     {
       schema: {
         hide: true,
-        querystring: UserQuery,
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                name: Type.String(),
-                description: Type.String(),
-                modelId: Type.String(),
-                createdAt: Type.String(),
-              }),
-            ),
-          }),
-          ...errorResponses(400, 404),
-        },
+        ...REGISTRY_INTERNAL_ROUTES.gpts.schema,
       },
     },
     async (request) => {

@@ -1,6 +1,5 @@
-import { errorResponses, Uuid } from '@chatty/contracts';
+import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { requireServiceToken } from '@chatty/shared';
-import Type from 'typebox';
 import { gptNamesByIds, usersByIds } from '../../db/lookup.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
@@ -17,24 +16,7 @@ export const internalLookupRoutes: RegistryRoutes<{ token: string }> = async (ap
     {
       schema: {
         hide: true,
-        body: Type.Object({
-          userIds: Type.Array(Uuid, { maxItems: 1000 }),
-          gptIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
-        }),
-        response: {
-          200: Type.Object({
-            users: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                email: Type.String(),
-                name: Type.Union([Type.String(), Type.Null()]),
-                role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
-              }),
-            ),
-            gpts: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), userId: Type.String() })),
-          }),
-          ...errorResponses(400),
-        },
+        ...REGISTRY_INTERNAL_ROUTES.lookup.schema,
       },
     },
     async (request) => {

@@ -1,6 +1,5 @@
-import { ApiKeySummary, CreateApiKeyBody, CreatedApiKey, errorResponses, IdParams } from '@chatty/contracts';
+import { KEY_ROUTES } from '@chatty/contracts';
 import { callerOf, generateApiKey, hashApiKey, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
 import { countApiKeys, withUserLock } from '../../db/quota.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
@@ -23,8 +22,7 @@ export const keyRoutes: RegistryRoutes = async (app) => {
           'Create an API key (scope chat, read or full; an expiry in days); the key is shown only in this answer',
         description:
           'Only a session or a full-scope key may create keys (403 KEY_SCOPE otherwise); 409 QUOTA_EXCEEDED past QUOTA_API_KEYS.',
-        body: CreateApiKeyBody,
-        response: { 201: CreatedApiKey, ...errorResponses(400, 401, 403, 409) },
+        ...KEY_ROUTES.create.schema,
       },
     },
     async (request, reply) => {
@@ -59,7 +57,7 @@ export const keyRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['keys'],
         summary: "The caller's API keys",
-        response: { 200: Type.Object({ items: Type.Array(ApiKeySummary) }), ...errorResponses(401) },
+        ...KEY_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -84,8 +82,7 @@ export const keyRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['keys'],
         summary: 'Revoke an API key; it stops working at once',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+        ...KEY_ROUTES.revoke.schema,
       },
     },
     async (request, reply) => {

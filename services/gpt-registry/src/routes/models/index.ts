@@ -1,5 +1,4 @@
-import { errorResponses, Model } from '@chatty/contracts';
-import Type from 'typebox';
+import { REGISTRY_ROUTES } from '@chatty/contracts';
 import type { RegistryRoutes } from '../../registry-app.js';
 
 export const modelRoutes: RegistryRoutes = async (app) => {
@@ -10,7 +9,7 @@ export const modelRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['models'],
         summary: 'The models of the models config that a GPT may use',
-        response: { 200: Type.Object({ items: Type.Array(Model) }), ...errorResponses(401) },
+        ...REGISTRY_ROUTES.models.schema,
       },
     },
     async () => ({

@@ -1,34 +1,9 @@
-import { errorResponses, IdParams, Timestamp, Uuid } from '@chatty/contracts';
+import { SHARE_ROUTES } from '@chatty/contracts';
 import { badRequest, callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { requireGpt } from '../../access/gpt-access.js';
 import { deleteShare, findColleagueByEmail, listShares, upsertShare } from '../../db/share.repository.js';
 import { findMembership } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
-
-const Permission = Type.Union([Type.Literal('chat'), Type.Literal('edit')], {
-  description: 'chat: can chat with it; edit: can also change its configuration and see its versions',
-});
-
-const Share = Type.Object({
-  id: Uuid,
-  permission: Permission,
-  createdAt: Timestamp,
-  workspace: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
-  user: Type.Union([
-    Type.Object({ id: Uuid, email: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
-    Type.Null(),
-  ]),
-});
-
-const ShareBody = Type.Object(
-  {
-    workspaceId: Type.Optional(Uuid),
-    email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
-    permission: Permission,
-  },
-  { additionalProperties: false },
-);
 
 /** Who else may use a GPT: a workspace of the owner's or a named colleague, as "can chat" or "can edit". */
 export const shareRoutes: RegistryRoutes = async (app) => {
@@ -40,8 +15,7 @@ export const shareRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['sharing'],
         summary: 'Whom the GPT is shared with (its owner only)',
-        params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(Share) }), ...errorResponses(400, 401, 403, 404) },
+        ...SHARE_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -66,9 +40,7 @@ export const shareRoutes: RegistryRoutes = async (app) => {
         tags: ['sharing'],
         summary:
           'Share the GPT (its owner only) with a workspace of theirs or, by email, with someone in one of their workspaces; sharing again changes the permission',
-        params: IdParams,
-        body: ShareBody,
-        response: { 201: Type.Object({ id: Uuid }), ...errorResponses(400, 401, 403, 404) },
+        ...SHARE_ROUTES.create.schema,
       },
     },
     async (request, reply) => {
@@ -100,8 +72,7 @@ export const shareRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['sharing'],
         summary: 'Stop sharing (its owner only); the access ends at once, open chats included',
-        params: Type.Object({ id: Uuid, shareId: Uuid }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...SHARE_ROUTES.delete.schema,
       },
     },
     async (request, reply) => {

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { errorResponses, Gpt, KNOWLEDGE_TYPES } from '@chatty/contracts';
+import { CATALOGUE_ROUTES, filePrefix, KNOWLEDGE_TYPES, originalKey } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import { checkActionFields } from '../../actions/action-input.js';
 import type { SecretKeys } from '../../actions/secret-box.js';
 import { insertActions } from '../../actions/stored-action.js';
@@ -13,7 +12,6 @@ import { insertGpt } from '../../db/gpt.repository.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { ensureFileRoom } from '../../files/file-quota.js';
-import { filePrefix, originalKey } from '../../files/object-keys.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { BUILT_IN_TEMPLATES, type BuiltInTemplate } from '../../templates/built-in.js';
@@ -56,15 +54,6 @@ async function addKnowledge(
   await app.enqueueIngest(fileId);
 }
 
-const Template = Type.Object({
-  key: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  category: Type.String(),
-  conversationStarters: Type.Array(Type.String()),
-  actionCount: Type.Integer(),
-});
-
 const toTemplate = (template: BuiltInTemplate) => ({
   key: template.key,
   name: template.name,
@@ -84,7 +73,7 @@ export const templateRoutes: RegistryRoutes<{ key: SecretKeys }> = async (app, {
       schema: {
         tags: ['catalogue'],
         summary: 'The built-in templates: writing, coding, research with knowledge, an API-action example',
-        response: { 200: Type.Object({ items: Type.Array(Template) }), ...errorResponses(401) },
+        ...CATALOGUE_ROUTES.templates.schema,
       },
     },
     async () => ({ items: BUILT_IN_TEMPLATES.map(toTemplate) }),
@@ -96,8 +85,7 @@ export const templateRoutes: RegistryRoutes<{ key: SecretKeys }> = async (app, {
       schema: {
         tags: ['catalogue'],
         summary: 'Create a GPT of the caller from a built-in template (with its actions and knowledge)',
-        params: Type.Object({ key: Type.String({ maxLength: 50 }) }),
-        response: { 201: Gpt, ...errorResponses(400, 401, 404, 409) },
+        ...CATALOGUE_ROUTES.copyTemplate.schema,
       },
     },
     async (request, reply) => {

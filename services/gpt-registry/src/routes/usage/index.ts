@@ -1,6 +1,5 @@
-import { errorResponses, RegistryUsage } from '@chatty/contracts';
+import { REGISTRY_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { findGpt } from '../../db/gpt.repository.js';
 import {
   countActions,
@@ -11,12 +10,6 @@ import {
 } from '../../db/quota.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 
-const UsageQuery = Type.Object({
-  gptId: Type.Optional(
-    Type.String({ format: 'uuid', description: "Also count this GPT's files and actions" }),
-  ),
-});
-
 /** The caller's use of each quota next to its limit, so a client can show it before a 409. */
 export const usageRoutes: RegistryRoutes = async (app) => {
   app.get(
@@ -26,8 +19,7 @@ export const usageRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['usage'],
         summary: 'What you store against your quotas; ?gptId= adds that GPT’s files and actions',
-        querystring: UsageQuery,
-        response: { 200: RegistryUsage, ...errorResponses(400, 401, 404) },
+        ...REGISTRY_ROUTES.usage.schema,
       },
     },
     async (request) => {

@@ -1,6 +1,5 @@
-import { errorResponses, Uuid } from '@chatty/contracts';
+import { WORKSPACE_ROUTES } from '@chatty/contracts';
 import { badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import type { WorkspaceRole } from '../../db/schema.js';
 import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
@@ -15,7 +14,6 @@ import {
 import type { RegistryRoutes } from '../../registry-app.js';
 import { invitationRoutes } from './invitations.route.js';
 import { requireMembership } from './membership.js';
-import { Member, Name, Workspace, WorkspaceParams } from './schemas.js';
 
 export const workspaceRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
@@ -26,7 +24,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: "The caller's workspaces with their role in each, the personal one first",
-        response: { 200: Type.Object({ items: Type.Array(Workspace) }), ...errorResponses(401) },
+        ...WORKSPACE_ROUTES.list.schema,
       },
     },
     async (request) => ({ items: (await listWorkspaces(app.db, callerOf(request).userId)).map(toWorkspace) }),
@@ -38,8 +36,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'Create a team workspace; the caller is its owner',
-        body: Type.Object({ name: Name }, { additionalProperties: false }),
-        response: { 201: Workspace, ...errorResponses(400, 401) },
+        ...WORKSPACE_ROUTES.create.schema,
       },
     },
     async (request, reply) => {
@@ -55,8 +52,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'One workspace of the caller',
-        params: WorkspaceParams,
-        response: { 200: Workspace, ...errorResponses(400, 401, 404) },
+        ...WORKSPACE_ROUTES.get.schema,
       },
     },
     async (request) =>
@@ -69,8 +65,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'Delete a team workspace (its owner only; a personal workspace stays)',
-        params: WorkspaceParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...WORKSPACE_ROUTES.delete.schema,
       },
     },
     async (request, reply) => {
@@ -95,8 +90,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'The members of a workspace of the caller',
-        params: WorkspaceParams,
-        response: { 200: Type.Object({ items: Type.Array(Member) }), ...errorResponses(400, 401, 404) },
+        ...WORKSPACE_ROUTES.members.schema,
       },
     },
     async (request) => {
@@ -121,8 +115,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
         tags: ['workspaces'],
         summary:
           'Remove a member (owners and admins; an admin removes members only; the owner stays) or leave (oneself). Their access through the workspace ends at once',
-        params: Type.Object({ id: Uuid, userId: Uuid }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...WORKSPACE_ROUTES.removeMember.schema,
       },
     },
     async (request, reply) => {
@@ -148,12 +141,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: "Change a member's role to admin or member (the owner only; the owner's own role stays)",
-        params: Type.Object({ id: Uuid, userId: Uuid }),
-        body: Type.Object(
-          { role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) },
-          { additionalProperties: false },
-        ),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...WORKSPACE_ROUTES.setMemberRole.schema,
       },
     },
     async (request, reply) => {

@@ -1,6 +1,5 @@
-import { errorResponses, Uuid } from '@chatty/contracts';
+import { WORKSPACE_ROUTES } from '@chatty/contracts';
 import { AppError, badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
-import Type from 'typebox';
 import { findUserById } from '../../db/user.repository.js';
 import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
@@ -13,7 +12,6 @@ import {
 } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { requireMembership } from './membership.js';
-import { CreatedInvitation, Invitation, InviteBody, Workspace, WorkspaceParams } from './schemas.js';
 
 type InvitationRow = Awaited<ReturnType<typeof listPendingInvitations>>[number];
 
@@ -26,8 +24,6 @@ const toInvitation = (row: InvitationRow) => ({
   expired: row.expires_at.getTime() <= Date.now(),
 });
 
-const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) });
-
 /**
  * Invitations "by email" without a mail server: the inviter gets a link with an expiry, bound to the
  * invited address, to pass on; accepting it needs an account signed in with that address.
@@ -39,9 +35,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'Invite someone by email (owners and admins): returns the invitation link, shown only here',
-        params: WorkspaceParams,
-        body: InviteBody,
-        response: { 201: CreatedInvitation, ...errorResponses(400, 401, 403, 404) },
+        ...WORKSPACE_ROUTES.invite.schema,
       },
     },
     async (request, reply) => {
@@ -75,11 +69,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'The invitations not yet accepted (owners and admins)',
-        params: WorkspaceParams,
-        response: {
-          200: Type.Object({ items: Type.Array(Invitation) }),
-          ...errorResponses(400, 401, 403, 404),
-        },
+        ...WORKSPACE_ROUTES.invitations.schema,
       },
     },
     async (request) => {
@@ -94,8 +84,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'Revoke an invitation not yet accepted (owners and admins)',
-        params: Type.Object({ id: Uuid, invitationId: Uuid }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        ...WORKSPACE_ROUTES.revokeInvitation.schema,
       },
     },
     async (request, reply) => {
@@ -113,18 +102,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary: 'What an invitation link offers: the workspace, the invited email, the role, the expiry',
-        params: TokenParams,
-        response: {
-          200: Type.Object({
-            workspaceName: Type.String(),
-            email: Type.String(),
-            role: Type.String(),
-            expiresAt: Type.String(),
-            expired: Type.Boolean(),
-            accepted: Type.Boolean(),
-          }),
-          ...errorResponses(400, 401, 404),
-        },
+        ...WORKSPACE_ROUTES.invitation.schema,
       },
     },
     async (request) => {
@@ -148,8 +126,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
         tags: ['workspaces'],
         summary:
           'Join the workspace: the caller must be signed in with the invited email; a link works once, before it expires',
-        params: TokenParams,
-        response: { 200: Workspace, ...errorResponses(400, 401, 403, 404, 409) },
+        ...WORKSPACE_ROUTES.accept.schema,
       },
     },
     async (request) => {

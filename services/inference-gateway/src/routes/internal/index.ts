@@ -1,6 +1,5 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { GATEWAY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { requireServiceToken } from '@chatty/shared';
-import Type from 'typebox';
 import { deleteSessionsOfGpt } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 
@@ -12,8 +11,7 @@ export const internalRoutes: GatewayRoutes<{ token: string }> = async (app, { to
     {
       schema: {
         hide: true,
-        params: IdParams,
-        response: { 200: Type.Object({ deleted: Type.Integer() }), ...errorResponses(400, 404) },
+        ...GATEWAY_INTERNAL_ROUTES.deleteSessions.schema,
       },
     },
     async (request) => ({ deleted: await deleteSessionsOfGpt(app.chatDb, request.params.id) }),

@@ -1,26 +1,7 @@
-import { errorResponses, IdParams } from '@chatty/contracts';
+import { MODEL_ROUTES } from '@chatty/contracts';
 import { callerOf, type ModelDefinition } from '@chatty/shared';
-import Type from 'typebox';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import { resolveModel } from '../resolve-model.js';
-
-const ModelItem = Type.Object({
-  id: Type.String(),
-  key: Type.String(),
-  role: Type.String(),
-  kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
-  /** Who serves it: the Ollama workers or a hosted API (its URL is in `workers`; its key never is). */
-  provider: Type.Union([
-    Type.Literal('ollama'),
-    Type.Literal('openai-compatible'),
-    Type.Literal('anthropic'),
-  ]),
-  aliases: Type.Array(Type.String()),
-  /** A healthy worker serves it now (for a synth model: its synthesizer and at least one member). */
-  available: Type.Boolean(),
-  /** `url` is the worker's URL for an admin, and `worker-N` (its place in OLLAMA_URLS) for others. */
-  workers: Type.Array(Type.Object({ url: Type.String(), loaded: Type.Boolean() })),
-});
 
 export const modelRoutes: GatewayRoutes = async (app) => {
   /**
@@ -55,7 +36,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
       schema: {
         tags: ['models'],
         summary: 'The models of the models config, who serves each, and which workers serve it now',
-        response: { 200: Type.Object({ items: Type.Array(ModelItem) }), ...errorResponses(401) },
+        ...MODEL_ROUTES.list.schema,
       },
     },
     async (request) => {
@@ -83,13 +64,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
       schema: {
         tags: ['chat'],
         summary: "Loads the GPT's model on a worker ahead of the first message, and sets its keep-alive",
-        params: IdParams,
-        response: {
-          200: Type.Object({
-            models: Type.Array(Type.Object({ model: Type.String(), worker: Type.String() })),
-          }),
-          ...errorResponses(400, 401, 404, 503),
-        },
+        ...MODEL_ROUTES.load.schema,
       },
     },
     async (request) => {

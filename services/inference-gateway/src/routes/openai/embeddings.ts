@@ -1,22 +1,9 @@
+import { OPENAI_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
-import Type from 'typebox';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import { embedOnPool } from '../../pool/embed.js';
 import { abortOnDisconnect } from '../../sse.js';
-import { invalidParam, openAiErrorResponses } from './errors.js';
-
-const EmbeddingRequest = Type.Object({
-  model: Type.String({ minLength: 1 }),
-  input: Type.Union([
-    Type.String(),
-    Type.Array(Type.String(), { minItems: 1, maxItems: 2048 }),
-    // Token arrays are OpenAI's too; they are recognised here only to be refused clearly.
-    Type.Array(Type.Unknown()),
-  ]),
-  encoding_format: Type.Optional(Type.Union([Type.Literal('float'), Type.Literal('base64')])),
-  dimensions: Type.Optional(Type.Integer({ minimum: 1 })),
-  user: Type.Optional(Type.String()),
-});
+import { invalidParam } from './errors.js';
 
 /** Little-endian float32s in base64, as OpenAI sends `encoding_format: "base64"` (its SDK asks for it). */
 const base64Of = (vector: number[]) => Buffer.from(new Float32Array(vector).buffer).toString('base64');
@@ -32,8 +19,7 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
       schema: {
         tags: ['openai'],
         summary: "Embeddings from a model on the Ollama workers, in OpenAI's shape",
-        body: EmbeddingRequest,
-        response: { 200: Type.Unknown(), ...openAiErrorResponses(400, 401, 404, 503) },
+        ...OPENAI_ROUTES.embeddings.schema,
       },
     },
     async (request, reply) => {

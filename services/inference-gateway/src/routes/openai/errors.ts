@@ -1,6 +1,5 @@
 import { AppError, toErrorResponse } from '@chatty/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import Type from 'typebox';
 
 /** A refusal naming the request field at fault, which OpenAI's error body carries as `param`. */
 class ParamError extends AppError {
@@ -77,16 +76,3 @@ export function installOpenAiErrors(app: FastifyInstance): void {
     return reply.code(statusCode).headers(headers).send(body);
   });
 }
-
-const OpenAiErrorBody = Type.Object({
-  error: Type.Object({
-    message: Type.String(),
-    type: Type.String(),
-    param: Type.Union([Type.String(), Type.Null()]),
-    code: Type.String(),
-  }),
-});
-
-/** The response schemas of `/v1` errors (the serializer keeps only what a schema names). */
-export const openAiErrorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, OpenAiErrorBody]));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
 import { AppError, allowChatKeys, callerOf, notFound } from '@chatty/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
 import { synthesize } from '../../chat/synth.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
@@ -11,12 +11,10 @@ import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
 import { embeddingRoutes } from './embeddings.js';
-import { installOpenAiErrors, invalidParam, openAiError, openAiErrorResponses } from './errors.js';
+import { installOpenAiErrors, invalidParam, openAiError } from './errors.js';
 import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
 import { toGatewayMessages } from './messages.js';
 import {
-  CompletionRequest,
-  type CompletionRequestBody,
   chunk,
   completion,
   contentChunks,
@@ -37,7 +35,13 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
 
   app.get(
     '/v1/models',
-    { schema: { tags: ['openai'], summary: "Your GPTs and the base models, in OpenAI's list shape" } },
+    {
+      schema: {
+        tags: ['openai'],
+        summary: "Your GPTs and the base models, in OpenAI's list shape",
+        ...OPENAI_ROUTES.models.schema,
+      },
+    },
     async (request) => {
       const gpts = await app.registryApi.gpts(callerOf(request).userId, request.id);
       return {
@@ -67,8 +71,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       schema: {
         tags: ['openai'],
         summary: 'One of your GPTs or a base model',
-        params: Type.Object({ id: Type.String() }),
-        response: { 200: Type.Unknown(), ...openAiErrorResponses(401, 404) },
+        ...OPENAI_ROUTES.model.schema,
       },
     },
     async (request) => {
@@ -97,9 +100,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       schema: {
         tags: ['openai'],
         summary: 'A chat completion from a GPT or a base model; `stream: true` answers in chunks',
-        body: CompletionRequest,
-        // OpenAI's shapes are many and loose; they are built by shapes.ts, not validated here.
-        response: { 200: Type.Unknown(), ...openAiErrorResponses(400, 401, 404, 429, 502, 503) },
+        ...OPENAI_ROUTES.completions.schema,
       },
     },
     async (request, reply) => {

@@ -1,11 +1,8 @@
-import { errorResponses, Uuid } from '@chatty/contracts';
+import type { Decision } from '@chatty/contracts';
+import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
-import Type from 'typebox';
-import type { Decision } from '../../chat/confirmations.js';
 import { findSession } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
-
-const ConfirmationParams = Type.Object({ sessionId: Uuid, confirmationId: Uuid });
 
 /** The user's answer to a `confirm` event: run the call the model asked for, or not. */
 export const confirmationRoute: GatewayRoutes = async (app) => {
@@ -18,15 +15,7 @@ export const confirmationRoute: GatewayRoutes = async (app) => {
         description:
           '404 when there is no such call waiting in your session (unknown, someone else’s, or already ' +
           'over); 409 ALREADY_DECIDED when it was answered, or timed out, before.',
-        params: ConfirmationParams,
-        body: Type.Object({ allow: Type.Boolean() }),
-        response: {
-          200: Type.Object({
-            id: Type.String(),
-            decision: Type.Union([Type.Literal('allow'), Type.Literal('refuse')]),
-          }),
-          ...errorResponses(400, 401, 404, 409),
-        },
+        ...CHAT_ROUTES.confirm.schema,
       },
     },
     async (request) => {

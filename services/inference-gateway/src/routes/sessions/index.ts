@@ -1,7 +1,6 @@
-import { errorResponses, IdParams, SessionUsage } from '@chatty/contracts';
+import { CHAT_ROUTES } from '@chatty/contracts';
 import { allowChatKeys, callerOf, notFound, quotaExceeded } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import { deleteSession, findSession, listMessages, listSessions } from '../../db/session.repository.js';
 import {
   countSessions,
@@ -11,7 +10,7 @@ import {
 import type { GatewayRoutes } from '../../gateway-app.js';
 import { confirmationRoute } from './confirmation.route.js';
 import { messageRoute } from './message.route.js';
-import { Session, SessionIdParams, SessionWithMessages, toMessage, toSession } from './schemas.js';
+import { toMessage, toSession } from './schemas.js';
 
 export interface SessionRouteOptions extends Record<string, unknown> {
   /** QUOTA_SESSIONS: sessions one user may keep; the next one is refused with 409 QUOTA_EXCEEDED. */
@@ -29,8 +28,7 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
         tags: ['chat'],
         summary:
           'Starts a chat session with one of your GPTs or one shared with you (409 QUOTA_EXCEEDED past QUOTA_SESSIONS)',
-        params: IdParams,
-        response: { 201: Session, ...errorResponses(400, 401, 404, 409, 503) },
+        ...CHAT_ROUTES.createSession.schema,
       },
     },
     async (request, reply) => {
@@ -65,7 +63,7 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
       schema: {
         tags: ['chat'],
         summary: 'Your chat sessions against QUOTA_SESSIONS',
-        response: { 200: SessionUsage, ...errorResponses(401) },
+        ...CHAT_ROUTES.sessionUsage.schema,
       },
     },
     async (request) => ({
@@ -79,8 +77,7 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
       schema: {
         tags: ['chat'],
         summary: 'Your sessions with a GPT, newest first',
-        params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(Session) }), ...errorResponses(400, 401, 404, 503) },
+        ...CHAT_ROUTES.listSessions.schema,
       },
     },
     async (request) => {
@@ -96,8 +93,7 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
       schema: {
         tags: ['chat'],
         summary: 'A session with its messages, oldest first',
-        params: SessionIdParams,
-        response: { 200: SessionWithMessages, ...errorResponses(400, 401, 404) },
+        ...CHAT_ROUTES.getSession.schema,
       },
     },
     async (request) => {
@@ -114,8 +110,7 @@ export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { m
       schema: {
         tags: ['chat'],
         summary: 'Deletes a session and its messages',
-        params: SessionIdParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+        ...CHAT_ROUTES.deleteSession.schema,
       },
     },
     async (request, reply) => {

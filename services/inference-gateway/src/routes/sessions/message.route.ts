@@ -1,7 +1,6 @@
-import { errorResponses } from '@chatty/contracts';
+import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound, toErrorResponse } from '@chatty/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { runTurn } from '../../chat/run-turn.js';
 import { appendTurn, findSession, listMessages } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
@@ -9,7 +8,7 @@ import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, clientClosed, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
-import { Message, MessageBody, SessionIdParams, toMessage } from './schemas.js';
+import { toMessage } from './schemas.js';
 
 export const messageRoute: GatewayRoutes = async (app) => {
   app.post(
@@ -25,12 +24,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
           '`confirm` {id, actionId, action, method, arguments} when the model wants to run an action that ' +
           'changes something (answer it with POST /api/sessions/:sessionId/confirmations/:id), ' +
           '`done` {message} with the stored reply, or `error` {error}. Without SSE such calls are not run.',
-        params: SessionIdParams,
-        body: MessageBody,
-        response: {
-          200: Type.Object({ message: Message }),
-          ...errorResponses(400, 401, 404, 429, 502, 503),
-        },
+        ...CHAT_ROUTES.sendMessage.schema,
       },
     },
     async (request, reply) => {

@@ -1,12 +1,7 @@
-import { errorResponses, TokenUsage } from '@chatty/contracts';
+import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
-import Type from 'typebox';
 import { sumUsage } from '../../db/usage.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
-
-const UsageQuery = Type.Object({
-  days: Type.Integer({ minimum: 1, maximum: 366, default: 30, description: 'Days counted, today included' }),
-});
 
 /**
  * Tokens used per user, GPT and model: every user's for an admin (the registry says who is one), the
@@ -21,8 +16,7 @@ export const usageRoutes: GatewayRoutes = async (app) => {
       schema: {
         tags: ['usage'],
         summary: 'Tokens used per user, GPT and model over the last days (every user’s for an admin)',
-        querystring: UsageQuery,
-        response: { 200: TokenUsage, ...errorResponses(400, 401) },
+        ...CHAT_ROUTES.tokenUsage.schema,
       },
     },
     async (request) => {

@@ -1,10 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorText } from '../api/client.js';
 import { postForEvents } from '../api/sse.js';
-import type { ActionCall, Message, Session, WebSearch } from '../api/types.js';
+import type {
+  ActionEvent,
+  Message,
+  PendingCall,
+  Session,
+  SessionWithMessages,
+  WebSearch,
+} from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
-import { ConfirmCall, type PendingCall } from './confirm-call.js';
+import { ConfirmCall } from './confirm-call.js';
 import { MessageView, SearchLine } from './message-view.js';
 
 interface ChatViewProps {
@@ -21,7 +28,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
   const [input, setInput] = useState('');
   const [streaming, setStreaming] = useState<{
     content: string;
-    actions: ActionCall[];
+    actions: ActionEvent[];
     /** A call that changes something, waiting for the user's Allow or Refuse. */
     pending?: PendingCall | undefined;
     searches: WebSearch[];
@@ -39,8 +46,8 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
     setMessages([]);
     if (!sessionId) return setLoading(false);
     setLoading(true);
-    api<Session>('GET', `/api/sessions/${sessionId}`)
-      .then((session) => setMessages(session.messages ?? []))
+    api<SessionWithMessages>('GET', `/api/sessions/${sessionId}`)
+      .then((session) => setMessages(session.messages))
       .catch((caught) => setError(errorText(caught)))
       .finally(() => setLoading(false));
   }, [sessionId]);
@@ -83,7 +90,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
               setStreaming((state) => state && { ...state, content: state.content + piece });
             } else if (event === 'action') {
               setStreaming(
-                (state) => state && { ...state, actions: upsert(state.actions, data as ActionCall) },
+                (state) => state && { ...state, actions: upsert(state.actions, data as ActionEvent) },
               );
             } else if (event === 'confirm') {
               setStreaming((state) => state && { ...state, pending: data as PendingCall });
@@ -136,7 +143,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
           <>
             {streaming.actions.map((action) => (
               <p class="muted action-event" key={action.name}>
-                <span class="label">Action</span> {action.name}: {String(action.status)}
+                <span class="label">Action</span> {action.name}: {action.status}
               </p>
             ))}
             {streaming.pending && current.current && (
@@ -199,7 +206,7 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
   );
 }
 
-function upsert(actions: ActionCall[], action: ActionCall): ActionCall[] {
+function upsert(actions: ActionEvent[], action: ActionEvent): ActionEvent[] {
   const others = actions.filter((existing) => existing.name !== action.name);
   return [...others, action];
 }

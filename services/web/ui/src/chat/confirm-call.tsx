@@ -1,13 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
-
-/** An action call that changes something, waiting for the user's word (an SSE `confirm` event). */
-export interface PendingCall {
-  id: string;
-  action: string;
-  method: string;
-  arguments: Record<string, unknown>;
-}
+import type { PendingCall } from '../api/types.js';
 
 /**
  * Asks before the assistant runs an action that changes something. What the model read (a file, an

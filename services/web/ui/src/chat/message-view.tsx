@@ -1,4 +1,4 @@
-import type { Citation, Message, WebSearch } from '../api/types.js';
+import type { Citation, FileCitation, Message, WebSearch } from '../api/types.js';
 import { Markdown } from '../components/markdown.js';
 
 export function MessageView({ message }: { message: Message }) {
@@ -10,7 +10,7 @@ export function MessageView({ message }: { message: Message }) {
         <ul class="action-calls" aria-label="Actions called">
           {message.actionCalls.map((call, index) => (
             <li key={index}>
-              <span class="label">Action</span> {call.name} <span class="muted">({String(call.status)})</span>
+              <span class="label">Action</span> {call.name} <span class="muted">({call.status})</span>
             </li>
           ))}
         </ul>
@@ -26,7 +26,7 @@ export function MessageView({ message }: { message: Message }) {
         <ul class="citations" aria-label="Sources">
           {message.citations.map((citation, index) => (
             <li key={index}>
-              {citation.language && citation.excerpt ? (
+              {'fileId' in citation && citation.language && citation.excerpt ? (
                 <CodeCitation citation={citation} />
               ) : (
                 <>
@@ -42,7 +42,7 @@ export function MessageView({ message }: { message: Message }) {
 }
 
 /** A cited source file: its name, and the passage in a code block the Markdown renderer highlights. */
-function CodeCitation({ citation }: { citation: Citation }) {
+function CodeCitation({ citation }: { citation: FileCitation }) {
   const code = citation.excerpt ?? '';
   // A fence longer than any backtick run in the code, so the code cannot end it early.
   const fence = '`'.repeat(Math.max(3, ...[...code.matchAll(/`+/g)].map((run) => run[0].length + 1)));
@@ -74,7 +74,7 @@ export function SearchLine({ search }: { search: WebSearch }) {
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function CitationText({ citation }: { citation: Citation }) {
-  if (citation.url)
+  if ('url' in citation)
     return (
       // A link a model was shown: opened apart from the app, without the app as its referrer.
       <a href={citation.url} target="_blank" rel="noopener noreferrer nofollow">

@@ -1,4 +1,4 @@
-import { KNOWLEDGE_TYPES } from '@chatty/contracts';
+import { KNOWLEDGE_TYPES, SETTLED_FILE_STATUSES } from '@chatty/contracts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText, upload } from '../api/client.js';
 import type { KnowledgeFile } from '../api/types.js';
@@ -33,7 +33,7 @@ export function KnowledgePanel({ gptId }: { gptId: string }) {
       .catch((caught) => setError(errorText(caught)));
 
   useEffect(() => void load(), [gptId]);
-  const pending = files.some((file) => file.status === 'queued' || file.status === 'processing');
+  const pending = files.some((file) => !SETTLED_FILE_STATUSES.has(file.status));
   useEffect(() => {
     if (!pending) return;
     const timer = setInterval(load, POLL_MS);

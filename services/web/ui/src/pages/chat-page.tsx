@@ -38,7 +38,7 @@ export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: stri
                 href={`#/chat/${gptId}/${session.id}`}
                 aria-current={session.id === sessionId ? 'page' : undefined}
               >
-                {session.title || new Date(session.createdAt).toLocaleString()}
+                {new Date(session.createdAt).toLocaleString()}
               </a>
             </li>
           ))}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
-import type { Invitation, Member, Workspace } from '../api/types.js';
+import type { CreatedInvitation, Invitation, Member, Workspace } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { ErrorBanner } from '../components/error-banner.js';
 
@@ -35,7 +35,9 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
   async function invite(event: Event) {
     event.preventDefault();
     try {
-      const created = await api<Invitation>('POST', `/api/workspaces/${workspace.id}/invitations`, { email });
+      const created = await api<CreatedInvitation>('POST', `/api/workspaces/${workspace.id}/invitations`, {
+        email,
+      });
       setLink(`${location.origin}${created.url}`);
       setEmail('');
       await load();

@@ -1,0 +1,73 @@
+import Type, { type Static } from 'typebox';
+import { RuntimeAction } from './action.js';
+import { ApiKeyScope } from './api-key.js';
+import { Uuid } from './common.js';
+import { Gpt } from './gpt.js';
+import { UserRole } from './user.js';
+
+/*
+ * What the services ask each other under /internal/* (guarded by a service token; see
+ * docs/internal-contracts.md). Callers type their answers with these, so a changed field breaks the
+ * build of both sides.
+ */
+
+/** `?userId=`: the user a service acts for. */
+export const UserQuery = Type.Object({ userId: Type.String({ format: 'uuid' }) });
+
+/** `GET /internal/gpts/:id/runtime`: the GPT and its active actions, when the user may chat with it. */
+export const GptRuntime = Type.Object({ gpt: Gpt, actions: Type.Array(RuntimeAction) });
+export type GptRuntime = Static<typeof GptRuntime>;
+
+/** `GET /internal/gpts/:id/context`. */
+export const ContextAnswer = Type.Object({ context: Type.String() });
+
+/** `POST /internal/gpts/:id/conversations`: a new chat session, for the catalogue's count. */
+export const ConversationBody = Type.Object({ userId: Type.String({ format: 'uuid' }) });
+
+/** `GET /internal/gpts?userId=`: the user's GPTs, for `/v1/models`. */
+export const GptSummary = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  modelId: Type.String(),
+  createdAt: Type.String(),
+});
+export type GptSummary = Static<typeof GptSummary>;
+export const GptSummaryList = Type.Object({ items: Type.Array(GptSummary) });
+
+/** `POST /internal/lookup`: users' emails and roles and GPTs' names, for reports. */
+export const LookupBody = Type.Object({
+  userIds: Type.Array(Uuid, { maxItems: 1000 }),
+  gptIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
+});
+export type LookupBody = Static<typeof LookupBody>;
+
+/** Unknown ids are left out. */
+export const LookedUp = Type.Object({
+  users: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      email: Type.String(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      role: UserRole,
+    }),
+  ),
+  gpts: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), userId: Type.String() })),
+});
+export type LookedUp = Static<typeof LookedUp>;
+
+/** `POST /internal/auth/api-key`: what a key is, for a service that accepts API keys. */
+export const ApiKeyBody = Type.Object({ key: Type.String({ maxLength: 200 }) });
+export const ApiKeyOwner = Type.Object({ userId: Type.String(), keyId: Type.String(), scope: ApiKeyScope });
+export type ApiKeyOwner = Static<typeof ApiKeyOwner>;
+
+/** `POST /internal/auth/session`: whether a signed session token's session is still live. */
+export const SessionCheckBody = Type.Object({ sessionId: Uuid, userId: Uuid });
+export const SessionLiveness = Type.Object({ live: Type.Boolean() });
+
+/** `GET /internal/users/:id/role`: a disabled admin is no admin. */
+export const RoleAnswer = Type.Object({ role: UserRole });
+
+/** `DELETE /internal/gpts/:id/sessions` on the gateway: a deleted GPT's chat sessions go with it. */
+export const DeletedSessions = Type.Object({ deleted: Type.Integer() });
+export type SessionLiveness = Static<typeof SessionLiveness>;
