@@ -62,7 +62,12 @@ const SECRET_VALUES: Record<string, string> = {
   S3_SECRET_KEY: HOST_ENV.MINIO_ROOT_PASSWORD!,
 };
 /** Secret keys a deployment may leave out. */
-const OPTIONAL_SECRETS = ['REDIS_PASSWORD'];
+const OPTIONAL_SECRETS = [
+  'REDIS_PASSWORD',
+  'SESSION_SIGNING_KEY',
+  'SESSION_SIGNING_KEY_PREVIOUS',
+  'ACTION_SECRETS_KEYS',
+];
 /** Settings that are secrets, wherever they are read: only ever from the Secret. */
 const isSecretSetting = (key: string) => /SECRET|PASSWORD|TOKEN/.test(key);
 

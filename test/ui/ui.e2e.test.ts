@@ -538,6 +538,11 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await carol.getByLabel('Password').fill('carol chose this');
     await carol.getByRole('button', { name: 'Create my account' }).click();
     await carol.getByRole('heading', { name: 'My GPTs' }).waitFor();
+    // She is a user, not an admin: no Users page for her, in the menu or by its address.
+    expect(await carol.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await carol.goto(`${origin}/#/users`);
+    await carol.getByRole('heading', { name: 'My GPTs' }).waitFor();
+    expect(await carol.getByRole('heading', { name: 'Users' }).count()).toBe(0);
 
     // Signed in elsewhere too; changing the password on Account signs that other session out.
     const elsewhere = await fetch(`${origin}/api/auth/login`, {

@@ -1,5 +1,13 @@
-import { AppError, createLogger, createServiceApp, createSessionTokens } from '@chatty/shared';
+import {
+  AppError,
+  createLogger,
+  createServiceApp,
+  createSessionTokens,
+  deriveKey,
+  sessionSigningKeys,
+} from '@chatty/shared';
 import { captureLogs } from '@chatty/testkit';
+import { decodeProtectedHeader, SignJWT } from 'jose';
 import Type from 'typebox';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -157,5 +165,65 @@ describe('session tokens', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('rotate with an overlap: the previous key verifies what it signed until it is removed; new tokens use the new one', async () => {
+    const oldSecret = 'the-old-session-signing-key-0123456789abcdef';
+    const newSecret = 'the-new-session-signing-key-0123456789abcdef';
+    const before = createSessionTokens(sessionSigningKeys({ SESSION_SIGNING_KEY: oldSecret }, 'unused'));
+    const oldToken = await before.sign('user-3', '7d1b3a52-0000-4000-8000-000000000003');
+
+    const overlap = createSessionTokens(
+      sessionSigningKeys(
+        { SESSION_SIGNING_KEY: newSecret, SESSION_SIGNING_KEY_PREVIOUS: oldSecret },
+        'unused',
+      ),
+    );
+    expect((await overlap.verify(oldToken))?.userId).toBe('user-3');
+    const newToken = await overlap.sign('user-4');
+    expect(decodeProtectedHeader(newToken).kid).not.toBe(decodeProtectedHeader(oldToken).kid);
+    // A service still on the old key alone does not accept what the new key signs.
+    expect(await before.verify(newToken)).toBeNull();
+
+    const after = createSessionTokens(sessionSigningKeys({ SESSION_SIGNING_KEY: newSecret }, 'unused'));
+    expect(await after.verify(oldToken)).toBeNull();
+    expect((await after.verify(newToken))?.userId).toBe('user-4');
+  });
+
+  it('keep verifying tokens signed with the key derived from SECRET_KEY once it is named as previous', async () => {
+    const secret = 'the-master-secret-of-this-deployment-0123';
+    const derived = await createSessionTokens(sessionSigningKeys({}, secret)).sign('user-5');
+    const rotated = sessionSigningKeys(
+      {
+        SESSION_SIGNING_KEY: 'a-brand-new-session-signing-key-0123456789',
+        SESSION_SIGNING_KEY_PREVIOUS: secret,
+      },
+      secret,
+    );
+    expect((await createSessionTokens(rotated).verify(derived))?.userId).toBe('user-5');
+  });
+
+  it('verify a token made before keys had names (no kid) with any configured key; an unknown kid is refused', async () => {
+    const oldKey = deriveKey('the-old-session-signing-key-0123456789abcdef', 'session-token');
+    const legacy = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-6')
+      .setJti('7d1b3a52-0000-4000-8000-000000000006')
+      .setIssuer('chatty')
+      .setAudience('chatty-api')
+      .setExpirationTime('1h')
+      .sign(oldKey);
+    const keys = { current: new Uint8Array(32).fill(7), previous: [oldKey] };
+    expect((await createSessionTokens(keys).verify(legacy))?.userId).toBe('user-6');
+    expect(await createSessionTokens(new Uint8Array(32).fill(7)).verify(legacy)).toBeNull();
+    const renamed = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: 'not-a-key-id' })
+      .setSubject('user-6')
+      .setJti('7d1b3a52-0000-4000-8000-000000000007')
+      .setIssuer('chatty')
+      .setAudience('chatty-api')
+      .setExpirationTime('1h')
+      .sign(oldKey);
+    expect(await createSessionTokens(keys).verify(renamed)).toBeNull();
   });
 });

@@ -5,7 +5,6 @@ import {
   createServiceApp,
   createServiceClient,
   createSessionTokens,
-  deriveKey,
   hashApiKey,
   type Logger,
   loadModelCatalog,
@@ -17,6 +16,7 @@ import {
   resolveSecretKey,
   serverLimitsOf,
   serviceToken,
+  sessionSigningKeys,
 } from '@chatty/shared';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
@@ -93,10 +93,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   app.decorate('db', db);
   app.decorate('models', models);
   app.decorate('quotas', quotaLimitsOf(config));
-  app.decorate(
-    'sessions',
-    createSessionTokens(deriveKey(config.SESSION_SIGNING_KEY ?? secret, 'session-token'), config.SESSION_TTL),
-  );
+  app.decorate('sessions', createSessionTokens(sessionSigningKeys(config, secret), config.SESSION_TTL));
   app.decorate(
     'sessionRecord',
     createSessionRecord({

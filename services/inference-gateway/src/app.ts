@@ -5,7 +5,6 @@ import {
   createServiceApp,
   createServiceClient,
   createSessionTokens,
-  deriveKey,
   type Logger,
   loadModelCatalog,
   type ModelCatalog,
@@ -16,6 +15,7 @@ import {
   resolveSecretKey,
   serverLimitsOf,
   serviceToken,
+  sessionSigningKeys,
 } from '@chatty/shared';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -164,7 +164,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   });
 
   await app.register(authPlugin, {
-    sessions: createSessionTokens(deriveKey(config.SESSION_SIGNING_KEY ?? secret, 'session-token')),
+    sessions: createSessionTokens(sessionSigningKeys(config, secret)),
     sessionIsLive: remoteSessionCheck(registryClient),
     resolveApiKey: remoteApiKeyResolver(registryClient),
   });

@@ -25,7 +25,7 @@ import {
 import { type Doubles, type RuntimeFixture, startDoubles } from './contract-doubles.js';
 
 /** The seed's models plus a fallback chain and an alias, as an operator would extend models.json. */
-const TEST_MODELS = parseModelCatalog({
+export const TEST_MODELS = parseModelCatalog({
   coding: { tag: 'deepseek-coder', role: 'coding assistant', fallback: ['phi3'] },
   creative: { tag: 'mistral', role: 'creative assistant' },
   smalltalk: { tag: 'phi3', role: 'conversational assistant', aliases: ['small'] },

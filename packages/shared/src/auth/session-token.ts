@@ -1,5 +1,6 @@
-import { createSecretKey, randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { createHash, createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { deriveKey } from '../config/secret-key.js';
 
 const ISSUER = 'chatty';
 const AUDIENCE = 'chatty-api';
@@ -31,49 +32,110 @@ export function durationMs(text: string): number {
 }
 
 /**
- * Session tokens (HS256 JWT) signed with a key derived from SECRET_KEY. A token is immutable and its
- * signature fixes its contents, so a verified one is remembered until it expires: a client's later
- * requests skip the HMAC and the JWT parsing. Whether its session was ended is a separate check
- * (`AuthOptions.sessionIsLive`), since that changes while the token does not.
+ * The keys of session tokens: the current one signs (and verifies), the previous ones only verify,
+ * so a rotation can keep the tokens already handed out working for an overlap window.
  */
-export function createSessionTokens(rawKey: Uint8Array, ttl = '7d'): SessionTokens {
-  // A KeyObject made once, rather than raw bytes that are imported again on every verification.
-  const key = createSecretKey(rawKey);
+export interface SessionSigningKeys {
+  current: Uint8Array;
+  previous: Uint8Array[];
+}
+
+/**
+ * The keys SESSION_SIGNING_KEY (else SECRET_KEY) and SESSION_SIGNING_KEY_PREVIOUS (comma-separated)
+ * name, each stretched through HKDF as before, so a key keeps verifying what it signed whichever
+ * variable holds it — SECRET_KEY's value moved into SESSION_SIGNING_KEY_PREVIOUS included.
+ */
+export function sessionSigningKeys(
+  config: { SESSION_SIGNING_KEY?: string | undefined; SESSION_SIGNING_KEY_PREVIOUS?: string | undefined },
+  secret: string,
+): SessionSigningKeys {
+  const previous = (config.SESSION_SIGNING_KEY_PREVIOUS ?? '').split(',').filter(Boolean);
+  return {
+    current: deriveKey(config.SESSION_SIGNING_KEY ?? secret, 'session-token'),
+    previous: previous.map((key) => deriveKey(key, 'session-token')),
+  };
+}
+
+/** A short public name of a key (the token's `kid`): a hash, from which the key cannot be found. */
+function keyId(key: Uint8Array): string {
+  return createHash('sha256').update('chatty session key id').update(key).digest('base64url').slice(0, 12);
+}
+
+/**
+ * Session tokens (HS256 JWT), signed with the current key and named by its `kid`; a token signed with
+ * a previous key (or, without a `kid`, before keys had names) verifies while that key is configured.
+ * A token is immutable and its signature fixes its contents, so a verified one is remembered until it
+ * expires: a client's later requests skip the HMAC and the JWT parsing. Whether its session was ended
+ * is a separate check (`AuthOptions.sessionIsLive`), since that changes while the token does not.
+ */
+export function createSessionTokens(keys: SessionSigningKeys | Uint8Array, ttl = '7d'): SessionTokens {
+  const { current, previous } = keys instanceof Uint8Array ? { current: keys, previous: [] } : keys;
+  // KeyObjects made once, rather than raw bytes that are imported again on every verification.
+  const named = new Map<string, KeyObject>();
+  for (const raw of [current, ...previous]) {
+    const kid = keyId(raw);
+    if (!named.has(kid)) named.set(kid, createSecretKey(raw));
+  }
+  const currentKid = keyId(current);
+  const signingKey = named.get(currentKid)!;
   const ttlMs = durationMs(ttl);
   const verified = new Map<string, SessionClaims & { expiresAt: number }>();
+
+  /** The keys that may have signed this token: the one its `kid` names, or all for a token without one. */
+  function candidates(token: string): KeyObject[] {
+    let kid: unknown;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return [];
+    }
+    if (kid === undefined) return [...named.values()];
+    const key = typeof kid === 'string' ? named.get(kid) : undefined;
+    return key ? [key] : [];
+  }
+
+  async function verifyWith(token: string, key: KeyObject) {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JOSEError) return null;
+      throw error;
+    }
+  }
+
   return {
     ttlMs,
     async sign(userId, sessionId = randomUUID()) {
       return new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
+        .setProtectedHeader({ alg: 'HS256', kid: currentKid })
         .setSubject(userId)
         .setJti(sessionId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(Math.floor((Date.now() + ttlMs) / 1000))
-        .sign(key);
+        .sign(signingKey);
     },
     async verify(token) {
       const known = verified.get(token);
       if (known && known.expiresAt > Date.now()) return { userId: known.userId, sessionId: known.sessionId };
       if (known) verified.delete(token);
-      try {
-        const { payload } = await jwtVerify(token, key, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-        });
+      for (const key of candidates(token)) {
+        const payload = await verifyWith(token, key);
+        if (!payload) continue;
         if (!payload.sub || !payload.exp || !payload.jti) return null;
         // Map keeps insertion order: dropping the first entry drops the oldest.
         if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
         const claims = { userId: payload.sub, sessionId: payload.jti };
         verified.set(token, { ...claims, expiresAt: payload.exp * 1000 });
         return claims;
-      } catch (error) {
-        if (error instanceof errors.JOSEError) return null;
-        throw error;
       }
+      return null;
     },
   };
 }

@@ -41,10 +41,13 @@ export const SecretEnv = {
 
 /**
  * Signs session tokens (registry and gateway). Unset: derived from SECRET_KEY. Kept apart from the
- * keys of action secrets, so rotating it (which signs every user out) leaves those readable.
+ * keys of action secrets, so rotating it leaves those readable. SESSION_SIGNING_KEY_PREVIOUS holds the
+ * keys it replaced (comma-separated): tokens they signed keep verifying until they are removed, so a
+ * rotation signs nobody out during its overlap (docs/security.md).
  */
 export const SessionKeyEnv = {
   SESSION_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  SESSION_SIGNING_KEY_PREVIOUS: Type.Optional(Type.String({ pattern: '^[^,]{32,}(,[^,]{32,})*$' })),
 };
 
 /** The action-runner's own credential: the registry presents it, the runner accepts only it. */

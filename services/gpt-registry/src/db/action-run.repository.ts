@@ -16,3 +16,17 @@ export async function listActionRuns(db: Db, gptId: string, limit: number): Prom
     .limit(limit)
     .execute();
 }
+
+/**
+ * The audit across GPTs, for admins: runs of deleted GPTs included (kept, marked, until the retention
+ * period prunes them), newest first, optionally of one GPT or one user.
+ */
+export async function listActionRunsForAudit(
+  db: Db,
+  filter: { gptId?: string | undefined; userId?: string | undefined; limit: number },
+): Promise<ActionRunRow[]> {
+  let query = db.selectFrom('action_run').selectAll();
+  if (filter.gptId) query = query.where('gpt_id', '=', filter.gptId);
+  if (filter.userId) query = query.where('user_id', '=', filter.userId);
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import { inTransaction } from './in-transaction.js';
-import { type Db, isUniqueViolation } from './index.js';
+import { type Db, inTransaction, isUniqueViolation } from './index.js';
 import type { UserRow } from './schema.js';
 import { createPersonalWorkspace } from './workspace.repository.js';
 

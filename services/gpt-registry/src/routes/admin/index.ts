@@ -13,6 +13,7 @@ import {
 } from '../../db/user.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword } from '../auth/password.js';
+import { actionRunAuditRoutes } from './action-runs.route.js';
 import { accountInvitationRoutes } from './invitations.route.js';
 
 const toAdminUser = (row: UserRow) => ({
@@ -33,6 +34,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
   app.addHook('preHandler', requireAdmin(app as unknown as FastifyInstance));
   await app.register(accountInvitationRoutes);
+  await app.register(actionRunAuditRoutes);
 
   app.get(
     '/api/admin/users',
