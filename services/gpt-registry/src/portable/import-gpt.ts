@@ -12,6 +12,7 @@ import {
 } from '@chatty/contracts';
 import { notFound, type ObjectStore } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import { requireGpt } from '../access/gpt-access.js';
 import { type ActionFields, checkActionFields, mergeHeaders } from '../actions/action-input.js';
 import type { SecretKeys } from '../actions/secret-box.js';
 import { isSecretHeader, originOf } from '../actions/secret-headers.js';
@@ -22,7 +23,7 @@ import { listActions } from '../db/action.repository.js';
 import { toFile } from '../db/file.mapper.js';
 import { insertFile, listFiles } from '../db/file.repository.js';
 import { NO_CAPABILITIES, toGpt } from '../db/gpt.mapper.js';
-import { findGpt, type GptFields } from '../db/gpt.repository.js';
+import type { GptFields } from '../db/gpt.repository.js';
 import type { Db } from '../db/index.js';
 import { countActions, countFiles, countGpts, sumFileBytes, withUserLock } from '../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../files/blob-deletion.js';
@@ -51,11 +52,13 @@ interface PreparedFile {
 }
 
 /**
- * Turns a checked archive into a GPT: a new one, or (`into`) a new version of the user's GPT whose
- * actions of the same name are replaced (their stored secrets kept while the host stays the same)
- * and which gets the files it does not hold yet. Everything that can be refused is checked before
- * anything is written; blobs go to storage first, the rows in one transaction under the user's lock
- * (with the quotas), and a failure removes the blobs again. Files are then queued for ingestion.
+ * Turns a checked archive into a GPT: a new one of the user's, or (`into`) a new version, authored by
+ * the user, of a GPT they own or may edit, whose actions of the same name are replaced (their stored
+ * secrets kept while the host stays the same) and which gets the files it does not hold yet. What goes
+ * into a GPT is its owner's: the owner's quotas, lock and storage keys, whoever imports. Everything
+ * that can be refused is checked before anything is written; blobs go to storage first, the rows in
+ * one transaction under the owner's lock (with the quotas), and a failure removes the blobs again.
+ * Files are then queued for ingestion.
  */
 export async function importGpt(
   context: ImportContext,
@@ -64,9 +67,9 @@ export async function importGpt(
   into?: string,
 ): Promise<ImportReport> {
   const fields = await gptFieldsOf(archive, context);
-  const target = into ? await findGpt(context.db, userId, into) : undefined;
-  if (into && !target) throw notFound('GPT');
+  const target = into ? (await requireGpt(context.db, userId, into, 'edit')).gpt : undefined;
   const gptId = target?.id ?? randomUUID();
+  const ownerId = target?.user_id ?? userId;
 
   const existingActions = target ? await listActions(context.db, gptId) : [];
   const existingShas = new Set(target ? (await listFiles(context.db, gptId)).map((file) => file.sha256) : []);
@@ -102,7 +105,7 @@ export async function importGpt(
 
   // Refused early, before any upload to storage; asked again, finally, under the lock below.
   const checkQuotas = async (db: Db) => {
-    if (!target) ensureRoom('gpts', context.quotas.gpts, await countGpts(db, userId));
+    if (!target) ensureRoom('gpts', context.quotas.gpts, await countGpts(db, ownerId));
     const replacedCount = actions.filter((action) => action.replaces).length;
     const newActions = actions.length - replacedCount;
     if (newActions > 0) {
@@ -112,7 +115,7 @@ export async function importGpt(
     if (files.length > 0) {
       const used = target ? await countFiles(db, gptId) : 0;
       ensureRoom('filesPerGpt', context.quotas.filesPerGpt, used, files.length);
-      ensureRoom('fileBytes', context.quotas.fileBytes, await sumFileBytes(db, userId), addedBytes);
+      ensureRoom('fileBytes', context.quotas.fileBytes, await sumFileBytes(db, ownerId), addedBytes);
     }
   };
   await checkQuotas(context.db);
@@ -120,13 +123,13 @@ export async function importGpt(
   try {
     for (const each of files) {
       await context.storage.put(
-        originalKey(userId, gptId, each.id),
+        originalKey(ownerId, gptId, each.id),
         createReadStream(each.file.spooled.path),
         each.file.spooled.size,
         KNOWLEDGE_TYPES[each.type].mime,
       );
     }
-    const written = await withUserLock(context.db, userId, async (trx) => {
+    const written = await withUserLock(context.db, ownerId, async (trx) => {
       await checkQuotas(trx);
       const gptRow = target
         ? await replaceGptConfigOrFail(trx, userId, gptId, fields)
@@ -155,7 +158,7 @@ export async function importGpt(
             originalName: each.originalName,
             mimeType: KNOWLEDGE_TYPES[each.type].mime,
             size: each.file.spooled.size,
-            storageKey: originalKey(userId, gptId, each.id),
+            storageKey: originalKey(ownerId, gptId, each.id),
             sha256: each.file.spooled.sha256,
           }),
         );
@@ -189,7 +192,7 @@ export async function importGpt(
         context.db,
         context.storage,
         context.log,
-        filePrefix(userId, gptId, each.id),
+        filePrefix(ownerId, gptId, each.id),
       ).catch(() => {});
     }
     throw error;
@@ -211,8 +214,8 @@ async function gptFieldsOf(archive: PortableArchive, context: ImportContext): Pr
   };
 }
 
-async function replaceGptConfigOrFail(trx: Db, userId: string, gptId: string, fields: GptFields) {
-  const row = await replaceGptConfig(trx, userId, gptId, fields);
+async function replaceGptConfigOrFail(trx: Db, authorId: string, gptId: string, fields: GptFields) {
+  const row = await replaceGptConfig(trx, authorId, gptId, fields);
   if (!row) throw notFound('GPT');
   return row;
 }

@@ -1,10 +1,10 @@
 import { GPT_ROUTES } from '@chatty/contracts';
-import { AppError, callerOf, notFound } from '@chatty/shared';
+import { AppError, callerOf } from '@chatty/shared';
 import multipart from '@fastify/multipart';
+import { requireGpt } from '../../access/gpt-access.js';
 import type { SecretKeys } from '../../actions/secret-box.js';
 import { listActions } from '../../db/action.repository.js';
 import { listFiles } from '../../db/file.repository.js';
-import { findGpt } from '../../db/gpt.repository.js';
 import { spoolUpload } from '../../files/spool-upload.js';
 import { MAX_JSON_ENTRY_BYTES } from '../../portable/archive-layout.js';
 import { importGpt } from '../../portable/import-gpt.js';
@@ -37,9 +37,8 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const userId = callerOf(request).userId;
-      const gpt = await findGpt(app.db, userId, request.params.id);
-      if (!gpt) throw notFound('GPT');
+      // The owner and editors: the file holds no secret, and editors may change all it describes.
+      const { gpt } = await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
       const [actions, files] = await Promise.all([listActions(app.db, gpt.id), listFiles(app.db, gpt.id)]);
       // Checked before the answer starts: once the zip streams, a missing object could only cut it short.
       for (const file of files) {
@@ -74,7 +73,7 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
       schema: {
         tags: ['gpts'],
         summary:
-          'Import a portable GPT file (multipart field "file"): a new GPT (201), or with ?into= a new version of one of yours (200). ' +
+          'Import a portable GPT file (multipart field "file"): a new GPT (201), or with ?into= a new version of one you own or may edit (200). ' +
           'The report lists the secret headers to set again; knowledge files are ingested again',
         ...GPT_ROUTES.import.schema,
       },
@@ -82,8 +81,8 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
     async (request, reply) => {
       const userId = callerOf(request).userId;
       const into = request.query.into;
-      // Before the upload is read: a wrong target costs the caller nothing.
-      if (into && !(await findGpt(app.db, userId, into))) throw notFound('GPT');
+      // Before the upload is read: a wrong target costs the caller nothing (404 unknown, 403 can chat only).
+      if (into) await requireGpt(app.db, userId, into, 'edit');
       const part = request.isMultipart() ? await request.file() : undefined;
       if (!part) throw new AppError(400, 'FILE_REQUIRED', 'Send the GPT file in the multipart field "file"');
       const spooled = await spoolUpload(part.file).catch((error: { code?: string }) => {
