@@ -170,6 +170,23 @@ export const ActionRun = Type.Object({
 });
 export type ActionRun = Static<typeof ActionRun>;
 
+/** A run as the admins' audit shows it: with its GPT, which may have been deleted since. */
+export const AuditedActionRun = Type.Intersect([
+  ActionRun,
+  Type.Object({
+    gptId: Uuid,
+    /** When its GPT was deleted; the run is kept until ACTION_RUN_RETENTION_DAYS after. */
+    gptDeletedAt: Type.Union([Timestamp, Type.Null()]),
+  }),
+]);
+export type AuditedActionRun = Static<typeof AuditedActionRun>;
+
+export const ActionRunAuditQuery = Type.Object({
+  gptId: Type.Optional(Uuid),
+  userId: Type.Optional(Uuid),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});
+
 const ActionName = Type.String({
   minLength: 1,
   maxLength: 100,
