@@ -1,3 +1,4 @@
+import { AuditedRun, RunAuditQuery } from '../action.js';
 import { ApiKeySummary, CreateApiKeyBody, CreatedApiKey } from '../api-key.js';
 import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
 import { route } from '../route.js';
@@ -89,6 +90,10 @@ export const ADMIN_ROUTES = {
   revokeInvitation: route('DELETE', '/api/admin/invitations/:id', {
     params: IdParams,
     response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
+  }),
+  actionRuns: route('GET', '/api/admin/action-runs', {
+    querystring: RunAuditQuery,
+    response: { 200: ItemList(AuditedRun), ...errorResponses(400, 401, 403) },
   }),
 };
 
