@@ -32,7 +32,11 @@ if ! docker info >/dev/null 2>&1; then
   say "starting dockerd"
   # iptables stays on: it gives bridge networks, container DNS, published ports, outbound traffic for
   # builds, and `internal: true` networks that really isolate. IPv6 tables are not available here.
-  as_root sh -c 'nohup dockerd --ip6tables=false >/var/log/chatty-dockerd.log 2>&1 &'
+  # dockerd outlives this script, so it must not keep the script's open files: the smoke runs hold
+  # `flock /tmp/docker.lock` around this, and a daemon holding that lock's descriptor keeps it taken for
+  # good. Every descriptor past stderr is closed before it starts.
+  as_root bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    nohup dockerd --ip6tables=false >/var/log/chatty-dockerd.log 2>&1 &'
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   if ! docker info >/dev/null 2>&1; then
     tail -n 20 /var/log/chatty-dockerd.log >&2 || true

@@ -170,23 +170,6 @@ export const ActionRun = Type.Object({
 });
 export type ActionRun = Static<typeof ActionRun>;
 
-/** A run as the admins' audit shows it: with its GPT, which may have been deleted since. */
-export const AuditedActionRun = Type.Intersect([
-  ActionRun,
-  Type.Object({
-    gptId: Uuid,
-    /** When its GPT was deleted; the run is kept until ACTION_RUN_RETENTION_DAYS after. */
-    gptDeletedAt: Type.Union([Timestamp, Type.Null()]),
-  }),
-]);
-export type AuditedActionRun = Static<typeof AuditedActionRun>;
-
-export const ActionRunAuditQuery = Type.Object({
-  gptId: Type.Optional(Uuid),
-  userId: Type.Optional(Uuid),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-});
-
 const ActionName = Type.String({
   minLength: 1,
   maxLength: 100,
@@ -263,3 +246,20 @@ export const InternalExecuteBody = Type.Object({
   sessionId: Type.Optional(Type.String({ maxLength: 200 })),
 });
 export type InternalExecuteBody = Static<typeof InternalExecuteBody>;
+
+/** A run as the admins' audit lists it: with its GPT, which may since have been deleted. */
+export const AuditedRun = Type.Intersect([
+  ActionRun,
+  Type.Object({
+    gptId: Uuid,
+    /** When its GPT was deleted; the run is kept until ACTION_RUN_RETENTION_DAYS after. */
+    gptDeletedAt: Type.Union([Timestamp, Type.Null()]),
+  }),
+]);
+export type AuditedRun = Static<typeof AuditedRun>;
+
+export const RunAuditQuery = Type.Object({
+  gptId: Type.Optional(Uuid),
+  userId: Type.Optional(Uuid),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});

@@ -1,4 +1,4 @@
-import { ActionRunAuditQuery, AuditedActionRun } from '../action.js';
+import { AuditedRun, RunAuditQuery } from '../action.js';
 import { ApiKeySummary, CreateApiKeyBody, CreatedApiKey } from '../api-key.js';
 import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
 import { route } from '../route.js';
@@ -92,8 +92,8 @@ export const ADMIN_ROUTES = {
     response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
   }),
   actionRuns: route('GET', '/api/admin/action-runs', {
-    querystring: ActionRunAuditQuery,
-    response: { 200: ItemList(AuditedActionRun), ...errorResponses(400, 401, 403) },
+    querystring: RunAuditQuery,
+    response: { 200: ItemList(AuditedRun), ...errorResponses(400, 401, 403) },
   }),
 };
 
