@@ -161,6 +161,11 @@ describe('confirmation before side effects', () => {
       ['read_feed', 'ok', undefined],
       ['transfer_funds', 'refused', 'REFUSED_BY_USER'],
     ]);
+    // Once the turn is over, another decision is still "already decided" for its user, unknown to others.
+    const confirm = events.find((event) => event.event === 'confirm')!;
+    expect((await decide(user, user.sessionId, confirm.data.id, true)).status).toBe(409);
+    expect((await decide(stranger, user.sessionId, confirm.data.id, true)).status).toBe(404);
+    expect(transfers().length).toBe(before);
   });
 
   it('runs the POST once the user allows it, with the arguments that were shown', async () => {

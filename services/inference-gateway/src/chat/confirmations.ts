@@ -61,7 +61,15 @@ export class Confirmations {
       }
       return 'timeout';
     } finally {
-      await this.redis.del(this.pendingKey(pending.id)).catch(() => undefined);
+      // The call is settled (decided, timed out, or its turn ended): a decision from now on answers
+      // 409 to its user — at once or after the turn, whatever the timing — and 404 to anyone else, for
+      // as long as the decision is kept.
+      await this.redis
+        .multi()
+        .set(this.decisionKey(pending.id), 'closed', 'EX', 60, 'NX')
+        .expire(this.pendingKey(pending.id), 60)
+        .exec()
+        .catch(() => undefined);
     }
   }
 
