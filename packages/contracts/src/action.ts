@@ -21,6 +21,13 @@ export const ActionConfirmation = Type.Union([
 ]);
 export type ActionConfirmation = Static<typeof ActionConfirmation>;
 
+/**
+ * Tool names the gateway gives its own tools (web search and reading a page it found). An action never
+ * gets one of these as its tool name, so a GPT with web search on and an action called "Web Search"
+ * offers the model two different tools instead of one name with two meanings.
+ */
+export const BUILT_IN_TOOL_NAMES = ['web_search', 'read_web_page'] as const;
+
 /** Whether a call of an action waits for the user's confirmation. */
 export function needsConfirmation(method: ActionMethod, confirmation: ActionConfirmation): boolean {
   if (confirmation !== 'auto') return confirmation === 'always';

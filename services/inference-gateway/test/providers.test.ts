@@ -74,7 +74,21 @@ const anthropicScript = toolScript(
 
 beforeAll(async () => {
   co = await startCoServices();
-  openai = await startOpenAiServer({ models: ['gpt-4o-mini'], apiKey: OPENAI_KEY, reply: openAiScript });
+  openai = await startOpenAiServer({
+    models: ['gpt-4o-mini', 'o3-mini'],
+    apiKey: OPENAI_KEY,
+    // Like OpenAI's reasoning models, o3-mini takes only max_completion_tokens.
+    reply: (request) =>
+      request.model === 'o3-mini' && request.max_tokens !== undefined
+        ? {
+            error: {
+              status: 400,
+              message:
+                "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            },
+          }
+        : openAiScript(request),
+  });
   anthropic = await startAnthropicServer({
     models: ['claude-sonnet-4-5'],
     apiKey: ANTHROPIC_KEY,
@@ -121,6 +135,14 @@ function models(openAiKeyEnv = 'TEST_OPENAI_KEY') {
       baseUrl: anthropic.url,
       apiKeyFile: join(keyDir, 'anthropic.key'),
       upstreamModel: 'claude-sonnet-4-5',
+    },
+    reasoner: {
+      tag: 'reasoner',
+      role: 'hosted reasoning model',
+      provider: 'openai-compatible',
+      baseUrl: openai.baseUrl,
+      apiKeyEnv: openAiKeyEnv,
+      upstreamModel: 'o3-mini',
     },
     // The same chain reversed: a hosted model first, the local one when the API is down.
     hostedFirst: {
@@ -212,6 +234,39 @@ describe('hosted providers', () => {
       );
     expect(pieces.filter(Boolean)).toEqual(tokensOf('Hello from the hosted model'));
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+  });
+
+  it('gives a reasoning model that refuses max_tokens max_completion_tokens, and remembers it', async () => {
+    const h = await start();
+    const owner = await gptOn(h, 'phi3');
+    const before = openai.requests.length;
+    const ask = () =>
+      post(`${h.url}/v1/chat/completions`, owner.auth, {
+        model: 'reasoner',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 40,
+      });
+    const first = await ask();
+    expect(first.status, await first.clone().text()).toBe(200);
+    expect(
+      ((await first.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message
+        .content,
+    ).toBe('Hello from the hosted model');
+    const sent = openai.requests.slice(before).map((request) => request.body);
+    expect(sent.map((body) => [body.max_tokens, body.max_completion_tokens])).toEqual([
+      [40, undefined],
+      [undefined, 40],
+    ]);
+    // The next request asks with the newer name straight away; other models keep max_tokens.
+    expect((await ask()).status).toBe(200);
+    expect(openai.requests.at(-1)!.body).toMatchObject({ max_completion_tokens: 40 });
+    expect(openai.requests.length).toBe(before + 3);
+    await post(`${h.url}/v1/chat/completions`, owner.auth, {
+      model: 'hosted-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 40,
+    });
+    expect(openai.requests.at(-1)!.body).toMatchObject({ max_tokens: 40 });
   });
 
   it("runs a GPT's action as a tool call through an OpenAI-compatible model", async () => {

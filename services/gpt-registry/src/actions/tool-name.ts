@@ -1,3 +1,5 @@
+import { BUILT_IN_TOOL_NAMES } from '@chatty/contracts';
+
 /** Tool names Ollama and OpenAI-style clients accept: at most 64 letters, digits, `_` and `-`. */
 const MAX_TOOL_NAME = 64;
 
@@ -20,10 +22,15 @@ export function toolNameOf(displayName: string): string {
   return name || 'action';
 }
 
-/** `wanted`, or `wanted_2`, `wanted_3`… when the GPT has it already; the result is added to `taken`. */
+const builtIn: ReadonlySet<string> = new Set(BUILT_IN_TOOL_NAMES);
+
+/**
+ * `wanted`, or `wanted_2`, `wanted_3`… when the GPT has it already or the gateway uses it for a tool of
+ * its own (`web_search`); the result is added to `taken`.
+ */
 export function uniqueToolName(wanted: string, taken: Set<string>): string {
   let name = wanted;
-  for (let n = 2; taken.has(name); n++) {
+  for (let n = 2; taken.has(name) || builtIn.has(name); n++) {
     const suffix = `_${n}`;
     name = `${wanted.slice(0, MAX_TOOL_NAME - suffix.length)}${suffix}`;
   }

@@ -128,6 +128,18 @@ describe('tool names', () => {
     expect((await create(await newGpt(), documentExample())).json().toolName).toBe('get_weather');
   });
 
+  it("never take the gateway's own tools' names: an action called Web Search is web_search_2", async () => {
+    const gptId = await newGpt();
+    const search = await create(gptId, { ...documentExample(), name: 'Web Search' });
+    expect(search.statusCode, search.body).toBe(201);
+    expect(search.json().toolName).toBe('web_search_2');
+    const read = await create(gptId, { ...documentExample(), name: 'readWebPage' });
+    expect(read.json().toolName).toBe('read_web_page_2');
+    // Renaming an action to it gets the suffix too.
+    const renamed = await update(read.json().id, { name: 'web search' });
+    expect(renamed.json().toolName).toBe('web_search_3');
+  });
+
   it('stay unique when one GPT gets many actions at once', async () => {
     const gptId = await newGpt();
     const responses = await Promise.all(Array.from({ length: 8 }, () => create(gptId, documentExample())));

@@ -1,11 +1,15 @@
-import type { ChatStreamEventData, WebCitation, WebSearchRecord } from '@chatty/contracts';
+import {
+  BUILT_IN_TOOL_NAMES,
+  type ChatStreamEventData,
+  type WebCitation,
+  type WebSearchRecord,
+} from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
 import type { OllamaTool } from '../pool/ollama-types.js';
 import type { PageReader } from '../search/page-reader.js';
 import type { WebResult, WebSearch } from '../search/searxng.client.js';
 
-const WEB_SEARCH_TOOL = 'web_search';
-const READ_PAGE_TOOL = 'read_web_page';
+const [WEB_SEARCH_TOOL, READ_PAGE_TOOL] = BUILT_IN_TOOL_NAMES;
 
 export interface WebSearchDeps {
   search: WebSearch;

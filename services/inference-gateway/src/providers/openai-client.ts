@@ -42,10 +42,33 @@ export class OpenAiClient implements ChatClient {
 
   private readonly apiKey: string | undefined;
 
+  /**
+   * Upstream models that refused `max_tokens` (OpenAI's reasoning models take only
+   * `max_completion_tokens`, which older OpenAI-compatible servers do not know): they get the newer name.
+   */
+  private readonly completionTokenModels = new Set<string>();
+
   async chat(body: OllamaChatBody, signal: AbortSignal, onChunk: (chunk: OllamaChatChunk) => void) {
+    const model = this.upstreamOf(body.model);
+    try {
+      await this.stream(model, body, signal, onChunk);
+    } catch (error) {
+      if (this.completionTokenModels.has(model) || !refusedMaxTokens(error)) throw error;
+      // Refused before any token went out, so asking again with the other name repeats nothing.
+      this.completionTokenModels.add(model);
+      await this.stream(model, body, signal, onChunk);
+    }
+  }
+
+  private async stream(
+    model: string,
+    body: OllamaChatBody,
+    signal: AbortSignal,
+    onChunk: (chunk: OllamaChatChunk) => void,
+  ) {
     const options = body.options ?? {};
     const request = {
-      model: this.upstreamOf(body.model),
+      model,
       messages: toOpenAiMessages(body.messages),
       ...(body.tools?.length && { tools: body.tools }),
       ...(body.tools?.length && body.tool_choice && { tool_choice: body.tool_choice }),
@@ -53,7 +76,7 @@ export class OpenAiClient implements ChatClient {
       stream: true,
       // Without it the stream carries no token counts.
       stream_options: { include_usage: true },
-      ...sampling(options),
+      ...sampling(options, this.completionTokenModels.has(model) ? 'max_completion_tokens' : 'max_tokens'),
     };
     const calls: Array<{ id?: string; name: string; arguments: string }> = [];
     let finish: string | null | undefined;
@@ -114,13 +137,29 @@ export class OpenAiClient implements ChatClient {
 }
 
 /** Ollama's option names in OpenAI's: `num_predict` is the token cap the router always sets. */
-function sampling(options: Record<string, unknown>): Record<string, unknown> {
+function sampling(
+  options: Record<string, unknown>,
+  tokenCap: 'max_tokens' | 'max_completion_tokens',
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (typeof options.num_predict === 'number') out.max_tokens = options.num_predict;
+  if (typeof options.num_predict === 'number') out[tokenCap] = options.num_predict;
   for (const name of ['temperature', 'top_p', 'seed'] as const)
     if (typeof options[name] === 'number') out[name] = options[name];
   if (Array.isArray(options.stop) && options.stop.length) out.stop = options.stop;
   return out;
+}
+
+/**
+ * OpenAI's 400 for `max_tokens` on a reasoning model: "Unsupported parameter: 'max_tokens' is not
+ * supported with this model. Use 'max_completion_tokens' instead."
+ */
+function refusedMaxTokens(error: unknown): boolean {
+  return (
+    error instanceof WorkerFailure &&
+    error.status === 400 &&
+    /max_tokens/.test(error.message) &&
+    /max_completion_tokens/.test(error.message)
+  );
 }
 
 /** Ollama's `format` as OpenAI's `response_format`: `"json"`, or a schema the answer follows. */
