@@ -20,7 +20,15 @@ function scriptedModel(request: OllamaChatRequest) {
 beforeAll(async () => {
   weatherApi = createServer((_request, response) => response.end('{"temperature":21}'));
   await new Promise<void>((resolve) => weatherApi.listen(0, '127.0.0.1', resolve));
-  harness = await startGateway([{ models: ['phi3', 'mistral'], reply: scriptedModel }]);
+  harness = await startGateway([
+    { models: ['phi3', 'mistral'], reply: scriptedModel },
+    // Cut mid-answer when its fault is `reset`: three tokens out of ten, then the connection drops.
+    {
+      models: ['deepseek-coder'],
+      resetAfterTokens: 3,
+      reply: () => ({ tokens: tokensOf('one two three four five six seven eight nine ten') }),
+    },
+  ]);
   // The registry's first account is its admin.
   admin = await signUp(harness.registry.app);
 });
@@ -86,6 +94,32 @@ describe('token usage', () => {
     expect(all.body.scope).toBe('all');
     const users = new Set(all.body.items.map((item) => item.userEmail));
     expect(users).toEqual(new Set([alice.user.email, bob.user.email]));
+  });
+
+  it('counts a stream cut short: each streamed piece a token, the prompt estimated', async () => {
+    const carol = await userWithGpt(harness, { modelId: 'deepseek-coder' });
+    // A whole answer first: ten tokens, counted as the worker reports them.
+    await say(carol, 'Count to ten');
+    await harness.workers[1]!.setFault('reset');
+    try {
+      const sessionId = await newSession(harness, carol);
+      const response = await post(
+        `${harness.url}/api/sessions/${sessionId}/messages`,
+        carol.auth,
+        { content: 'Count to ten' },
+        'text/event-stream',
+      );
+      // Three tokens go out, then the stream ends with an error: the only worker failed mid-answer.
+      const text = await response.text();
+      expect(text).toContain('event: error');
+      expect(harness.workers[1]!.requests.length).toBe(2);
+    } finally {
+      await harness.workers[1]!.setFault(null);
+    }
+    const own = await usageOf(carol.auth);
+    const coder = own.body.items.find((item) => item.model === 'deepseek-coder');
+    expect(coder).toMatchObject({ requests: 2, completionTokens: 10 + 3 });
+    expect(coder!.promptTokens).toBeGreaterThan(10);
   });
 
   it('answers 401 without a caller and 400 for a period out of range', async () => {

@@ -142,6 +142,7 @@ export class ModelRouter {
     const toolCalls: OllamaToolCall[] = [];
     let promptTokens = 0;
     let completionTokens = 0;
+    let streamedPieces = 0;
     let doneReason: string | undefined;
     const attempt = new AbortController();
     worker.waitingForFirstToken.add(attempt);
@@ -155,7 +156,10 @@ export class ModelRouter {
         (chunk) => {
           worker.waitingForFirstToken.delete(attempt);
           const text = chunk.message?.content;
-          if (text) onText(text);
+          if (text) {
+            streamedPieces++;
+            onText(text);
+          }
           if (chunk.message?.tool_calls) toolCalls.push(...chunk.message.tool_calls);
           if (chunk.done) {
             promptTokens = chunk.prompt_eval_count ?? 0;
@@ -165,6 +169,9 @@ export class ModelRouter {
         },
       );
     } catch (error) {
+      // A stream cut short (the worker failed, or the client left) has no final counts, yet a hosted
+      // API bills what it sent: count each streamed piece as a token and estimate the prompt.
+      if (streamedPieces > 0) countGeneration(model, estimatedPromptTokens(request.messages), streamedPieces);
       if (attempt.signal.aborted && !request.signal.aborted) {
         throw new WorkerFailure('unreachable', (attempt.signal.reason as Error).message);
       }
@@ -237,4 +244,11 @@ export class ModelRouter {
     if (!worker) return guess;
     return worker.describe(model).catch(() => guess);
   }
+}
+
+/** About four characters a token: the usual rule for English text, used only when no count came back. */
+function estimatedPromptTokens(messages: OllamaMessage[]): number {
+  let characters = 0;
+  for (const message of messages) characters += message.content.length;
+  return Math.ceil(characters / 4);
 }
