@@ -1,9 +1,6 @@
 import { createServer } from 'node:http';
-import {
-  type OllamaTestServer,
-  startOllamaServer,
-  tokensOf,
-} from '../../packages/testkit/src/ollama-server.js';
+import { type OllamaTestServer, startOllamaServer } from '../../packages/testkit/src/ollama-server.js';
+import { tokensOf } from '../../packages/testkit/src/scripted-http.js';
 
 /*
  * The bench's model workers, in a process of their own: WORKER_PORTS Ollama test servers, each

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tokensOf } from './ollama-server.js';
 import {
   cutConnection,
-  type HostedFault,
+  type HostedServerOptions,
+  type HostedTestServer,
   presentedKey,
   type RecordedHttpRequest,
   readJsonBody,
-  type ScriptedReply,
+  replyScript,
   sendJson,
-  sleep,
   startScriptedServer,
+  streamTokens,
 } from './scripted-http.js';
 
 export type AnthropicBlock =
@@ -28,23 +28,8 @@ export interface AnthropicRequest {
   temperature?: number;
 }
 
-export interface AnthropicServerOptions {
-  models: string[];
-  /** The `x-api-key` it accepts; another answers 401 `authentication_error`. */
-  apiKey?: string;
-  tokenDelayMs?: number;
-  /** With faults `reset` and `stream-error`: how many tokens go out first. */
-  resetAfterTokens?: number;
-  reply?: (request: AnthropicRequest) => ScriptedReply;
-}
-
-export interface AnthropicTestServer {
-  url: string;
-  requests: Array<RecordedHttpRequest<AnthropicRequest>>;
-  setFault(fault: HostedFault | null): Promise<void>;
-  setReply(reply: (request: AnthropicRequest) => ScriptedReply): void;
-  close(): Promise<void>;
-}
+export type AnthropicServerOptions = HostedServerOptions<AnthropicRequest>;
+export type AnthropicTestServer = HostedTestServer<AnthropicRequest>;
 
 /**
  * A real HTTP server speaking Anthropic's Messages API (`POST /v1/messages`, streamed as named SSE
@@ -55,8 +40,7 @@ export interface AnthropicTestServer {
  */
 export async function startAnthropicServer(options: AnthropicServerOptions): Promise<AnthropicTestServer> {
   const requests: AnthropicTestServer['requests'] = [];
-  let reply: (request: AnthropicRequest) => ScriptedReply =
-    options.reply ?? ((request) => ({ tokens: tokensOf(`Hello from ${request.model}`) }));
+  const script = replyScript(options.reply);
 
   const handle = async (request: IncomingMessage, response: ServerResponse, path: string) => {
     const body = (request.method === 'POST' ? await readJsonBody(request) : {}) as AnthropicRequest;
@@ -71,7 +55,7 @@ export async function startAnthropicServer(options: AnthropicServerOptions): Pro
       return error(response, 404, 'not_found_error', `model: ${body.model}`);
     const invalid = invalidRequest(body);
     if (invalid) return error(response, 400, 'invalid_request_error', invalid);
-    const scripted = reply(body);
+    const scripted = script.reply(body);
     if (scripted.error) return error(response, scripted.error.status, 'api_error', scripted.error.message);
     const all = scripted.tokens ?? [];
     const tokens = all.length > body.max_tokens ? all.slice(0, body.max_tokens) : all;
@@ -113,18 +97,15 @@ export async function startAnthropicServer(options: AnthropicServerOptions): Pro
     let block = 0;
     if (tokens.length) {
       send('content_block_start', { index: block, content_block: { type: 'text', text: '' } });
-      for (const [index, token] of tokens.entries()) {
-        if (response.destroyed) return;
-        if (index >= (options.resetAfterTokens ?? 2)) {
-          if (server.fault === 'reset') return cutConnection(response);
-          if (server.fault === 'stream-error') {
-            send('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
-            return response.end();
-          }
-        }
-        if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
-        send('content_block_delta', { index: block, delta: { type: 'text_delta', text: token } });
-      }
+      const whole = await streamTokens(response, tokens, {
+        server,
+        resetAfterTokens: options.resetAfterTokens,
+        tokenDelayMs: options.tokenDelayMs,
+        sendToken: (text) =>
+          send('content_block_delta', { index: block, delta: { type: 'text_delta', text } }),
+        sendError: () => send('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      });
+      if (!whole) return;
       send('content_block_stop', { index: block++ });
     }
     if (server.fault === 'reset') return cutConnection(response);
@@ -152,9 +133,7 @@ export async function startAnthropicServer(options: AnthropicServerOptions): Pro
     url: server.url,
     requests,
     setFault: (fault) => server.setFault(fault),
-    setReply(next) {
-      reply = next;
-    },
+    setReply: script.set,
     close: () => server.close(),
   };
 }

@@ -1,6 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { conceptEmbedding } from './concept-embedding.js';
+import {
+  cutConnection,
+  readJsonBody,
+  replyScript,
+  sendJson,
+  sleep,
+  startScriptedServer,
+  streamTokens,
+} from './scripted-http.js';
 
 /** A chat request as Ollama receives it (the fields the tests look at). */
 export interface OllamaChatRequest {
@@ -66,11 +74,6 @@ export interface OllamaTestServer {
 
 const fullTag = (name: string) => (name.includes(':') ? name : `${name}:latest`);
 
-/** Splits text into word-sized tokens (spaces kept with the word that follows them). */
-export function tokensOf(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? [];
-}
-
 /**
  * A real HTTP server speaking the Ollama API (NDJSON streaming), with scripted answers, tool calls,
  * per-token delay and faults: `refuse` (nothing listens), `busy` (503 like a full Ollama queue), `reset`
@@ -84,49 +87,43 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
   const vision = new Set((options.vision ?? []).map(fullTag));
   const requests: RecordedRequest[] = [];
   const embedRequests: OllamaTestServer['embedRequests'] = [];
-  const sockets = new Set<Socket>();
-  let fault: OllamaFault | null = null;
-  let reply: (request: OllamaChatRequest) => OllamaReply =
-    options.reply ?? ((request) => ({ tokens: tokensOf(`Hello from ${request.model}`) }));
+  const script = replyScript<OllamaChatRequest, OllamaReply>(options.reply);
   let active = 0;
-  let port = options.port ?? 0;
-  let server: Server;
 
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0]!;
-    const body = request.method === 'POST' ? await readJson(request) : {};
+  const handle = async (request: IncomingMessage, response: ServerResponse, path: string) => {
+    const body = request.method === 'POST' ? await readJsonBody(request) : {};
     const generating = path === '/api/chat' || path === '/api/generate';
     if (generating) requests.push({ path, body: body as OllamaChatRequest });
     // A hung node: it accepts connections and requests, and never answers any of them.
-    if (fault === 'hang') return;
-    if (path === '/api/version') return json(response, 200, { version: '0.13.5' });
-    if (path === '/api/tags') return json(response, 200, { models: [...models].map(describe) });
-    if (path === '/api/ps') return json(response, 200, { models: [...loaded].map(describe) });
+    if (server.fault === 'hang') return;
+    if (path === '/api/version') return sendJson(response, 200, { version: '0.13.5' });
+    if (path === '/api/tags') return sendJson(response, 200, { models: [...models].map(describe) });
+    if (path === '/api/ps') return sendJson(response, 200, { models: [...loaded].map(describe) });
     if (path === '/api/show') return show(response, body as { model?: string; name?: string });
     if (path === '/api/embed' || path === '/api/embeddings') {
       return embed(path, response, body as { model?: string; input?: string | string[]; prompt?: string });
     }
     if (path === '/api/pull')
       return pull(response, body as { model?: string; name?: string; stream?: boolean });
-    if (!generating) return json(response, 404, { error: 'not found' });
+    if (!generating) return sendJson(response, 404, { error: 'not found' });
     const chat = body as OllamaChatRequest;
-    if (fault === 'busy') {
-      return json(response, 503, {
+    if (server.fault === 'busy') {
+      return sendJson(response, 503, {
         error: 'server busy, please try again.  maximum pending requests exceeded',
       });
     }
     const tag = fullTag(chat.model ?? '');
     if (!models.has(tag))
-      return json(response, 404, { error: `model "${chat.model}" not found, try pulling it first` });
+      return sendJson(response, 404, { error: `model "${chat.model}" not found, try pulling it first` });
     if (chat.tools?.length && withoutTools.has(tag)) {
-      return json(response, 400, {
+      return sendJson(response, 400, {
         error: `registry.ollama.ai/library/${chat.model} does not support tools`,
       });
     }
     if (chat.keep_alive === 0 || chat.keep_alive === '0') loaded.delete(tag);
     else loaded.add(tag);
     const isLoadOnly = path === '/api/chat' ? !chat.messages?.length : !chat.prompt;
-    if (isLoadOnly) return json(response, 200, final(chat.model, path, '', 'load'));
+    if (isLoadOnly) return sendJson(response, 200, final(chat.model, path, '', 'load'));
     active++;
     response.on('close', () => active--);
     await answer(chat, path, response);
@@ -141,22 +138,23 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     response: ServerResponse,
     body: { model?: string; input?: string | string[]; prompt?: string },
   ) => {
-    if (fault === 'busy') return json(response, 503, { error: 'server busy, please try again.' });
+    if (server.fault === 'busy') return sendJson(response, 503, { error: 'server busy, please try again.' });
     const model = body.model ?? '';
     if (!models.has(fullTag(model)))
-      return json(response, 404, { error: `model "${model}" not found, try pulling it first` });
+      return sendJson(response, 404, { error: `model "${model}" not found, try pulling it first` });
     const inputs = path === '/api/embeddings' ? [body.prompt ?? ''] : [body.input ?? []].flat().map(String);
     embedRequests.push({ model, inputs: inputs.length });
     if (options.embedDelayMs) await sleep(options.embedDelayMs);
     loaded.add(fullTag(model));
-    if (path === '/api/embeddings') return json(response, 200, { embedding: conceptEmbedding(inputs[0]!) });
-    return json(response, 200, { model, embeddings: inputs.map(conceptEmbedding) });
+    if (path === '/api/embeddings')
+      return sendJson(response, 200, { embedding: conceptEmbedding(inputs[0]!) });
+    return sendJson(response, 200, { model, embeddings: inputs.map(conceptEmbedding) });
   };
 
   /** Pulling "downloads" nothing: the model joins the list, with the progress lines Ollama streams. */
   const pull = (response: ServerResponse, body: { model?: string; name?: string; stream?: boolean }) => {
     const name = body.model ?? body.name;
-    if (!name) return json(response, 400, { error: 'model is required' });
+    if (!name) return sendJson(response, 400, { error: 'model is required' });
     models.add(fullTag(name));
     const steps = [
       { status: 'pulling manifest' },
@@ -165,14 +163,14 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
       { status: 'writing manifest' },
       { status: 'success' },
     ];
-    if (body.stream === false) return json(response, 200, { status: 'success' });
+    if (body.stream === false) return sendJson(response, 200, { status: 'success' });
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     response.end(steps.map((step) => `${JSON.stringify(step)}\n`).join(''));
   };
 
   const answer = async (chat: OllamaChatRequest, path: string, response: ServerResponse) => {
-    const scripted = reply(chat);
-    if (scripted.error) return json(response, scripted.error.status, { error: scripted.error.message });
+    const scripted = script.reply(chat);
+    if (scripted.error) return sendJson(response, scripted.error.status, { error: scripted.error.message });
     const whole = continuation(scripted.tokens ?? [], chat);
     // Like Ollama: at most `num_predict` new tokens, and then the answer says it was cut.
     const cap = chat.options?.num_predict;
@@ -182,24 +180,24 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     if (chat.stream === false) {
       const text = tokens.join('');
       const done = final(chat.model, path, text, reason, scripted.toolCalls);
-      return json(response, 200, done);
+      return sendJson(response, 200, done);
     }
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    for (const [index, token] of tokens.entries()) {
-      if (response.destroyed) return;
-      if (fault === 'reset' && index >= (options.resetAfterTokens ?? 2)) return cut(response);
-      if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
-      if (response.destroyed) return;
-      response.write(`${JSON.stringify(chunk(chat.model, path, token))}\n`);
-    }
-    if (fault === 'reset') return cut(response);
+    const streamed = await streamTokens(response, tokens, {
+      server,
+      resetAfterTokens: options.resetAfterTokens,
+      tokenDelayMs: options.tokenDelayMs,
+      sendToken: (token) => response.write(`${JSON.stringify(chunk(chat.model, path, token))}\n`),
+    });
+    if (!streamed) return;
+    if (server.fault === 'reset') return cutConnection(response);
     response.end(`${JSON.stringify(final(chat.model, path, '', reason, scripted.toolCalls))}\n`);
   };
 
   const show = (response: ServerResponse, body: { model?: string; name?: string }) => {
     const tag = fullTag(body.model ?? body.name ?? '');
-    if (!models.has(tag)) return json(response, 404, { error: `model '${body.model}' not found` });
-    return json(response, 200, {
+    if (!models.has(tag)) return sendJson(response, 404, { error: `model '${body.model}' not found` });
+    return sendJson(response, 200, {
       modelfile: '',
       parameters: '',
       template: '{{ .Prompt }}',
@@ -213,53 +211,23 @@ export async function startOllamaServer(options: OllamaServerOptions): Promise<O
     });
   };
 
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server = createServer((request, response) => {
-        handle(request, response).catch(() => response.destroy());
-      });
-      server.on('connection', (socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-      });
-      server.once('error', reject);
-      server.listen(port, options.host ?? '127.0.0.1', () => {
-        port = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-
-  await listen();
+  const server = await startScriptedServer(handle, {
+    handlesHang: true,
+    ...(options.port !== undefined && { port: options.port }),
+    ...(options.host !== undefined && { host: options.host }),
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     embedRequests,
     get active() {
       return active;
     },
     loaded,
-    async setFault(next) {
-      if (next === 'refuse' && fault !== 'refuse') await stop();
-      if (fault === 'refuse' && next !== 'refuse') await listen();
-      fault = next;
-    },
-    setReply(next) {
-      reply = next;
-    },
-    close: () => (fault === 'refuse' ? Promise.resolve() : stop()),
+    setFault: (fault) => server.setFault(fault),
+    setReply: script.set,
+    close: () => server.close(),
   };
-}
-
-/** Cuts the connection without a proper end, once the tokens already written have left. */
-async function cut(response: ServerResponse) {
-  await sleep(20);
-  response.socket?.destroy();
 }
 
 /** Ollama continues a trailing assistant message; the script does the same when the text matches. */
@@ -321,16 +289,3 @@ function describe(tag: string) {
     details: details(),
   };
 }
-
-function json(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const part of request) text += part;
-  return text ? JSON.parse(text) : {};
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

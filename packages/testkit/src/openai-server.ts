@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tokensOf } from './ollama-server.js';
 import {
   cutConnection,
-  type HostedFault,
+  type HostedServerOptions,
+  type HostedTestServer,
   presentedKey,
   type RecordedHttpRequest,
   readJsonBody,
-  type ScriptedReply,
+  replyScript,
   sendJson,
-  sleep,
   startScriptedServer,
+  streamTokens,
 } from './scripted-http.js';
 
 /** A chat completion request as an OpenAI-compatible server receives it (the fields tests read). */
@@ -29,25 +29,11 @@ export interface OpenAiChatRequest {
   temperature?: number;
 }
 
-export interface OpenAiServerOptions {
-  /** Model names the server knows; another is 404 `model_not_found`. */
-  models: string[];
-  /** The key it accepts; a request with another answers 401 and, like OpenAI, names the key it got. */
-  apiKey?: string;
-  tokenDelayMs?: number;
-  /** With faults `reset` and `stream-error`: how many tokens go out first. */
-  resetAfterTokens?: number;
-  reply?: (request: OpenAiChatRequest) => ScriptedReply;
-}
+export type OpenAiServerOptions = HostedServerOptions<OpenAiChatRequest>;
 
-export interface OpenAiTestServer {
-  url: string;
+export interface OpenAiTestServer extends HostedTestServer<OpenAiChatRequest> {
   /** The base URL a client configures (`…/v1`). */
   baseUrl: string;
-  requests: Array<RecordedHttpRequest<OpenAiChatRequest>>;
-  setFault(fault: HostedFault | null): Promise<void>;
-  setReply(reply: (request: OpenAiChatRequest) => ScriptedReply): void;
-  close(): Promise<void>;
 }
 
 /**
@@ -58,8 +44,7 @@ export interface OpenAiTestServer {
  */
 export async function startOpenAiServer(options: OpenAiServerOptions): Promise<OpenAiTestServer> {
   const requests: OpenAiTestServer['requests'] = [];
-  let reply: (request: OpenAiChatRequest) => ScriptedReply =
-    options.reply ?? ((request) => ({ tokens: tokensOf(`Hello from ${request.model}`) }));
+  const script = replyScript(options.reply);
 
   const handle = async (request: IncomingMessage, response: ServerResponse, path: string) => {
     const body = (request.method === 'POST' ? await readJsonBody(request) : {}) as OpenAiChatRequest;
@@ -81,7 +66,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     const unanswered = unansweredToolMessage(body);
     if (unanswered)
       return error(response, 400, 'invalid_request_error', `tool_call_id ${unanswered} has no tool call`);
-    const scripted = reply(body);
+    const scripted = script.reply(body);
     if (scripted.error) return error(response, scripted.error.status, 'scripted', scripted.error.message);
     const cap = body.max_completion_tokens ?? body.max_tokens;
     const all = scripted.tokens ?? [];
@@ -123,20 +108,17 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     });
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     send(chunk({ role: 'assistant', content: '' }));
-    for (const [index, token] of tokens.entries()) {
-      if (response.destroyed) return;
-      if (index >= (options.resetAfterTokens ?? 2)) {
-        if (server.fault === 'reset') return cutConnection(response);
-        if (server.fault === 'stream-error') {
-          send({
-            error: { message: 'The server had an error while processing your request', type: 'server_error' },
-          });
-          return response.end();
-        }
-      }
-      if (options.tokenDelayMs) await sleep(options.tokenDelayMs);
-      send(chunk({ content: token }));
-    }
+    const whole = await streamTokens(response, tokens, {
+      server,
+      resetAfterTokens: options.resetAfterTokens,
+      tokenDelayMs: options.tokenDelayMs,
+      sendToken: (content) => send(chunk({ content })),
+      sendError: () =>
+        send({
+          error: { message: 'The server had an error while processing your request', type: 'server_error' },
+        }),
+    });
+    if (!whole) return;
     if (server.fault === 'reset') return cutConnection(response);
     // Tool calls arrive as deltas: the id and name first, then the arguments in pieces.
     for (const [index, call] of calls.entries()) {
@@ -162,9 +144,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     baseUrl: `${server.url}/v1`,
     requests,
     setFault: (fault) => server.setFault(fault),
-    setReply(next) {
-      reply = next;
-    },
+    setReply: script.set,
     close: () => server.close(),
   };
 }

@@ -3,44 +3,35 @@ import { INGEST_QUEUE, type IngestJob } from '@chatty/shared';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGpt, getFile, type Stack, signUp, startStack, upload, waitUntilDone } from './harness.js';
+import { getFile, upload, waitUntilDone } from './harness.js';
+import { idleQueueStack } from './idle-queue.js';
 
 /**
  * Jobs that BullMQ fails without the ingest handler writing the row: the file must still end failed,
  * never `processing` for ever, nor be enqueued again and again.
  */
 describe('files whose job failed outside their run', () => {
-  let stack: Stack;
-  let owner: Awaited<ReturnType<typeof signUp>>;
-  let gptId: string;
-  let queue: Queue<IngestJob>;
-  let connection: Redis;
-
-  beforeAll(async () => {
-    stack = await startStack({ worker: false });
-    owner = await signUp(stack.registry.app);
-    gptId = (await createGpt(stack.registry.app, owner.auth)).id;
-    connection = new Redis(stack.ingestEnv.REDIS_URL!, { maxRetriesPerRequest: null });
-    queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: stack.ingestEnv.REDIS_PREFIX });
-  });
-  afterAll(async () => {
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    connection?.disconnect();
-    await stack?.close();
-  });
+  const idle = idleQueueStack();
 
   it("BullMQ's own verdict on a job that stalled too often (its worker died each time) fails the file", async () => {
-    const file = (await upload(stack, owner.auth, gptId, 'cursed.txt', Buffer.from('Cursed.'))).json();
+    const file = (
+      await upload(idle.stack, idle.owner.auth, idle.gptId, 'cursed.txt', Buffer.from('Cursed.'))
+    ).json();
     // What BullMQ writes when a job's worker died more often than maxStalledCount allows: the job is
     // failed by the next worker that takes it, before any handler runs.
-    await connection.hset(queue.toKey(file.id), 'stc', '3', 'defa', 'job stalled more than allowable limit');
+    await idle.connection.hset(
+      idle.queue.toKey(file.id),
+      'stc',
+      '3',
+      'defa',
+      'job stalled more than allowable limit',
+    );
     // Allowing more deaths than 3: the verdict is BullMQ's, not the handler's.
     const worker = await buildIngest(
-      loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '5' }),
+      loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '5' }),
     );
     try {
-      const done = await waitUntilDone(stack, owner.auth, file.id, 30_000);
+      const done = await waitUntilDone(idle.stack, idle.owner.auth, file.id, 30_000);
       expect(done.status).toBe('failed');
       expect(done.error).toBe(
         'the file could not be processed: the worker stopped while processing it (3 times); the file may be damaged or too large; split it, or upload it again later',
@@ -51,37 +42,43 @@ describe('files whose job failed outside their run', () => {
   }, 60_000);
 
   it('reconciliation ends a file whose job failed for good instead of enqueuing it again', async () => {
-    const file = (await upload(stack, owner.auth, gptId, 'lost.txt', Buffer.from('Lost.'))).json();
+    const file = (
+      await upload(idle.stack, idle.owner.auth, idle.gptId, 'lost.txt', Buffer.from('Lost.'))
+    ).json();
     // A job failed while nobody wrote the row (the process that would have died first).
     const bare = new Worker<IngestJob>(
       INGEST_QUEUE,
       async () => {
-        await stack.registry.app.db
+        await idle.stack.registry.app.db
           .updateTable('gpt_file')
           .set({ status: 'processing' })
           .where('id', '=', file.id)
           .execute();
         throw new UnrecoverableError('job stalled more than allowable limit');
       },
-      { connection: connection.duplicate(), prefix: stack.ingestEnv.REDIS_PREFIX },
+      { connection: idle.connection.duplicate(), prefix: idle.stack.ingestEnv.REDIS_PREFIX },
     );
     try {
       const until = Date.now() + 20_000;
-      while ((await (await queue.getJob(file.id))?.getState()) !== 'failed') {
+      while ((await (await idle.queue.getJob(file.id))?.getState()) !== 'failed') {
         if (Date.now() > until) throw new Error('the job did not fail');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {
       await bare.close();
     }
-    expect((await getFile(stack, owner.auth, file.id)).status).toBe('processing');
+    expect((await getFile(idle.stack, idle.owner.auth, file.id)).status).toBe('processing');
 
-    expect(await reconcileJobs(stack.registry.app.db as never, queue, stack.registry.app.log as never)).toBe(
-      0,
-    );
-    const after = await getFile(stack, owner.auth, file.id);
+    expect(
+      await reconcileJobs(
+        idle.stack.registry.app.db as never,
+        idle.queue,
+        idle.stack.registry.app.log as never,
+      ),
+    ).toBe(0);
+    const after = await getFile(idle.stack, idle.owner.auth, file.id);
     expect(after.status).toBe('failed');
     expect(after.error).toMatch(/^the file could not be processed: the worker stopped while processing it/);
-    expect(await (await queue.getJob(file.id))?.getState()).toBe('failed');
+    expect(await (await idle.queue.getJob(file.id))?.getState()).toBe('failed');
   }, 60_000);
 });

@@ -15,7 +15,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestDatabase } from '../src/db/schema.js';
 import { makePdf } from './fixtures/make-pdf.js';
-import { createGpt, getFile, type Stack, signUp, startStack, upload, waitUntilDone } from './harness.js';
+import { getFile, upload, waitUntilDone } from './harness.js';
+import { idleQueueStack } from './idle-queue.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -59,29 +60,10 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 15_000) {
 }
 
 describe('faults', () => {
-  let stack: Stack;
-  let owner: Awaited<ReturnType<typeof signUp>>;
-  let gptId: string;
-  let queue: Queue<IngestJob>;
-  let connection: Redis;
-
-  beforeAll(async () => {
-    // No consumer in this process: each test decides who processes the jobs.
-    stack = await startStack({ worker: false });
-    owner = await signUp(stack.registry.app);
-    gptId = (await createGpt(stack.registry.app, owner.auth)).id;
-    connection = new Redis(stack.ingestEnv.REDIS_URL!, { maxRetriesPerRequest: null });
-    queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: stack.ingestEnv.REDIS_PREFIX });
-  });
-  afterAll(async () => {
-    await queue?.obliterate({ force: true }).catch(() => {});
-    await queue?.close();
-    connection?.disconnect();
-    await stack?.close();
-  });
+  const idle = idleQueueStack();
 
   const chunkRows = (fileId: string) =>
-    stack.registry.app.db
+    idle.stack.registry.app.db
       .withTables<{ file_chunk: { file_id: string; ordinal: number } }>()
       .selectFrom('file_chunk')
       .select('ordinal')
@@ -89,21 +71,21 @@ describe('faults', () => {
       .execute();
 
   it('a worker killed mid-job (kill -9): the job is picked up again and ends ready once, with one set of chunks', async () => {
-    const file = (await upload(stack, owner.auth, gptId, 'atlas.pdf', await slowPdf())).json();
+    const file = (await upload(idle.stack, idle.owner.auth, idle.gptId, 'atlas.pdf', await slowPdf())).json();
     let child: ChildProcess | undefined;
     try {
       child = spawn(process.execPath, ['--import', 'tsx', 'services/file-ingest/src/server.ts'], {
         cwd: ROOT,
         env: {
           ...process.env,
-          ...stack.ingestEnv,
+          ...idle.stack.ingestEnv,
           INGEST_PORT: '0',
           TSX_TSCONFIG_PATH: 'tsconfig.test.json',
         },
         stdio: 'ignore',
       });
       await until(async () => {
-        const current = await getFile(stack, owner.auth, file.id);
+        const current = await getFile(idle.stack, idle.owner.auth, file.id);
         return current.status === 'processing' && current.progress > 0.1;
       }, 30_000);
       child.kill('SIGKILL');
@@ -111,17 +93,19 @@ describe('faults', () => {
     } finally {
       child?.kill('SIGKILL');
     }
-    expect((await getFile(stack, owner.auth, file.id)).status).toBe('processing');
+    expect((await getFile(idle.stack, idle.owner.auth, file.id)).status).toBe('processing');
 
     // Another worker notices the job's lock lapse and runs it again.
-    const replacement = await buildIngest(loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true' }));
+    const replacement = await buildIngest(
+      loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true' }),
+    );
     try {
-      const done = await waitUntilDone(stack, owner.auth, file.id, 30_000);
+      const done = await waitUntilDone(idle.stack, idle.owner.auth, file.id, 30_000);
       expect(done).toMatchObject({ status: 'ready', pageCount: 300 });
       const rows = await chunkRows(file.id);
       expect(rows).toHaveLength(done.chunkCount!);
       expect(new Set(rows.map((row) => row.ordinal)).size).toBe(rows.length);
-      expect((await queue.getJob(file.id))?.attemptsMade ?? 0).toBeLessThanOrEqual(1);
+      expect((await idle.queue.getJob(file.id))?.attemptsMade ?? 0).toBeLessThanOrEqual(1);
     } finally {
       await replacement.close();
     }
@@ -132,7 +116,7 @@ describe('faults', () => {
       cwd: ROOT,
       env: {
         ...process.env,
-        ...stack.ingestEnv,
+        ...idle.stack.ingestEnv,
         INGEST_PORT: '0',
         INGEST_MAX_CRASHES: '2',
         TSX_TSCONFIG_PATH: 'tsconfig.test.json',
@@ -141,17 +125,19 @@ describe('faults', () => {
     });
 
   it('a worker killed mid-extraction again and again: the file fails with the reason instead of looping, its extraction processes die with it, the next file is ready', async () => {
-    const file = (await upload(stack, owner.auth, gptId, 'cursed.pdf', await slowPdf())).json();
+    const file = (
+      await upload(idle.stack, idle.owner.auth, idle.gptId, 'cursed.pdf', await slowPdf())
+    ).json();
     for (let kill = 1; kill <= 2; kill++) {
       // Progress from the run before would look like this run's: start from nothing.
-      await stack.registry.app.db
+      await idle.stack.registry.app.db
         .updateTable('gpt_file')
         .set({ progress: 0 })
         .where('id', '=', file.id)
         .execute();
       const child = startWorkerProcess();
       try {
-        await until(async () => (await getFile(stack, owner.auth, file.id)).progress > 0.1, 60_000);
+        await until(async () => (await getFile(idle.stack, idle.owner.auth, file.id)).progress > 0.1, 60_000);
         const extractors = extractorsOf(child.pid!);
         expect(extractors.length).toBeGreaterThan(0);
         child.kill('SIGKILL');
@@ -162,60 +148,66 @@ describe('faults', () => {
         child.kill('SIGKILL');
       }
     }
-    expect((await getFile(stack, owner.auth, file.id)).status).toBe('processing');
+    expect((await getFile(idle.stack, idle.owner.auth, file.id)).status).toBe('processing');
 
     const replacement = await buildIngest(
-      loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '2' }),
+      loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '2' }),
     );
     try {
-      const done = await waitUntilDone(stack, owner.auth, file.id, 30_000);
+      const done = await waitUntilDone(idle.stack, idle.owner.auth, file.id, 30_000);
       expect(done.status).toBe('failed');
       expect(done.error).toBe(
         'the file could not be processed: the worker stopped while processing it (2 times); the file may be damaged or too large; split it, or upload it again later',
       );
       const next = (
-        await upload(stack, owner.auth, gptId, 'next.txt', Buffer.from('The crane flies.'))
+        await upload(idle.stack, idle.owner.auth, idle.gptId, 'next.txt', Buffer.from('The crane flies.'))
       ).json();
-      expect((await waitUntilDone(stack, owner.auth, next.id, 30_000)).status).toBe('ready');
+      expect((await waitUntilDone(idle.stack, idle.owner.auth, next.id, 30_000)).status).toBe('ready');
     } finally {
       await replacement.close();
     }
   }, 180_000);
 
   it('a job for a deleted file, before or during its run, leaves nothing behind', async () => {
-    const config = loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'false' });
+    const config = loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'false' });
     const db = createDb<IngestDatabase>(config.DATABASE_URL, { max: 2 });
     const sandbox = new ExtractionSandbox({ size: 1, timeoutMs: 30_000, maxMemoryMb: 512 });
     const deps = {
       db,
-      store: stack.registry.s3.store,
+      store: idle.stack.registry.s3.store,
       sandbox,
       limits: extractLimitsOf(config),
       maxFileSize: config.MAX_FILE_SIZE,
-      log: stack.registry.app.log as never,
+      log: idle.stack.registry.app.log as never,
     };
     try {
       const before = (
-        await upload(stack, owner.auth, gptId, 'gone.txt', Buffer.from('Deleted first.'))
+        await upload(idle.stack, idle.owner.auth, idle.gptId, 'gone.txt', Buffer.from('Deleted first.'))
       ).json();
-      await stack.registry.app.inject({
+      await idle.stack.registry.app.inject({
         method: 'DELETE',
         url: `/api/gpts/files/${before.id}`,
-        headers: owner.auth,
+        headers: idle.owner.auth,
       });
       expect(await ingestFile(deps, before.id)).toEqual({ status: 'gone' });
 
-      const during = (await upload(stack, owner.auth, gptId, 'midway.pdf', await slowPdf())).json();
+      const during = (
+        await upload(idle.stack, idle.owner.auth, idle.gptId, 'midway.pdf', await slowPdf())
+      ).json();
       const running = ingestFile(deps, during.id);
-      await until(async () => (await getFile(stack, owner.auth, during.id)).status === 'processing');
-      const deleted = await stack.registry.app.inject({
+      await until(
+        async () => (await getFile(idle.stack, idle.owner.auth, during.id)).status === 'processing',
+      );
+      const deleted = await idle.stack.registry.app.inject({
         method: 'DELETE',
         url: `/api/gpts/files/${during.id}`,
-        headers: owner.auth,
+        headers: idle.owner.auth,
       });
       expect(deleted.statusCode).toBe(204);
       expect(await running).toEqual({ status: 'gone' });
-      expect(await listKeys(stack.registry.s3.store, `${owner.user.id}/${gptId}/${during.id}/`)).toEqual([]);
+      expect(
+        await listKeys(idle.stack.registry.s3.store, `${idle.owner.user.id}/${idle.gptId}/${during.id}/`),
+      ).toEqual([]);
       expect(await chunkRows(during.id)).toEqual([]);
       const row = await db.selectFrom('gpt_file').select('id').where('id', '=', during.id).executeTakeFirst();
       expect(row).toBeUndefined();
@@ -227,18 +219,28 @@ describe('faults', () => {
 
   it('jobs lost with Redis are enqueued again by reconciliation when a worker starts', async () => {
     const files = [
-      (await upload(stack, owner.auth, gptId, 'one.txt', Buffer.from('The okapi hides.'))).json(),
-      (await upload(stack, owner.auth, gptId, 'two.md', Buffer.from('# Tapir\n\nThe tapir swims.'))).json(),
+      (
+        await upload(idle.stack, idle.owner.auth, idle.gptId, 'one.txt', Buffer.from('The okapi hides.'))
+      ).json(),
+      (
+        await upload(
+          idle.stack,
+          idle.owner.auth,
+          idle.gptId,
+          'two.md',
+          Buffer.from('# Tapir\n\nThe tapir swims.'),
+        )
+      ).json(),
     ];
-    expect(await queue.getJob(files[0].id)).toBeDefined();
+    expect(await idle.queue.getJob(files[0].id)).toBeDefined();
     // Redis restarted without persistence: every job is gone, the rows still say queued.
-    await queue.obliterate({ force: true });
-    expect(await queue.getJob(files[0].id)).toBeUndefined();
+    await idle.queue.obliterate({ force: true });
+    expect(await idle.queue.getJob(files[0].id)).toBeUndefined();
 
-    const worker = await buildIngest(loadIngestConfig({ ...stack.ingestEnv, INGEST_WORKER: 'true' }));
+    const worker = await buildIngest(loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true' }));
     try {
       for (const file of files) {
-        expect((await waitUntilDone(stack, owner.auth, file.id)).status).toBe('ready');
+        expect((await waitUntilDone(idle.stack, idle.owner.auth, file.id)).status).toBe('ready');
       }
     } finally {
       await worker.close();

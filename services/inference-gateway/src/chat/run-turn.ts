@@ -11,9 +11,9 @@ import type { IngestApi } from '../clients/ingest.client.js';
 import type { RegistryApi } from '../clients/registry.client.js';
 import type { Generation, ModelRouter } from '../pool/model-router.js';
 import type { OllamaMessage } from '../pool/ollama-types.js';
+import { generateAnswer } from './generate.js';
 import { type Confirm, runGuardedAction } from './guarded-action.js';
 import { assemble, type HistoryMessage, knowledgeBudget, systemPrompt } from './prompt.js';
-import { synthesize } from './synth.js';
 import { actionForTool, matchIntents, toolsOf } from './tools.js';
 import { type WebSearchDeps, type WebSearchEvent, type WebSearchTurn, webSearchFor } from './web-search.js';
 
@@ -112,7 +112,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
 
 function generate(deps: TurnDeps, model: ModelDefinition, messages: OllamaMessage[], input: TurnInput) {
   const request = { model, messages, signal: input.signal, owner: input.userId, onToken: input.events.delta };
-  return model.kind === 'synth' ? synthesize(deps.router, model, request) : deps.router.generate(request);
+  return generateAnswer(deps.router, model, request);
 }
 
 async function toolLoop(

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
 import { AppError, allowChatKeys, callerOf, notFound } from '@chatty/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { generateAnswer } from '../../chat/generate.js';
 import { runTurn } from '../../chat/run-turn.js';
-import { synthesize } from '../../chat/synth.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import type { Generation } from '../../pool/model-router.js';
-import { abortOnDisconnect, clientClosed, lazyEventStream } from '../../sse.js';
+import { abortOnDisconnect, lazyEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
+import { endFailedAnswer } from '../stream-failure.js';
 import { embeddingRoutes } from './embeddings.js';
 import { installOpenAiErrors, invalidParam, openAiError } from './errors.js';
 import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
@@ -162,7 +163,12 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       stream.data('[DONE]');
       stream.end();
     } catch (error) {
-      return failed(error, { stream, client, reply });
+      endFailedAnswer(error, {
+        stream,
+        client,
+        log: reply.log,
+        sendError: (open, failure) => open.data(JSON.stringify(openAiError(failure).body)),
+      });
     } finally {
       client.done();
     }
@@ -216,7 +222,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     }
     return (signal: AbortSignal, onToken: (text: string) => void): Promise<Generation> => {
       const request = { model, messages, signal, owner: userId, onToken, ...options };
-      return model.kind === 'synth' ? synthesize(app.router, model, request) : app.router.generate(request);
+      return generateAnswer(app.router, model, request);
     };
   }
 };
@@ -225,25 +231,3 @@ const created = (iso?: string) => Math.floor((iso ? Date.parse(iso) : 0) / 1000)
 
 const modelNotFound = (id: string) =>
   new AppError(404, 'MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it`);
-
-function failed(
-  error: unknown,
-  {
-    stream,
-    client,
-    reply,
-  }: { stream?: ReturnType<typeof lazyEventStream>; client: { signal: AbortSignal }; reply: FastifyReply },
-) {
-  if (client.signal.aborted) {
-    if (stream?.opened) return stream.end();
-    stream?.end();
-    throw clientClosed();
-  }
-  if (!stream?.opened) {
-    stream?.end();
-    throw error;
-  }
-  reply.log.warn({ err: error }, 'completion failed mid-stream');
-  stream.data(JSON.stringify(openAiError(error as Error).body));
-  stream.end();
-}

@@ -5,9 +5,10 @@ import { runTurn } from '../../chat/run-turn.js';
 import { appendTurn, findSession, listMessages } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
-import { abortOnDisconnect, clientClosed, lazyEventStream, wantsEventStream } from '../../sse.js';
+import { abortOnDisconnect, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import { resolveModel } from '../resolve-model.js';
+import { endFailedAnswer } from '../stream-failure.js';
 import { toMessage } from './schemas.js';
 
 export const messageRoute: GatewayRoutes = async (app) => {
@@ -99,19 +100,13 @@ export const messageRoute: GatewayRoutes = async (app) => {
       stream.send('done', { message: toMessage(row) });
       stream.end();
     } catch (error) {
-      if (client.signal.aborted) {
-        request.log.info({ sessionId: session.id }, 'client went away; generation cancelled');
-        if (stream?.opened) return stream.end();
-        stream?.end();
-        throw clientClosed();
-      }
-      if (!stream?.opened) {
-        stream?.end();
-        throw error;
-      }
-      request.log.warn({ err: error, sessionId: session.id }, 'answer failed mid-stream');
-      stream.send('error', toErrorResponse(error as Error).body);
-      stream.end();
+      endFailedAnswer(error, {
+        stream,
+        client,
+        log: request.log,
+        context: { sessionId: session.id },
+        sendError: (open, failure) => open.send('error', toErrorResponse(failure).body),
+      });
     } finally {
       client.done();
     }

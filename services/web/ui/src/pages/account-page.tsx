@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
 import type { SignedInSession } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { Spinner } from '../components/spinner.js';
+import { PasswordField } from '../components/form-fields.js';
+import { ListTable } from '../components/list-table.js';
+import { Notice } from '../components/notice.js';
 
 /** The caller's password, and where the account is signed in (each of which can be ended). */
 export function AccountPage() {
@@ -48,70 +50,33 @@ export function AccountPage() {
     <main class="page">
       <h1>Account</h1>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      {notice && (
-        <p class="card notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <form class="stack card" onSubmit={changePassword} aria-label="Change password">
         <h2>Change password</h2>
-        <label>
-          Current password
-          <input
-            type="password"
-            required
-            autocomplete="current-password"
-            value={current}
-            onInput={(e) => setCurrent(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          New password
-          <input
-            type="password"
-            required
-            minLength={8}
-            autocomplete="new-password"
-            value={next}
-            onInput={(e) => setNext(e.currentTarget.value)}
-          />
-        </label>
+        <PasswordField label="Current password" value={current} onInput={setCurrent} isNew={false} />
+        <PasswordField label="New password" value={next} onInput={setNext} isNew />
         <p class="muted small">Every other place you are signed in is signed out.</p>
         <button type="submit" class="primary">
           Change password
         </button>
       </form>
       <h2>Signed in</h2>
-      {sessions === null ? (
-        <Spinner />
-      ) : (
-        <table class="list" aria-label="Sessions">
-          <thead>
-            <tr>
-              <th>Since</th>
-              <th>Client</th>
-              <th>Expires</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((session) => (
-              <tr key={session.id}>
-                <td>{new Date(session.createdAt).toLocaleString()}</td>
-                <td>{session.current ? 'this browser' : (session.userAgent ?? 'unknown')}</td>
-                <td>{new Date(session.expiresAt).toLocaleString()}</td>
-                <td>
-                  {!session.current && (
-                    <button type="button" class="subtle" onClick={() => end(session.id)}>
-                      Sign out
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListTable label="Sessions" columns={['Since', 'Client', 'Expires', '']} rows={sessions}>
+        {(session) => (
+          <tr key={session.id}>
+            <td>{new Date(session.createdAt).toLocaleString()}</td>
+            <td>{session.current ? 'this browser' : (session.userAgent ?? 'unknown')}</td>
+            <td>{new Date(session.expiresAt).toLocaleString()}</td>
+            <td>
+              {!session.current && (
+                <button type="button" class="subtle" onClick={() => end(session.id)}>
+                  Sign out
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      </ListTable>
     </main>
   );
 }

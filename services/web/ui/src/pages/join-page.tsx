@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, session } from '../api/client.js';
+import { api, errorText } from '../api/client.js';
 import type { AccountInvitationPreview, User } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { NameField, PasswordField } from '../components/form-fields.js';
 import { Spinner } from '../components/spinner.js';
+import { useSignIn } from './use-sign-in.js';
 
 /**
  * Where an admin's invitation link lands (`#/join/<token>`): the person sees the invited address and
@@ -13,8 +15,7 @@ export function JoinPage({ token, onSignedIn }: { token: string; onSignedIn(user
   const [invitation, setInvitation] = useState<AccountInvitationPreview | null>(null);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, signIn } = useSignIn(onSignedIn);
 
   useEffect(() => {
     api<AccountInvitationPreview>('POST', '/api/auth/invitations/check', { token })
@@ -25,23 +26,9 @@ export function JoinPage({ token, onSignedIn }: { token: string; onSignedIn(user
       .catch((caught) => setError(errorText(caught)));
   }, [token]);
 
-  async function join(event: Event) {
+  function join(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api<{ user: User; token: string }>('POST', '/api/auth/invitations/accept', {
-        token,
-        password,
-        ...(name && { name }),
-      });
-      session.token = result.token;
-      onSignedIn(result.user);
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    void signIn('/api/auth/invitations/accept', { token, password, ...(name && { name }) });
   }
 
   if (!invitation) {
@@ -69,26 +56,8 @@ export function JoinPage({ token, onSignedIn }: { token: string; onSignedIn(user
           {invitation.role === 'admin' ? ' (an admin)' : ''} with a password of your own.
         </p>
         <ErrorBanner error={error} />
-        <label>
-          Name
-          <input
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-            autoComplete="name"
-            maxLength={100}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            required
-            minLength={8}
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            autoComplete="new-password"
-          />
-        </label>
+        <NameField value={name} onInput={setName} />
+        <PasswordField value={password} onInput={setPassword} isNew />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Please wait…' : 'Create my account'}
         </button>

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
 import type { AdminUser } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { Spinner } from '../components/spinner.js';
+import { PasswordField } from '../components/form-fields.js';
+import { ListTable } from '../components/list-table.js';
+import { Notice } from '../components/notice.js';
 import { UserInvitations } from './user-invitations.js';
 
 /**
@@ -55,103 +57,72 @@ export function UsersPage({ selfId }: { selfId: string }) {
     <main class="page">
       <h1>Users</h1>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      {notice && (
-        <p class="card notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice>{notice}</Notice>
       <UserInvitations />
       <form class="row" onSubmit={create} aria-label="New user">
         <label class="grow">
           Email
           <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </label>
-        <label>
-          First password
-          <input
-            type="password"
-            required
-            minLength={8}
-            autocomplete="new-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </label>
+        <PasswordField label="First password" value={password} onInput={setPassword} isNew />
         <button type="submit" class="primary">
           Create user
         </button>
       </form>
-      {users === null ? (
-        <Spinner />
-      ) : (
-        <table class="list" aria-label="Users">
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td>{user.email}</td>
-                <td>{user.role}</td>
-                <td>{user.disabledAt ? 'disabled' : 'active'}</td>
-                <td class="row">
-                  {user.id !== selfId && (
-                    <>
-                      <button
-                        type="button"
-                        class="subtle"
-                        onClick={() =>
-                          run(
-                            () =>
-                              api('PATCH', `/api/admin/users/${user.id}`, {
-                                role: user.role === 'admin' ? 'user' : 'admin',
-                              }),
-                            'Role changed.',
-                          )
-                        }
-                      >
-                        {user.role === 'admin' ? 'Make user' : 'Make admin'}
-                      </button>
-                      <button
-                        type="button"
-                        class="subtle"
-                        onClick={() =>
-                          run(
-                            () => api('PATCH', `/api/admin/users/${user.id}`, { disabled: !user.disabledAt }),
-                            user.disabledAt ? 'Enabled.' : 'Disabled: signed out everywhere, keys stopped.',
-                          )
-                        }
-                      >
-                        {user.disabledAt ? 'Enable' : 'Disable'}
-                      </button>
-                    </>
-                  )}
-                  <button type="button" class="subtle" onClick={() => resetPassword(user)}>
-                    Reset password
+      <ListTable label="Users" columns={['Email', 'Role', 'Status', '']} rows={users}>
+        {(user) => (
+          <tr key={user.id}>
+            <td>{user.email}</td>
+            <td>{user.role}</td>
+            <td>{user.disabledAt ? 'disabled' : 'active'}</td>
+            <td class="row">
+              {user.id !== selfId && (
+                <>
+                  <button
+                    type="button"
+                    class="subtle"
+                    onClick={() =>
+                      run(
+                        () =>
+                          api('PATCH', `/api/admin/users/${user.id}`, {
+                            role: user.role === 'admin' ? 'user' : 'admin',
+                          }),
+                        'Role changed.',
+                      )
+                    }
+                  >
+                    {user.role === 'admin' ? 'Make user' : 'Make admin'}
                   </button>
                   <button
                     type="button"
                     class="subtle"
                     onClick={() =>
                       run(
-                        () => api('DELETE', `/api/admin/users/${user.id}/sessions`),
-                        'Signed out everywhere.',
+                        () => api('PATCH', `/api/admin/users/${user.id}`, { disabled: !user.disabledAt }),
+                        user.disabledAt ? 'Enabled.' : 'Disabled: signed out everywhere, keys stopped.',
                       )
                     }
                   >
-                    Sign out everywhere
+                    {user.disabledAt ? 'Enable' : 'Disable'}
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                </>
+              )}
+              <button type="button" class="subtle" onClick={() => resetPassword(user)}>
+                Reset password
+              </button>
+              <button
+                type="button"
+                class="subtle"
+                onClick={() =>
+                  run(() => api('DELETE', `/api/admin/users/${user.id}/sessions`), 'Signed out everywhere.')
+                }
+              >
+                Sign out everywhere
+              </button>
+            </td>
+          </tr>
+        )}
+      </ListTable>
     </main>
   );
 }
