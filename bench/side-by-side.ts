@@ -12,6 +12,8 @@ export interface SideFigure {
   digits?: number;
   unit?: string;
   target?: string;
+  /** Whether a value meets the target: PASS or MISS is printed after it, for each side. */
+  meets?: (value: number) => boolean;
 }
 
 export function printSideBySide(title: string, sides: Side[], figures: SideFigure[]): void {
@@ -29,7 +31,17 @@ export function printSideBySide(title: string, sides: Side[], figures: SideFigur
     const work = figure.values.work;
     const base = figure.values.base;
     const ratio = work !== undefined && base !== undefined && base !== 0 ? work / base : undefined;
-    const note = [figure.unit, figure.target && `target ${figure.target}`].filter(Boolean).join(', ');
+    const verdicts =
+      figure.meets &&
+      sides
+        .map((side) => figure.values[side.key])
+        .map((value) =>
+          value === undefined || Number.isNaN(value) ? '-' : figure.meets!(value) ? 'PASS' : 'MISS',
+        )
+        .join('/');
+    const note = [figure.unit, figure.target && `target ${figure.target}`, verdicts]
+      .filter(Boolean)
+      .join(', ');
     console.log(
       `${figure.label.padEnd(width)}${cell(work, digits)}` +
         (withBaseline ? `${cell(base, digits)}${cell(ratio, 3)}` : '') +
