@@ -10,10 +10,17 @@ export const SECRET_KEY = 'bench-secret-key-that-is-long-enough-0123456789';
 export interface Shared {
   workerUrl: string;
   targetHost: string;
-  stamp: number;
   logLevel: string;
   /** Node flags for the gateway and the origin (`--cpu-prof`), or none. */
   profileFlags: (service: string, side: Side) => string[];
+}
+
+/** What one side's services keep state in; the bench removes all of it at the end. */
+export interface SideState {
+  database: string;
+  dataDir: string;
+  redisUrl: string;
+  redisPrefix: string;
 }
 
 export interface Platform {
@@ -21,8 +28,16 @@ export interface Platform {
   origin: RunningService;
   gateway: RunningService;
   registry: RunningService;
-  database: string;
-  dataDir: string;
+}
+
+/** A database, a directory for objects and a Redis prefix of the side's own. */
+export function sideState(side: Side, stamp: number): SideState {
+  return {
+    database: `chatty_bench_session_${stamp}_${side.key}`,
+    dataDir: mkdtempSync(join(tmpdir(), `chatty-bench-${side.key}-`)),
+    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: `chatty-bench-${stamp}-${side.key}`,
+  };
 }
 
 /**
@@ -31,19 +46,22 @@ export interface Platform {
  * Limits a user meets in production that one bench user would hit at once are lifted: chat rates and
  * concurrency, sessions per user, sign-ups per address.
  */
-export async function startPlatform(services: ChildServices, side: Side, shared: Shared): Promise<Platform> {
-  const database = `chatty_bench_session_${shared.stamp}_${side.key}`;
-  const dataDir = mkdtempSync(join(tmpdir(), `chatty-bench-${side.key}-`));
+export async function startPlatform(
+  services: ChildServices,
+  side: Side,
+  state: SideState,
+  shared: Shared,
+): Promise<Platform> {
   const [runnerPort, registryPort, ingestPort, gatewayPort, originPort, opsPort] = (await distinctPorts(
     6,
   )) as [number, number, number, number, number, number];
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const common = {
-    DATABASE_URL: databaseUrl(database),
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `chatty-bench-${shared.stamp}-${side.key}`,
+    DATABASE_URL: databaseUrl(state.database),
+    REDIS_URL: state.redisUrl,
+    REDIS_PREFIX: state.redisPrefix,
     SECRET_KEY,
-    DATA_DIR: dataDir,
+    DATA_DIR: state.dataDir,
     MODELS_CONFIG: join(side.root, 'models.json'),
     LOG_LEVEL: shared.logLevel,
     DB_POOL_MAX: '10',
@@ -113,7 +131,7 @@ export async function startPlatform(services: ChildServices, side: Side, shared:
     },
     opsPort,
   );
-  return { side, origin, gateway, registry, database, dataDir };
+  return { side, origin, gateway, registry };
 }
 
 export async function distinctPorts(count: number): Promise<number[]> {

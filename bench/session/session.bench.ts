@@ -5,8 +5,9 @@ import { benchSides, ChildServices, cpuSeconds, type Side } from '../child-servi
 import { printSideBySide, roundOrder, type SideFigure } from '../side-by-side.js';
 import { type Figures, figuresOf, type LoadResult, loadStreams, type StreamJob } from '../stream-load.js';
 import { HISTORY_TURNS, QUESTION, setUpGptUser } from './gpt-user.js';
-import { distinctPorts, type Platform, startPlatform } from './platform.js';
+import { distinctPorts, type Platform, type SideState, sideState, startPlatform } from './platform.js';
 import { summariseProfiles } from './profiles.js';
+import { deleteRedisKeys } from './redis-keys.js';
 
 /*
  * A GPT session message as a user meets it — through the public origin to the gateway, for a GPT with
@@ -109,14 +110,17 @@ export async function run(): Promise<void> {
   const profiles = profileDir();
   const services = new ChildServices();
   const platforms: Platform[] = [];
-  const databases: string[] = [];
+  const states: Array<SideState & { databaseCreated?: boolean }> = [];
   let cleaned: Promise<void> | undefined;
-  // The servers stop before the databases they use are dropped.
+  // The servers stop before the databases, objects and Redis keys they use are removed.
   const cleanup = () => {
     cleaned ??= (async () => {
       await services.stopAll().catch((error) => console.error(error));
-      for (const database of databases) await dropDatabase(database).catch((error) => console.error(error));
-      for (const platform of platforms) rmSync(platform.dataDir, { recursive: true, force: true });
+      for (const state of states) {
+        if (state.databaseCreated) await dropDatabase(state.database).catch((error) => console.error(error));
+        rmSync(state.dataDir, { recursive: true, force: true });
+        await deleteRedisKeys(state.redisUrl, state.redisPrefix).catch((error) => console.error(error));
+      }
     })();
     return cleaned;
   };
@@ -145,15 +149,15 @@ export async function run(): Promise<void> {
     const workerUrl = `http://127.0.0.1:${workerPort}`;
     const startedAt = new Map<Side['key'], number>();
     for (const side of sides) {
-      const database = `chatty_bench_session_${stamp}_${side.key}`;
-      await createDatabase(database);
-      databases.push(database);
+      const state: SideState & { databaseCreated?: boolean } = sideState(side, stamp);
+      states.push(state);
+      await createDatabase(state.database);
+      state.databaseCreated = true;
       startedAt.set(side.key, Date.now());
       platforms.push(
-        await startPlatform(services, side, {
+        await startPlatform(services, side, state, {
           workerUrl,
           targetHost: `127.0.0.1:${targetPort}`,
-          stamp,
           logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent',
           profileFlags: (service) =>
             profiles && (service === 'inference-gateway' || service === 'web')
