@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { serviceToken } from '@chatty/shared';
 import { type Measured, measure, type Target } from './autocannon.js';
-import { ChildServices, freePort } from './child-services.js';
+import { benchSides, ChildServices, freePort, type Side } from './child-services.js';
+import { printSideBySide, roundOrder } from './side-by-side.js';
 
 const CONNECTIONS = 20;
 const WARMUP_SECONDS = 2;
@@ -14,11 +15,16 @@ function benchDuration(): number {
   return seconds;
 }
 
+interface Latency {
+  p50: number;
+  p99: number;
+}
+
 /** One request at a time, alternating paths, so the added latency is the runner's and not queueing. */
-async function sequentialLatencies(direct: () => Promise<void>, viaRunner: () => Promise<void>) {
-  const samples: [number[], number[]] = [[], []];
+async function sequentialLatencies(calls: Array<() => Promise<void>>): Promise<Latency[]> {
+  const samples: number[][] = calls.map(() => []);
   for (let round = -ROUNDS / 10; round < ROUNDS; round++) {
-    for (const [index, call] of [direct, viaRunner].entries()) {
+    for (const [index, call] of calls.entries()) {
       const start = performance.now();
       await call();
       if (round >= 0) samples[index]!.push(performance.now() - start);
@@ -31,14 +37,16 @@ async function sequentialLatencies(direct: () => Promise<void>, viaRunner: () =>
 }
 
 const ms = (value: number) => value.toFixed(2);
-const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /**
  * The target and the action-runner each run in a process of their own, as deployed (the runner from
- * its server.ts), so the runner's event loop does only the runner's work.
+ * its server.ts), so the runner's event loop does only the runner's work. With BENCH_BASELINE_ROOT the
+ * baseline's runner serves the same target, measured in the same rounds.
  */
 export async function run(): Promise<void> {
   const seconds = benchDuration();
+  const sides = benchSides();
   const children = new ChildServices();
   try {
     const targetPort = await freePort();
@@ -46,21 +54,6 @@ export async function run(): Promise<void> {
       { name: 'target', entry: 'bench/action-target.server.ts', env: { PORT: String(targetPort) } },
       targetPort,
     );
-    const runnerPort = await freePort();
-    const runner = await children.start(
-      {
-        name: 'action-runner',
-        entry: 'services/action-runner/src/server.ts',
-        env: {
-          ACTION_RUNNER_PORT: String(runnerPort),
-          SECRET_KEY,
-          LOG_LEVEL: 'silent',
-          ACTION_EGRESS_ALLOW: `127.0.0.1:${targetPort}`,
-        },
-      },
-      runnerPort,
-    );
-    const runnerUrl = `${runner.url}/internal/execute`;
     const token = serviceToken(SECRET_KEY, 'action-runner');
     const spec = JSON.stringify({
       method: 'GET',
@@ -70,67 +63,101 @@ export async function run(): Promise<void> {
       arguments: { city: 'Oslo', units: 'metric' },
     });
     const directUrl = `${target.url}/weather/Oslo?units=metric`;
-
     const direct = { name: 'direct to target', url: directUrl } satisfies Target;
-    const viaRunner = {
-      name: 'through action-runner',
-      url: runnerUrl,
-      method: 'POST',
-      body: spec,
-      headers: { 'content-type': 'application/json', 'x-service-token': token },
-    } satisfies Target;
-
-    console.log(`${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s per path`);
-    const options = { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds };
-    const measured: Measured[] = [await measure(direct, options), await measure(viaRunner, options)];
-
-    const latencies = await sequentialLatencies(
-      async () => {
-        const response = await fetch(directUrl);
-        await response.arrayBuffer();
-        if (!response.ok) throw new Error(`target answered ${response.status}`);
-      },
-      async () => {
-        const response = await fetch(runnerUrl, {
+    const runners: Array<{ side: Side; target: Target }> = [];
+    for (const side of sides) {
+      const runnerPort = await freePort();
+      const runner = await children.start(
+        {
+          name: side.key === 'work' ? 'action-runner' : `action-runner (${side.label})`,
+          entry: 'services/action-runner/src/server.ts',
+          root: side.root,
+          env: {
+            ACTION_RUNNER_PORT: String(runnerPort),
+            SECRET_KEY,
+            LOG_LEVEL: 'silent',
+            ACTION_EGRESS_ALLOW: `127.0.0.1:${targetPort}`,
+          },
+        },
+        runnerPort,
+      );
+      runners.push({
+        side,
+        target: {
+          name: sides.length === 1 ? 'through action-runner' : `runner, ${side.label}`,
+          url: `${runner.url}/internal/execute`,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-service-token': token },
           body: spec,
-        });
-        await response.arrayBuffer();
-        if (!response.ok) throw new Error(`runner answered ${response.status}`);
-      },
+          headers: { 'content-type': 'application/json', 'x-service-token': token },
+        },
+      });
+    }
+
+    const rounds = sides.length === 1 ? 1 : 2;
+    console.log(
+      `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s per path and round, ` +
+        `${rounds} round(s); sides: ${sides.map((side) => `${side.label} (${side.root})`).join(', ')}`,
     );
-    report(measured, latencies as [{ p50: number; p99: number }, { p50: number; p99: number }]);
+    const options = { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds };
+    const targets = [direct, ...runners.map((runner) => runner.target)];
+    const runs = new Map<Target, Measured[]>(targets.map((each) => [each, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const each of roundOrder(targets, round)) runs.get(each)!.push(await measure(each, options));
+    }
+    const rate = (each: Target) => mean(runs.get(each)!.map((run) => run.result.requests.average));
+
+    const call = (each: Target) => async () => {
+      const response = await fetch(each.url, {
+        method: each.method ?? 'GET',
+        headers: each.headers ?? {},
+        ...(each.body === undefined ? {} : { body: each.body }),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${each.name} answered ${response.status}`);
+    };
+    const latencies = await sequentialLatencies(targets.map(call));
+
+    console.log(
+      `\n${'path'.padEnd(24)}${'req/s (mean)'.padStart(14)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}` +
+        `${'1-at-a-time p50'.padStart(17)}${'p99'.padStart(8)}`,
+    );
+    for (const [index, each] of targets.entries()) {
+      const list = runs.get(each)!;
+      console.log(
+        `${each.name.padEnd(24)}${rate(each).toFixed(0).padStart(14)}` +
+          `${mean(list.map((run) => run.result.latency.p50))
+            .toFixed(1)
+            .padStart(9)}` +
+          `${mean(list.map((run) => run.result.latency.p99))
+            .toFixed(1)
+            .padStart(9)}` +
+          `${ms(latencies[index]!.p50).padStart(17)}${ms(latencies[index]!.p99).padStart(8)}`,
+      );
+    }
+    const bySide = (pick: (runner: Target, index: number) => number) =>
+      Object.fromEntries(runners.map((runner, index) => [runner.side.key, pick(runner.target, index + 1)]));
+    printSideBySide(`action-runner, ${ROUNDS} one at a time per path`, sides, [
+      {
+        label: 'runner executions/s ÷ direct req/s',
+        values: bySide((runner) => rate(runner) / rate(direct)),
+        digits: 3,
+        target: '≥ 0.5',
+        meets: (value) => value >= 0.5,
+      },
+      {
+        label: 'added latency p50',
+        values: bySide((_, index) => latencies[index]!.p50 - latencies[0]!.p50),
+        unit: 'ms',
+        target: '≤ 2',
+        meets: (value) => value <= 2,
+      },
+      {
+        label: 'added latency p99',
+        values: bySide((_, index) => latencies[index]!.p99 - latencies[0]!.p99),
+        unit: 'ms',
+      },
+    ]);
   } finally {
     await children.stopAll();
   }
-}
-
-function report(
-  measured: Measured[],
-  [direct, viaRunner]: [{ p50: number; p99: number }, { p50: number; p99: number }],
-) {
-  console.log(
-    `\n${'path'.padEnd(24)}${'req/s (mean)'.padStart(14)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`,
-  );
-  for (const { target, result } of measured) {
-    console.log(
-      `${target.name.padEnd(24)}${result.requests.average.toFixed(0).padStart(14)}` +
-        `${String(result.latency.p50).padStart(9)}${String(result.latency.p99).padStart(9)}`,
-    );
-  }
-  const share = measured[1]!.result.requests.average / measured[0]!.result.requests.average;
-  const addedP50 = viaRunner.p50 - direct.p50;
-  const addedP99 = viaRunner.p99 - direct.p99;
-  console.log(
-    `\nrunner executions/s ÷ direct req/s   ${share.toFixed(3)}  (target ≥ 0.5)  ${verdict(share >= 0.5)}`,
-  );
-  console.log(
-    `one at a time (${ROUNDS} each): direct p50 ${ms(direct.p50)} / p99 ${ms(direct.p99)} ms, ` +
-      `runner p50 ${ms(viaRunner.p50)} / p99 ${ms(viaRunner.p99)} ms`,
-  );
-  console.log(
-    `added latency p50                    ${ms(addedP50)} ms  (target ≤ 2 ms)  ${verdict(addedP50 <= 2)}`,
-  );
-  console.log(`added latency p99                    ${ms(addedP99)} ms`);
 }

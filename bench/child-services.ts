@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** tsx resolves `@chatty/*` through these paths to the sources in the work tree, as run.ts does. */
-const TSCONFIG = fileURLToPath(new URL('../tsconfig.test.json', import.meta.url));
+/** The checkout this bench runs from: the work tree whose figures it prints. */
+export const WORK_TREE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Linux reports /proc times in USER_HZ, which is 100 on every architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 const READY_TIMEOUT_MS = 60_000;
@@ -13,10 +13,40 @@ const STOP_TIMEOUT_MS = 20_000;
 /** Enough of a child's stderr to say why it died. */
 const OUTPUT_TAIL_CHARS = 4000;
 
+/**
+ * A checkout whose services a bench runs: the work tree, and with `BENCH_BASELINE_ROOT` another
+ * checkout (say, the commit before a change) measured in the same run against the same workers.
+ */
+export interface Side {
+  /** `work tree` or `baseline`; also a suffix that keeps the two sides' databases and prefixes apart. */
+  label: 'work tree' | 'baseline';
+  key: 'work' | 'base';
+  root: string;
+}
+
+export const WORK_TREE: Side = { label: 'work tree', key: 'work', root: WORK_TREE_ROOT };
+
+/**
+ * The sides to measure: the work tree, then the baseline when `BENCH_BASELINE_ROOT` names a checkout
+ * with its own `node_modules` (its services run on its own sources and dependencies).
+ */
+export function benchSides(): Side[] {
+  const raw = process.env.BENCH_BASELINE_ROOT;
+  if (!raw) return [WORK_TREE];
+  const root = resolve(raw);
+  for (const needed of ['package.json', 'tsconfig.test.json', 'node_modules/tsx']) {
+    if (!existsSync(join(root, needed)))
+      throw new Error(`BENCH_BASELINE_ROOT=${raw}: no ${needed} there (a checkout after npm ci is needed)`);
+  }
+  return [WORK_TREE, { label: 'baseline', key: 'base', root }];
+}
+
 export interface ServiceSpec {
   name: string;
-  /** A TypeScript entry, relative to the repository root, that listens on a port given in `env`. */
+  /** A TypeScript entry, relative to `root`, that listens on a port given in `env`. */
   entry: string;
+  /** The checkout the entry and its `@chatty/*` imports come from; the work tree by default. */
+  root?: string;
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
@@ -47,10 +77,13 @@ export class ChildServices {
   }
 
   async start(spec: ServiceSpec, port: number): Promise<RunningService> {
+    const root = spec.root ?? WORK_TREE_ROOT;
+    // The same node for every side (a runtime difference is not what a baseline compares); tsx, the
+    // entry and, through tsconfig.test.json's paths, `@chatty/*` resolve from the checkout's root.
     const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), '--import', 'tsx', spec.entry], {
-      cwd: ROOT,
+      cwd: root,
       // Only what the bench sets: a developer's own PORT, REDIS_URL or DEBUG must not leak into the figures.
-      env: { PATH: process.env.PATH ?? '', ...spec.env, TSX_TSCONFIG_PATH: TSCONFIG },
+      env: { PATH: process.env.PATH ?? '', ...spec.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json') },
       // stdout carries only log lines (none at LOG_LEVEL=silent); stderr says why a child died.
       stdio: ['ignore', 'ignore', 'pipe'],
     });

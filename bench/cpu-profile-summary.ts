@@ -16,7 +16,7 @@ interface CallFrame {
   lineNumber: number;
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: Array<{ id: number; callFrame: CallFrame }>;
   samples: number[];
   timeDeltas: number[];
@@ -72,16 +72,9 @@ export function summarise(profile: CpuProfile, skipSeconds: number) {
   return { total, byPackage, byFunction };
 }
 
-function main(argv: string[]) {
-  const file = argv.find((arg, index) => !arg.startsWith('--') && !argv[index - 1]?.startsWith('--'));
-  if (!file) throw new Error('usage: cpu-profile-summary.ts <file.cpuprofile> [--skip <s>] [--top <n>]');
-  const option = (name: string, fallback: number) => {
-    const index = argv.indexOf(`--${name}`);
-    return index === -1 ? fallback : Number(argv[index + 1]);
-  };
-  const top = option('top', 20);
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const { total, byPackage, byFunction } = summarise(profile, option('skip', 0));
+/** Prints a profile's busy time, its self time by package and its hottest functions. */
+export function printSummary(profile: CpuProfile, skipSeconds: number, top: number): void {
+  const { total, byPackage, byFunction } = summarise(profile, skipSeconds);
   const share = (micros: number) => `${((100 * micros) / total).toFixed(1).padStart(5)} %`;
   console.log(`busy (not idle) CPU time: ${(total / 1e6).toFixed(2)} s\n\nself time by package`);
   for (const [name, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) {
@@ -93,6 +86,17 @@ function main(argv: string[]) {
     .slice(0, top)) {
     console.log(`  ${share(micros)}  ${packageOf(frame).padEnd(28)} ${key}`);
   }
+}
+
+function main(argv: string[]) {
+  const file = argv.find((arg, index) => !arg.startsWith('--') && !argv[index - 1]?.startsWith('--'));
+  if (!file) throw new Error('usage: cpu-profile-summary.ts <file.cpuprofile> [--skip <s>] [--top <n>]');
+  const option = (name: string, fallback: number) => {
+    const index = argv.indexOf(`--${name}`);
+    return index === -1 ? fallback : Number(argv[index + 1]);
+  };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  printSummary(profile, option('skip', 0), option('top', 20));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main(process.argv.slice(2));

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import {
   createDatabase,
   databaseUrl,
@@ -10,12 +9,12 @@ import {
   type TestS3,
 } from '../packages/testkit/src/index.js';
 import { type Measured, measure, type Target } from './autocannon.js';
-import { ChildServices, cpuSeconds, freePort } from './child-services.js';
+import { benchSides, ChildServices, cpuSeconds, freePort, type Side } from './child-services.js';
+import { printSideBySide, roundOrder, type SideFigure } from './side-by-side.js';
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const SECRET_KEY = 'bench-secret-key-that-is-long-enough-0123456789';
-const MODELS_JSON = fileURLToPath(new URL('../models.json', import.meta.url));
 
 const CODE_ASSISTANT = {
   name: 'Code Assistant',
@@ -35,12 +34,16 @@ function benchDuration(): number {
   return seconds;
 }
 
-/** `BENCH_CPU_PROF=<dir>`: the registry and the origin write V8 CPU profiles there when they stop. */
-function profileFlags(): string[] {
+/**
+ * `BENCH_CPU_PROF=<dir>`: the registry and the origin write V8 CPU profiles there when they stop (the
+ * baseline's into `<dir>/baseline`).
+ */
+function profileFlags(side: Side): string[] {
   const dir = process.env.BENCH_CPU_PROF;
   if (!dir) return [];
-  mkdirSync(resolve(dir), { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`];
+  const into = side.key === 'work' ? resolve(dir) : join(resolve(dir), 'baseline');
+  mkdirSync(into, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${into}`];
 }
 
 /**
@@ -51,11 +54,11 @@ function logLevel(): string {
   return process.env.BENCH_LOG_LEVEL ?? 'silent';
 }
 
-/** Four distinct ports, free a moment ago. */
-async function fourPorts(): Promise<[number, number, number, number]> {
+/** Three distinct ports, free a moment ago. */
+async function threePorts(): Promise<[number, number, number]> {
   const ports = new Set<number>();
-  while (ports.size < 4) ports.add(await freePort());
-  return [...ports] as [number, number, number, number];
+  while (ports.size < 3) ports.add(await freePort());
+  return [...ports] as [number, number, number];
 }
 
 /**
@@ -89,9 +92,6 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   return response.json() as Promise<Record<string, unknown>>;
 }
 
-const ms = (value: number) => value.toFixed(2);
-const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
-
 /** Microseconds of CPU per request for each watched process, or undefined where not measurable. */
 function cpuPerRequest({ cpu, result }: Measured): Array<number | undefined> {
   return cpu.map((seconds) => (seconds === undefined ? undefined : (seconds * 1e6) / result.requests.total));
@@ -104,14 +104,51 @@ function cpuCell(measured: Measured, processes: string[]): string {
   return cells.join(' + ');
 }
 
-function report(hello: Measured, registry: Measured, origin: Measured, unloaded: number[]) {
-  const processes = [['hello-world'], ['gpt-registry'], ['web', 'gpt-registry']];
-  const rows = [hello, registry, origin].map((measured, index) => [
+/** One target's runs (rounds of an alternation) as one: means of rates and percentiles, sums of CPU. */
+function combine(runs: Measured[]): Measured {
+  const mean = (pick: (run: Measured) => number) =>
+    runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  return {
+    target: runs[0]!.target,
+    result: {
+      requests: {
+        average: mean((run) => run.result.requests.average),
+        total: runs.reduce((sum, run) => sum + run.result.requests.total, 0),
+      },
+      latency: { p50: mean((run) => run.result.latency.p50), p99: mean((run) => run.result.latency.p99) },
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+    },
+    cpu: runs[0]!.cpu.map((_, index) => {
+      const spent = runs.map((run) => run.cpu[index]);
+      return spent.some((value) => value === undefined)
+        ? undefined
+        : spent.reduce((sum, value) => sum! + value!, 0);
+    }),
+  };
+}
+
+interface SideTargets {
+  side: Side;
+  registry: Measured;
+  origin: Measured;
+  unloaded: [number, number];
+}
+
+function report(hello: Measured, measuredSides: SideTargets[], sides: Side[]) {
+  const rows = [
+    [hello, ['hello-world']] as const,
+    ...measuredSides.flatMap(({ registry, origin }) => [
+      [registry, ['gpt-registry']] as const,
+      [origin, ['web', 'gpt-registry']] as const,
+    ]),
+  ].map(([measured, processes]) => [
     measured.target.name,
     measured.result.requests.average.toFixed(0),
-    String(measured.result.latency.p50),
-    String(measured.result.latency.p99),
-    cpuCell(measured, processes[index]!),
+    measured.result.latency.p50.toFixed(1),
+    measured.result.latency.p99.toFixed(1),
+    cpuCell(measured, [...processes]),
   ]);
   const header = ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'server CPU µs/req'];
   const widths = header.map((title, column) =>
@@ -121,49 +158,75 @@ function report(hello: Measured, registry: Measured, origin: Measured, unloaded:
     cells.map((cell, column) =>
       column === 0 || column === 4 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
     );
-  // autocannon's latency histogram has whole-millisecond buckets, hence no decimals.
+  // autocannon's latency histogram has whole-millisecond buckets: a single run's p50 is an integer.
   console.log(`\n${line(header).join('  ').trimEnd()}`);
   for (const row of rows) console.log(line(row).join('  ').trimEnd());
 
-  const figure = (label: string, value: string) => console.log(`${label.padEnd(34)}${value}`);
-  const registryShare = registry.result.requests.average / hello.result.requests.average;
-  console.log('');
-  figure(
-    'registry req/s ÷ hello req/s',
-    `${registryShare.toFixed(3)}  (target ≥ 0.25)  ${verdict(registryShare >= 0.25)}`,
-  );
   const [helloCpu] = cpuPerRequest(hello);
-  const [registryCpu] = cpuPerRequest(registry);
-  if (helloCpu !== undefined && registryCpu !== undefined) {
-    // What the share would be with the registry's CPU alone to spend; other load barely moves it.
-    figure('hello CPU/req ÷ registry CPU/req', (helloCpu / registryCpu).toFixed(3));
-  }
-  figure(
-    'origin req/s ÷ registry req/s',
-    (origin.result.requests.average / registry.result.requests.average).toFixed(3),
-  );
-  const hopP50 = origin.result.latency.p50 - registry.result.latency.p50;
-  figure('origin p50 − registry p50', `${hopP50} ms  (target ≤ 1 ms)  ${verdict(hopP50 <= 1)}`);
-  const [registryAlone, originAlone] = unloaded as [number, number];
-  console.log(
-    `unloaded, 1 request at a time:  registry ${ms(registryAlone)} ms, origin ${ms(originAlone)} ms, ` +
-      `hop ${ms(originAlone - registryAlone)} ms (median; context for the p50 target, not a target)`,
-  );
+  const bySide = (pick: (side: SideTargets) => number | undefined) =>
+    Object.fromEntries(measuredSides.map((each) => [each.side.key, pick(each)]));
+  const figures: SideFigure[] = [
+    {
+      label: 'registry req/s ÷ hello req/s',
+      values: bySide((each) => each.registry.result.requests.average / hello.result.requests.average),
+      digits: 3,
+      target: '≥ 0.25',
+      meets: (value) => value >= 0.25,
+    },
+    {
+      // What the share would be with the registry's CPU alone to spend; other load barely moves it.
+      label: 'hello CPU/req ÷ registry CPU/req',
+      values: bySide((each) => {
+        const [registryCpu] = cpuPerRequest(each.registry);
+        return helloCpu === undefined || registryCpu === undefined ? undefined : helloCpu / registryCpu;
+      }),
+      digits: 3,
+    },
+    {
+      label: 'registry CPU/req',
+      values: bySide((each) => cpuPerRequest(each.registry)[0]),
+      digits: 0,
+      unit: 'µs',
+    },
+    {
+      label: 'origin req/s ÷ registry req/s',
+      values: bySide((each) => each.origin.result.requests.average / each.registry.result.requests.average),
+      digits: 3,
+    },
+    {
+      label: 'origin p50 − registry p50',
+      values: bySide((each) => each.origin.result.latency.p50 - each.registry.result.latency.p50),
+      unit: 'ms, under load',
+      target: '≤ 1',
+      meets: (value) => value <= 1,
+    },
+    {
+      label: 'unloaded hop (median)',
+      values: bySide((each) => each.unloaded[1] - each.unloaded[0]),
+      unit: 'ms, 1 request at a time',
+    },
+    {
+      label: 'unloaded registry (median)',
+      values: bySide((each) => each.unloaded[0]),
+      unit: 'ms',
+    },
+  ];
+  printSideBySide('registry GET /api/gpts/:id', sides, figures);
 }
 
 export async function run(): Promise<void> {
   const seconds = benchDuration();
+  const sides = benchSides();
   const stamp = Date.now();
-  const database = `chatty_bench_${stamp}`;
   const services = new ChildServices();
-  let databaseCreated = false;
+  const databases: string[] = [];
   let s3: TestS3 | undefined;
   let cleaned: Promise<void> | undefined;
   // The servers stop before the database they use is dropped.
   const cleanup = () => {
     cleaned ??= (async () => {
       await services.stopAll().catch((error) => console.error(error));
-      if (databaseCreated) await dropDatabase(database).catch((error) => console.error(error));
+      for (const database of databases) await dropDatabase(database).catch((error) => console.error(error));
       await s3?.close().catch((error) => console.error(error));
     })();
     return cleaned;
@@ -176,84 +239,115 @@ export async function run(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
-    await createDatabase(database);
-    databaseCreated = true;
     // The registry's readiness needs object storage; the measured route never touches it, so the
     // embedded S3 server runs here rather than as one more process competing for the cores.
     s3 = await startTestS3();
-    const [registryPort, originPort, opsPort, helloPort] = await fourPorts();
-    // The registry first: the origin's readiness probes it.
-    const [registry, hello] = await Promise.all([
-      services.start(
+    const helloPort = await freePort();
+    const hello = await services.start(
+      { name: 'hello-world', entry: 'bench/hello-world.server.ts', env: { PORT: String(helloPort) } },
+      helloPort,
+    );
+    const perSide: Array<{ side: Side; registry: Target; origin: Target; pids: [number, number] }> = [];
+    for (const side of sides) {
+      const database = sides.length === 1 ? `chatty_bench_${stamp}` : `chatty_bench_${stamp}_${side.key}`;
+      await createDatabase(database);
+      databases.push(database);
+      const [registryPort, originPort, opsPort] = await threePorts();
+      const suffix = side.key === 'work' ? '' : ` (${side.label})`;
+      // The registry first: the origin's readiness probes it.
+      const registry = await services.start(
         {
-          name: 'gpt-registry',
+          name: `gpt-registry${suffix}`,
           entry: 'services/gpt-registry/src/server.ts',
+          root: side.root,
           env: {
             REGISTRY_PORT: String(registryPort),
             REGISTRY_HOST: '127.0.0.1',
             DATABASE_URL: databaseUrl(database),
             SECRET_KEY,
-            MODELS_CONFIG: MODELS_JSON,
+            MODELS_CONFIG: join(side.root, 'models.json'),
             LOG_LEVEL: logLevel(),
             // Repeated runs sign up from 127.0.0.1 into the same Redis counters.
             AUTH_RATE_LIMIT_PER_ADDRESS: '1000000',
             ...s3.env,
           },
-          nodeFlags: profileFlags(),
+          nodeFlags: profileFlags(side),
         },
         registryPort,
-      ),
-      services.start(
-        { name: 'hello-world', entry: 'bench/hello-world.server.ts', env: { PORT: String(helloPort) } },
-        helloPort,
-      ),
-    ]);
-    const origin = await services.start(
-      {
-        name: 'web',
-        entry: 'services/web/src/server.ts',
-        env: {
-          PORT: String(originPort),
-          HOST: '127.0.0.1',
-          OPS_PORT: String(opsPort),
-          REGISTRY_URL: registry.url,
-          LOG_LEVEL: logLevel(),
+      );
+      const origin = await services.start(
+        {
+          name: `web${suffix}`,
+          entry: 'services/web/src/server.ts',
+          root: side.root,
+          env: {
+            PORT: String(originPort),
+            HOST: '127.0.0.1',
+            OPS_PORT: String(opsPort),
+            REGISTRY_URL: registry.url,
+            LOG_LEVEL: logLevel(),
+          },
+          nodeFlags: profileFlags(side),
+          opsPort,
         },
-        nodeFlags: profileFlags(),
-        opsPort,
-      },
-      originPort,
-    );
+        originPort,
+      );
 
-    // Set up as a user would, through the public origin.
-    const signup = await postJson(`${origin.url}/api/auth/signup`, {
-      email: `bench-${stamp}@example.com`,
-      password: 'correct horse battery staple',
-      name: 'Bench User',
-    });
-    const auth = { authorization: `Bearer ${signup.token as string}` };
-    const gpt = await postJson(`${origin.url}/api/gpts`, CODE_ASSISTANT, auth);
-    const path = `/api/gpts/${gpt.id as string}`;
+      // Set up as a user would, through the public origin.
+      const signup = await postJson(`${origin.url}/api/auth/signup`, {
+        email: `bench-${stamp}-${side.key}@example.com`,
+        password: 'correct horse battery staple',
+        name: 'Bench User',
+      });
+      const auth = { authorization: `Bearer ${signup.token as string}` };
+      const gpt = await postJson(`${origin.url}/api/gpts`, CODE_ASSISTANT, auth);
+      const path = `/api/gpts/${gpt.id as string}`;
+      const label = sides.length === 1 ? '' : `, ${side.label}`;
+      perSide.push({
+        side,
+        registry: { name: `registry direct${label}`, url: `${registry.url}${path}`, headers: auth },
+        origin: { name: `origin (proxied)${label}`, url: `${origin.url}${path}`, headers: auth },
+        pids: [registry.pid, origin.pid],
+      });
+    }
 
-    const targets = {
-      hello: { name: 'hello-world', url: `${hello.url}/hello` },
-      registry: { name: 'registry direct', url: `${registry.url}${path}`, headers: auth },
-      origin: { name: 'origin (proxied)', url: `${origin.url}${path}`, headers: auth },
-    } satisfies Record<string, Target>;
-
+    const helloTarget = { name: 'hello-world', url: `${hello.url}/hello` } satisfies Target;
+    const rounds = sides.length === 1 ? 1 : 2;
     console.log(
-      `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s per target ` +
-        `(BENCH_DURATION); one process per server, LOG_LEVEL=${logLevel()}; database ${database}`,
+      `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${seconds} s per target and round ` +
+        `(BENCH_DURATION), ${rounds} round(s); one process per server, LOG_LEVEL=${logLevel()}; ` +
+        `sides: ${sides.map((side) => `${side.label} (${side.root})`).join(', ')}`,
     );
     const options = { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds };
     const probe = (pid: number) => () => cpuSeconds(pid);
-    const measured = {
-      hello: await measure(targets.hello, options, [probe(hello.pid)]),
-      registry: await measure(targets.registry, options, [probe(registry.pid)]),
-      origin: await measure(targets.origin, options, [probe(origin.pid), probe(registry.pid)]),
-    };
-    const unloaded = await unloadedMedians([targets.registry, targets.origin], 1000);
-    report(measured.hello, measured.registry, measured.origin, unloaded);
+    // Each round measures every target once, starting with another one, so drift is shared.
+    const jobs = [
+      { key: 'hello', target: helloTarget, watch: [probe(hello.pid)] },
+      ...perSide.flatMap(({ side, registry, origin, pids }) => [
+        { key: `${side.key}-registry`, target: registry, watch: [probe(pids[0])] },
+        { key: `${side.key}-origin`, target: origin, watch: [probe(pids[1]), probe(pids[0])] },
+      ]),
+    ];
+    const runs = new Map<string, Measured[]>(jobs.map((job) => [job.key, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const job of roundOrder(jobs, round)) {
+        runs.get(job.key)!.push(await measure(job.target, options, job.watch));
+      }
+    }
+    const unloaded = await unloadedMedians(
+      perSide.flatMap(({ registry, origin }) => [registry, origin]),
+      1000,
+    );
+    report(
+      combine(runs.get('hello')!),
+      perSide.map(({ side }, index) => ({
+        side,
+        registry: combine(runs.get(`${side.key}-registry`)!),
+        origin: combine(runs.get(`${side.key}-origin`)!),
+        unloaded: [unloaded[2 * index]!, unloaded[2 * index + 1]!],
+      })),
+      sides,
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

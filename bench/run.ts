@@ -47,6 +47,11 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
     summary: 'GET /api/gpts/:id on the registry and through the origin, against Fastify hello-world',
     load: () => load('./registry.bench.ts'),
   },
+  session: {
+    summary:
+      'a GPT session message (knowledge, an action, history) through the origin against the model worker directly: first token and whole answer at concurrency 1 and 64',
+    load: () => load('./session/session.bench.ts'),
+  },
   retrieval: {
     summary:
       'recall@5 of fused (meaning + words) against keyword-only retrieval; ingestion time embedding adds per MB; vector search at 100k chunks, pgvector and the bytea fallback',

@@ -7,7 +7,7 @@ import { tokensOf } from '../../packages/testkit/src/scripted-http.js';
  * streaming TOKENS tokens TOKEN_DELAY_MS apart, and on PORT a control server: `/health/*` for the
  * readiness wait (and the origin's probe of its registry, which the measured path never calls), and
  * `POST /kill?worker=N`, which stops worker N as a crashed node would: connections cut mid-stream,
- * then connection refused.
+ * then connection refused; `POST /revive?worker=N` starts it again on its port.
  */
 const tokens = tokensOf(
   Array.from({ length: Number(process.env.TOKENS ?? 64) }, (_, index) => `t${index}`).join(' '),
@@ -29,13 +29,13 @@ const control = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     return response.end('{"status":"ok"}');
   }
-  if (url.pathname === '/kill' && request.method === 'POST') {
+  if ((url.pathname === '/kill' || url.pathname === '/revive') && request.method === 'POST') {
     const worker = workers[Number(url.searchParams.get('worker'))];
     if (!worker) {
       response.writeHead(404);
       return response.end();
     }
-    void worker.setFault('refuse').then(() => {
+    void worker.setFault(url.pathname === '/kill' ? 'refuse' : null).then(() => {
       response.writeHead(204);
       response.end();
     });

@@ -17,6 +17,13 @@ interface Job {
   endMarker: string;
   /** Instead of a timed run: this many requests one after another, each closed after its first token. */
   firstTokens?: number;
+  /**
+   * The text the first token arrives in (`event: delta` for a session's SSE), for a stream that may
+   * send other events first; unset, the first body bytes are the first token.
+   */
+  firstTokenMarker?: string;
+  /** How much of the stream's end is kept to check `endMarker` and errors in (200 characters). */
+  tailChars?: number;
 }
 
 interface Sample {
@@ -32,6 +39,14 @@ const agent = new Agent({
   bodyTimeout: 60_000,
 });
 const samples: Sample[] = [];
+const tailChars = job.tailChars ?? 200;
+const marker = job.firstTokenMarker;
+
+/** Whether this chunk brings the first token; `carry` holds the previous chunk's end for a split marker. */
+function bringsFirstToken(chunk: Buffer, carry: string): boolean {
+  if (chunk.length === 0) return false;
+  return marker === undefined || (carry + chunk.toString()).includes(marker);
+}
 const failures: string[] = [];
 
 async function once(url: string): Promise<void> {
@@ -46,8 +61,10 @@ async function once(url: string): Promise<void> {
       body: JSON.stringify(job.body),
     });
     for await (const chunk of response.body) {
-      if (ttft < 0 && chunk.length > 0) ttft = performance.now() - started;
-      tail = (tail + chunk.toString()).slice(-200);
+      if (ttft < 0 && bringsFirstToken(chunk, tail.slice(-(marker?.length ?? 0)))) {
+        ttft = performance.now() - started;
+      }
+      tail = (tail + chunk.toString()).slice(-tailChars);
     }
     const total = performance.now() - started;
     if (response.statusCode !== 200) failures.push(`status ${response.statusCode}`);
@@ -76,14 +93,20 @@ async function firstToken(url: string): Promise<void> {
       body: JSON.stringify(job.body),
       signal: controller.signal,
     });
+    let carry = '';
     for await (const chunk of response.body) {
-      if (chunk.length === 0) continue;
+      if (!bringsFirstToken(chunk, carry)) {
+        carry = (carry + chunk.toString()).slice(-tailChars);
+        continue;
+      }
       const ttft = performance.now() - started;
       if (response.statusCode === 200) samples.push({ ttft, total: ttft });
       else failures.push(`status ${response.statusCode}`);
       controller.abort();
       break;
     }
+    // The stream ended without a token: an error answer or an error event.
+    if (!controller.signal.aborted) failures.push(`status ${response.statusCode}: ${carry.slice(-120)}`);
   } catch (error) {
     if (!controller.signal.aborted) failures.push((error as Error).message);
   }
