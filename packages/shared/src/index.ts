@@ -8,6 +8,7 @@ export * from './config/common-env.js';
 export * from './config/file-variables.js';
 export * from './config/load-config.js';
 export * from './config/models-config.js';
+export * from './config/ollama-workers.js';
 export * from './config/secret-key.js';
 export * from './config/url-password.js';
 export * from './db/create-db.js';

@@ -3,6 +3,8 @@ import {
   IngestTokenEnv,
   LogEnv,
   loadConfig,
+  OllamaUrlsEnv,
+  parseOllamaUrls,
   RedisEnv,
   SecretEnv,
   ServerLimitsEnv,
@@ -57,11 +59,8 @@ export const IngestEnv = Type.Object({
    * every GPT's knowledge in the background while the vectors of the previous model keep answering.
    */
   EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
-  /** The Ollama workers that embed (the gateway's setting of the same name). */
-  OLLAMA_URLS: Type.String({
-    pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',
-    default: 'http://127.0.0.1:11434',
-  }),
+  /** The Ollama workers that embed (the gateway's setting of the same name; `#parallel=N` is the gateway's). */
+  ...OllamaUrlsEnv,
   /** Chunks sent to a worker in one embedding request. */
   EMBEDDING_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 512, default: 32 }),
   /** How long one embedding request may take before the next worker is tried. */
@@ -87,9 +86,12 @@ export const IngestEnv = Type.Object({
 export type IngestConfig = Static<typeof IngestEnv>;
 
 export function ollamaUrlsOf(config: IngestConfig): string[] {
-  return config.OLLAMA_URLS.split(',').map((url) => url.trim().replace(/\/+$/, ''));
+  return parseOllamaUrls(config.OLLAMA_URLS).map((worker) => worker.url);
 }
 
 export function loadIngestConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
-  return loadConfig(IngestEnv, env);
+  const config = loadConfig(IngestEnv, env);
+  // The same list as the gateway's: a bad `#parallel=` is refused here too rather than ignored.
+  parseOllamaUrls(config.OLLAMA_URLS);
+  return config;
 }

@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import { Confirmations } from './chat/confirmations.js';
 import { ingestApi } from './clients/ingest.client.js';
 import { registryApi } from './clients/registry.client.js';
-import { type GatewayConfig, ollamaUrls } from './config.js';
+import { type GatewayConfig, ollamaWorkers } from './config.js';
 import type { Db, GatewayDatabase } from './db/schema.js';
 import { chatAdmission } from './limits/chat-admission.js';
 import { GenerationLeases } from './limits/generation-leases.js';
@@ -72,8 +72,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       })
     : undefined;
   const workers = modelWorkers(models, {
-    ollamaUrls: ollamaUrls(config),
-    concurrency: config.WORKER_CONCURRENCY,
+    ollama: ollamaWorkers(config),
     idleTimeoutMs: config.GENERATION_IDLE_TIMEOUT_MS,
     hostedRetryMs: config.HOSTED_MODEL_RETRY_MS,
     apiKeys: readApiKeys(models.models, overrides.env ?? process.env),

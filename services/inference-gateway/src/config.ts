@@ -5,6 +5,9 @@ import {
   LogEnv,
   loadConfig,
   ModelsEnv,
+  OllamaUrlsEnv,
+  type OllamaWorkerEntry,
+  parseOllamaUrls,
   RedisEnv,
   SecretEnv,
   ServerLimitsEnv,
@@ -26,15 +29,14 @@ export const GatewayEnv = Type.Object({
   ...LogEnv,
   ...TrustProxyEnv,
   ...ServerLimitsEnv,
-  /** Comma-separated Ollama workers. */
-  OLLAMA_URLS: Type.String({
-    pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',
-    default: 'http://127.0.0.1:11434',
-  }),
+  ...OllamaUrlsEnv,
   REGISTRY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:5010' }),
   /** file-ingest's search; unset, GPTs answer without retrieved knowledge. */
   INGEST_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
-  /** Generations one worker runs at once (Ollama's OLLAMA_NUM_PARALLEL defaults to 4). */
+  /**
+   * Generations one worker runs at once (Ollama's OLLAMA_NUM_PARALLEL defaults to 4), for the workers
+   * whose OLLAMA_URLS entry sets no `#parallel=N` of its own.
+   */
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 4 }),
   /** Requests that may wait for a free worker slot; past that, 503 with Retry-After. */
   WORKER_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 64 }),
@@ -88,9 +90,16 @@ export const GatewayEnv = Type.Object({
 export type GatewayConfig = Static<typeof GatewayEnv>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return loadConfig(GatewayEnv, env);
+  const config = loadConfig(GatewayEnv, env);
+  // A bad `#parallel=` stops the start here, with the other configuration errors' shape.
+  parseOllamaUrls(config.OLLAMA_URLS);
+  return config;
 }
 
-export function ollamaUrls(config: GatewayConfig): string[] {
-  return config.OLLAMA_URLS.split(',').map((url) => url.trim().replace(/\/+$/, ''));
+/** The Ollama workers, each with the generations it runs at once (its own, or WORKER_CONCURRENCY). */
+export function ollamaWorkers(config: GatewayConfig): Required<OllamaWorkerEntry>[] {
+  return parseOllamaUrls(config.OLLAMA_URLS).map(({ url, parallel }) => ({
+    url,
+    parallel: parallel ?? config.WORKER_CONCURRENCY,
+  }));
 }

@@ -1,7 +1,14 @@
 // One-shot: pulls every model models.json can route to, and file-ingest's EMBEDDING_MODEL, into every
 // worker in OLLAMA_URLS, then exits (non-zero when a pull failed). Compose runs it as `ollama-pull`
 // after the bundled worker is healthy.
-import { createLogger, LogEnv, loadConfig, loadModelCatalog, ModelsEnv } from '@chatty/shared';
+import {
+  createLogger,
+  LogEnv,
+  loadConfig,
+  loadModelCatalog,
+  ModelsEnv,
+  parseOllamaUrls,
+} from '@chatty/shared';
 import Type from 'typebox';
 import { GatewayEnv } from './config.js';
 import { modelsToPull } from './pull/models-to-pull.js';
@@ -22,7 +29,7 @@ const log = createLogger({ name: 'ollama-pull', level: config.LOG_LEVEL, debug: 
 try {
   const tags = modelsToPull(loadModelCatalog(config.MODELS_CONFIG));
   if (config.EMBEDDING_MODEL && !tags.includes(config.EMBEDDING_MODEL)) tags.push(config.EMBEDDING_MODEL);
-  const workers = config.OLLAMA_URLS.split(',').map((url) => url.trim());
+  const workers = parseOllamaUrls(config.OLLAMA_URLS).map((worker) => worker.url);
   log.info({ workers, models: tags }, 'pulling models');
   const outcomes = await pullAll({ workers, tags, log, attempts: config.PULL_ATTEMPTS });
   const failed = outcomes.filter((outcome) => !outcome.ok);

@@ -68,21 +68,29 @@ const NO_LIMITS = {
   CHAT_KEY_MAX_CONCURRENT: '0',
 };
 
+/** An Ollama test worker; `parallel` becomes its `#parallel=N` in OLLAMA_URLS. */
+export type TestWorker = OllamaServerOptions & { parallel?: number };
+
 /** Ollama test workers and a gateway on a real port, talking to the given registry (and file-ingest). */
 export async function startBareGateway(
   services: { registryUrl: string; ingestUrl?: string },
-  workers: OllamaServerOptions[],
+  workers: TestWorker[],
   env: Record<string, string> = {},
   overrides: Omit<GatewayOverrides, 'db'> = {},
 ): Promise<BareGateway> {
-  const ollamas = await Promise.all(workers.map(startOllamaServer));
+  const ollamas = await Promise.all(workers.map(({ parallel: _, ...options }) => startOllamaServer(options)));
   const database = await cloneTestDatabase(inject('templateDatabase'));
   const config = loadGatewayConfig({
     DATABASE_URL: database.url,
     SECRET_KEY: TEST_SECRET,
     REGISTRY_URL: services.registryUrl,
     ...(services.ingestUrl && { INGEST_URL: services.ingestUrl }),
-    OLLAMA_URLS: ollamas.map((worker) => worker.url).join(','),
+    OLLAMA_URLS: ollamas
+      .map((worker, index) => {
+        const parallel = workers[index]!.parallel;
+        return parallel === undefined ? worker.url : `${worker.url}#parallel=${parallel}`;
+      })
+      .join(','),
     LOG_LEVEL: 'silent',
     DB_POOL_MAX: '4',
     WORKER_HEALTH_INTERVAL_MS: '200',
@@ -137,7 +145,7 @@ export async function startCoServices(): Promise<CoServices> {
 /** A gateway with its own workers and database, using co-services that outlive it. */
 export async function gatewayWith(
   co: CoServices,
-  workers: OllamaServerOptions[],
+  workers: TestWorker[],
   env: Record<string, string> = {},
   overrides: Omit<GatewayOverrides, 'db'> = {},
 ): Promise<GatewayHarness> {

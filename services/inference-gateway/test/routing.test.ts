@@ -1,4 +1,4 @@
-import { type OllamaServerOptions, tokensOf } from '@chatty/testkit';
+import { tokensOf } from '@chatty/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CoServices,
@@ -8,6 +8,7 @@ import {
   post,
   readEvents,
   startCoServices,
+  type TestWorker,
   userWithGpt,
 } from './harness.js';
 
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 afterAll(() => co.close());
 
-const startGateway = (workers: OllamaServerOptions[], env: Record<string, string> = {}) =>
+const startGateway = (workers: TestWorker[], env: Record<string, string> = {}) =>
   gatewayWith(co, workers, env);
 
 const ask = (h: GatewayHarness, auth: Record<string, string>, model: string, stream = false) =>
@@ -220,6 +221,36 @@ describe('model routing', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(harness.gateway.router.pool.queued).toBe(0);
     expect(harness.gateway.router.pool.workers[0]!.inFlight).toBe(0);
+  });
+
+  it('gives each worker at most its own #parallel=N generations at once, whatever WORKER_CONCURRENCY says', async () => {
+    // Slow answers keep every generation running while the loads are read.
+    harness = await startGateway(
+      [
+        { models: ['phi3'], tokenDelayMs: 150, parallel: 1 },
+        { models: ['phi3'], tokenDelayMs: 150, parallel: 3 },
+      ],
+      { WORKER_CONCURRENCY: '8' },
+    );
+    const [small, large] = harness.gateway.router.pool.workers;
+    expect([small!.concurrency, large!.concurrency]).toEqual([1, 3]);
+    const user = await caller(harness);
+    let peakSmall = 0;
+    let peakLarge = 0;
+    const sampler = setInterval(() => {
+      peakSmall = Math.max(peakSmall, small!.inFlight);
+      peakLarge = Math.max(peakLarge, large!.inFlight);
+    }, 5);
+    try {
+      const responses = await Promise.all([1, 2, 3, 4, 5, 6].map(() => ask(harness!, user.auth, 'phi3')));
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    } finally {
+      clearInterval(sampler);
+    }
+    // Six at once over caps of 1 and 3: the larger worker runs three together, the smaller never two.
+    expect(peakSmall).toBe(1);
+    expect(peakLarge).toBe(3);
+    expect(harness.workers.map((worker) => worker.requests.length).reduce((a, b) => a + b)).toBe(6);
   });
 
   it('answers 400 for an unknown model', async () => {

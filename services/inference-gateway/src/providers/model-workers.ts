@@ -4,9 +4,8 @@ import type { ModelWorker } from './chat-client.js';
 import { HostedEndpoint } from './hosted-endpoint.js';
 
 export interface ModelWorkersOptions {
-  ollamaUrls: string[];
-  /** Generations one Ollama worker runs at once. */
-  concurrency: number;
+  /** The Ollama workers, each with the generations it runs at once (OLLAMA_URLS' `#parallel=N`). */
+  ollama: Array<{ url: string; parallel: number }>;
   idleTimeoutMs: number;
   /** How long a hosted endpoint found down rests before it is tried again. */
   hostedRetryMs: number;
@@ -21,12 +20,12 @@ export function modelWorkers(catalog: ModelCatalog, options: ModelWorkersOptions
   );
   const hosted = new Set(hostedModels.map((model) => model.id));
   return [
-    ...options.ollamaUrls.map(
-      (url) =>
+    ...options.ollama.map(
+      ({ url, parallel }) =>
         new Worker(url, {
-          connections: options.concurrency + 2,
+          connections: parallel + 2,
           idleTimeoutMs: options.idleTimeoutMs,
-          concurrency: options.concurrency,
+          concurrency: parallel,
           hosted,
         }),
     ),
