@@ -4,7 +4,6 @@ import {
   type HostedServerOptions,
   type HostedTestServer,
   presentedKey,
-  type RecordedHttpRequest,
   readJsonBody,
   replyScript,
   sendJson,

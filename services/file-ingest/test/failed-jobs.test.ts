@@ -1,8 +1,7 @@
 import { buildIngest, loadIngestConfig, reconcileJobs } from '@chatty/file-ingest';
 import { INGEST_QUEUE, type IngestJob } from '@chatty/shared';
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { getFile, upload, waitUntilDone } from './harness.js';
 import { idleQueueStack } from './idle-queue.js';
 

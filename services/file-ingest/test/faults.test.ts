@@ -8,11 +8,9 @@ import {
   ingestFile,
   loadIngestConfig,
 } from '@chatty/file-ingest';
-import { createDb, INGEST_QUEUE, type IngestJob } from '@chatty/shared';
+import { createDb } from '@chatty/shared';
 import { listKeys } from '@chatty/testkit';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IngestDatabase } from '../src/db/schema.js';
 import { makePdf } from './fixtures/make-pdf.js';
 import { getFile, upload, waitUntilDone } from './harness.js';
