@@ -161,6 +161,27 @@ describe('the public origin', () => {
   });
 });
 
+describe('paths nobody serves', () => {
+  it('are 404 before their body is read: malformed JSON, a huge declared length or an internal route alike', async () => {
+    for (const [path, body, headers] of [
+      ['/internal/gpts/x/runtime', '{not json', { 'content-type': 'application/json' }],
+      ['/nowhere', 'x'.repeat(1024), { 'content-type': 'application/octet-stream' }],
+      ['/internal/files', '{"a":1}', { 'content-type': 'application/json', 'x-service-token': 'guess' }],
+    ] as const) {
+      const response = await fetch(`${origin}${path}`, { method: 'POST', body, headers });
+      expect(response.status, path).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ROUTE_NOT_FOUND');
+    }
+    // A route that exists still reads and checks its body.
+    const malformed = await fetch(`${origin}/api/auth/login`, {
+      method: 'POST',
+      body: '{not json',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(malformed.status).toBe(400);
+  });
+});
+
 describe('the ops listener', () => {
   it('has /metrics and /health/ready, which the public port answers 404 for', async () => {
     for (const path of ['/metrics', '/health/ready']) {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
 interface ErrorBody {
@@ -126,9 +126,14 @@ export function installErrorHandlers(app: FastifyInstance): void {
     else request.log.info({ code: body.error.code, statusCode }, body.error.message);
     return reply.code(statusCode).headers(headers).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
+  const routeNotFound = (request: FastifyRequest, reply: FastifyReply) =>
     reply.code(404).send({
       error: { code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    }),
-  );
+    });
+  app.setNotFoundHandler(routeNotFound);
+  // Answered before the body is read: a path nobody serves is 404 whatever its body, never a 400 for
+  // malformed JSON or a 413 that would tell a prober something about the route.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return routeNotFound(request, reply);
+  });
 }
