@@ -701,3 +701,27 @@ describe('Dockerfile', () => {
     }
   });
 });
+
+describe('stand-in images', () => {
+  const standIns = readdirSync(repoPath('infra/compose/stand-ins'));
+
+  // A stand-in that runs repository sources as they are copies each file by name; a module one of them
+  // imports and the COPY leaves out is found only when the container starts and exits.
+  it.each(standIns)('%s: copies every local module its copied sources import', (name) => {
+    const dockerfile = read(`infra/compose/stand-ins/${name}/Dockerfile`);
+    const copied = [...dockerfile.matchAll(/^COPY\s+(?!--from)(.+?)\s+\S+\s*$/gm)].flatMap((copy) =>
+      copy[1]!.split(/\s+/),
+    );
+    // The build context is the repository root for the stand-ins that run its sources, else their folder.
+    const inContext = (path: string) =>
+      existsSync(repoPath(path)) ? path : `infra/compose/stand-ins/${name}/${path}`;
+    const sources = copied.filter((path) => /\.(ts|mjs)$/.test(path)).map(inContext);
+    const copiedNames = new Set(copied.map((path) => posix.basename(path)));
+    for (const source of sources) {
+      for (const imported of read(source).matchAll(/\bfrom\s+'\.\/([^']+)'|import\('\.\/([^']+)'\)/g)) {
+        const file = (imported[1] ?? imported[2])!.replace(/\.js$/, '.ts');
+        expect(copiedNames, `${source} imports ./${file}`).toContain(file);
+      }
+    }
+  });
+});
