@@ -4,7 +4,7 @@ import { notFound, requireServiceToken } from '@chatty/shared';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { toRuntimeAction } from '../../db/action.mapper.js';
 import { listActions } from '../../db/action.repository.js';
-import { findOwnContext, findTurnFacts } from '../../db/turn.repository.js';
+import { findTurnFacts } from '../../db/turn.repository.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { seenAs } from '../gpts/visible-gpt.js';
 
@@ -28,17 +28,16 @@ export const internalTurnRoutes: RegistryRoutes<{ token: string }> = async (app,
       const { userId, known } = request.query;
       const found = await findGptWithAccess(app.db, userId, request.params.id);
       if (!found) throw notFound('GPT');
-      const [gpt, context, facts] = await Promise.all([
+      const [gpt, facts] = await Promise.all([
         seenAs(app.db, userId, found),
-        findOwnContext(app.db, userId, found.gpt.id),
-        findTurnFacts(app.db, found.gpt.id),
+        findTurnFacts(app.db, found.gpt.id, userId),
       ]);
       // The stamp covers everything the runtime holds, so equal stamps mean an equal runtime.
       const stamp = createHash('sha256')
         .update(JSON.stringify(gpt))
         .update(facts.actionsDigest)
         .digest('base64url');
-      const answer = { stamp, context, hasFiles: facts.hasFiles };
+      const answer = { stamp, context: facts.context, hasFiles: facts.hasFiles };
       if (stamp === known) return answer;
       const actions = await listActions(app.db, found.gpt.id, { activeOnly: true });
       return { ...answer, runtime: { gpt, actions: actions.map(toRuntimeAction) } };
