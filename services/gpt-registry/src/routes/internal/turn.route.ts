@@ -26,21 +26,19 @@ export const internalTurnRoutes: RegistryRoutes<{ token: string }> = async (app,
     },
     async (request) => {
       const { userId, known } = request.query;
-      const found = await findGptWithAccess(app.db, userId, request.params.id);
-      if (!found) throw notFound('GPT');
-      const [gpt, facts] = await Promise.all([
-        seenAs(app.db, userId, found),
-        findTurnFacts(app.db, found.gpt.id, userId),
+      const { id } = request.params;
+      // Read side by side; nothing is returned before access is confirmed.
+      const [found, facts, actionRows] = await Promise.all([
+        findGptWithAccess(app.db, userId, id),
+        findTurnFacts(app.db, id, userId),
+        listActions(app.db, id, { activeOnly: true }),
       ]);
-      // The stamp covers everything the runtime holds, so equal stamps mean an equal runtime.
-      const stamp = createHash('sha256')
-        .update(JSON.stringify(gpt))
-        .update(facts.actionsDigest)
-        .digest('base64url');
+      if (!found) throw notFound('GPT');
+      const runtime = { gpt: await seenAs(app.db, userId, found), actions: actionRows.map(toRuntimeAction) };
+      // A digest of the runtime itself: equal stamps are equal runtimes, whatever changed in between.
+      const stamp = createHash('sha256').update(JSON.stringify(runtime)).digest('base64url');
       const answer = { stamp, context: facts.context, hasFiles: facts.hasFiles };
-      if (stamp === known) return answer;
-      const actions = await listActions(app.db, found.gpt.id, { activeOnly: true });
-      return { ...answer, runtime: { gpt, actions: actions.map(toRuntimeAction) } };
+      return stamp === known ? answer : { ...answer, runtime };
     },
   );
 };
