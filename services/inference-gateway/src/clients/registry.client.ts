@@ -16,9 +16,6 @@ export function registryApi(call: ServiceClient) {
         query: known ? { userId, known } : { userId },
         requestId,
       }),
-    context: async (gptId: string, userId: string, requestId?: string) =>
-      (await callRoute(call, ROUTES.context, { params: { id: gptId }, query: { userId }, requestId }))
-        .context,
     /** The user's role: what an admin may see (worker URLs) and others may not. */
     role: async (userId: string, requestId?: string) =>
       (await callRoute(call, ROUTES.role, { params: { id: userId }, requestId })).role,
