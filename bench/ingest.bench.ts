@@ -21,6 +21,7 @@ import {
   ingestFile,
   ingestMigrations,
   loadIngestConfig,
+  startWorker,
 } from '../services/file-ingest/src/index.js';
 import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '../services/gpt-registry/src/index.js';
 import { type BenchFile, makeCorpus } from './ingest-corpus.js';
@@ -157,7 +158,9 @@ async function benchIngest(
   }
   await sandbox.close();
 
-  const app = await buildIngest(loadIngestConfig({ ...env, INGEST_WORKER: 'true' }));
+  const workerConfig = loadIngestConfig({ ...env, INGEST_WORKER: 'true' });
+  const app = await buildIngest(workerConfig);
+  await startWorker(app, workerConfig);
   const connection = new Redis({ maxRetriesPerRequest: null });
   const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: env.REDIS_PREFIX });
   const eventsConnection = connection.duplicate();

@@ -11,18 +11,20 @@ import {
   resolveSecretKey,
   serverLimitsOf,
   serviceToken,
+  serviceTokenPlugin,
 } from '@chatty/shared';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type IngestConfig, ollamaUrlsOf } from './config.js';
+import type { IngestConfig } from './config.js';
 import type { Db, IngestDatabase } from './db/schema.js';
-import type { Embedder } from './embed/embed-file.js';
-import { ollamaEmbeddingClient } from './embed/embedding-client.js';
-import { prepareVectorStore } from './embed/vector-store.js';
-import type { MeaningSearch } from './fused-search.js';
+import { configPlugin } from './plugins/config.plugin.js';
+import { dbPlugin } from './plugins/db.plugin.js';
+import { embedderPlugin } from './plugins/embedder.plugin.js';
+import { queuePlugin } from './plugins/queue.plugin.js';
+import { storagePlugin } from './plugins/storage.plugin.js';
+import { workerPlugin } from './plugins/worker.plugin.js';
 import { ingestJobsMetric } from './queue-metrics.js';
-import { searchRoute } from './routes/search.route.js';
-import { type IngestWorker, startIngestWorker } from './worker.js';
+import { ingestRoutes } from './routes/index.js';
 
 export interface IngestOverrides {
   db?: Db;
@@ -31,8 +33,8 @@ export interface IngestOverrides {
 }
 
 /**
- * file-ingest: health, metrics and search over HTTP, and (INGEST_WORKER) the `ingest` consumer. It
- * never listens (server.ts does) and closes what it opened.
+ * file-ingest: health, metrics and search over HTTP. It never listens and starts no worker: server.ts
+ * does both (startWorker, for INGEST_WORKER). It closes what it opened.
  */
 export async function buildIngest(config: IngestConfig, overrides: IngestOverrides = {}) {
   const logger =
@@ -61,44 +63,17 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
       s3: () => store.ping(),
     },
   });
-  let worker: IngestWorker | undefined;
-  app.addHook('onClose', async () => {
-    await worker?.close();
-    await embedder?.store.settle();
-    await queue.close();
-    redis.disconnect();
-    if (!overrides.db) await db.destroy();
-  });
-  const embedder = config.EMBEDDING_MODEL ? await embedderOf(config, db, logger) : undefined;
-  const meaning: MeaningSearch | undefined = embedder && {
-    client: embedder.client,
-    store: embedder.store,
-    log: logger,
-    queryTimeoutMs: config.EMBEDDING_QUERY_TIMEOUT_MS,
-  };
-  await app.register(searchRoute, { db, token, meaning });
-  if (config.INGEST_WORKER) worker = await startIngestWorker(config, { db, store, log: logger, embedder });
-  return Object.assign(app, { ingestWorker: worker });
-}
-
-/** The configured embedding model on the Ollama workers, and where its vectors are kept. */
-async function embedderOf(config: IngestConfig, db: Db, log: Logger): Promise<Embedder> {
-  const model = config.EMBEDDING_MODEL!;
-  log.info({ model }, 'retrieval by meaning and words');
-  return {
-    client: ollamaEmbeddingClient({
-      urls: ollamaUrlsOf(config),
-      model,
-      timeoutMs: config.EMBEDDING_TIMEOUT_MS,
-    }),
-    store: await prepareVectorStore(db, {
-      pgvector: config.EMBEDDING_PGVECTOR,
-      scanLimit: config.EMBEDDING_SCAN_LIMIT,
-      cacheMb: config.EMBEDDING_SCAN_CACHE_MB,
-      log,
-    }),
-    batchSize: config.EMBEDDING_BATCH_SIZE,
-  };
+  // What the routes and the worker reach through `app` (src/plugins/): each plugin names the ones it
+  // needs. Closed in reverse: the worker first, the database last.
+  await app.register(configPlugin, { config });
+  await app.register(dbPlugin, { db, owned: !overrides.db });
+  await app.register(queuePlugin, { queue, redis });
+  await app.register(storagePlugin, { store });
+  await app.register(embedderPlugin, { logger });
+  await app.register(serviceTokenPlugin, { token });
+  await app.register(workerPlugin);
+  await app.register(ingestRoutes);
+  return app;
 }
 
 export type IngestApp = Awaited<ReturnType<typeof buildIngest>>;

@@ -19,4 +19,5 @@ export { fusedChunks, type MeaningSearch, RRF_K } from './fused-search.js';
 export { ingestFile } from './jobs/ingest.job.js';
 export { reconcileJobs } from './jobs/reconcile.js';
 export { searchKnowledge } from './search.js';
+export { startWorker } from './start-worker.js';
 export { extractLimitsOf, startIngestWorker } from './worker.js';

@@ -2,6 +2,7 @@ import { createLogger, describeStorage, objectStoreFrom, prepareDatabase, runSer
 import { buildIngest } from './app.js';
 import { loadIngestConfig } from './config.js';
 import { ingestMigrationSet } from './db/migrations/index.js';
+import { startWorker } from './start-worker.js';
 
 const config = loadIngestConfig();
 const logger = createLogger({ name: 'file-ingest', level: config.LOG_LEVEL, debug: config.DEBUG });
@@ -15,6 +16,7 @@ try {
   await store.ensureBucket();
   logger.info({ storage: describeStorage(config) }, 'object storage');
   const app = await buildIngest(config, { logger, db, store });
+  if (config.INGEST_WORKER) await startWorker(app, config);
   app.addHook('onClose', () => db.destroy());
   await runService(app, { port: config.INGEST_PORT, host: config.INGEST_HOST, log: logger });
 } catch (error) {

@@ -1,4 +1,4 @@
-import { buildIngest, loadIngestConfig, reconcileJobs } from '@chatty/file-ingest';
+import { buildIngest, loadIngestConfig, reconcileJobs, startWorker } from '@chatty/file-ingest';
 import { INGEST_QUEUE, type IngestJob } from '@chatty/shared';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
@@ -26,9 +26,13 @@ describe('files whose job failed outside their run', () => {
       'job stalled more than allowable limit',
     );
     // Allowing more deaths than 3: the verdict is BullMQ's, not the handler's.
-    const worker = await buildIngest(
-      loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '5' }),
-    );
+    const config = loadIngestConfig({
+      ...idle.stack.ingestEnv,
+      INGEST_WORKER: 'true',
+      INGEST_MAX_CRASHES: '5',
+    });
+    const worker = await buildIngest(config);
+    await startWorker(worker, config);
     try {
       const done = await waitUntilDone(idle.stack, idle.owner.auth, file.id, 30_000);
       expect(done.status).toBe('failed');

@@ -7,6 +7,7 @@ import {
   extractLimitsOf,
   ingestFile,
   loadIngestConfig,
+  startWorker,
 } from '@chatty/file-ingest';
 import { createDb } from '@chatty/shared';
 import { listKeys } from '@chatty/testkit';
@@ -94,9 +95,9 @@ describe('faults', () => {
     expect((await getFile(idle.stack, idle.owner.auth, file.id)).status).toBe('processing');
 
     // Another worker notices the job's lock lapse and runs it again.
-    const replacement = await buildIngest(
-      loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true' }),
-    );
+    const replacementConfig = loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true' });
+    const replacement = await buildIngest(replacementConfig);
+    await startWorker(replacement, replacementConfig);
     try {
       const done = await waitUntilDone(idle.stack, idle.owner.auth, file.id, 30_000);
       expect(done).toMatchObject({ status: 'ready', pageCount: 300 });
@@ -148,9 +149,13 @@ describe('faults', () => {
     }
     expect((await getFile(idle.stack, idle.owner.auth, file.id)).status).toBe('processing');
 
-    const replacement = await buildIngest(
-      loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true', INGEST_MAX_CRASHES: '2' }),
-    );
+    const replacementConfig = loadIngestConfig({
+      ...idle.stack.ingestEnv,
+      INGEST_WORKER: 'true',
+      INGEST_MAX_CRASHES: '2',
+    });
+    const replacement = await buildIngest(replacementConfig);
+    await startWorker(replacement, replacementConfig);
     try {
       const done = await waitUntilDone(idle.stack, idle.owner.auth, file.id, 30_000);
       expect(done.status).toBe('failed');
@@ -235,7 +240,9 @@ describe('faults', () => {
     await idle.queue.obliterate({ force: true });
     expect(await idle.queue.getJob(files[0].id)).toBeUndefined();
 
-    const worker = await buildIngest(loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true' }));
+    const workerConfig = loadIngestConfig({ ...idle.stack.ingestEnv, INGEST_WORKER: 'true' });
+    const worker = await buildIngest(workerConfig);
+    await startWorker(worker, workerConfig);
     try {
       for (const file of files) {
         expect((await waitUntilDone(idle.stack, idle.owner.auth, file.id)).status).toBe('ready');

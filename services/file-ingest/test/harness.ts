@@ -1,5 +1,5 @@
 import type { KnowledgeFile, SearchResult } from '@chatty/contracts';
-import { buildIngest, type IngestApp, loadIngestConfig } from '@chatty/file-ingest';
+import { buildIngest, type IngestApp, loadIngestConfig, startWorker } from '@chatty/file-ingest';
 import { serviceToken } from '@chatty/shared';
 import { TEST_REDIS_URL } from '@chatty/testkit';
 import { type RegistryHarness, startRegistry, TEST_SECRET } from '../../gpt-registry/test/harness.js';
@@ -38,7 +38,9 @@ export async function startStack({
     ...registry.s3.env,
     ...env,
   };
-  const ingest = await buildIngest(loadIngestConfig({ ...ingestEnv, INGEST_WORKER: String(worker) }));
+  const config = loadIngestConfig({ ...ingestEnv, INGEST_WORKER: String(worker) });
+  const ingest = await buildIngest(config);
+  if (worker) await startWorker(ingest, config);
   await ingest.ready();
   return {
     registry,

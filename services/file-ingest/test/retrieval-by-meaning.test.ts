@@ -1,5 +1,11 @@
 import type { SearchResult } from '@chatty/contracts';
-import { buildIngest, type IngestApp, type IngestDatabase, loadIngestConfig } from '@chatty/file-ingest';
+import {
+  buildIngest,
+  type IngestApp,
+  type IngestDatabase,
+  loadIngestConfig,
+  startWorker,
+} from '@chatty/file-ingest';
 import { createDb, serviceToken } from '@chatty/shared';
 import { type OllamaTestServer, startOllamaServer } from '@chatty/testkit';
 import { type Kysely, sql } from 'kysely';
@@ -262,9 +268,13 @@ describe('embedding that is cut short, and a change of model', () => {
     ).id as string;
     await stack.ingest.close();
     // The new model is not on the workers yet: nothing can be re-embedded.
-    const changed = await buildIngest(
-      loadIngestConfig({ ...stack.ingestEnv, EMBEDDING_MODEL: 'mxbai-embed-large', INGEST_WORKER: 'true' }),
-    );
+    const changedConfig = loadIngestConfig({
+      ...stack.ingestEnv,
+      EMBEDDING_MODEL: 'mxbai-embed-large',
+      INGEST_WORKER: 'true',
+    });
+    const changed = await buildIngest(changedConfig);
+    await startWorker(changed, changedConfig);
     stack.ingest = changed;
     await changed.ingestWorker!.backfillNow();
     expect(await vectorsOf(fileId, 'mxbai-embed-large')).toBe(0);

@@ -1,11 +1,7 @@
 import {
-  authPlugin,
   createDb,
   createLogger,
   createServiceApp,
-  createServiceClient,
-  createSessionTokens,
-  hashApiKey,
   type Logger,
   loadModelCatalog,
   type ModelCatalog,
@@ -16,41 +12,22 @@ import {
   resolveSecretKey,
   serverLimitsOf,
   serviceToken,
-  sessionSigningKeys,
+  serviceTokenPlugin,
 } from '@chatty/shared';
-import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import { createActionExecutor } from './actions/execute-action.js';
-import { scheduleRunRetention } from './actions/run-retention.js';
-import { actionSecretKeys } from './auth/action-secret-keys.js';
-import { LoginBackoff } from './auth/login-backoff.js';
-import { createSessionRecord } from './auth/session-record.js';
 import type { RegistryConfig } from './config.js';
-import { resolveApiKeyOwner } from './db/api-key.repository.js';
 import type { Db } from './db/index.js';
-import { knowledgePlugin } from './files/knowledge-plugin.js';
-import { quotaLimitsOf } from './quotas/quotas.js';
-import { actionRoutes } from './routes/actions/index.js';
-import { adminRoutes } from './routes/admin/index.js';
-import { authRoutes } from './routes/auth/index.js';
-import { sessionRoutes } from './routes/auth/sessions.route.js';
-import { catalogueRoutes } from './routes/catalogue/index.js';
-import { gptContextRoutes } from './routes/context/index.js';
-import { fileRoutes } from './routes/files/index.js';
-import { gptRoutes } from './routes/gpts/index.js';
-import { portableRoutes } from './routes/gpts/portable.route.js';
-import { internalActionRoutes } from './routes/internal/actions.route.js';
-import { internalAuthRoutes } from './routes/internal/auth.route.js';
-import { internalChatRoutes } from './routes/internal/chat.route.js';
-import { internalLookupRoutes } from './routes/internal/lookup.route.js';
-import { internalTurnRoutes } from './routes/internal/turn.route.js';
-import { keyRoutes } from './routes/keys/index.js';
-import { modelRoutes } from './routes/models/index.js';
-import { shareRoutes } from './routes/shares/index.js';
-import { templateRoutes } from './routes/templates/index.js';
-import { usageRoutes } from './routes/usage/index.js';
-import { workspaceRoutes } from './routes/workspaces/index.js';
-import './registry-app.js';
+import { actionsPlugin } from './plugins/actions.plugin.js';
+import { authPlugin } from './plugins/auth.plugin.js';
+import { clientsPlugin } from './plugins/clients.plugin.js';
+import { configPlugin } from './plugins/config.plugin.js';
+import { dbPlugin } from './plugins/db.plugin.js';
+import { modelsPlugin } from './plugins/models.plugin.js';
+import { queuePlugin } from './plugins/queue.plugin.js';
+import { rateLimitPlugin } from './plugins/rate-limit.plugin.js';
+import { redisPlugin } from './plugins/redis.plugin.js';
+import { storagePlugin } from './plugins/storage.plugin.js';
+import { registryRoutes } from './routes/index.js';
 
 export interface RegistryOverrides {
   db?: Db;
@@ -91,99 +68,20 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
       version: '0.1.0',
     },
   });
-  app.decorate('db', db);
-  app.decorate('models', models);
-  app.decorate('quotas', quotaLimitsOf(config));
-  app.decorate('sessions', createSessionTokens(sessionSigningKeys(config, secret), config.SESSION_TTL));
-  app.decorate(
-    'sessionRecord',
-    createSessionRecord({
-      db,
-      redis,
-      prefix: config.REDIS_PREFIX,
-      tokens: app.sessions,
-      log: logger.child({ component: 'sessions' }),
-    }),
-  );
-  app.addHook('onClose', async () => {
-    if (!overrides.db) await db.destroy();
-    if (!overrides.redis) redis.disconnect();
-  });
+  // What the routes reach through `app` (src/plugins/): each plugin names the ones it needs.
+  await app.register(configPlugin, { config });
+  await app.register(dbPlugin, { db, owned: !overrides.db });
+  await app.register(redisPlugin, { redis, owned: !overrides.redis });
+  await app.register(modelsPlugin, { models });
+  await app.register(storagePlugin, { store });
+  await app.register(queuePlugin);
+  await app.register(clientsPlugin, { secret });
+  await app.register(authPlugin, { secret, logger });
+  await app.register(rateLimitPlugin, { nameSpace: overrides.rateLimitNamespace });
+  await app.register(actionsPlugin, { secret });
+  await app.register(serviceTokenPlugin, { token: serviceToken(secret, 'gpt-registry') });
 
-  await app.register(authPlugin, {
-    sessions: app.sessions,
-    sessionIsLive: (claims) => app.sessionRecord.isLive(claims),
-    resolveApiKey: (key) => resolveApiKeyOwner(db, hashApiKey(key)),
-  });
-  await app.register(rateLimit, {
-    global: false,
-    redis,
-    nameSpace: overrides.rateLimitNamespace ?? `${config.REDIS_PREFIX}:rate-limit:`,
-  });
-  await app.register(authRoutes, {
-    allowSignup: config.ALLOW_SIGNUP,
-    rateLimits: {
-      perAddress: config.AUTH_RATE_LIMIT_PER_ADDRESS,
-      windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
-    },
-    backoff: new LoginBackoff(
-      redis,
-      config.REDIS_PREFIX,
-      config.AUTH_RATE_LIMIT_PER_ACCOUNT,
-      config.AUTH_BACKOFF_MAX_SECONDS,
-    ),
-  });
-  await app.register(sessionRoutes);
-  await app.register(adminRoutes);
-  await app.register(keyRoutes);
-  const gateway = config.GATEWAY_URL
-    ? createServiceClient({
-        name: 'inference-gateway',
-        baseUrl: config.GATEWAY_URL,
-        token: serviceToken(secret, 'inference-gateway'),
-      })
-    : undefined;
-  await app.register(gptRoutes, {
-    deleteSessions: gateway
-      ? async (gptId, requestId) => {
-          await gateway({ method: 'DELETE', path: `/internal/gpts/${gptId}/sessions`, requestId });
-        }
-      : undefined,
-  });
-  await app.register(knowledgePlugin, { store, config });
-  await app.register(fileRoutes, { maxFileSize: config.MAX_FILE_SIZE });
-  await app.register(gptContextRoutes);
-  await app.register(modelRoutes);
-  await app.register(usageRoutes);
-  const ownToken = serviceToken(secret, 'gpt-registry');
-  await app.register(internalAuthRoutes, { token: ownToken });
-  const actionSecretsKey = actionSecretKeys(config.ACTION_SECRETS_KEYS, secret);
-  const executeAction = createActionExecutor({
-    db,
-    key: actionSecretsKey,
-    // The runner bounds each call itself (ACTION_TIMEOUT_MS, at most 120 s); this only catches a hung runner.
-    runner: createServiceClient({
-      name: 'action-runner',
-      baseUrl: config.ACTION_RUNNER_URL,
-      token: serviceToken(secret, 'action-runner', config.ACTION_RUNNER_TOKEN),
-      timeoutMs: 125_000,
-    }),
-  });
-  const executionsPerMinute = config.ACTION_RATE_PER_MINUTE;
-  await app.register(actionRoutes, { key: actionSecretsKey, execute: executeAction, executionsPerMinute });
-  await app.register(portableRoutes, { maxFileSize: config.MAX_FILE_SIZE, actionKey: actionSecretsKey });
-  await app.register(internalActionRoutes, { token: ownToken, execute: executeAction, executionsPerMinute });
-  await app.register(internalChatRoutes, { token: ownToken });
-  await app.register(internalTurnRoutes, { token: ownToken });
-  const stopRetention = scheduleRunRetention(db, config.ACTION_RUN_RETENTION_DAYS, (error) =>
-    logger.warn({ err: error }, 'pruning old action runs failed; retried in an hour'),
-  );
-  app.addHook('onClose', async () => stopRetention());
-  await app.register(workspaceRoutes);
-  await app.register(shareRoutes);
-  await app.register(catalogueRoutes);
-  await app.register(templateRoutes, { key: actionSecretsKey });
-  await app.register(internalLookupRoutes, { token: ownToken });
+  await app.register(registryRoutes);
   return app;
 }
 

@@ -1,13 +1,12 @@
 import { createLogger, createServiceApp, type Logger, parseTrustProxy, serverLimitsOf } from '@chatty/shared';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
 import type { WebConfig } from './config.js';
-import { capConnections } from './connection-cap.js';
-import { registerMergedOpenApi } from './openapi-document.js';
-import { registerUpstream, type Upstream } from './proxy.js';
+import { connectionCapPlugin } from './plugins/connection-cap.plugin.js';
+import { openApiPlugin } from './plugins/openapi.plugin.js';
+import { upstreamsPlugin } from './plugins/upstreams.plugin.js';
+import type { Upstream } from './proxy.js';
 import { staticSiteOptions } from './static-site.js';
 import { trustedProxies } from './trusted-proxies.js';
-import { createUpstreamPools } from './upstream-pools.js';
 
 /**
  * What the inference-gateway serves: chat sessions, model loading and status, token usage, the
@@ -70,20 +69,18 @@ export async function buildWeb(config: WebConfig, overrides: { logger?: Logger }
     opsListener: true,
     readiness: Object.fromEntries(upstreams.map((upstream) => [upstream.name, () => probe(upstream.url)])),
   });
-  capConnections(app as unknown as FastifyInstance, {
+  await app.register(connectionCapPlugin, {
     perAddress: config.MAX_CONNECTIONS_PER_IP,
     total: config.MAX_CONNECTIONS,
     isTrustedProxy: trustedProxies(trustProxy),
   });
-  const pools = createUpstreamPools();
-  app.addHook('onClose', () => pools.close());
-  for (const upstream of upstreams) {
-    await registerUpstream(app as unknown as FastifyInstance, upstream, pools.dispatcherFor(upstream));
-  }
-  registerMergedOpenApi(app as unknown as FastifyInstance, [
-    { name: 'gpt-registry', url: config.REGISTRY_URL },
-    ...(config.GATEWAY_URL ? [{ name: 'inference-gateway', url: config.GATEWAY_URL }] : []),
-  ]);
+  await app.register(upstreamsPlugin, { upstreams });
+  await app.register(openApiPlugin, {
+    sources: [
+      { name: 'gpt-registry', url: config.REGISTRY_URL },
+      ...(config.GATEWAY_URL ? [{ name: 'inference-gateway', url: config.GATEWAY_URL }] : []),
+    ],
+  });
   await app.register(fastifyStatic, staticSiteOptions());
   return app;
 }

@@ -95,9 +95,15 @@ export function callerOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Marks every route registered after it in this plugin as open to `chat`-scoped API keys. */
-export function allowChatKeys(app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
-    route.config = { ...(route.config as object), chatScope: true };
-  });
-}
+/**
+ * Marks every route registered after it in the plugin that registers it as open to `chat`-scoped API
+ * keys: a fastify-plugin, so it applies to its caller's routes and no one else's.
+ */
+export const chatKeysPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), chatScope: true };
+    });
+  },
+  { name: 'chatty-chat-keys' },
+);

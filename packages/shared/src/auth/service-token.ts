@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { deriveKey } from '../config/secret-key.js';
 import { notFound } from '../errors.js';
 
@@ -35,3 +36,18 @@ export function requireServiceToken(token: string) {
     }
   };
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook of this service's `/internal/*` routes: its own service token, or a 404. */
+    checkServiceToken(request: FastifyRequest): Promise<void>;
+  }
+}
+
+/** The service's own token, checked by `app.checkServiceToken` on its internal routes. */
+export const serviceTokenPlugin = fp(
+  async (app: FastifyInstance, { token }: { token: string }) => {
+    app.decorate('checkServiceToken', requireServiceToken(token));
+  },
+  { name: 'chatty-service-token' },
+);

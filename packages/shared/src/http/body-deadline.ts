@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
 import type { ServerLimits } from './server-limits.js';
 
 /** How often bodies in progress are checked: the cut comes at most this late. */
@@ -34,7 +35,14 @@ interface Watch {
  * not read the body itself. Time during which the reader is not taking the body (its buffer is full
  * because storage or an upstream is slow) does not count against the client.
  */
-export function installBodyDeadline(
+export const bodyDeadlinePlugin = fp(
+  async (app: FastifyInstance, limits: Pick<ServerLimits, 'bodyTimeoutMs' | 'bodyMinBytesPerSecond'>) => {
+    installBodyDeadline(app, limits);
+  },
+  { name: 'chatty-body-deadline' },
+);
+
+function installBodyDeadline(
   app: FastifyInstance,
   limits: Pick<ServerLimits, 'bodyTimeoutMs' | 'bodyMinBytesPerSecond'>,
 ): void {

@@ -1,16 +1,16 @@
 import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
-import { installBodyDeadline } from './body-deadline.js';
-import { installErrorHandlers } from './error-handler.js';
-import { installHealth, installLiveness, type ReadinessCheck } from './health.js';
-import { installMetrics } from './metrics.js';
-import { installOpenApi, type OpenApiOptions } from './openapi.js';
-import { createOpsApp } from './ops-app.js';
+import { bodyDeadlinePlugin } from './body-deadline.js';
+import { errorHandlerPlugin } from './error-handler.js';
+import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.js';
+import { metricsPlugin } from './metrics.js';
+import { type OpenApiOptions, openApiPlugin } from './openapi.js';
+import { createOpsApp, type OpsApp } from './ops-app.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
-import { installRequestLog } from './request-log.js';
+import { requestLogPlugin } from './request-log.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, serverOptionsOf } from './server-limits.js';
 
 export interface ServiceAppOptions {
@@ -35,7 +35,7 @@ export interface ServiceAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** With `opsListener`: the app answering `/metrics` and `/health/*` on the ops address. */
-    ops?: FastifyInstance;
+    ops?: OpsApp;
   }
 }
 
@@ -61,24 +61,23 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
-  installRequestLog(app as unknown as FastifyInstance);
-  installBodyDeadline(app as unknown as FastifyInstance, limits);
-  installErrorHandlers(app as unknown as FastifyInstance);
-  if (options.openapi) await installOpenApi(app as unknown as FastifyInstance, options.openapi);
+  await app.register(requestLogPlugin);
+  await app.register(bodyDeadlinePlugin, limits);
+  await app.register(errorHandlerPlugin);
+  if (options.openapi) await app.register(openApiPlugin, options.openapi);
   if (options.opsListener) {
-    const ops = createOpsApp(options.logger, options.readiness ?? {}, limits);
-    installLiveness(app as unknown as FastifyInstance);
-    const registry = installMetrics(app as unknown as FastifyInstance, options.service, ops);
-    for (const metric of options.metrics ?? []) registry.registerMetric(metric);
+    const ops = await createOpsApp(options.logger, options.readiness ?? {}, limits);
+    await app.register(livenessPlugin);
+    await app.register(metricsPlugin, { service: options.service, serveOn: ops, metrics: options.metrics });
     app.decorate('ops', ops);
     // onClose runs once this app's in-flight requests are done: the ops side answers until then.
     app.addHook('onClose', async () => {
       await ops.close();
     });
   } else {
-    installHealth(app as unknown as FastifyInstance, options.readiness ?? {});
-    const registry = installMetrics(app as unknown as FastifyInstance, options.service);
-    for (const metric of options.metrics ?? []) registry.registerMetric(metric);
+    await app.register(livenessPlugin);
+    await app.register(readinessPlugin, { checks: options.readiness ?? {} });
+    await app.register(metricsPlugin, { service: options.service, metrics: options.metrics });
   }
   return app;
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 
 interface ErrorBody {
@@ -111,7 +112,11 @@ export function toErrorResponse(error: FastifyError | Error): {
 }
 
 /** The one error shape of every service. */
-export function installErrorHandlers(app: FastifyInstance): void {
+export const errorHandlerPlugin = fp(async (app: FastifyInstance) => installErrorHandlers(app), {
+  name: 'chatty-error-handler',
+});
+
+function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // The client hung up, or its connection was cut (a body that came too slowly): the failure is the
     // missing body, not a broken dependency, and nobody is left to read an answer. 499 as nginx says.

@@ -1,22 +1,28 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
 const CHECK_TIMEOUT_MS = 2000;
 
-/** `/health/live` answers while the process runs; `/health/ready` only when every dependency does. */
-export function installHealth(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
-  installLiveness(app);
-  installReadiness(app, checks);
-}
-
 /** Constant and free: it shows nothing and costs nothing, so it may be served anywhere. */
-export function installLiveness(app: FastifyInstance): void {
+export const livenessPlugin = fp(async (app: FastifyInstance) => installLiveness(app), {
+  name: 'chatty-liveness',
+});
+
+/** Answers only when every dependency does; `/health/live` answers while the process runs. */
+export const readinessPlugin = fp(
+  async (app: FastifyInstance, { checks }: { checks: Record<string, ReadinessCheck> }) =>
+    installReadiness(app, checks),
+  { name: 'chatty-readiness' },
+);
+
+function installLiveness(app: FastifyInstance): void {
   app.get('/health/live', { schema: { hide: true }, logLevel: 'silent' }, async () => ({ status: 'ok' }));
 }
 
 /** Each call runs every check (requests to dependencies) and names each failure with its reason. */
-export function installReadiness(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
+function installReadiness(app: FastifyInstance, checks: Record<string, ReadinessCheck>): void {
   const quiet = quieterOf(app.log.level, 'warn');
   // Polled every few seconds by orchestrators: only failures are logged.
   app.get('/health/ready', { schema: { hide: true }, logLevel: quiet }, async (request, reply) => {

@@ -1,17 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Histogram, type Metric, Registry } from 'prom-client';
 import { quieterOf } from './health.js';
+
+export interface MetricsOptions {
+  service: string;
+  /** Where `/metrics` is answered: the ops app of a service whose own port is public; the app by default. */
+  serveOn?: FastifyInstance | undefined;
+  /** Metrics of the service's own (a queue's depth, ...), registered beside the request metrics. */
+  metrics?: Metric[] | undefined;
+}
 
 /**
  * Measures `app`'s requests and answers `/metrics` on `serveOn`: the app itself, or the ops app of a
  * service whose own port is public. A registry per app, so several apps in one process (tests,
  * benches) never collide.
  */
-export function installMetrics(
-  app: FastifyInstance,
-  service: string,
-  serveOn: FastifyInstance = app,
-): Registry {
+export const metricsPlugin = fp(
+  async (app: FastifyInstance, options: MetricsOptions) => {
+    const registry = installMetrics(app, options.service, options.serveOn ?? app);
+    for (const metric of options.metrics ?? []) registry.registerMetric(metric);
+  },
+  { name: 'chatty-metrics' },
+);
+
+function installMetrics(app: FastifyInstance, service: string, serveOn: FastifyInstance): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 export interface OpenApiOptions {
   title: string;
@@ -9,7 +10,14 @@ export interface OpenApiOptions {
 }
 
 /** The document at `/api/openapi.json` and its UI at `/api/docs`, both generated from route schemas. */
-export async function installOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
+export const openApiPlugin = fp(
+  async (app: FastifyInstance, options: OpenApiOptions) => installOpenApi(app, options),
+  {
+    name: 'chatty-openapi',
+  },
+);
+
+async function installOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,22 +1,16 @@
 import { RUNNER_INTERNAL_ROUTES } from '@chatty/contracts';
-import { AppError, requireServiceToken } from '@chatty/shared';
+import { AppError } from '@chatty/shared';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type ExecuteContext, executeRequest } from '../request/execute-request.js';
-
-export interface ExecuteRouteOptions extends ExecuteContext {
-  /** The credential its callers present (ACTION_RUNNER_TOKEN). */
-  token: string;
-}
+import { executeRequest } from '../request/execute-request.js';
 
 /** `POST /internal/execute`: one action call, for the registry (which resolved the action and its secrets). */
-export const executeRoute: FastifyPluginAsyncTypebox<ExecuteRouteOptions> = async (
-  app,
-  { token, ...context },
-) => {
+export const executeRoute: FastifyPluginAsyncTypebox = async (app) => {
+  const context = app.execution;
   app.post(
     '/internal/execute',
     {
-      onRequest: requireServiceToken(token),
+      // The callers' credential: ACTION_RUNNER_TOKEN.
+      onRequest: app.checkServiceToken,
       schema: {
         hide: true,
         ...RUNNER_INTERNAL_ROUTES.execute.schema,

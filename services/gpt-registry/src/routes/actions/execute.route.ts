@@ -1,19 +1,10 @@
 import { ACTION_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
-import type { FastifyInstance } from 'fastify';
-import { actionRateLimit } from '../../actions/action-rate-limit.js';
-import type { RegistryRoutes } from '../../registry-app.js';
-import type { ActionRouteOptions } from './options.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
-export const executeActionRoute: RegistryRoutes<ActionRouteOptions> = async (
-  app,
-  { execute, executionsPerMinute },
-) => {
-  const limited = actionRateLimit(
-    app as unknown as FastifyInstance,
-    executionsPerMinute,
-    (request) => callerOf(request).userId,
-  );
+export const executeActionRoute: RegistryRoutes = async (app) => {
+  const execute = app.executeAction;
+  const limited = app.actionRateLimit((request) => callerOf(request).userId);
   app.post(
     '/api/gpts/actions/:actionId/execute',
     {

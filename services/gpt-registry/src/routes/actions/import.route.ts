@@ -5,10 +5,10 @@ import { actionsFromOpenApi } from '../../actions/openapi-import.js';
 import { insertActionsUnderQuota } from '../../actions/stored-action.js';
 import { toAction } from '../../db/action.mapper.js';
 import { findGpt } from '../../db/gpt.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
-import type { ActionRouteOptions } from './options.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
-export const importActionsRoute: RegistryRoutes<ActionRouteOptions> = async (app, { key }) => {
+export const importActionsRoute: RegistryRoutes = async (app) => {
+  const key = app.actionKey;
   app.post(
     '/api/gpts/:id/actions/import',
     {

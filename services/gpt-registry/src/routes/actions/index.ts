@@ -8,13 +8,12 @@ import { deleteAction, listActions } from '../../db/action.repository.js';
 import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRuns } from '../../db/action-run.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { executeActionRoute } from './execute.route.js';
 import { importActionsRoute } from './import.route.js';
-import type { ActionRouteOptions } from './options.js';
 
-export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, options) => {
-  const { key } = options;
+export const actionRoutes: RegistryRoutes = async (app) => {
+  const key = app.actionKey;
   app.addHook('preHandler', app.authenticate);
 
   app.post(
@@ -146,8 +145,8 @@ export const actionRoutes: RegistryRoutes<ActionRouteOptions> = async (app, opti
     },
   );
 
-  await app.register(executeActionRoute, options);
-  await app.register(importActionsRoute, options);
+  await app.register(executeActionRoute);
+  await app.register(importActionsRoute);
 };
 
 /**

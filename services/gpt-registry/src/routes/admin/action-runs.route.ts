@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
 import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRunsForAudit } from '../../db/action-run.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
  * The audit of action runs for admins (registered inside the admin routes, behind their checks):

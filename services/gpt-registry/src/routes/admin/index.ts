@@ -1,7 +1,5 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
-import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from '../../auth/require-admin.js';
 import type { UserRow } from '../../db/schema.js';
 import {
   EmailTakenError,
@@ -11,8 +9,8 @@ import {
   setPasswordHash,
   updateUserAccess,
 } from '../../db/user.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
 import { hashPassword } from '../auth/password.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { actionRunAuditRoutes } from './action-runs.route.js';
 import { accountInvitationRoutes } from './invitations.route.js';
 
@@ -32,7 +30,7 @@ const toAdminUser = (row: UserRow) => ({
  */
 export const adminRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
-  app.addHook('preHandler', requireAdmin(app as unknown as FastifyInstance));
+  app.addHook('preHandler', app.requireAdmin);
   await app.register(accountInvitationRoutes);
   await app.register(actionRunAuditRoutes);
 

@@ -7,7 +7,7 @@ import {
   listPendingAccountInvitations,
   revokeAccountInvitation,
 } from '../../db/account-invitation.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 const toInvitation = (row: AccountInvitationRow) => ({
   id: row.id,

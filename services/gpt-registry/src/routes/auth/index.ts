@@ -1,7 +1,5 @@
 import { AUTH_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf, conflict, forbidden, unauthorized } from '@chatty/shared';
-import type { FastifyInstance } from 'fastify';
-import type { LoginBackoff } from '../../auth/login-backoff.js';
 import { toUser } from '../../db/user.mapper.js';
 import {
   createUser,
@@ -10,20 +8,14 @@ import {
   findUserById,
   SignupClosedError,
 } from '../../db/user.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
-import { type AuthRateLimits, authRateLimit } from './auth-rate-limit.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { joinRoutes } from './join.route.js';
 import { hashPassword, verifyPassword } from './password.js';
 
-export interface AuthRouteOptions extends Record<string, unknown> {
-  allowSignup: boolean;
-  rateLimits: AuthRateLimits;
-  backoff: LoginBackoff;
-}
-
-export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options) => {
-  const limited = authRateLimit(app as unknown as FastifyInstance, options.rateLimits);
-  await app.register(joinRoutes, { limited });
+export const authRoutes: RegistryRoutes = async (app) => {
+  const limited = app.authRateLimit;
+  const backoff = app.loginBackoff;
+  await app.register(joinRoutes);
 
   app.post(
     '/api/auth/signup',
@@ -42,7 +34,7 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
         const user = await createUser(
           app.db,
           { email, name: name ?? null, passwordHash: await hashPassword(password) },
-          { allowSignup: options.allowSignup },
+          { allowSignup: app.registryConfig.ALLOW_SIGNUP },
         );
         request.log.info({ userId: user.id, role: user.role }, 'user signed up');
         const token = await app.sessionRecord.start(user.id, request.headers['user-agent']);
@@ -71,15 +63,15 @@ export const authRoutes: RegistryRoutes<AuthRouteOptions> = async (app, options)
     },
     async (request) => {
       const { email, password } = request.body;
-      await options.backoff.check(request.ip, email);
+      await backoff.check(request.ip, email);
       const user = await findUserByEmail(app.db, email.trim());
       // Verify against a real hash even for unknown emails, so timing does not reveal who has an account.
       const valid = await verifyPassword(user?.password_hash, password);
       if (!user || !valid) {
-        await options.backoff.failed(request.ip, email);
+        await backoff.failed(request.ip, email);
         throw unauthorized('Wrong email or password');
       }
-      await options.backoff.succeeded(request.ip, email);
+      await backoff.succeeded(request.ip, email);
       if (user.disabled_at) throw forbidden('ACCOUNT_DISABLED', 'This account is disabled; ask an admin');
       const token = await app.sessionRecord.start(user.id, request.headers['user-agent']);
       request.log.info({ userId: user.id }, 'user signed in');

@@ -1,6 +1,5 @@
 import { AUTH_ROUTES } from '@chatty/contracts';
 import { type AppError, conflict, notFound } from '@chatty/shared';
-import type { FastifyRequest } from 'fastify';
 import {
   acceptAccountInvitation,
   findAccountInvitation,
@@ -8,7 +7,7 @@ import {
 } from '../../db/account-invitation.repository.js';
 import { toUser } from '../../db/user.mapper.js';
 import { EmailTakenError } from '../../db/user.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { hashPassword } from './password.js';
 
 /** Why a link cannot be used, said to whoever holds it (they hold the token, so nothing leaks). */
@@ -30,9 +29,8 @@ function refusal(state: InvitationRefusal): AppError {
  * password of their own. Works with ALLOW_SIGNUP=false (the invitation is the permission); counted by
  * the same per-address limit as sign-up and sign-in.
  */
-export const joinRoutes: RegistryRoutes<{
-  limited: (request: FastifyRequest) => Promise<void>;
-}> = async (app, { limited }) => {
+export const joinRoutes: RegistryRoutes = async (app) => {
+  const limited = app.authRateLimit;
   app.post(
     '/api/auth/invitations/check',
     {

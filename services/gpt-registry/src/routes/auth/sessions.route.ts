@@ -3,7 +3,7 @@ import { badRequest, callerOf, forbidden, notFound, unauthorized } from '@chatty
 import type { FastifyRequest } from 'fastify';
 import { findUserById, setPasswordHash } from '../../db/user.repository.js';
 import { listLiveSessions } from '../../db/user-session.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 /** The caller's session, for routes that only make sense signed in (not with an API key). */

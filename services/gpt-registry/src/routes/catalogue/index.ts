@@ -11,7 +11,7 @@ import {
   unpublish,
 } from '../../db/catalogue.repository.js';
 import { findGptVersion } from '../../db/gpt-version.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { requireMembership } from '../workspaces/membership.js';
 
 /**

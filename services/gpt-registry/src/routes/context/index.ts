@@ -1,7 +1,7 @@
 import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
 import { findGptContext, saveGptContext } from '../../db/gpt-context.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 export const gptContextRoutes: RegistryRoutes = async (app) => {
   app.get(

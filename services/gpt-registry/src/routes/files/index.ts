@@ -4,10 +4,10 @@ import { toFile } from '../../db/file.mapper.js';
 import { deleteFileRow, findOwnedFile, listFiles } from '../../db/file.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { uploadRoute } from './upload.route.js';
 
-export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, { maxFileSize }) => {
+export const fileRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
 
   app.get(
@@ -92,5 +92,5 @@ export const fileRoutes: RegistryRoutes<{ maxFileSize: number }> = async (app, {
     },
   );
 
-  await app.register(uploadRoute, { maxFileSize });
+  await app.register(uploadRoute);
 };

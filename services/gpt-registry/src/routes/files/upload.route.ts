@@ -13,7 +13,7 @@ import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../../files/decide-type.js';
 import { ensureFileRoom } from '../../files/file-quota.js';
 import { spoolUpload } from '../../files/spool-upload.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /** The extension the upload carried when it is one of its type's (`.mjs` stays `.mjs`), else the type's first. */
 function storedExtension(type: KnowledgeType, name: string): string {
@@ -22,7 +22,8 @@ function storedExtension(type: KnowledgeType, name: string): string {
   return extensions.includes(given) ? given : extensions[0]!;
 }
 
-export const uploadRoute: RegistryRoutes<{ maxFileSize: number }> = async (app, { maxFileSize }) => {
+export const uploadRoute: RegistryRoutes = async (app) => {
+  const maxFileSize = app.registryConfig.MAX_FILE_SIZE;
   await app.register(multipart, { limits: { files: 1, fileSize: maxFileSize, fields: 5 } });
 
   app.post(

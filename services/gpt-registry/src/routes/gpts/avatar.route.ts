@@ -5,7 +5,7 @@ import { requireGpt } from '../../access/gpt-access.js';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { avatarDataUrl } from '../../avatar/validate-avatar.js';
 import { updateGpt } from '../../db/gpt.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 export const avatarRoute: RegistryRoutes = async (app) => {
   // One file, cut one byte past the limit so an oversized upload is detected without buffering it all.

@@ -5,7 +5,7 @@ import { type GptFields, insertGpt } from '../../db/gpt.repository.js';
 import type { Db } from '../../db/index.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { resolveModelId } from './gpt-input.js';
 import { visibleGpt } from './visible-gpt.js';
 

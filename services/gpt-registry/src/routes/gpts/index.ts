@@ -13,7 +13,7 @@ import {
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
 import { ensureRoom } from '../../quotas/quotas.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { avatarRoute } from './avatar.route.js';
 import { copyRoutes } from './copy.route.js';
 import { expectedVersion } from './expected-version.js';
@@ -22,12 +22,7 @@ import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
 import { visibleGpt } from './visible-gpt.js';
 
-export interface GptRouteOptions extends Record<string, unknown> {
-  /** Removes a GPT's chat sessions (they live in the inference gateway); absent when none is deployed. */
-  deleteSessions?: ((gptId: string, requestId: string) => Promise<void>) | undefined;
-}
-
-export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) => {
+export const gptRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
 
   app.get(
@@ -140,7 +135,7 @@ export const gptRoutes: RegistryRoutes<GptRouteOptions> = async (app, options) =
       // gone, and a retry is safe. A mark left by a crash is finished by retrying the delete.
       if (!(await markGptDeleting(app.db, userId, gptId))) throw notFound('GPT');
       try {
-        await options.deleteSessions?.(gptId, request.id);
+        await app.deleteGptSessions?.(gptId, request.id);
       } catch (error) {
         await markGptDeleting(app.db, userId, gptId, false);
         throw error;

@@ -2,7 +2,6 @@ import { GPT_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import { requireGpt } from '../../access/gpt-access.js';
-import type { SecretKeys } from '../../actions/secret-box.js';
 import { listActions } from '../../db/action.repository.js';
 import { listFiles } from '../../db/file.repository.js';
 import { spoolUpload } from '../../files/spool-upload.js';
@@ -10,19 +9,14 @@ import { MAX_JSON_ENTRY_BYTES } from '../../portable/archive-layout.js';
 import { importGpt } from '../../portable/import-gpt.js';
 import { readArchive } from '../../portable/read-archive.js';
 import { writeArchive } from '../../portable/write-archive.js';
-import type { RegistryRoutes } from '../../registry-app.js';
-
-export interface PortableRouteOptions extends Record<string, unknown> {
-  /** MAX_FILE_SIZE: the largest knowledge file, inside an archive too. */
-  maxFileSize: number;
-  /** The key of secret headers (deriveKey(secret, 'action-secrets')). */
-  actionKey: SecretKeys;
-}
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /** The portable GPT file: a GPT with its avatar, actions and knowledge files as one zip, and back. */
-export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, options) => {
+export const portableRoutes: RegistryRoutes = async (app) => {
+  // MAX_FILE_SIZE: the largest knowledge file, inside an archive too.
+  const maxFileSize = app.registryConfig.MAX_FILE_SIZE;
   // An archive may hold as many files as a GPT may, each up to MAX_FILE_SIZE, plus its JSON entries.
-  const maxArchiveBytes = options.maxFileSize * app.quotas.filesPerGpt + 3 * MAX_JSON_ENTRY_BYTES;
+  const maxArchiveBytes = maxFileSize * app.quotas.filesPerGpt + 3 * MAX_JSON_ENTRY_BYTES;
   await app.register(multipart, { limits: { files: 1, fileSize: maxArchiveBytes, fields: 5 } });
   app.addHook('preHandler', app.authenticate);
 
@@ -92,7 +86,7 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
       try {
         if (part.file.truncated) throw archiveTooLarge(maxArchiveBytes);
         const archive = await readArchive(spooled.path, {
-          maxFileBytes: options.maxFileSize,
+          maxFileBytes: maxFileSize,
           maxTotalBytes: maxArchiveBytes,
           maxFiles: app.quotas.filesPerGpt,
         });
@@ -104,7 +98,7 @@ export const portableRoutes: RegistryRoutes<PortableRouteOptions> = async (app, 
               quotas: app.quotas,
               storage: app.storage,
               enqueueIngest: (fileId) => app.enqueueIngest(fileId),
-              actionKey: options.actionKey,
+              actionKey: app.actionKey,
               log: request.log,
             },
             userId,

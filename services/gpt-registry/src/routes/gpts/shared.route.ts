@@ -2,7 +2,7 @@ import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
 import { toGpt } from '../../db/gpt.mapper.js';
 import { listSharedWithUser } from '../../db/share.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 export const sharedListRoute: RegistryRoutes = async (app) => {
   app.get(

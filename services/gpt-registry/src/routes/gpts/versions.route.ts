@@ -2,7 +2,7 @@ import { GPT_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound } from '@chatty/shared';
 import { requireGpt } from '../../access/gpt-access.js';
 import { findGptVersion, listGptVersions } from '../../db/gpt-version.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /** A GPT's history: a light list to page through, and each version's whole snapshot on its own. */
 export const versionRoutes: RegistryRoutes = async (app) => {

@@ -1,32 +1,22 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
-import { notFound, requireServiceToken } from '@chatty/shared';
-import type { FastifyInstance } from 'fastify';
+import { notFound } from '@chatty/shared';
 import { findGptWithAccess } from '../../access/gpt-access.js';
-import { actionRateLimit } from '../../actions/action-rate-limit.js';
-import type { ActionExecutor } from '../../actions/execute-action.js';
 import { toRuntimeAction } from '../../db/action.mapper.js';
 import { listActions } from '../../db/action.repository.js';
 import type { Db } from '../../db/index.js';
-import type { RegistryRoutes } from '../../registry-app.js';
 import { visibleGpt } from '../gpts/visible-gpt.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
  * What the inference gateway needs for a chat with tools: the GPT with its active actions (never
  * their URLs, headers or secrets), and a way to run one for the user it is serving, through the same
  * path (decryption, action-runner, audit) as the public execute route.
  */
-export const internalActionRoutes: RegistryRoutes<{
-  token: string;
-  execute: ActionExecutor;
-  executionsPerMinute: number;
-}> = async (app, { token, execute, executionsPerMinute }) => {
-  app.addHook('onRequest', requireServiceToken(token));
+export const internalActionRoutes: RegistryRoutes = async (app) => {
+  app.addHook('onRequest', app.checkServiceToken);
+  const execute = app.executeAction;
   // The same per-user counter as the public execute route: a chat's tool calls are executions too.
-  const limited = actionRateLimit(
-    app as unknown as FastifyInstance,
-    executionsPerMinute,
-    (request) => (request.body as { userId: string }).userId,
-  );
+  const limited = app.actionRateLimit((request) => (request.body as { userId: string }).userId);
 
   app.get(
     '/internal/gpts/:id/runtime',

@@ -1,19 +1,19 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
-import { hashApiKey, isApiKey, notFound, requireServiceToken, unauthorized } from '@chatty/shared';
+import { hashApiKey, isApiKey, notFound, unauthorized } from '@chatty/shared';
 import { resolveApiKeyOwner } from '../../db/api-key.repository.js';
 import { findUserById } from '../../db/user.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
  * Lets other services accept API keys and session tokens without reading the registry's tables:
  * they verify a token's signature themselves and ask here whether its session is still live, and
  * what a key is, so a sign-out or a revoked key stops at once everywhere.
  */
-export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
+export const internalAuthRoutes: RegistryRoutes = async (app) => {
   app.post(
     '/internal/auth/api-key',
     {
-      onRequest: requireServiceToken(token),
+      onRequest: app.checkServiceToken,
       schema: {
         hide: true,
         ...REGISTRY_INTERNAL_ROUTES.apiKey.schema,
@@ -30,7 +30,7 @@ export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app,
   app.post(
     '/internal/auth/session',
     {
-      onRequest: requireServiceToken(token),
+      onRequest: app.checkServiceToken,
       schema: {
         hide: true,
         ...REGISTRY_INTERNAL_ROUTES.session.schema,
@@ -42,7 +42,7 @@ export const internalAuthRoutes: RegistryRoutes<{ token: string }> = async (app,
   app.get(
     '/internal/users/:id/role',
     {
-      onRequest: requireServiceToken(token),
+      onRequest: app.checkServiceToken,
       schema: {
         hide: true,
         ...REGISTRY_INTERNAL_ROUTES.role.schema,

@@ -1,13 +1,13 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
-import { notFound, requireServiceToken } from '@chatty/shared';
+import { notFound } from '@chatty/shared';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { countConversation } from '../../db/catalogue.repository.js';
 import { findGptContext, listGptSummaries } from '../../db/gpt-context.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /** What the inference-gateway reads for a chat: the user's context for a GPT, and the user's GPTs. */
-export const internalChatRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
-  app.addHook('onRequest', requireServiceToken(token));
+export const internalChatRoutes: RegistryRoutes = async (app) => {
+  app.addHook('onRequest', app.checkServiceToken);
 
   app.get(
     '/internal/gpts/:id/context',

@@ -1,15 +1,14 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
-import { requireServiceToken } from '@chatty/shared';
 import { gptNamesByIds, usersByIds } from '../../db/lookup.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
  * Names for other services' reports: the inference gateway records token use by user and GPT id and
  * shows it to admins with the users' emails and the GPTs' names, and needs to know whether a caller is
  * an admin. Only what such a report shows; ids that are gone are simply absent.
  */
-export const internalLookupRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
-  app.addHook('onRequest', requireServiceToken(token));
+export const internalLookupRoutes: RegistryRoutes = async (app) => {
+  app.addHook('onRequest', app.checkServiceToken);
 
   app.post(
     '/internal/lookup',

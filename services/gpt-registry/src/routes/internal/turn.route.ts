@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
-import { notFound, requireServiceToken } from '@chatty/shared';
+import { notFound } from '@chatty/shared';
 import { findGptWithAccess } from '../../access/gpt-access.js';
 import { toRuntimeAction } from '../../db/action.mapper.js';
 import { listActions } from '../../db/action.repository.js';
 import { findTurnFacts } from '../../db/turn.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
 import { seenAs } from '../gpts/visible-gpt.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
  * What the inference gateway reads at the start of every chat turn, in one call: the user's access
  * (checked every time, so a removed share stops the next turn), their context, whether there is
  * knowledge to search, and the GPT's runtime — left out when the gateway already holds the same one.
  */
-export const internalTurnRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
-  app.addHook('onRequest', requireServiceToken(token));
+export const internalTurnRoutes: RegistryRoutes = async (app) => {
+  app.addHook('onRequest', app.checkServiceToken);
 
   app.get(
     '/internal/gpts/:id/turn',

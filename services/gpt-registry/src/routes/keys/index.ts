@@ -3,7 +3,7 @@ import { callerOf, generateApiKey, hashApiKey, notFound } from '@chatty/shared';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
 import { countApiKeys, withUserLock } from '../../db/quota.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 const PREFIX_LENGTH = 12;
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { REGISTRY_ROUTES } from '@chatty/contracts';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 export const modelRoutes: RegistryRoutes = async (app) => {
   app.get(

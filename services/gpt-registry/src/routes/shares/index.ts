@@ -3,7 +3,7 @@ import { badRequest, callerOf, notFound } from '@chatty/shared';
 import { requireGpt } from '../../access/gpt-access.js';
 import { deleteShare, findColleagueByEmail, listShares, upsertShare } from '../../db/share.repository.js';
 import { findMembership } from '../../db/workspace.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /** Who else may use a GPT: a workspace of the owner's or a named colleague, as "can chat" or "can edit". */
 export const shareRoutes: RegistryRoutes = async (app) => {

@@ -3,7 +3,6 @@ import { CATALOGUE_ROUTES, filePrefix, KNOWLEDGE_TYPES, originalKey } from '@cha
 import { callerOf, notFound } from '@chatty/shared';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { checkActionFields } from '../../actions/action-input.js';
-import type { SecretKeys } from '../../actions/secret-box.js';
 import { insertActions } from '../../actions/stored-action.js';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { insertFile } from '../../db/file.repository.js';
@@ -13,15 +12,15 @@ import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { ensureFileRoom } from '../../files/file-quota.js';
 import { ensureRoom } from '../../quotas/quotas.js';
-import type { RegistryRoutes } from '../../registry-app.js';
 import { BUILT_IN_TEMPLATES, type BuiltInTemplate } from '../../templates/built-in.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
  * A template's knowledge file, stored and queued for ingestion like an upload (the file quota applies);
  * the blob goes again if its row cannot be written.
  */
 async function addKnowledge(
-  app: FastifyInstance,
+  app: Pick<FastifyInstance, 'db' | 'quotas' | 'storage' | 'enqueueIngest'>,
   log: FastifyBaseLogger,
   file: { userId: string; gptId: string; name: string; text: string },
 ) {
@@ -64,7 +63,8 @@ const toTemplate = (template: BuiltInTemplate) => ({
 });
 
 /** The built-in templates, offered to new users; copying one makes an ordinary GPT of the caller's. */
-export const templateRoutes: RegistryRoutes<{ key: SecretKeys }> = async (app, { key }) => {
+export const templateRoutes: RegistryRoutes = async (app) => {
+  const key = app.actionKey;
   app.addHook('preHandler', app.authenticate);
 
   app.get(
@@ -109,7 +109,7 @@ export const templateRoutes: RegistryRoutes<{ key: SecretKeys }> = async (app, {
         return gpt;
       });
       for (const file of template.knowledge ?? []) {
-        await addKnowledge(app as unknown as FastifyInstance, request.log, {
+        await addKnowledge(app, request.log, {
           userId,
           gptId: row.id,
           ...file,

@@ -8,7 +8,7 @@ import {
   countGpts,
   sumFileBytes,
 } from '../../db/quota.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 
 /** The caller's use of each quota next to its limit, so a client can show it before a 409. */
 export const usageRoutes: RegistryRoutes = async (app) => {

@@ -11,7 +11,7 @@ import {
   listWorkspaces,
   removeMember,
 } from '../../db/workspace.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { invitationRoutes } from './invitations.route.js';
 import { requireMembership } from './membership.js';
 

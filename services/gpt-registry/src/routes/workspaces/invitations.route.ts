@@ -10,7 +10,7 @@ import {
   findMembership,
   listPendingInvitations,
 } from '../../db/workspace.repository.js';
-import type { RegistryRoutes } from '../../registry-app.js';
+import type { RegistryRoutes } from '../registry-routes.js';
 import { requireMembership } from './membership.js';
 
 type InvitationRow = Awaited<ReturnType<typeof listPendingInvitations>>[number];

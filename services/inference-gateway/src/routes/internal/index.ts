@@ -1,11 +1,10 @@
 import { GATEWAY_INTERNAL_ROUTES } from '@chatty/contracts';
-import { requireServiceToken } from '@chatty/shared';
 import { deleteSessionsOfGpt } from '../../db/session.repository.js';
-import type { GatewayRoutes } from '../../gateway-app.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 
 /** For the registry: a deleted GPT's sessions (and their messages) go with it. */
-export const internalRoutes: GatewayRoutes<{ token: string }> = async (app, { token }) => {
-  app.addHook('onRequest', requireServiceToken(token));
+export const internalRoutes: GatewayRoutes = async (app) => {
+  app.addHook('onRequest', app.checkServiceToken);
   app.delete(
     '/internal/gpts/:id/sessions',
     {

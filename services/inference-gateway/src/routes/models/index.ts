@@ -1,6 +1,6 @@
 import { MODEL_ROUTES } from '@chatty/contracts';
 import { callerOf, type ModelDefinition } from '@chatty/shared';
-import type { GatewayRoutes } from '../../gateway-app.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 import { resolveModel } from '../resolve-model.js';
 
 export const modelRoutes: GatewayRoutes = async (app) => {
@@ -9,9 +9,9 @@ export const modelRoutes: GatewayRoutes = async (app) => {
    * only an admin sees them; others see each worker by its place in OLLAMA_URLS.
    */
   const labelOf = (url: string, admin: boolean) =>
-    admin ? url : `worker-${app.router.pool.workers.findIndex((worker) => worker.url === url) + 1}`;
+    admin ? url : `worker-${app.pool.workers.findIndex((worker) => worker.url === url) + 1}`;
   const servingOf = (model: ModelDefinition, admin = false) => {
-    const { workers, loadedOn } = app.router.pool.serving(model.id);
+    const { workers, loadedOn } = app.pool.serving(model.id);
     return workers.map((url) => ({ url: labelOf(url, admin), loaded: loadedOn.includes(url) }));
   };
   const availableOf = (model: ModelDefinition): boolean => {
@@ -41,7 +41,7 @@ export const modelRoutes: GatewayRoutes = async (app) => {
     },
     async (request) => {
       const admin = (await app.registryApi.role(callerOf(request).userId, request.id)) === 'admin';
-      await app.router.pool.ready();
+      await app.pool.ready();
       return {
         items: app.models.models.map((model) => ({
           id: model.id,

@@ -1,8 +1,8 @@
 import { OPENAI_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
-import type { GatewayRoutes } from '../../gateway-app.js';
 import { embedOnPool } from '../../pool/embed.js';
 import { abortOnDisconnect } from '../../sse.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 import { invalidParam } from './errors.js';
 
 /** Little-endian float32s in base64, as OpenAI sends `encoding_format: "base64"` (its SDK asks for it). */
@@ -38,17 +38,11 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
           `${body.model} is hosted; embeddings run on Ollama workers`,
         );
       const model = defined?.id ?? body.model;
-      if (!app.router.pool.workers.some((worker) => worker.provider === 'ollama' && worker.has(model)))
+      if (!app.pool.workers.some((worker) => worker.provider === 'ollama' && worker.has(model)))
         throw invalidParam('model', 'UNKNOWN_MODEL', `No model worker has "${body.model}"`);
       const client = abortOnDisconnect(reply);
       try {
-        const { embeddings, promptTokens } = await embedOnPool(
-          app.router.pool,
-          model,
-          input,
-          client.signal,
-          userId,
-        );
+        const { embeddings, promptTokens } = await embedOnPool(app.pool, model, input, client.signal, userId);
         return {
           object: 'list',
           data: embeddings.map((vector, index) => ({

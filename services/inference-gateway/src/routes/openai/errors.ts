@@ -1,5 +1,6 @@
 import { AppError, toErrorResponse } from '@chatty/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 /** A refusal naming the request field at fault, which OpenAI's error body carries as `param`. */
 class ParamError extends AppError {
@@ -65,9 +66,14 @@ export function openAiError(error: Error): {
 
 /**
  * Every error of the `/v1` routes in OpenAI's shape — a missing key, a bad body, a busy pool — so
- * OpenAI's clients raise their typed errors with our message. The rest of the gateway keeps its own.
+ * OpenAI's clients raise their typed errors with our message. The rest of the gateway keeps its own:
+ * a fastify-plugin, so the handler is its caller's (the `/v1` routes' plugin), not the app's.
  */
-export function installOpenAiErrors(app: FastifyInstance): void {
+export const openAiErrorsPlugin = fp(async (app: FastifyInstance) => installOpenAiErrors(app), {
+  name: 'gateway-openai-errors',
+});
+
+function installOpenAiErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (request.raw.socket?.destroyed) return reply.code(499).send(openAiError(error).body);
     const { statusCode, body, headers } = openAiError(error);

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
-import { AppError, allowChatKeys, callerOf, notFound } from '@chatty/shared';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError, callerOf, chatKeysPlugin, notFound } from '@chatty/shared';
+import type { FastifyReply } from 'fastify';
 import { generateAnswer } from '../../chat/generate.js';
 import { prepareTurn } from '../../chat/prepare-turn.js';
 import { runTurn } from '../../chat/run-turn.js';
-import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import type { Generation } from '../../pool/model-router.js';
 import { abortOnDisconnect, lazyEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 import { resolveModel } from '../resolve-model.js';
 import { endFailedAnswer } from '../stream-failure.js';
 import { embeddingRoutes } from './embeddings.js';
-import { installOpenAiErrors, invalidParam, openAiError } from './errors.js';
+import { invalidParam, openAiError, openAiErrorsPlugin } from './errors.js';
 import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
 import { toGatewayMessages } from './messages.js';
 import {
@@ -30,8 +30,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OpenAI-compatible API: `model` is one of the caller's GPT ids or a base model of the models config. */
 export const openAiRoutes: GatewayRoutes = async (app) => {
-  allowChatKeys(app as unknown as FastifyInstance);
-  installOpenAiErrors(app as unknown as FastifyInstance);
+  await app.register(chatKeysPlugin);
+  await app.register(openAiErrorsPlugin);
   app.addHook('preHandler', app.authenticate);
   await app.register(embeddingRoutes);
 

@@ -2,7 +2,7 @@ import type { Decision } from '@chatty/contracts';
 import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
 import { findSession } from '../../db/session.repository.js';
-import type { GatewayRoutes } from '../../gateway-app.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 
 /** The user's answer to a `confirm` event: run the call the model asked for, or not. */
 export const confirmationRoute: GatewayRoutes = async (app) => {

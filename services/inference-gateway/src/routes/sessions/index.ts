@@ -1,24 +1,20 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
-import { allowChatKeys, callerOf, notFound, quotaExceeded } from '@chatty/shared';
-import type { FastifyInstance } from 'fastify';
+import { callerOf, chatKeysPlugin, notFound, quotaExceeded } from '@chatty/shared';
 import { deleteSession, findSession, listMessages, listSessions } from '../../db/session.repository.js';
 import {
   countSessions,
   insertSessionUnderQuota,
   SessionQuotaError,
 } from '../../db/session-quota.repository.js';
-import type { GatewayRoutes } from '../../gateway-app.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 import { confirmationRoute } from './confirmation.route.js';
 import { messageRoute } from './message.route.js';
 import { toMessage, toSession } from './schemas.js';
 
-export interface SessionRouteOptions extends Record<string, unknown> {
-  /** QUOTA_SESSIONS: sessions one user may keep; the next one is refused with 409 QUOTA_EXCEEDED. */
-  maxSessions: number;
-}
-
-export const sessionRoutes: GatewayRoutes<SessionRouteOptions> = async (app, { maxSessions }) => {
-  allowChatKeys(app as unknown as FastifyInstance);
+export const sessionRoutes: GatewayRoutes = async (app) => {
+  // QUOTA_SESSIONS: sessions one user may keep; the next one is refused with 409 QUOTA_EXCEEDED.
+  const maxSessions = app.gatewayConfig.QUOTA_SESSIONS;
+  await app.register(chatKeysPlugin);
   app.addHook('preHandler', app.authenticate);
 
   app.post(

@@ -4,10 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prepareTurn } from '../../chat/prepare-turn.js';
 import { runTurn } from '../../chat/run-turn.js';
 import { appendTurn, findSession, listMessages } from '../../db/session.repository.js';
-import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 import { endFailedAnswer } from '../stream-failure.js';
 import { toMessage } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf } from '@chatty/shared';
 import { sumUsage } from '../../db/usage.repository.js';
-import type { GatewayRoutes } from '../../gateway-app.js';
+import type { GatewayRoutes } from '../gateway-routes.js';
 
 /**
  * Tokens used per user, GPT and model: every user's for an admin (the registry says who is one), the

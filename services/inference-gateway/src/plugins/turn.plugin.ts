@@ -1,0 +1,32 @@
+import type { Logger } from '@chatty/shared';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { GptRuntimes } from '../chat/gpt-runtimes.js';
+import type { TurnDeps } from '../chat/run-turn.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What a chat turn runs with: the router, retrieval, actions, web search and the tool loop's limits. */
+    turnDeps: TurnDeps;
+  }
+}
+
+/** The chat turn's dependencies, gathered once from the app's own decorations. */
+export const turnPlugin = fp(
+  async (app: FastifyInstance, { logger }: { logger: Logger }) => {
+    const { gatewayConfig: config } = app;
+    app.decorate('turnDeps', {
+      router: app.router,
+      models: app.models,
+      registry: app.registryApi,
+      // Held per replica: every turn still asks the registry whether the runtime changed.
+      runtimes: new GptRuntimes(app.registryApi),
+      ingest: app.ingestApi,
+      log: logger,
+      toolMaxSteps: config.TOOL_MAX_STEPS,
+      toolLoopTimeoutMs: config.TOOL_LOOP_TIMEOUT_MS,
+      ...(app.webSearch && { web: app.webSearch }),
+    });
+  },
+  { name: 'gateway-turn', dependencies: ['gateway-config', 'gateway-models', 'gateway-clients'] },
+);
