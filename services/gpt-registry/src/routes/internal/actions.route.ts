@@ -1,11 +1,11 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound, requireServiceToken } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
-import { findGptWithAccess } from '../../access/gpt-access.js';
 import { actionRateLimit } from '../../actions/action-rate-limit.js';
 import type { ActionExecutor } from '../../actions/execute-action.js';
 import { toRuntimeAction } from '../../db/action.mapper.js';
-import { listActions } from '../../db/action.repository.js';
+import { findActionGptId, listActions } from '../../db/action.repository.js';
+import { findGptWithAccess } from '../../db/gpt-access.repository.js';
 import type { Db } from '../../db/index.js';
 import type { RegistryRoutes } from '../../registry-app.js';
 import { visibleGpt } from '../gpts/visible-gpt.js';
@@ -72,12 +72,8 @@ export const internalActionRoutes: RegistryRoutes<{
  * never leave the registry.
  */
 async function ownerForChat(db: Db, userId: string, actionId: string): Promise<string> {
-  const action = await db
-    .selectFrom('gpt_action')
-    .select('gpt_id')
-    .where('id', '=', actionId)
-    .executeTakeFirst();
-  const found = action && (await findGptWithAccess(db, userId, action.gpt_id));
+  const gptId = await findActionGptId(db, actionId);
+  const found = gptId && (await findGptWithAccess(db, userId, gptId));
   if (!found) throw notFound('Action');
   return found.gpt.user_id;
 }
