@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are compose interpolations.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { posix, relative } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActionRunnerEnv } from '@chatty/action-runner';
 import { loadGatewayConfig } from '@chatty/inference-gateway';
@@ -724,4 +726,62 @@ describe('stand-in images', () => {
       }
     }
   });
+
+  // Only the files the Dockerfile copies, side by side as in the image, run by the Node the image has:
+  // a name one module takes from another that no longer exports it fails here, not in a compose run.
+  it('ollama: the worker the image runs answers a chat from the copied files alone', async () => {
+    const dockerfile = read('infra/compose/stand-ins/ollama/Dockerfile');
+    const copied = [...dockerfile.matchAll(/^COPY\s+(?!--from)(.+?)\s+\S+\s*$/gm)].flatMap((copy) =>
+      copy[1]!.split(/\s+/),
+    );
+    const image = mkdtempSync(join(tmpdir(), 'chatty-ollama-stand-in-'));
+    for (const path of copied) copyFileSync(repoPath(path), join(image, posix.basename(path)));
+    const port = await freePort();
+    const worker = spawn(process.execPath, ['worker.mjs'], {
+      cwd: image,
+      env: { PATH: process.env.PATH, OLLAMA_HOST: `127.0.0.1:${port}`, STAND_IN_MODELS: 'phi3' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout.on('data', (part) => (output += part));
+    worker.stderr.on('data', (part) => (output += part));
+    try {
+      await waitUntil(
+        () => output.includes('listening'),
+        () => output,
+        15_000,
+      );
+      const answer = await fetch(`http://127.0.0.1:${port}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'phi3', messages: [{ role: 'user', content: 'Say hello' }] }),
+      });
+      expect(answer.status).toBe(200);
+      const text = (await answer.text())
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { message?: { content: string } }).message?.content ?? '')
+        .join('');
+      expect(text).toContain('Stand-in phi3');
+      expect(text).toContain('Say hello');
+    } finally {
+      worker.kill();
+      rmSync(image, { recursive: true, force: true });
+    }
+  });
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitUntil(ready: () => boolean, said: () => string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`the stand-in did not start: ${said()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

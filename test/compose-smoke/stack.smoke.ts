@@ -282,7 +282,7 @@ describe.sequential(`Chatty on ${stack.name === 'swarm' ? 'Docker Swarm' : 'Dock
         async (container) =>
           (await jsonLogsOf(container)).filter(
             (line) =>
-              line.msg === 'incoming request' &&
+              line.msg === 'request completed' &&
               /\/api\/sessions\/[^/]+\/messages/.test(JSON.stringify(line.req)),
           ).length,
       ),

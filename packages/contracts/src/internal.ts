@@ -18,6 +18,24 @@ export const UserQuery = Type.Object({ userId: Type.String({ format: 'uuid' }) }
 export const GptRuntime = Type.Object({ gpt: Gpt, actions: Type.Array(RuntimeAction) });
 export type GptRuntime = Static<typeof GptRuntime>;
 
+/**
+ * `GET /internal/gpts/:id/turn?userId=&known=`: what one chat turn needs of a GPT, access checked on
+ * every call. `stamp` names the runtime's content (the GPT as the user sees it and its active
+ * actions); `runtime` is left out when it equals `known`, the stamp of the runtime the caller holds.
+ * `hasFiles`: whether the GPT has knowledge files at all (none: nothing to search).
+ */
+export const TurnQuery = Type.Object({
+  userId: Type.String({ format: 'uuid' }),
+  known: Type.Optional(Type.String({ maxLength: 64 })),
+});
+export const TurnView = Type.Object({
+  stamp: Type.String(),
+  context: Type.String(),
+  hasFiles: Type.Boolean(),
+  runtime: Type.Optional(GptRuntime),
+});
+export type TurnView = Static<typeof TurnView>;
+
 /** `GET /internal/gpts/:id/context`. */
 export const ContextAnswer = Type.Object({ context: Type.String() });
 

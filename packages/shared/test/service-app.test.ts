@@ -118,6 +118,25 @@ describe('the service frame', () => {
     expect(unsafe.headers['x-request-id']).not.toContain('\n');
   });
 
+  it('logs each request once, as it ends, with its id, route, status and time, and no headers', async () => {
+    const { app, logs } = await exampleApp();
+    await app.inject({
+      method: 'POST',
+      url: '/things?x=1',
+      payload: { name: 'ok' },
+      headers: { 'x-request-id': 'one-line', authorization: 'Bearer line-hunter2' },
+    });
+    const lines = logs.lines.filter((line) => line.reqId === 'one-line');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'POST', url: '/things?x=1' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+    expect(logs.text()).not.toContain('hunter2');
+  });
+
   it('redacts credentials from log lines', async () => {
     const logs = captureLogs('redaction', 'info');
     const app = await createServiceApp({ service: 'redaction', logger: logs.logger });

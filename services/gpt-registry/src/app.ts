@@ -43,6 +43,7 @@ import { internalActionRoutes } from './routes/internal/actions.route.js';
 import { internalAuthRoutes } from './routes/internal/auth.route.js';
 import { internalChatRoutes } from './routes/internal/chat.route.js';
 import { internalLookupRoutes } from './routes/internal/lookup.route.js';
+import { internalTurnRoutes } from './routes/internal/turn.route.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { shareRoutes } from './routes/shares/index.js';
@@ -173,6 +174,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(portableRoutes, { maxFileSize: config.MAX_FILE_SIZE, actionKey: actionSecretsKey });
   await app.register(internalActionRoutes, { token: ownToken, execute: executeAction, executionsPerMinute });
   await app.register(internalChatRoutes, { token: ownToken });
+  await app.register(internalTurnRoutes, { token: ownToken });
   const stopRetention = scheduleRunRetention(db, config.ACTION_RUN_RETENTION_DAYS, (error) =>
     logger.warn({ err: error }, 'pruning old action runs failed; retried in an hour'),
   );

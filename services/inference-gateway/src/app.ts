@@ -21,6 +21,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { Confirmations } from './chat/confirmations.js';
+import { GptRuntimes } from './chat/gpt-runtimes.js';
 import { ingestApi } from './clients/ingest.client.js';
 import { registryApi } from './clients/registry.client.js';
 import { type GatewayConfig, ollamaWorkers } from './config.js';
@@ -132,7 +133,9 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   );
   app.decorate('turnDeps', {
     router,
+    models,
     registry,
+    runtimes: new GptRuntimes(registry),
     ingest: ingestApi(ingestClient),
     log: logger,
     toolMaxSteps: config.TOOL_MAX_STEPS,

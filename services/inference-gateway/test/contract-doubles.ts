@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /*
  * Stand-ins for routes other services are building, speaking exactly their contracts on
- * docs/internal-contracts.md over real HTTP: the registry's GPT runtime and action execution, and
+ * docs/internal-contracts.md over real HTTP: the registry's GPT runtime, turn view and action execution, and
  * file-ingest's search. Every other registry route is forwarded to the real registry.
  */
 
@@ -60,12 +61,28 @@ export async function startDoubles(registryUrl: string): Promise<Doubles> {
     if (runtime) {
       const fixture = runtimes.get(runtime[1]!);
       if (!fixture || fixture.userId !== url.searchParams.get('userId')) return notFound(response);
-      const actions = fixture.actions.map(({ url: _url, ...action }) => ({
-        ...action,
-        method: action.method ?? 'GET',
-        needsConfirmation: action.needsConfirmation ?? false,
-      }));
-      return json(response, 200, { gpt: { ...fixture.gpt, userId: fixture.userId }, actions });
+      return json(response, 200, runtimeOf(fixture));
+    }
+    const turn = /^\/internal\/gpts\/([^/]+)\/turn$/.exec(url.pathname);
+    if (turn) {
+      const fixture = runtimes.get(turn[1]!);
+      if (!fixture || fixture.userId !== url.searchParams.get('userId')) return notFound(response);
+      const view = runtimeOf(fixture);
+      const stamp = createHash('sha256').update(JSON.stringify(view)).digest('base64url');
+      // The user's context is the real registry's, as the real turn route reads it.
+      const contextUrl = new URL(`/internal/gpts/${fixture.gpt.id}/context`, registryUrl);
+      contextUrl.searchParams.set('userId', fixture.userId);
+      const token = request.headers['x-service-token'];
+      const answer = await fetch(contextUrl, {
+        headers: typeof token === 'string' ? { 'x-service-token': token } : {},
+      });
+      const { context } = (await answer.json()) as { context: string };
+      return json(response, 200, {
+        stamp,
+        context,
+        hasFiles: knowledge.has(fixture.gpt.id),
+        ...(url.searchParams.get('known') !== stamp && { runtime: view }),
+      });
     }
     const execute = /^\/internal\/actions\/([^/]+)\/execute$/.exec(url.pathname);
     if (execute) {
@@ -122,6 +139,15 @@ export async function startDoubles(registryUrl: string): Promise<Doubles> {
     searches,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function runtimeOf(fixture: RuntimeFixture) {
+  const actions = fixture.actions.map(({ url: _url, ...action }) => ({
+    ...action,
+    method: action.method ?? 'GET',
+    needsConfirmation: action.needsConfirmation ?? false,
+  }));
+  return { gpt: { ...fixture.gpt, userId: fixture.userId }, actions };
 }
 
 async function forward(base: string, request: IncomingMessage, body: string, response: ServerResponse) {

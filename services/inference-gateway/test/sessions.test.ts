@@ -32,8 +32,15 @@ describe('sessions and messages', () => {
     ]);
 
     const session = await fetch(`${harness.url}/api/sessions/${sessionId}`, { headers: owner.auth });
-    const body = (await session.json()) as { gptId: string; messages: Array<{ role: string }> };
+    const body = (await session.json()) as {
+      gptId: string;
+      createdAt: string;
+      updatedAt: string;
+      messages: Array<{ role: string }>;
+    };
     expect(body.gptId).toBe(owner.gptId);
+    // Storing a turn touches its session, which lists sessions by their latest message.
+    expect(Date.parse(body.updatedAt)).toBeGreaterThan(Date.parse(body.createdAt));
     expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
 
     const list = await fetch(`${harness.url}/api/gpts/${owner.gptId}/sessions`, { headers: owner.auth });

@@ -15,7 +15,8 @@ registerHooks({
     }
   },
 });
-const { startOllamaServer, tokensOf } = await import('./ollama-server.ts');
+const { startOllamaServer } = await import('./ollama-server.ts');
+const { tokensOf } = await import('./scripted-http.ts');
 
 const [host, port] = (process.env.OLLAMA_HOST || '0.0.0.0:11434').split(':');
 const models = (process.env.STAND_IN_MODELS || '').split(',').filter(Boolean);

@@ -14,6 +14,8 @@ import {
   RoleAnswer,
   SessionCheckBody,
   SessionLiveness,
+  TurnQuery,
+  TurnView,
   UserQuery,
 } from '../internal.js';
 import { route } from '../route.js';
@@ -24,6 +26,11 @@ export const REGISTRY_INTERNAL_ROUTES = {
     params: IdParams,
     querystring: UserQuery,
     response: { 200: GptRuntime, ...errorResponses(400, 404) },
+  }),
+  turn: route('GET', '/internal/gpts/:id/turn', {
+    params: IdParams,
+    querystring: TurnQuery,
+    response: { 200: TurnView, ...errorResponses(400, 404) },
   }),
   executeAction: route('POST', '/internal/actions/:actionId/execute', {
     params: ActionIdParams,

@@ -10,6 +10,7 @@ import { installMetrics } from './metrics.js';
 import { installOpenApi, type OpenApiOptions } from './openapi.js';
 import { createOpsApp } from './ops-app.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { installRequestLog } from './request-log.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, serverOptionsOf } from './server-limits.js';
 
 export interface ServiceAppOptions {
@@ -48,6 +49,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   const app = Fastify({
     ...serverOptionsOf(limits),
     loggerInstance: options.logger,
+    disableRequestLogging: true,
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
@@ -59,6 +61,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  installRequestLog(app as unknown as FastifyInstance);
   installBodyDeadline(app as unknown as FastifyInstance, limits);
   installErrorHandlers(app as unknown as FastifyInstance);
   if (options.openapi) await installOpenApi(app as unknown as FastifyInstance, options.openapi);

@@ -2,18 +2,17 @@ import type {
   ActionCall,
   ChatStreamEventData,
   Citation,
-  GptRuntime,
   SearchChunk as KnowledgeChunk,
   WebSearchRecord,
 } from '@chatty/contracts';
 import type { Logger, ModelDefinition } from '@chatty/shared';
-import type { IngestApi } from '../clients/ingest.client.js';
 import type { RegistryApi } from '../clients/registry.client.js';
-import type { Generation, ModelRouter } from '../pool/model-router.js';
+import type { Generation } from '../pool/model-router.js';
 import type { OllamaMessage } from '../pool/ollama-types.js';
 import { generateAnswer } from './generate.js';
 import { type Confirm, runGuardedAction } from './guarded-action.js';
-import { assemble, type HistoryMessage, knowledgeBudget, systemPrompt } from './prompt.js';
+import { describedModel, type PrepareDeps, type PreparedTurn } from './prepare-turn.js';
+import { assemble, type HistoryMessage, systemPrompt } from './prompt.js';
 import { actionForTool, matchIntents, toolsOf } from './tools.js';
 import { type WebSearchDeps, type WebSearchEvent, type WebSearchTurn, webSearchFor } from './web-search.js';
 
@@ -24,10 +23,8 @@ export interface TurnEvents {
   search?(event: WebSearchEvent): void;
 }
 
-export interface TurnDeps {
-  router: ModelRouter;
+export interface TurnDeps extends PrepareDeps {
   registry: RegistryApi;
-  ingest: IngestApi;
   log: Logger;
   toolMaxSteps: number;
   toolLoopTimeoutMs: number;
@@ -35,10 +32,9 @@ export interface TurnDeps {
   web?: WebSearchDeps;
 }
 
-export interface TurnInput {
+/** A prepared turn (prepareTurn) and who asks what, in which session. */
+export interface TurnInput extends PreparedTurn {
   userId: string;
-  runtime: GptRuntime;
-  model: ModelDefinition;
   history: HistoryMessage[];
   question: string;
   sessionId?: string;
@@ -58,28 +54,14 @@ export interface TurnResult extends Generation {
   searches: WebSearchRecord[];
 }
 
-const KNOWLEDGE_CHUNKS = 8;
-
 /**
- * One turn of a GPT's chat: prompt from its instructions, the user's persistent context, knowledge
- * retrieved for this question within the model's window, and the history that still fits; then the
- * model, with the GPT's actions as tools in a loop bounded in steps and time.
+ * One turn of a GPT's chat: prompt from its instructions, the user's persistent context, the knowledge
+ * prepared for this question, and the history that still fits; then the model, with the GPT's
+ * actions as tools in a loop bounded in steps and time.
  */
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
-  const { runtime, model } = input;
-  const described = await deps.router.describe(
-    model.kind === 'synth' ? deps.router.catalog.resolve(model.synthesizer!)! : model,
-  );
-  const budget = knowledgeBudget(described.contextLength, [runtime.gpt.instructions, input.question]);
-  const [context, knowledge] = await Promise.all([
-    deps.registry.context(runtime.gpt.id, input.userId, input.requestId),
-    budget > 0
-      ? deps.ingest.search(
-          { gptId: runtime.gpt.id, query: input.question, k: KNOWLEDGE_CHUNKS, budgetTokens: budget },
-          input.requestId,
-        )
-      : { mode: 'ranked' as const, chunks: [] },
-  ]);
+  const { runtime, model, context, knowledge } = input;
+  const described = await describedModel(deps.router, model);
   const citations = citationsOf(knowledge.chunks);
   const actionCalls: ActionCall[] = [];
   const web = webSearchFor(deps.web, runtime.gpt, { ...input, onEvent: input.events.search });

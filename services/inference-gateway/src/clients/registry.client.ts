@@ -9,9 +9,13 @@ export function registryApi(call: ServiceClient) {
     /** The GPT and its active actions when the user may chat with it; a 404 AppError otherwise. */
     runtime: (gptId: string, userId: string, requestId?: string) =>
       callRoute(call, ROUTES.runtime, { params: { id: gptId }, query: { userId }, requestId }),
-    context: async (gptId: string, userId: string, requestId?: string) =>
-      (await callRoute(call, ROUTES.context, { params: { id: gptId }, query: { userId }, requestId }))
-        .context,
+    /** What a chat turn needs of the GPT (see TurnView); `known`: the stamp of the runtime held. */
+    turn: (gptId: string, userId: string, known: string | undefined, requestId?: string) =>
+      callRoute(call, ROUTES.turn, {
+        params: { id: gptId },
+        query: known ? { userId, known } : { userId },
+        requestId,
+      }),
     /** The user's role: what an admin may see (worker URLs) and others may not. */
     role: async (userId: string, requestId?: string) =>
       (await callRoute(call, ROUTES.role, { params: { id: userId }, requestId })).role,

@@ -66,17 +66,27 @@ export interface CompletedTurn {
 
 /**
  * Stores a finished turn, question and answer together, so a failed or abandoned generation leaves
- * no half of it behind. Answers the stored assistant message.
+ * no half of it behind. Answers the stored assistant message. One statement, so one round trip: the
+ * two rows go in one INSERT (in this order, so the question's `seq` is the lower) and the session's
+ * `updated_at` is touched by a CTE of the same statement.
  */
 export async function appendTurn(db: Db, sessionId: string, turn: CompletedTurn): Promise<MessageRow> {
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('chat_message')
-      .values({ session_id: sessionId, role: 'user', content: turn.question })
-      .execute();
-    const answer = await trx
-      .insertInto('chat_message')
-      .values({
+  const rows = await db
+    .with('touched', (query) =>
+      query.updateTable('chat_session').set({ updated_at: sql`now()` }).where('id', '=', sessionId),
+    )
+    .insertInto('chat_message')
+    .values([
+      {
+        session_id: sessionId,
+        role: 'user',
+        content: turn.question,
+        model: null,
+        citations: null,
+        action_calls: null,
+        web_searches: null,
+      },
+      {
         session_id: sessionId,
         role: 'assistant',
         content: turn.answer,
@@ -84,14 +94,9 @@ export async function appendTurn(db: Db, sessionId: string, turn: CompletedTurn)
         citations: turn.citations.length ? JSON.stringify(turn.citations) : null,
         action_calls: turn.actionCalls.length ? JSON.stringify(turn.actionCalls) : null,
         web_searches: turn.searches?.length ? JSON.stringify(turn.searches) : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('chat_session')
-      .set({ updated_at: sql`now()` })
-      .where('id', '=', sessionId)
-      .execute();
-    return answer;
-  });
+      },
+    ])
+    .returningAll()
+    .execute();
+  return rows.find((row) => row.role === 'assistant')!;
 }

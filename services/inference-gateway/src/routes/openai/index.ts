@@ -3,6 +3,7 @@ import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
 import { AppError, allowChatKeys, callerOf, notFound } from '@chatty/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { generateAnswer } from '../../chat/generate.js';
+import { prepareTurn } from '../../chat/prepare-turn.js';
 import { runTurn } from '../../chat/run-turn.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
@@ -183,27 +184,30 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         body,
         messages.some((message) => message.images?.length),
       );
-      const runtime = await app.registryApi.runtime(body.model, userId, requestId).catch((error) => {
-        throw error instanceof AppError && error.statusCode === 404 ? notFound('Model') : error;
-      });
-      const model = resolveModel(app.models, runtime.gpt.modelId);
       const lastUser = messages.findLastIndex((message) => message.role === 'user');
       if (lastUser < 0) throw new AppError(400, 'NO_USER_MESSAGE', 'messages must hold a user message');
-      const extraSystem = messages
-        .filter((message) => message.role === 'system')
-        .map((message) => message.content);
       const history = messages
         .slice(0, lastUser)
         .filter((message) => message.role === 'user' || message.role === 'assistant')
         .map((message) => ({ role: message.role as 'user' | 'assistant', content: message.content }));
-      const instructions = [runtime.gpt.instructions, ...extraSystem].filter(Boolean).join('\n\n');
+      const question = messages[lastUser]!.content;
+      const prepared = await prepareTurn(app.turnDeps, {
+        gptId: body.model,
+        userId,
+        question,
+        requestId,
+        extraInstructions: messages
+          .filter((message) => message.role === 'system')
+          .map((message) => message.content),
+      }).catch((error) => {
+        throw error instanceof AppError && error.statusCode === 404 ? notFound('Model') : error;
+      });
       return (signal: AbortSignal, onToken: (text: string) => void): Promise<Generation> =>
         runTurn(app.turnDeps, {
+          ...prepared,
           userId,
-          runtime: { ...runtime, gpt: { ...runtime.gpt, instructions } },
-          model,
           history,
-          question: messages[lastUser]!.content,
+          question,
           requestId,
           signal,
           events: { delta: onToken, action: () => {} },

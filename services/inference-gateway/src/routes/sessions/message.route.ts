@@ -1,13 +1,13 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, notFound, toErrorResponse } from '@chatty/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { prepareTurn } from '../../chat/prepare-turn.js';
 import { runTurn } from '../../chat/run-turn.js';
 import { appendTurn, findSession, listMessages } from '../../db/session.repository.js';
 import type { GatewayRoutes } from '../../gateway-app.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
-import { resolveModel } from '../resolve-model.js';
 import { endFailedAnswer } from '../stream-failure.js';
 import { toMessage } from './schemas.js';
 
@@ -47,14 +47,19 @@ export const messageRoute: GatewayRoutes = async (app) => {
     lease: Lease,
   ) {
     const { userId } = callerOf(request);
-    const session = await findSession(app.chatDb, userId, turn.sessionId);
+    // The history is read while the session is checked: it is used only if the session is the user's.
+    const [session, rows] = await Promise.all([
+      findSession(app.chatDb, userId, turn.sessionId),
+      listMessages(app.chatDb, turn.sessionId),
+    ]);
     if (!session) throw notFound('Session');
-    const runtime = await app.registryApi.runtime(session.gpt_id, userId, request.id);
-    const model = resolveModel(app.models, runtime.gpt.modelId);
-    const history = (await listMessages(app.chatDb, session.id)).map((row) => ({
-      role: row.role,
-      content: row.content,
-    }));
+    const history = rows.map((row) => ({ role: row.role, content: row.content }));
+    const prepared = await prepareTurn(app.turnDeps, {
+      gptId: session.gpt_id,
+      userId,
+      question: turn.content,
+      requestId: request.id,
+    });
     const stream = wantsEventStream(request.headers.accept) ? lazyEventStream(reply) : undefined;
     const client = abortOnDisconnect(reply);
     try {
@@ -63,9 +68,8 @@ export const messageRoute: GatewayRoutes = async (app) => {
       const who = { userId, gptId: session.gpt_id };
       const result = await withUsageRecorded(usage, who, () =>
         runTurn(app.turnDeps, {
+          ...prepared,
           userId,
-          runtime,
-          model,
           history,
           question: turn.content,
           sessionId: session.id,

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
+import { notFound, requireServiceToken } from '@chatty/shared';
+import { toRuntimeAction } from '../../db/action.mapper.js';
+import { listActions } from '../../db/action.repository.js';
+import { findGptWithAccess } from '../../db/gpt-access.repository.js';
+import { findTurnFacts } from '../../db/turn.repository.js';
+import type { RegistryRoutes } from '../../registry-app.js';
+import { seenAs } from '../gpts/visible-gpt.js';
+
+/**
+ * What the inference gateway reads at the start of every chat turn, in one call: the user's access
+ * (checked every time, so a removed share stops the next turn), their context, whether there is
+ * knowledge to search, and the GPT's runtime — left out when the gateway already holds the same one.
+ */
+export const internalTurnRoutes: RegistryRoutes<{ token: string }> = async (app, { token }) => {
+  app.addHook('onRequest', requireServiceToken(token));
+
+  app.get(
+    '/internal/gpts/:id/turn',
+    {
+      schema: {
+        hide: true,
+        ...REGISTRY_INTERNAL_ROUTES.turn.schema,
+      },
+    },
+    async (request) => {
+      const { userId, known } = request.query;
+      const { id } = request.params;
+      // Read side by side; nothing is returned before access is confirmed.
+      const [found, facts, actionRows] = await Promise.all([
+        findGptWithAccess(app.db, userId, id),
+        findTurnFacts(app.db, id, userId),
+        listActions(app.db, id, { activeOnly: true }),
+      ]);
+      if (!found) throw notFound('GPT');
+      const runtime = { gpt: await seenAs(app.db, userId, found), actions: actionRows.map(toRuntimeAction) };
+      // A digest of the runtime itself: equal stamps are equal runtimes, whatever changed in between.
+      const stamp = createHash('sha256').update(JSON.stringify(runtime)).digest('base64url');
+      const answer = { stamp, context: facts.context, hasFiles: facts.hasFiles };
+      return stamp === known ? answer : { ...answer, runtime };
+    },
+  );
+};

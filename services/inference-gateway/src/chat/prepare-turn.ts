@@ -1,0 +1,85 @@
+import type { GptRuntime, SearchResult } from '@chatty/contracts';
+import type { ModelCatalog, ModelDefinition } from '@chatty/shared';
+import type { IngestApi } from '../clients/ingest.client.js';
+import type { ModelRouter } from '../pool/model-router.js';
+import { resolveModel } from '../routes/resolve-model.js';
+import type { GptRuntimes } from './gpt-runtimes.js';
+import { knowledgeBudget } from './prompt.js';
+
+export interface PrepareDeps {
+  runtimes: GptRuntimes;
+  models: ModelCatalog;
+  router: ModelRouter;
+  ingest: IngestApi;
+}
+
+export interface TurnQuestion {
+  gptId: string;
+  userId: string;
+  question: string;
+  requestId?: string;
+  /** System text the caller adds after the GPT's instructions (an OpenAI request's system messages). */
+  extraInstructions?: string[];
+}
+
+/** Everything a turn reads before its model starts. */
+export interface PreparedTurn {
+  runtime: GptRuntime;
+  model: ModelDefinition;
+  context: string;
+  knowledge: SearchResult;
+}
+
+const KNOWLEDGE_CHUNKS = 8;
+const NO_KNOWLEDGE: SearchResult = { mode: 'ranked', chunks: [] };
+
+/**
+ * The GPT's runtime, the user's context and the knowledge for the question, with the waits overlapped:
+ * the knowledge search starts on the runtime held from an earlier turn at the same moment the registry
+ * is asked (access, context, whether the runtime changed), and its result is used only when the
+ * registry confirms that runtime; otherwise it is searched again on the new one. A GPT without files
+ * costs no search at all. A 404 from the registry (no access) ends the turn before anything is used.
+ */
+export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promise<PreparedTurn> {
+  const held = deps.runtimes.peek(turn.gptId);
+  const viewing = deps.runtimes.view(turn.gptId, turn.userId, turn.requestId);
+  const early = held?.hasFiles ? searchKnowledge(deps, withExtra(held.runtime, turn), turn) : undefined;
+  // Handled here so that a search started in vain never ends as an unhandled rejection.
+  early?.catch(() => {});
+  const view = await viewing;
+  const runtime = withExtra(view.runtime, turn);
+  const model = resolveModel(deps.models, runtime.gpt.modelId);
+  let knowledge = NO_KNOWLEDGE;
+  if (view.hasFiles) {
+    knowledge =
+      early && held?.stamp === view.stamp ? await early : await searchKnowledge(deps, runtime, turn);
+  }
+  return { runtime, model, context: view.context, knowledge };
+}
+
+/** The model a turn describes: a synthesizing model's answers come from its synthesizer. */
+export function describedModel(router: ModelRouter, model: ModelDefinition) {
+  return router.describe(model.kind === 'synth' ? router.catalog.resolve(model.synthesizer!)! : model);
+}
+
+/** The best of the GPT's knowledge for the question, within what the model's window leaves free. */
+async function searchKnowledge(
+  deps: PrepareDeps,
+  runtime: GptRuntime,
+  turn: TurnQuestion,
+): Promise<SearchResult> {
+  const model = resolveModel(deps.models, runtime.gpt.modelId);
+  const described = await describedModel(deps.router, model);
+  const budget = knowledgeBudget(described.contextLength, [runtime.gpt.instructions, turn.question]);
+  if (budget <= 0) return NO_KNOWLEDGE;
+  return deps.ingest.search(
+    { gptId: runtime.gpt.id, query: turn.question, k: KNOWLEDGE_CHUNKS, budgetTokens: budget },
+    turn.requestId,
+  );
+}
+
+function withExtra(runtime: GptRuntime, { extraInstructions }: TurnQuestion): GptRuntime {
+  if (!extraInstructions?.length) return runtime;
+  const instructions = [runtime.gpt.instructions, ...extraInstructions].filter(Boolean).join('\n\n');
+  return { ...runtime, gpt: { ...runtime.gpt, instructions } };
+}
