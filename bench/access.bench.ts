@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createDb, migrateToLatest } from '../packages/shared/src/index.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';
-import { accessSql, findGptWithAccess } from '../services/gpt-registry/src/access/gpt-access.js';
 import { findGpt } from '../services/gpt-registry/src/db/gpt.repository.js';
+import { accessSql, findGptWithAccess } from '../services/gpt-registry/src/db/gpt-access.repository.js';
 import {
   REGISTRY_MIGRATION_TABLE,
   registryMigrations,
@@ -17,7 +17,7 @@ const MEMBERS_PER_TEAM = 50;
 const ROUNDS = 2000;
 
 /**
- * The GPT access check (src/access/gpt-access.ts) against the ownership check it replaced on
+ * The GPT access check (src/db/gpt-access.repository.ts) against the ownership check it replaced on
  * GET /api/gpts/:id (findGpt: one row by id and owner, a precompiled statement), on one database seeded
  * with teams: every user with a personal workspace and GPTs, team workspaces, shares and publications.
  * Sequential queries, alternating, median; the ratio is the figure to watch.

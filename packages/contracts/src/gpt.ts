@@ -6,7 +6,7 @@ export const MAX_INSTRUCTIONS_CHARS = 32_000;
 /** Raster avatars up to 1 MiB, as a base64 data URL (4/3 of the bytes, plus the prefix). */
 export const MAX_AVATAR_BYTES = 1024 * 1024;
 /** The longest avatar data URL a GPT body may hold. */
-export const MAX_AVATAR_DATA_URL = Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 100;
+const MAX_AVATAR_DATA_URL = Math.ceil((MAX_AVATAR_BYTES * 4) / 3) + 100;
 /**
  * Every JSON body the services and the origin accept: room for a GPT with the largest avatar and the
  * longest instructions, so the avatar's own limit (413 AVATAR_TOO_LARGE) is the one a user meets,

@@ -25,7 +25,7 @@ const ID = '[0-9A-Fa-f-]{1,64}';
 const ORIGINAL = new RegExp(`^(${ID})/(${ID})/(${ID})/original$`);
 
 /** The ids an original's key was built from (`originalKey`); undefined for any other key. */
-export function idsOfOriginalKey(key: string): FileKeyIds | undefined {
+function idsOfOriginalKey(key: string): FileKeyIds | undefined {
   const match = ORIGINAL.exec(key);
   return match ? { userId: match[1]!, gptId: match[2]!, fileId: match[3]! } : undefined;
 }

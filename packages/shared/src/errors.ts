@@ -26,7 +26,7 @@ export const conflict = (code: string, message: string) => new AppError(409, cod
  * depends on what is stored, and deleting something makes the same request succeed.
  */
 export const quotaExceeded = (message: string) => new AppError(409, 'QUOTA_EXCEEDED', message);
-export const tooManyRequests = (retryAfterSeconds: number) =>
-  new AppError(429, 'RATE_LIMITED', `Too many attempts; retry in ${retryAfterSeconds} s`, {
-    'retry-after': String(retryAfterSeconds),
-  });
+export const tooManyRequests = (
+  retryAfterSeconds: number,
+  message = `Too many attempts; retry in ${retryAfterSeconds} s`,
+) => new AppError(429, 'RATE_LIMITED', message, { 'retry-after': String(retryAfterSeconds) });

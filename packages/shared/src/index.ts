@@ -20,6 +20,7 @@ export * from './errors.js';
 export * from './http/create-service-app.js';
 export * from './http/error-handler.js';
 export * from './http/health.js';
+export * from './http/refuse-over-limit.js';
 export * from './http/request-id.js';
 export * from './http/run-service.js';
 export * from './http/server-limits.js';

@@ -1,8 +1,7 @@
 import pg from 'pg';
 
 /** A server where tests may create and drop databases; never the developer's `chatty` database. */
-export const TEST_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const TEST_DATABASE_PREFIX = 'chatty_test_';
 const STALE_AFTER_MS = 6 * 60 * 60 * 1000;

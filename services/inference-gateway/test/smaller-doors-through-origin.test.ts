@@ -187,7 +187,7 @@ describe('the audit of action runs', () => {
     });
 
     // Past ACTION_RUN_RETENTION_DAYS the hourly pruning takes them; not before.
-    const { pruneActionRuns } = await import('../../gpt-registry/src/actions/run-retention.js');
+    const { pruneActionRuns } = await import('../../gpt-registry/src/db/action-run.repository.js');
     expect(await pruneActionRuns(stack.registry.db, 90)).toBe(0);
     await stack.registry.db
       .updateTable('action_run')

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** A recognisable prefix lets secret scanners and people tell a Chatty key from a session token. */
-export const API_KEY_PREFIX = 'chatty_';
+const API_KEY_PREFIX = 'chatty_';
 
 export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(32).toString('base64url');

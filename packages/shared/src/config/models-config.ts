@@ -6,7 +6,7 @@ import Value from 'typebox/value';
  * One entry of `models.json`. The seed's format (`{ "coding": { "tag", "role" } }`) is valid as is;
  * the other fields are optional extensions.
  */
-export const ModelEntrySchema = Type.Object({
+const ModelEntrySchema = Type.Object({
   tag: Type.String({ minLength: 1 }),
   role: Type.String(),
   kind: Type.Optional(Type.Union([Type.Literal('ollama'), Type.Literal('synth')])),
@@ -46,7 +46,7 @@ export const ModelEntrySchema = Type.Object({
 
 export type ModelProvider = 'ollama' | 'openai-compatible' | 'anthropic';
 
-export const ModelsFileSchema = Type.Record(Type.String({ minLength: 1 }), ModelEntrySchema);
+const ModelsFileSchema = Type.Record(Type.String({ minLength: 1 }), ModelEntrySchema);
 
 export type ModelEntry = Static<typeof ModelEntrySchema>;
 

@@ -9,7 +9,7 @@ export interface OllamaWorkerEntry {
 }
 
 /** The most generations one worker may be given at once (the gateway's WORKER_CONCURRENCY bound). */
-export const MAX_WORKER_PARALLEL = 1024;
+const MAX_WORKER_PARALLEL = 1024;
 
 export const OllamaUrlsEnv = {
   /**

@@ -36,7 +36,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 

@@ -7,7 +7,7 @@
  * Segments may not start with "." either: that covers "." and "..", and leaves dot-names free for the
  * file store's own temporary files, which therefore never collide with an object and never get listed.
  */
-export class InvalidObjectKeyError extends Error {
+class InvalidObjectKeyError extends Error {
   readonly code = 'InvalidObjectKey';
   constructor(
     readonly key: string,

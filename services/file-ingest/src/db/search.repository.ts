@@ -30,9 +30,9 @@ export async function knowledgeTokens(
   return rows[0] ?? { tokens: 0, chunks: 0 };
 }
 
-/** Every chunk of the GPT, files in upload order, chunks in document order. */
-export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
-  const rows = await db
+/** The GPT's chunks as hits, with their file's name and type, all with the same `score` (unranked). */
+const chunksOfGpt = (db: Db, gptId: string, score: number) =>
+  db
     .selectFrom('file_chunk as c')
     .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
     .select([
@@ -43,9 +43,13 @@ export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
       'c.page',
       'c.text',
       'c.tokens',
-      sql<number>`1`.as('score'),
+      sql.lit<number>(score).as('score'),
     ])
-    .where('c.gpt_id', '=', gptId)
+    .where('c.gpt_id', '=', gptId);
+
+/** Every chunk of the GPT, files in upload order, chunks in document order. */
+export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
+  const rows = await chunksOfGpt(db, gptId, 1)
     .orderBy('f.uploaded_at')
     .orderBy('c.file_id')
     .orderBy('c.ordinal')
@@ -90,22 +94,7 @@ export async function rankedChunks(
 /** The chunks with these ids (of this GPT only), in no particular order. */
 export async function chunksById(db: Db, gptId: string, ids: string[]): Promise<ChunkHit[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('file_chunk as c')
-    .innerJoin('gpt_file as f', 'f.id', 'c.file_id')
-    .select([
-      'c.id as chunkId',
-      'c.file_id as fileId',
-      'f.original_name as fileName',
-      'f.mime_type as mimeType',
-      'c.page',
-      'c.text',
-      'c.tokens',
-      sql<number>`0`.as('score'),
-    ])
-    .where('c.gpt_id', '=', gptId)
-    .where('c.id', 'in', ids)
-    .execute();
+  const rows = await chunksOfGpt(db, gptId, 0).where('c.id', 'in', ids).execute();
   return rows.map(withLanguage);
 }
 

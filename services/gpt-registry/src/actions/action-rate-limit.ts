@@ -1,4 +1,4 @@
-import { AppError } from '@chatty/shared';
+import { refuseOverLimit } from '@chatty/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
@@ -18,14 +18,9 @@ export function actionRateLimit(
     keyGenerator: (request) => `action-user:${userOf(request)}`,
   });
   return async (request: FastifyRequest) => {
-    const result = await limiter(request);
-    if (result.isAllowed || !result.isExceeded) return;
-    const seconds = Math.max(1, result.ttlInSeconds);
-    throw new AppError(
-      429,
-      'RATE_LIMITED',
-      `At most ${perMinute} action executions a minute; retry in ${seconds} s`,
-      { 'retry-after': String(seconds) },
+    refuseOverLimit(
+      await limiter(request),
+      (seconds) => `At most ${perMinute} action executions a minute; retry in ${seconds} s`,
     );
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Db } from './index.js';
 import type { ActionRunRow, ActionRunTable } from './schema.js';
 
@@ -29,4 +29,13 @@ export async function listActionRunsForAudit(
   if (filter.gptId) query = query.where('gpt_id', '=', filter.gptId);
   if (filter.userId) query = query.where('user_id', '=', filter.userId);
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** Removes the runs of GPTs deleted more than `days` ago; the audit of live GPTs is never pruned here. */
+export async function pruneActionRuns(db: Db, days: number): Promise<number> {
+  const result = await db
+    .deleteFrom('action_run')
+    .where('gpt_deleted_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

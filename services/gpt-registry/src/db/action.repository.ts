@@ -34,27 +34,23 @@ export async function insertActionRows(
     .execute();
 }
 
-/** The user's action, or undefined when it is missing or belongs to another user's GPT. */
-export async function findAction(db: Db, userId: string, actionId: string): Promise<ActionRow | undefined> {
-  return db
+/** The user's action as a query: none when it is missing or belongs to another user's GPT. */
+const usersAction = (db: Db, userId: string, actionId: string) =>
+  db
     .selectFrom('gpt_action')
     .selectAll('gpt_action')
     .innerJoin('gpt', 'gpt.id', 'gpt_action.gpt_id')
     .where('gpt_action.id', '=', actionId)
-    .where('gpt.user_id', '=', userId)
-    .executeTakeFirst();
+    .where('gpt.user_id', '=', userId);
+
+/** The user's action, or undefined when it is missing or belongs to another user's GPT. */
+export async function findAction(db: Db, userId: string, actionId: string): Promise<ActionRow | undefined> {
+  return usersAction(db, userId, actionId).executeTakeFirst();
 }
 
 /** findAction with the row locked until the transaction `trx` ends. */
 export async function lockAction(trx: Db, userId: string, actionId: string): Promise<ActionRow | undefined> {
-  return trx
-    .selectFrom('gpt_action')
-    .selectAll('gpt_action')
-    .innerJoin('gpt', 'gpt.id', 'gpt_action.gpt_id')
-    .where('gpt_action.id', '=', actionId)
-    .where('gpt.user_id', '=', userId)
-    .forUpdate()
-    .executeTakeFirst();
+  return usersAction(trx, userId, actionId).forUpdate().executeTakeFirst();
 }
 
 export async function writeAction(db: Db, actionId: string, action: SealedAction): Promise<ActionRow> {
@@ -70,6 +66,22 @@ export async function listActions(db: Db, gptId: string, { activeOnly = false } 
   let query = db.selectFrom('gpt_action').selectAll().where('gpt_id', '=', gptId);
   if (activeOnly) query = query.where('is_active', '=', true);
   return query.orderBy('created_at').orderBy('name').execute();
+}
+
+/** The id of the GPT an action belongs to, whoever owns it: the caller checks the access. */
+export async function findActionGptId(db: Db, actionId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('gpt_action')
+    .select('gpt_id')
+    .where('id', '=', actionId)
+    .executeTakeFirst();
+  return row?.gpt_id;
+}
+
+/** Deletes those of `actionIds` that belong to the GPT (an import replacing them). */
+export async function deleteActionsOfGpt(db: Db, gptId: string, actionIds: string[]): Promise<void> {
+  if (actionIds.length === 0) return;
+  await db.deleteFrom('gpt_action').where('id', 'in', actionIds).where('gpt_id', '=', gptId).execute();
 }
 
 export async function deleteAction(db: Db, userId: string, actionId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { workspacesOf } from '../access/gpt-access.js';
+import { workspacesOf } from './gpt-access.repository.js';
 import { findGptVersion } from './gpt-version.repository.js';
 import type { Db } from './index.js';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { gptReachable, workspacesOf } from '../access/gpt-access.js';
+import { gptReachable, workspacesOf } from './gpt-access.repository.js';
 import type { Db } from './index.js';
 
 /** The user's own context for a GPT they can chat with ('' when none was saved); undefined otherwise. */

@@ -1,5 +1,5 @@
 import type { Gpt } from '@chatty/contracts';
-import type { GptAccess } from '../access/gpt-access.js';
+import type { GptAccess } from './gpt-access.repository.js';
 import type { GptCapabilities, GptRow } from './schema.js';
 
 export const NO_CAPABILITIES: GptCapabilities = {

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type CompiledQuery, sql } from 'kysely';
-import { gptReachable } from '../access/gpt-access.js';
 import { NO_CAPABILITIES } from './gpt.mapper.js';
+import { gptReachable } from './gpt-access.repository.js';
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
@@ -25,7 +25,7 @@ export class VersionConflictError extends Error {
   }
 }
 
-export function fieldsOf(row: GptRow): GptFields {
+function fieldsOf(row: GptRow): GptFields {
   return {
     name: row.name,
     description: row.description,
@@ -65,12 +65,15 @@ function changedColumns(before: GptFields, after: GptFields) {
   ) as Partial<typeof next>;
 }
 
-/** Inserts a GPT with its first version; inside the caller's transaction when given one (quota lock). */
-export async function insertGpt(db: Db, userId: string, fields: GptFields): Promise<GptRow> {
+/**
+ * Inserts a GPT with its first version; inside the caller's transaction when given one (quota lock).
+ * `id` is for an import, whose files' keys are built from the id before the row exists.
+ */
+export async function insertGpt(db: Db, userId: string, fields: GptFields, id?: string): Promise<GptRow> {
   return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('gpt')
-      .values({ ...columnsOf(fields), user_id: userId, version: 1 })
+      .values({ ...columnsOf(fields), ...(id !== undefined && { id }), user_id: userId, version: 1 })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordVersion(trx, row, userId);
@@ -125,7 +128,9 @@ export async function listGpts(db: Db, userId: string, { limit, after }: { limit
 /**
  * Applies `change` to a GPT the user may edit (theirs, or shared with them as "can edit") and records
  * the new version with them as its author, in one transaction with the row locked so concurrent
- * updates get distinct versions. An update that changes nothing keeps the version.
+ * updates get distinct versions (the caller's, when given one: an import writes the GPT, its actions
+ * and files together). The access is checked under the row's lock, so a share removed meanwhile stops
+ * it. An update that changes nothing keeps the version.
  */
 export async function updateGpt(
   db: Db,
@@ -134,7 +139,7 @@ export async function updateGpt(
   change: (current: GptFields) => GptFields,
   expectedVersion?: number,
 ): Promise<GptRow | undefined> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await trx
       .selectFrom('gpt')
       .selectAll()

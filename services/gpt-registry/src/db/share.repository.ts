@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { accessSql, workspacesOf } from '../access/gpt-access.js';
+import { accessSql, workspacesOf } from './gpt-access.repository.js';
 import type { Db } from './index.js';
 import type { SharePermission } from './schema.js';
 

@@ -10,3 +10,9 @@ export function toUser(row: UserRow): User {
     createdAt: row.created_at.toISOString(),
   };
 }
+
+/** An account as an admin sees it: whether it is disabled too. */
+export const toAdminUser = (row: UserRow) => ({
+  ...toUser(row),
+  disabledAt: row.disabled_at?.toISOString() ?? null,
+});

@@ -35,23 +35,7 @@ export async function createUser(
       .executeTakeFirstOrThrow();
     const isFirst = Number(existing.count) === 0;
     if (!isFirst && !allowSignup) throw new SignupClosedError();
-    try {
-      const row = await trx
-        .insertInto('app_user')
-        .values({
-          email: user.email.toLowerCase(),
-          name: user.name,
-          password_hash: user.passwordHash,
-          role: isFirst ? 'admin' : 'user',
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await createPersonalWorkspace(trx, row.id);
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new EmailTakenError();
-      throw error;
-    }
+    return insertUser(trx, { ...user, role: isFirst ? 'admin' : 'user' });
   });
 }
 

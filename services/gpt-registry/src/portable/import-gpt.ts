@@ -19,18 +19,17 @@ import { isSecretHeader, originOf } from '../actions/secret-headers.js';
 import { insertActions, openAction } from '../actions/stored-action.js';
 import { generateAvatar } from '../avatar/generate-avatar.js';
 import { checkAvatarField } from '../avatar/validate-avatar.js';
-import { listActions } from '../db/action.repository.js';
+import { deleteActionsOfGpt, listActions } from '../db/action.repository.js';
 import { toFile } from '../db/file.mapper.js';
 import { insertFile, listFiles } from '../db/file.repository.js';
 import { NO_CAPABILITIES, toGpt } from '../db/gpt.mapper.js';
-import type { GptFields } from '../db/gpt.repository.js';
+import { type GptFields, insertGpt, updateGpt } from '../db/gpt.repository.js';
 import type { Db } from '../db/index.js';
 import { countActions, countFiles, countGpts, sumFileBytes, withUserLock } from '../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../files/decide-type.js';
 import { ensureRoom, type QuotaLimits } from '../quotas/quotas.js';
 import { resolveModelId } from '../routes/gpts/gpt-input.js';
-import { insertImportedGpt, replaceGptConfig } from './gpt-writes.js';
 import type { ArchiveFile, PortableArchive } from './read-archive.js';
 
 export interface ImportContext {
@@ -133,15 +132,9 @@ export async function importGpt(
       await checkQuotas(trx);
       const gptRow = target
         ? await replaceGptConfigOrFail(trx, userId, gptId, fields)
-        : await insertImportedGpt(trx, gptId, userId, fields);
+        : await insertGpt(trx, userId, fields, gptId);
       const replacedIds = actions.flatMap((action) => (action.replaces ? [action.replaces] : []));
-      if (replacedIds.length > 0) {
-        await trx
-          .deleteFrom('gpt_action')
-          .where('id', 'in', replacedIds)
-          .where('gpt_id', '=', gptId)
-          .execute();
-      }
+      await deleteActionsOfGpt(trx, gptId, replacedIds);
       const actionRows = await insertActions(
         trx,
         gptId,
@@ -215,7 +208,7 @@ async function gptFieldsOf(archive: PortableArchive, context: ImportContext): Pr
 }
 
 async function replaceGptConfigOrFail(trx: Db, authorId: string, gptId: string, fields: GptFields) {
-  const row = await replaceGptConfig(trx, authorId, gptId, fields);
+  const row = await updateGpt(trx, authorId, gptId, () => fields);
   if (!row) throw notFound('GPT');
   return row;
 }

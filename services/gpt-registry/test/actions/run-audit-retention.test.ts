@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneActionRuns } from '../../src/actions/run-retention.js';
+import { pruneActionRuns } from '../../src/db/action-run.repository.js';
 import { createGpt, signUp } from '../harness.js';
 import { type ActionStack, startActionStack } from './action-stack.js';
 

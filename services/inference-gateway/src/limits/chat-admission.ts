@@ -1,4 +1,4 @@
-import { AppError, callerOf, type Principal } from '@chatty/shared';
+import { AppError, callerOf, type Principal, refuseOverLimit } from '@chatty/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GenerationLeases, Lease, LeaseScope } from './generation-leases.js';
 
@@ -39,14 +39,9 @@ export function chatAdmission(
     });
     return async (request: FastifyRequest) => {
       if (!idOf(callerOf(request))) return;
-      const result = await limiter(request);
-      if (result.isAllowed || !result.isExceeded) return;
-      const seconds = Math.max(1, result.ttlInSeconds);
-      throw new AppError(
-        429,
-        'RATE_LIMITED',
-        `${who(scope)} may send ${max} chat requests a minute; retry in ${seconds} s`,
-        { 'retry-after': String(seconds) },
+      refuseOverLimit(
+        await limiter(request),
+        (seconds) => `${who(scope)} may send ${max} chat requests a minute; retry in ${seconds} s`,
       );
     };
   };

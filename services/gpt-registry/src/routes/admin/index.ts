@@ -1,6 +1,6 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
-import type { UserRow } from '../../db/schema.js';
+import { toAdminUser } from '../../db/user.mapper.js';
 import {
   EmailTakenError,
   findUserById,
@@ -13,15 +13,6 @@ import { hashPassword } from '../auth/password.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { actionRunAuditRoutes } from './action-runs.route.js';
 import { accountInvitationRoutes } from './invitations.route.js';
-
-const toAdminUser = (row: UserRow) => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  role: row.role,
-  createdAt: row.created_at.toISOString(),
-  disabledAt: row.disabled_at?.toISOString() ?? null,
-});
 
 /**
  * What an admin does to accounts: list, create or invite (sign-up closed or not), promote, disable,

@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
+import { toAccountInvitation } from '../../db/account-invitation.mapper.js';
 import {
-  type AccountInvitationRow,
   createAccountInvitation,
   InvitationEmailTakenError,
   listPendingAccountInvitations,
@@ -9,19 +9,8 @@ import {
 } from '../../db/account-invitation.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
-const toInvitation = (row: AccountInvitationRow) => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  role: row.role,
-  createdAt: row.created_at.toISOString(),
-  expiresAt: row.expires_at.toISOString(),
-  expired: row.expires_at.getTime() <= Date.now(),
-  invitedBy: row.invited_by,
-});
-
 /** The UI page where an invited person sets their password (a hash route: the token stays client-side). */
-export const joinLink = (token: string) => `/#/join/${token}`;
+const joinLink = (token: string) => `/#/join/${token}`;
 
 /**
  * Invitations to make an account, for admins (registered inside the admin routes, behind their
@@ -50,7 +39,7 @@ export const accountInvitationRoutes: RegistryRoutes = async (app) => {
           ttlHours: expiresInHours ?? 72,
         });
         request.log.info({ invitationId: row.id, role: row.role }, 'admin invited a user');
-        return reply.code(201).send({ ...toInvitation(row), token, url: joinLink(token) });
+        return reply.code(201).send({ ...toAccountInvitation(row), token, url: joinLink(token) });
       } catch (error) {
         if (error instanceof InvitationEmailTakenError) {
           throw conflict('EMAIL_TAKEN', 'An account with this email exists');
@@ -69,7 +58,7 @@ export const accountInvitationRoutes: RegistryRoutes = async (app) => {
         ...ADMIN_ROUTES.invitations.schema,
       },
     },
-    async () => ({ items: (await listPendingAccountInvitations(app.db)).map(toInvitation) }),
+    async () => ({ items: (await listPendingAccountInvitations(app.db)).map(toAccountInvitation) }),
   );
 
   app.delete(

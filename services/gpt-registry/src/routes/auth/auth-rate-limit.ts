@@ -1,4 +1,4 @@
-import { tooManyRequests } from '@chatty/shared';
+import { refuseOverLimit } from '@chatty/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export interface AuthRateLimits {
@@ -18,8 +18,7 @@ export function authRateLimit(app: FastifyInstance, limits: AuthRateLimits) {
   ];
   return async (request: FastifyRequest) => {
     for (const limiter of limiters) {
-      const result = await limiter(request);
-      if (!result.isAllowed && result.isExceeded) throw tooManyRequests(Math.max(1, result.ttlInSeconds));
+      refuseOverLimit(await limiter(request));
     }
   };
 }

@@ -1,8 +1,8 @@
 import type { Gpt } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
-import { findGptWithAccess, type GptAccess } from '../../access/gpt-access.js';
 import { findPublishedFor } from '../../db/catalogue.repository.js';
 import { toGpt } from '../../db/gpt.mapper.js';
+import { findGptWithAccess, type GptAccess } from '../../db/gpt-access.repository.js';
 import type { Db } from '../../db/index.js';
 import type { GptRow } from '../../db/schema.js';
 

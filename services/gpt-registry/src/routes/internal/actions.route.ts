@@ -1,8 +1,8 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
-import { findGptWithAccess } from '../../access/gpt-access.js';
 import { toRuntimeAction } from '../../db/action.mapper.js';
-import { listActions } from '../../db/action.repository.js';
+import { findActionGptId, listActions } from '../../db/action.repository.js';
+import { findGptWithAccess } from '../../db/gpt-access.repository.js';
 import type { Db } from '../../db/index.js';
 import { visibleGpt } from '../gpts/visible-gpt.js';
 import type { RegistryRoutes } from '../registry-routes.js';
@@ -62,12 +62,8 @@ export const internalActionRoutes: RegistryRoutes = async (app) => {
  * never leave the registry.
  */
 async function ownerForChat(db: Db, userId: string, actionId: string): Promise<string> {
-  const action = await db
-    .selectFrom('gpt_action')
-    .select('gpt_id')
-    .where('id', '=', actionId)
-    .executeTakeFirst();
-  const found = action && (await findGptWithAccess(db, userId, action.gpt_id));
+  const gptId = await findActionGptId(db, actionId);
+  const found = gptId && (await findGptWithAccess(db, userId, gptId));
   if (!found) throw notFound('Action');
   return found.gpt.user_id;
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
-import { findGptWithAccess } from '../../access/gpt-access.js';
 import { toRuntimeAction } from '../../db/action.mapper.js';
 import { listActions } from '../../db/action.repository.js';
+import { findGptWithAccess } from '../../db/gpt-access.repository.js';
 import { findTurnFacts } from '../../db/turn.repository.js';
 import { seenAs } from '../gpts/visible-gpt.js';
 import type { RegistryRoutes } from '../registry-routes.js';

@@ -1,7 +1,7 @@
 import { WORKSPACE_ROUTES } from '@chatty/contracts';
 import { AppError, badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
 import { findUserById } from '../../db/user.repository.js';
-import { toWorkspace } from '../../db/workspace.mapper.js';
+import { toWorkspace, toWorkspaceInvitation } from '../../db/workspace.mapper.js';
 import {
   acceptInvitation,
   createInvitation,
@@ -12,17 +12,6 @@ import {
 } from '../../db/workspace.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { requireMembership } from './membership.js';
-
-type InvitationRow = Awaited<ReturnType<typeof listPendingInvitations>>[number];
-
-const toInvitation = (row: InvitationRow) => ({
-  id: row.id,
-  email: row.email,
-  role: row.role,
-  expiresAt: row.expires_at.toISOString(),
-  createdAt: row.created_at.toISOString(),
-  expired: row.expires_at.getTime() <= Date.now(),
-});
 
 /**
  * Invitations "by email" without a mail server: the inviter gets a link with an expiry, bound to the
@@ -59,7 +48,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
         ttlHours: request.body.expiresInHours ?? 72,
       });
       request.log.info({ workspaceId: workspace.id, invitationId: row.id }, 'invitation created');
-      return reply.code(201).send({ ...toInvitation(row), token, url: `/#/invitations/${token}` });
+      return reply.code(201).send({ ...toWorkspaceInvitation(row), token, url: `/#/invitations/${token}` });
     },
   );
 
@@ -74,7 +63,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
     },
     async (request) => {
       await requireMembership(app.db, callerOf(request).userId, request.params.id, 'admin');
-      return { items: (await listPendingInvitations(app.db, request.params.id)).map(toInvitation) };
+      return { items: (await listPendingInvitations(app.db, request.params.id)).map(toWorkspaceInvitation) };
     },
   );
 

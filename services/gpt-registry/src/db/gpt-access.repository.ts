@@ -1,0 +1,70 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { findGpt } from './gpt.repository.js';
+import type { Db } from './index.js';
+import type { GptRow } from './schema.js';
+
+/**
+ * How far a user may go with a GPT, weakest first:
+ * - catalogue: it is published to a workspace they are in; they see and chat with the published version;
+ * - chat: shared with them (or a workspace of theirs) as "can chat";
+ * - edit: shared as "can edit": they change its configuration and see its versions;
+ * - owner: theirs; only the owner manages knowledge files, actions, shares, and deletes it.
+ * Checked on every request from the database, never cached, so removing access takes effect at once.
+ */
+export type GptAccess = 'catalogue' | 'chat' | 'edit' | 'owner';
+
+const RANK: Record<GptAccess, number> = { catalogue: 0, chat: 1, edit: 2, owner: 3 };
+
+/** Whether `access` allows what `needed` does. */
+export const atLeast = (access: GptAccess, needed: GptAccess) => RANK[access] >= RANK[needed];
+
+/** The workspaces the user is a member of, as a subquery. */
+export const workspacesOf = (userId: string) =>
+  sql`(select workspace_id from workspace_member where user_id = ${userId})`;
+
+/**
+ * The caller's access to a GPT row `g` as SQL (null when none): the shares that reach them, directly
+ * or through a workspace, are read once (by the GPT's index) and the strongest wins.
+ */
+export const accessSql = (userId: string) => sql<GptAccess | null>`case
+  when g.user_id = ${userId} then 'owner'
+  else coalesce(
+    (select case when bool_or(s.permission = 'edit') then 'edit' else 'chat' end
+      from gpt_share s
+      where s.gpt_id = g.id and (s.user_id = ${userId} or s.workspace_id in ${workspacesOf(userId)})
+      having count(*) > 0),
+    (select 'catalogue' from catalogue_entry c
+      where c.gpt_id = g.id and c.workspace_id in ${workspacesOf(userId)} limit 1))
+end`;
+
+/** A condition on a GPT id column: the user has at least `needed` access to it. */
+export function gptReachable(userId: string, gptIdColumn: string, needed: GptAccess): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from gpt g where g.id = ${sql.ref(gptIdColumn)} and (${accessSql(
+    userId,
+  )}) in (${sql.join(accessAtLeast(needed))}))`;
+}
+
+const accessAtLeast = (needed: GptAccess) =>
+  (Object.keys(RANK) as GptAccess[]).filter((access) => atLeast(access, needed));
+
+export async function findGptWithAccess(
+  db: Db,
+  userId: string,
+  gptId: string,
+): Promise<{ gpt: GptRow; access: GptAccess } | undefined> {
+  // One's own GPT first, through the precompiled owner lookup: most requests are the owner's, and the
+  // access query costs about as much again to plan as to run (bench/access.bench.ts).
+  const own = await findGpt(db, userId, gptId);
+  if (own) return { gpt: own, access: 'owner' };
+  const row = await db
+    .selectFrom('gpt as g')
+    .selectAll('g')
+    .select(accessSql(userId).as('access'))
+    .where('g.id', '=', gptId)
+    // A GPT being deleted is gone to everyone (no new chat session may start on it).
+    .where('g.deleting_at', 'is', null)
+    .executeTakeFirst();
+  if (!row?.access) return undefined;
+  const { access, ...gpt } = row;
+  return { gpt: gpt as GptRow, access };
+}
