@@ -106,7 +106,9 @@ describe('the public origin', () => {
       headers: { 'x-request-id': 'trace-me-123', 'x-forwarded-for': '203.0.113.9' },
     });
     expect(response.headers.get('x-request-id')).toBe('trace-me-123');
-    const line = registryLogs.lines.find((entry) => entry.reqId === 'trace-me-123' && entry.req);
+    const line = registryLogs.lines.find(
+      (entry) => entry.reqId === 'trace-me-123' && entry.msg === 'request completed',
+    );
     expect(line).toBeDefined();
     expect((line!.req as { remoteAddress: string }).remoteAddress).toBe('127.0.0.1');
   });

@@ -1,24 +1,17 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** What a request's one log line says of it (no headers: they may carry credentials). */
-function requestFields(request: FastifyRequest) {
-  return { method: request.method, url: request.url, remoteAddress: request.ip };
-}
-
 /**
- * One log line per request, when it ends, instead of Fastify's two (in and out): the same fields,
+ * One log line per request, when it ends, instead of Fastify's two (in and out): the same fields (the
+ * logger's `req` and `res` serializers pick method, url, host, address and status, never headers),
  * half the writes on every hot path. A request the client gave up on is logged too.
  */
 function installRequestLog(app: FastifyInstance) {
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { req: requestFields(request), res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
-    );
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   });
   app.addHook('onRequestAbort', async (request) => {
-    request.log.info({ req: requestFields(request) }, 'request aborted by the client');
+    request.log.info({ req: request }, 'request aborted by the client');
   });
 }
 
