@@ -10,7 +10,7 @@ import { metricsPlugin } from './metrics.js';
 import { type OpenApiOptions, openApiPlugin } from './openapi.js';
 import { createOpsApp, type OpsApp } from './ops-app.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
-import { requestLogPlugin } from './request-log.js';
+import { OneLineRequestLog } from './request-log.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, serverOptionsOf } from './server-limits.js';
 
 export interface ServiceAppOptions {
@@ -49,7 +49,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   const app = Fastify({
     ...serverOptionsOf(limits),
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    logController: new OneLineRequestLog(),
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
@@ -61,7 +61,6 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
-  await app.register(requestLogPlugin);
   await app.register(bodyDeadlinePlugin, limits);
   await app.register(errorHandlerPlugin);
   if (options.openapi) await app.register(openApiPlugin, options.openapi);

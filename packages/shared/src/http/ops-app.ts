@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { errorHandlerPlugin } from './error-handler.js';
 import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.js';
 import { requestIdFrom } from './request-id.js';
+import { OneLineRequestLog } from './request-log.js';
 import { type ServerLimits, serverOptionsOf } from './server-limits.js';
 
 /**
@@ -21,6 +22,7 @@ export async function createOpsApp(
   const ops = Fastify({
     ...serverOptionsOf(limits),
     loggerInstance: opsLogger,
+    logController: new OneLineRequestLog(),
     genReqId: requestIdFrom,
   });
   await ops.register(errorHandlerPlugin);
