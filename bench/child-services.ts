@@ -162,6 +162,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `count` free ports, all different (a port just freed can be offered again). */
+export async function distinctPorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 /**
  * CPU time (user + system) a process has used so far, in seconds; undefined where /proc is missing.
  * Per request, it is the cost of the server itself, which other load on the machine barely moves,

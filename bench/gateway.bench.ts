@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createSessionTokens, deriveKey } from '@chatty/shared';
 import { databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';
-import { benchSides, ChildServices, cpuSeconds, freePort, type Side } from './child-services.js';
+import { benchSides, ChildServices, cpuSeconds, distinctPorts, freePort, type Side } from './child-services.js';
 import { printSideBySide, roundOrder, type SideFigure } from './side-by-side.js';
 import { type Figures, figuresOf, type LoadResult, loadStreams, type StreamJob } from './stream-load.js';
 
@@ -67,18 +66,35 @@ interface SidePaths {
 
 const ms = (value: number) => value.toFixed(2).padStart(8);
 
+/** A new account on the side's registry; its session token. */
+async function signUp(registryUrl: string, sideKey: string): Promise<string> {
+  const response = await fetch(`${registryUrl}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `bench-gateway-${sideKey}-${Date.now()}@example.com`,
+      password: 'correct horse battery staple',
+      name: 'Bench User',
+    }),
+  });
+  if (!response.ok) throw new Error(`sign-up answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
 export async function run(): Promise<void> {
   const seconds = benchSeconds();
   const levels = concurrencies();
   const sides = benchSides();
   const stamp = Date.now();
   const databases = sides.map((side) => `chatty_bench_gateway_${stamp}_${side.key}`);
+  const dataDirs = sides.map((side) => mkdtempSync(join(tmpdir(), `chatty-bench-gateway-${side.key}-`)));
   const services = new ChildServices();
   let cleaned: Promise<void> | undefined;
   const cleanup = () => {
     cleaned ??= (async () => {
       await services.stopAll().catch((error) => console.error(error));
       for (const database of databases) await dropDatabase(database).catch((error) => console.error(error));
+      for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
     })();
     return cleaned;
   };
@@ -102,25 +118,48 @@ export async function run(): Promise<void> {
       controlPort,
     );
     const workerUrls = workerPorts.map((port) => `http://127.0.0.1:${port}`);
-    const token = await createSessionTokens(deriveKey(SECRET_KEY, 'session-token')).sign(randomUUID());
-    const headers = { authorization: `Bearer ${token}` };
     const openAiBody = { model: 'phi3', messages: MESSAGES, stream: true };
     const paths: SidePaths[] = [];
     for (const [index, side] of sides.entries()) {
-      const [gatewayPort, originPort, opsPort] = [await freePort(), await freePort(), await freePort()];
+      const [registryPort, gatewayPort, originPort, opsPort] = await distinctPorts(4);
       const suffix = side.key === 'work' ? '' : ` (${side.label})`;
+      const common = {
+        DATABASE_URL: databaseUrl(databases[index]!),
+        REDIS_PREFIX: `chatty-bench-gateway-${stamp}-${side.key}`,
+        SECRET_KEY,
+        MODELS_CONFIG: join(side.root, 'models.json'),
+        LOG_LEVEL: 'silent',
+      };
+      // The registry answers whether a session is still live (the gateway asks it, through the shared
+      // cache), so a real account's token is what the requests carry, as they do in deployment.
+      const registry = await services.start(
+        {
+          name: `gpt-registry${suffix}`,
+          entry: 'services/gpt-registry/src/server.ts',
+          root: side.root,
+          env: {
+            ...common,
+            REGISTRY_PORT: String(registryPort),
+            REGISTRY_HOST: '127.0.0.1',
+            DATA_DIR: dataDirs[index]!,
+            GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+            AUTH_RATE_LIMIT_PER_ADDRESS: '1000000',
+          },
+        },
+        registryPort!,
+      );
+      const headers = { authorization: `Bearer ${await signUp(registry.url, side.key)}` };
       const gateway = await services.start(
         {
           name: `inference-gateway${suffix}`,
           entry: 'services/inference-gateway/src/server.ts',
           root: side.root,
           env: {
+            ...common,
             GATEWAY_PORT: String(gatewayPort),
-            DATABASE_URL: databaseUrl(databases[index]!),
-            SECRET_KEY,
-            MODELS_CONFIG: join(side.root, 'models.json'),
+            GATEWAY_HOST: '127.0.0.1',
+            REGISTRY_URL: registry.url,
             OLLAMA_URLS: workerUrls.join(','),
-            LOG_LEVEL: 'silent',
             // The test workers are not GPUs: the cap is lifted so that the bench measures the gateway's
             // own cost, not Ollama's parallelism (4 by default).
             WORKER_CONCURRENCY: '256',
@@ -134,7 +173,7 @@ export async function run(): Promise<void> {
           },
           nodeFlags: profileFlags(side),
         },
-        gatewayPort,
+        gatewayPort!,
       );
       const origin = await services.start(
         {
@@ -144,16 +183,15 @@ export async function run(): Promise<void> {
           env: {
             PORT: String(originPort),
             OPS_PORT: String(opsPort),
-            // Not on the measured path; the control server answers the origin's health probe of it.
-            REGISTRY_URL: workers.url,
+            REGISTRY_URL: registry.url,
             GATEWAY_URL: gateway.url,
             LOG_LEVEL: 'silent',
             // Every virtual user of the load generator comes from 127.0.0.1.
             MAX_CONNECTIONS_PER_IP: '4096',
           },
-          opsPort,
+          opsPort: opsPort!,
         },
-        originPort,
+        originPort!,
       );
       const label = sides.length === 1 ? '' : `, ${side.key}`;
       const openAi = (url: string) => ({
@@ -209,6 +247,11 @@ export async function run(): Promise<void> {
           }),
         );
       }
+    }
+    // A target that fails its answers makes every figure after it meaningless: stop and say why.
+    for (const [key, list] of firstRuns) {
+      const failed = list.find((result) => result.failures > 0);
+      if (failed) throw new Error(`${key} failed its answers, e.g. ${failed.failureExamples.join(' | ')}`);
     }
     const first = new Map([...firstRuns].map(([key, list]) => [key, figuresOf(...list)]));
     console.log(`\ntime to first token, 1 at a time, ${FIRST_TOKEN_REQUESTS} requests each (ms):`);

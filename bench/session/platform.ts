@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseUrl } from '../../packages/testkit/src/index.js';
-import { type ChildServices, freePort, type RunningService, type Side } from '../child-services.js';
+import { type ChildServices, distinctPorts, type RunningService, type Side } from '../child-services.js';
 
 export const SECRET_KEY = 'bench-secret-key-that-is-long-enough-0123456789';
 
@@ -132,10 +132,4 @@ export async function startPlatform(
     opsPort,
   );
   return { side, origin, gateway, registry };
-}
-
-export async function distinctPorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
 }

@@ -1,11 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDatabase, dropDatabase } from '../../packages/testkit/src/index.js';
-import { benchSides, ChildServices, cpuSeconds, type Side } from '../child-services.js';
+import { benchSides, ChildServices, cpuSeconds, distinctPorts, type Side } from '../child-services.js';
 import { printSideBySide, roundOrder, type SideFigure } from '../side-by-side.js';
 import { type Figures, figuresOf, type LoadResult, loadStreams, type StreamJob } from '../stream-load.js';
 import { HISTORY_TURNS, QUESTION, setUpGptUser } from './gpt-user.js';
-import { distinctPorts, type Platform, type SideState, sideState, startPlatform } from './platform.js';
+import { type Platform, type SideState, sideState, startPlatform } from './platform.js';
 import { summariseProfiles } from './profiles.js';
 import { deleteRedisKeys } from './redis-keys.js';
 
