@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';
-import { benchSides, ChildServices, cpuSeconds, distinctPorts, freePort, type Side } from './child-services.js';
+import {
+  benchSides,
+  ChildServices,
+  cpuSeconds,
+  distinctPorts,
+  freePort,
+  type Side,
+} from './child-services.js';
 import { printSideBySide, roundOrder, type SideFigure } from './side-by-side.js';
 import { type Figures, figuresOf, type LoadResult, loadStreams, type StreamJob } from './stream-load.js';
 
