@@ -3,6 +3,7 @@ export * from './auth/authenticate.js';
 export * from './auth/remote-api-keys.js';
 export * from './auth/remote-sessions.js';
 export * from './auth/service-token.js';
+export * from './auth/session-cache.js';
 export * from './auth/session-token.js';
 export * from './config/common-env.js';
 export * from './config/file-variables.js';

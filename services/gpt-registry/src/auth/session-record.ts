@@ -1,4 +1,12 @@
-import type { Logger, SessionTokens } from '@chatty/shared';
+import {
+  cachedLiveness,
+  ENDED_SESSION,
+  LIVE_SESSION_CACHE_SECONDS,
+  type Logger,
+  liveSessionValue,
+  type SessionTokens,
+  sessionCacheKey,
+} from '@chatty/shared';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/index.js';
 import {
@@ -7,9 +15,6 @@ import {
   markSessionsEnded,
   sessionIsLive,
 } from '../db/user-session.repository.js';
-
-/** How long a "live" answer is cached: the longest a session could outlive a lost revocation write. */
-const LIVE_CACHE_SECONDS = 300;
 
 export interface SessionRecord {
   /** Records a new session for the user and answers its token. */
@@ -23,8 +28,9 @@ export interface SessionRecord {
 
 /**
  * Sessions live in Postgres (`user_session`): the record of which tokens still count. Every request
- * checks it, so the answer is cached in Redis, shared by the replicas: `live` for a few minutes,
- * `ended` for as long as a token can live. Ending a session writes `ended` to Redis first and the row
+ * checks it, so the answer is cached in Redis, shared by the replicas and read by the other services
+ * too (`@chatty/shared`'s session-cache): `live` for a few minutes (the longest a session could
+ * outlive a lost revocation write), `ended` for as long as a token can live. Ending a session writes `ended` to Redis first and the row
  * second: if the row cannot be written the session is still ended (and the caller told to retry); if
  * Redis cannot be written nothing changes and the caller is told so. A cache that lost its data is
  * filled again from the rows.
@@ -37,7 +43,7 @@ export function createSessionRecord(deps: {
   log: Logger;
 }): SessionRecord {
   const { db, redis, tokens } = deps;
-  const cacheKey = (sessionId: string) => `${deps.prefix}:session:${sessionId}`;
+  const cacheKey = (sessionId: string) => sessionCacheKey(deps.prefix, sessionId);
   const endedSeconds = Math.ceil(tokens.ttlMs / 1000);
 
   async function cached(sessionId: string): Promise<string | null> {
@@ -53,7 +59,7 @@ export function createSessionRecord(deps: {
   async function markEnded(ids: string[]) {
     if (ids.length === 0) return;
     const batch = redis.multi();
-    for (const id of ids) batch.set(cacheKey(id), 'ended', 'EX', endedSeconds);
+    for (const id of ids) batch.set(cacheKey(id), ENDED_SESSION, 'EX', endedSeconds);
     await batch.exec();
   }
 
@@ -67,18 +73,17 @@ export function createSessionRecord(deps: {
       return tokens.sign(userId, row.id);
     },
     async isLive({ sessionId, userId }) {
-      const hit = await cached(sessionId);
-      if (hit === 'ended') return false;
-      if (hit?.startsWith('live:')) return hit === `live:${userId}`;
+      const hit = cachedLiveness(await cached(sessionId), userId);
+      if (hit !== undefined) return hit;
       const live = await sessionIsLive(db, sessionId, userId);
       // An ended session is cached with the longer lifetime; a missing one (a forged id cannot pass the
       // signature, so this is a pruned row) is simply ended too.
       await redis
         .set(
           cacheKey(sessionId),
-          live ? `live:${userId}` : 'ended',
+          live ? liveSessionValue(userId) : ENDED_SESSION,
           'EX',
-          live ? LIVE_CACHE_SECONDS : endedSeconds,
+          live ? LIVE_SESSION_CACHE_SECONDS : endedSeconds,
         )
         .catch(() => undefined);
       return live;
