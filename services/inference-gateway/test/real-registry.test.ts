@@ -172,5 +172,12 @@ describe('with the real registry and action-runner', () => {
       messages: [{ role: 'user', content: 'Hello?' }],
     });
     expect(theirs.status).toBe(404);
+    // Nor into the owner's session, which this replica has answered (and so prepares ahead).
+    const asked = worker.requests.length;
+    const intruding = await post(`${chat.url}/api/sessions/${sessionId}/messages`, stranger.auth, {
+      content: 'Hello?',
+    });
+    expect(intruding.status).toBe(404);
+    expect(worker.requests.length).toBe(asked);
   });
 });

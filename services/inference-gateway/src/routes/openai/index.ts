@@ -107,9 +107,13 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     },
     async (request, reply) => {
       const { userId } = callerOf(request);
+      // The model is settled (a GPT's turn read from the registry) while the caller is admitted; a
+      // refusal (429) comes first, as it would alone.
+      const answering = answererFor(request.body, userId, request.id);
+      answering.catch(() => {});
       const lease = await app.admitChat(request);
       try {
-        return await complete(request.body, userId, request.id, reply, lease);
+        return await complete(await answering, request.body, userId, reply, lease);
       } finally {
         await lease.release();
       }
@@ -127,13 +131,12 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
 
   /** Answers one completion; `lease` is released as soon as the generation ends, before the reply does. */
   async function complete(
+    answer: Answerer,
     body: CompletionRequestBody,
     userId: string,
-    requestId: string,
     reply: FastifyReply,
     lease: Lease,
   ) {
-    const answer = await answererFor(body, userId, requestId);
     const who = { userId, gptId: UUID.test(body.model) ? body.model : null };
     const id = `chatcmpl-${randomUUID()}`;
     const client = abortOnDisconnect(reply);
@@ -176,7 +179,11 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
   }
 
   /** A function that produces the answer, once the model (a GPT's, or a base one) is settled. */
-  async function answererFor(body: CompletionRequestBody, userId: string, requestId: string) {
+  async function answererFor(
+    body: CompletionRequestBody,
+    userId: string,
+    requestId: string,
+  ): Promise<Answerer> {
     refuseUnsupported(body);
     const messages = toGatewayMessages(body.messages);
     if (UUID.test(body.model)) {
@@ -230,6 +237,8 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     };
   }
 };
+
+type Answerer = (signal: AbortSignal, onToken: (text: string) => void) => Promise<Generation>;
 
 const created = (iso?: string) => Math.floor((iso ? Date.parse(iso) : 0) / 1000);
 

@@ -1,9 +1,9 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
-import { callerOf, notFound, toErrorResponse } from '@chatty/shared';
+import { callerOf, toErrorResponse } from '@chatty/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { prepareTurn } from '../../chat/prepare-turn.js';
 import { runTurn } from '../../chat/run-turn.js';
-import { appendTurn, findSession, listMessages } from '../../db/session.repository.js';
+import { readSessionTurn, SessionGpts, type SessionTurn } from '../../chat/session-turn.js';
+import { appendTurn } from '../../db/session.repository.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
@@ -12,6 +12,8 @@ import { endFailedAnswer } from '../stream-failure.js';
 import { toMessage } from './schemas.js';
 
 export const messageRoute: GatewayRoutes = async (app) => {
+  const sessionGpts = new SessionGpts();
+
   app.post(
     '/api/sessions/:sessionId/messages',
     {
@@ -29,10 +31,20 @@ export const messageRoute: GatewayRoutes = async (app) => {
       },
     },
     async (request, reply) => {
+      // The turn is read while the caller is admitted; a refusal (429) comes first, as it would alone.
+      const reading = readSessionTurn(
+        { db: app.chatDb, turn: app.turnDeps, sessionGpts },
+        {
+          userId: callerOf(request).userId,
+          sessionId: request.params.sessionId,
+          question: request.body.content,
+          requestId: request.id,
+        },
+      );
+      reading.catch(() => {});
       const lease = await app.admitChat(request);
       try {
-        const turn = { sessionId: request.params.sessionId, content: request.body.content };
-        return await answer(request, turn, reply, lease);
+        return await answer(request, await reading, request.body.content, reply, lease);
       } finally {
         await lease.release();
       }
@@ -42,24 +54,12 @@ export const messageRoute: GatewayRoutes = async (app) => {
   /** One turn; `lease` is released as soon as the generation ends, before the reply does. */
   async function answer(
     request: FastifyRequest,
-    turn: { sessionId: string; content: string },
+    { session, history, prepared }: SessionTurn,
+    question: string,
     reply: FastifyReply,
     lease: Lease,
   ) {
     const { userId } = callerOf(request);
-    // The history is read while the session is checked: it is used only if the session is the user's.
-    const [session, rows] = await Promise.all([
-      findSession(app.chatDb, userId, turn.sessionId),
-      listMessages(app.chatDb, turn.sessionId),
-    ]);
-    if (!session) throw notFound('Session');
-    const history = rows.map((row) => ({ role: row.role, content: row.content }));
-    const prepared = await prepareTurn(app.turnDeps, {
-      gptId: session.gpt_id,
-      userId,
-      question: turn.content,
-      requestId: request.id,
-    });
     const stream = wantsEventStream(request.headers.accept) ? lazyEventStream(reply) : undefined;
     const client = abortOnDisconnect(reply);
     try {
@@ -71,7 +71,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
           ...prepared,
           userId,
           history,
-          question: turn.content,
+          question,
           sessionId: session.id,
           requestId: request.id,
           signal: client.signal,
@@ -93,7 +93,7 @@ export const messageRoute: GatewayRoutes = async (app) => {
         }),
       ).finally(() => lease.release());
       const row = await appendTurn(app.chatDb, session.id, {
-        question: turn.content,
+        question,
         answer: result.content,
         model: result.model,
         citations: result.citations,
