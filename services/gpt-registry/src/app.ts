@@ -45,7 +45,13 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
     overrides.logger ?? createLogger({ name: 'gpt-registry', level: config.LOG_LEVEL, debug: config.DEBUG });
   const db = overrides.db ?? createDb(config.DATABASE_URL, { max: config.DB_POOL_MAX });
   const redis =
-    overrides.redis ?? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    overrides.redis ??
+    new Redis(config.REDIS_URL, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      // The commands of concurrent requests issued in one tick go out in one write.
+      enableAutoPipelining: true,
+    });
   const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
   const store = overrides.store ?? objectStoreFrom(config);
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);

@@ -41,7 +41,12 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const db = overrides.db ?? createDb<GatewayDatabase>(config.DATABASE_URL, { max: config.DB_POOL_MAX });
   const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    // The commands of concurrent requests issued in one tick go out in one write.
+    enableAutoPipelining: true,
+  });
 
   const app = await createServiceApp({
     service: 'inference-gateway',
