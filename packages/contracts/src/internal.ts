@@ -22,7 +22,9 @@ export type GptRuntime = Static<typeof GptRuntime>;
  * `GET /internal/gpts/:id/turn?userId=&known=`: what one chat turn needs of a GPT, access checked on
  * every call. `stamp` names the runtime's content (the GPT as the user sees it and its active
  * actions); `runtime` is left out when it equals `known`, the stamp of the runtime the caller holds.
- * `hasFiles`: whether the GPT has knowledge files at all (none: nothing to search).
+ * `hasFiles`: whether the GPT has knowledge files at all (none: nothing to search). `knowledge` names
+ * the chunks of its files once every file has settled (ready or failed): equal names, equal chunks;
+ * absent while a file is queued or being ingested.
  */
 export const TurnQuery = Type.Object({
   userId: Type.String({ format: 'uuid' }),
@@ -32,6 +34,7 @@ export const TurnView = Type.Object({
   stamp: Type.String(),
   context: Type.String(),
   hasFiles: Type.Boolean(),
+  knowledge: Type.Optional(Type.String()),
   runtime: Type.Optional(GptRuntime),
 });
 export type TurnView = Static<typeof TurnView>;

@@ -8,6 +8,7 @@ import {
   waitUntilDone,
 } from '../../file-ingest/test/harness.js';
 import { type BareGateway, newSession, post, startBareGateway, urlOf } from './harness.js';
+import { type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
 
 /*
  * Knowledge end to end, with no stand-ins: a file uploaded to the registry, extracted and chunked by
@@ -15,18 +16,21 @@ import { type BareGateway, newSession, post, startBareGateway, urlOf } from './h
  */
 let stack: Stack;
 let chat: BareGateway;
+/** file-ingest, behind a recorder of the searches the gateway makes. */
+let ingest: RecordingProxy;
 
 beforeAll(async () => {
   stack = await startStack();
   await stack.registry.app.listen({ port: 0, host: '127.0.0.1' });
   await stack.ingest.listen({ port: 0, host: '127.0.0.1' });
-  chat = await startBareGateway(
-    { registryUrl: urlOf(stack.registry.app.server), ingestUrl: urlOf(stack.ingest.server) },
-    [{ models: ['phi3'] }],
-  );
+  ingest = await startRecordingProxy(urlOf(stack.ingest.server));
+  chat = await startBareGateway({ registryUrl: urlOf(stack.registry.app.server), ingestUrl: ingest.url }, [
+    { models: ['phi3'] },
+  ]);
 });
 afterAll(async () => {
   await chat?.close();
+  await ingest?.close();
   await stack?.close();
 });
 
@@ -97,5 +101,50 @@ describe('with the real registry and file-ingest', () => {
     const session = await fetch(`${chat.url}/api/sessions/${sessionId}`, { headers: owner.auth });
     const stored = ((await session.json()) as { messages: Array<{ citations?: unknown[] }> }).messages.at(-1);
     expect(stored?.citations).toEqual(message.citations);
+  });
+
+  it("keeps a small GPT's whole knowledge between turns, and searches again when a file comes or goes", async () => {
+    const owner = await signUp(stack.registry.app);
+    const gpt = await createGpt(stack.registry.app, owner.auth, { name: 'Handbook', modelId: 'phi3' });
+    const add = async (name: string, text: string) => {
+      const file = await upload(stack, owner.auth, gpt.id, name, Buffer.from(text));
+      expect(file.statusCode, file.body).toBe(202);
+      expect((await waitUntilDone(stack, owner.auth, file.json().id)).status).toBe('ready');
+      return file.json().id as string;
+    };
+    const searches = () => ingest.paths.filter((path) => path === '/internal/search').length;
+    const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
+    const ask = async (content: string) => {
+      const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, owner.auth, { content });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return chat.workers[0]!.requests.at(-1)!.body.messages![0]!.content;
+    };
+
+    const opening = await add('opening.txt', 'The cafe opens at 7:30 on weekdays.');
+    let before = searches();
+    expect(await ask('When does it open?')).toContain('opens at 7:30');
+    expect(await ask('And on a weekday?')).toContain('opens at 7:30');
+    expect(await ask('Anything else?')).toContain('opens at 7:30');
+    expect(searches() - before).toBe(1);
+
+    await add('milk.txt', 'Milk arrives on Mondays before 8:00.');
+    before = searches();
+    const both = await ask('When does the milk come?');
+    expect(both).toContain('Milk arrives on Mondays');
+    expect(both).toContain('opens at 7:30');
+    expect(await ask('Again?')).toContain('Milk arrives on Mondays');
+    expect(searches() - before).toBe(1);
+
+    const deleted = await stack.registry.app.inject({
+      method: 'DELETE',
+      url: `/api/gpts/files/${opening}`,
+      headers: owner.auth,
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    before = searches();
+    const after = await ask('When does it open?');
+    expect(after).not.toContain('opens at 7:30');
+    expect(after).toContain('Milk arrives on Mondays');
+    expect(searches() - before).toBe(1);
   });
 });

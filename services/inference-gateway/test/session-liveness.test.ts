@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { TEST_REDIS_URL, tokensOf } from '@chatty/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
 import { type BareGateway, startBareGateway, urlOf } from './harness.js';
+import { type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
 
 /*
  * Whether a session is live, as the gateway learns it: from the registry's cache in the shared Redis
@@ -12,44 +11,13 @@ import { type BareGateway, startBareGateway, urlOf } from './harness.js';
  * The registry sits behind a recorder that counts the session checks the gateway makes.
  */
 let registry: RegistryHarness;
-let recorder: { url: string; checks: number; server: Server };
+let recorder: RecordingProxy;
 let chat: BareGateway;
-
-/** Forwards every request to the registry, counting its session checks. */
-async function startRecorder(target: string): Promise<typeof recorder> {
-  const state = { checks: 0 };
-  const server = createServer(async (request, response) => {
-    if (request.url === '/internal/auth/session') state.checks++;
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const headers = Object.fromEntries(
-      Object.entries(request.headers).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host',
-      ),
-    );
-    const answer = await fetch(`${target}${request.url}`, {
-      method: request.method,
-      headers,
-      ...(chunks.length && { body: Buffer.concat(chunks) }),
-    });
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    server,
-    get checks() {
-      return state.checks;
-    },
-  };
-}
 
 beforeAll(async () => {
   registry = await startRegistry();
   await registry.app.listen({ port: 0, host: '127.0.0.1' });
-  recorder = await startRecorder(urlOf(registry.app.server));
+  recorder = await startRecordingProxy(urlOf(registry.app.server));
   chat = await startBareGateway(
     { registryUrl: recorder.url },
     [{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }],
@@ -58,26 +26,27 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await chat.close();
-  await new Promise((resolve) => recorder.server.close(resolve));
+  await recorder.close();
   await registry.close();
 });
 
+const checks = () => recorder.paths.filter((path) => path === '/internal/auth/session').length;
 const usage = (auth: Record<string, string>) => fetch(`${chat.url}/api/usage/tokens`, { headers: auth });
 
 describe('session liveness through the shared cache', () => {
   it('asks the registry once; the next requests read its cached answer; a sign-out is refused at once', async () => {
     const user = await signUp(registry.app);
-    const before = recorder.checks;
+    const before = checks();
     expect((await usage(user.auth)).status).toBe(200);
-    expect(recorder.checks).toBe(before + 1);
+    expect(checks()).toBe(before + 1);
 
     for (let index = 0; index < 3; index++) expect((await usage(user.auth)).status).toBe(200);
-    expect(recorder.checks).toBe(before + 1);
+    expect(checks()).toBe(before + 1);
 
     const out = await registry.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.auth });
     expect(out.statusCode).toBe(204);
     expect((await usage(user.auth)).status).toBe(401);
-    expect(recorder.checks).toBe(before + 1);
+    expect(checks()).toBe(before + 1);
   });
 
   it('asks the registry again when the cache lost its answer', async () => {
@@ -91,10 +60,10 @@ describe('session liveness through the shared cache', () => {
     } finally {
       redis.disconnect();
     }
-    const before = recorder.checks;
+    const before = checks();
     expect((await usage(user.auth)).status).toBe(200);
-    expect(recorder.checks).toBe(before + 1);
+    expect(checks()).toBe(before + 1);
     expect((await usage(user.auth)).status).toBe(200);
-    expect(recorder.checks).toBe(before + 1);
+    expect(checks()).toBe(before + 1);
   });
 });

@@ -6,6 +6,12 @@ export interface TurnFacts {
   hasFiles: boolean;
   /** The user's own context for it ('' when none was saved). */
   context: string;
+  /**
+   * Names the GPT's knowledge (its files, their states and chunk counts) when every file has settled
+   * (ready or failed): equal names, equal chunks. Null while a file is queued or being ingested, when
+   * its chunks may still change under the same rows.
+   */
+  knowledge: string | null;
 }
 
 /** What a chat turn needs to know of a GPT and its user, in one round trip; access is the caller's to check. */
@@ -14,6 +20,11 @@ export async function findTurnFacts(db: Db, gptId: string, userId: string): Prom
     select
       exists (select 1 from gpt_file f where f.gpt_id = ${gptId}) as "hasFiles",
       coalesce((select c.context from gpt_context c where c.gpt_id = ${gptId} and c.user_id = ${userId}), '')
-        as context`.execute(db);
+        as context,
+      (select case when bool_and(f.status in ('ready', 'failed'))
+          then md5(string_agg(f.id || ':' || f.status || ':' || coalesce(f.chunk_count, -1) || ':' || f.original_name,
+            ',' order by f.id))
+        end
+        from gpt_file f where f.gpt_id = ${gptId}) as knowledge`.execute(db);
   return rows[0]!;
 }

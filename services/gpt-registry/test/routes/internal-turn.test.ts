@@ -18,6 +18,7 @@ interface TurnAnswer {
   stamp: string;
   context: string;
   hasFiles: boolean;
+  knowledge?: string;
   runtime?: { gpt: { id: string; instructions: string }; actions: Array<{ name: string }> };
 }
 
@@ -100,6 +101,50 @@ describe('GET /internal/gpts/:id/turn', () => {
     });
     expect(uploaded.statusCode, uploaded.body).toBe(202);
     expect(await ownersTurn(gpt.id, stamp)).toEqual({ stamp, context: 'Prefers tables.', hasFiles: true });
+  });
+
+  it('names the knowledge once every file has settled, and names it anew when a file comes or goes', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const upload = async (name: string) => {
+      const file = multipartFile(name, 'text/plain', Buffer.from(`The text of ${name}.`));
+      const uploaded = await registry.app.inject({
+        method: 'POST',
+        url: `/api/gpts/${gpt.id}/files`,
+        headers: { ...owner.auth, ...file.headers },
+        payload: file.payload,
+      });
+      expect(uploaded.statusCode, uploaded.body).toBe(202);
+      return uploaded.json().id as string;
+    };
+    // As file-ingest marks a file when its chunks are written.
+    const settle = (fileId: string) =>
+      registry.app.db
+        .updateTable('gpt_file')
+        .set({ status: 'ready', progress: 100, chunk_count: 1 })
+        .where('id', '=', fileId)
+        .execute();
+
+    const first = await upload('a.txt');
+    expect((await ownersTurn(gpt.id)).knowledge).toBeUndefined();
+    await settle(first);
+    const one = (await ownersTurn(gpt.id)).knowledge;
+    expect(one).toEqual(expect.any(String));
+    expect((await ownersTurn(gpt.id)).knowledge).toBe(one);
+
+    const second = await upload('b.txt');
+    expect((await ownersTurn(gpt.id)).knowledge).toBeUndefined();
+    await settle(second);
+    const two = (await ownersTurn(gpt.id)).knowledge;
+    expect(two).toEqual(expect.any(String));
+    expect(two).not.toBe(one);
+
+    const deleted = await registry.app.inject({
+      method: 'DELETE',
+      url: `/api/gpts/files/${second}`,
+      headers: owner.auth,
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect((await ownersTurn(gpt.id)).knowledge).toBe(one);
   });
 
   it("is 404 for another user's GPT, and without the service token", async () => {

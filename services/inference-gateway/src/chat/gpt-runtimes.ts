@@ -8,6 +8,8 @@ export interface GptView {
   hasFiles: boolean;
   /** Names the runtime's content: equal stamps, equal runtimes. */
   stamp: string;
+  /** Names the GPT's knowledge once every file has settled: equal names, equal chunks. */
+  knowledge?: string;
 }
 
 /** A runtime the gateway has seen, to start work on before the registry confirms it is still current. */
@@ -44,7 +46,13 @@ export class GptRuntimes {
     // The registry leaves the runtime out only when it matches the stamp sent, which is `held`'s.
     if (!runtime) throw new Error('The registry left out a GPT runtime the gateway does not hold');
     this.hold(gptId, { stamp: answer.stamp, runtime, hasFiles: answer.hasFiles });
-    return { runtime, context: answer.context, hasFiles: answer.hasFiles, stamp: answer.stamp };
+    return {
+      runtime,
+      context: answer.context,
+      hasFiles: answer.hasFiles,
+      stamp: answer.stamp,
+      ...(answer.knowledge !== undefined && { knowledge: answer.knowledge }),
+    };
   }
 
   private hold(gptId: string, entry: HeldRuntime) {

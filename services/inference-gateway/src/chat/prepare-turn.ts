@@ -3,11 +3,14 @@ import type { ModelCatalog, ModelDefinition } from '@chatty/shared';
 import type { IngestApi } from '../clients/ingest.client.js';
 import type { ModelRouter } from '../pool/model-router.js';
 import { resolveModel } from '../routes/resolve-model.js';
+import type { FullKnowledge } from './full-knowledge.js';
 import type { GptRuntimes } from './gpt-runtimes.js';
 import { knowledgeBudget } from './prompt.js';
 
 export interface PrepareDeps {
   runtimes: GptRuntimes;
+  /** Small GPTs' whole knowledge, kept between turns while their files do not change. */
+  knowledge: FullKnowledge;
   models: ModelCatalog;
   router: ModelRouter;
   ingest: IngestApi;
@@ -38,12 +41,17 @@ const NO_KNOWLEDGE: SearchResult = { mode: 'ranked', chunks: [] };
  * the knowledge search starts on the runtime held from an earlier turn at the same moment the registry
  * is asked (access, context, whether the runtime changed), and its result is used only when the
  * registry confirms that runtime; otherwise it is searched again on the new one. A GPT without files
- * costs no search at all. A 404 from the registry (no access) ends the turn before anything is used.
+ * costs no search at all, and one whose whole knowledge fits the prompt costs none while its files do
+ * not change (FullKnowledge). A 404 from the registry (no access) ends the turn before anything is used.
  */
 export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promise<PreparedTurn> {
   const held = deps.runtimes.peek(turn.gptId);
   const viewing = deps.runtimes.view(turn.gptId, turn.userId, turn.requestId);
-  const early = held?.hasFiles ? searchKnowledge(deps, withExtra(held.runtime, turn), turn) : undefined;
+  // Not when the whole knowledge is held: it is expected to be used as it is.
+  const early =
+    held?.hasFiles && !deps.knowledge.has(turn.gptId)
+      ? searchKnowledge(deps, withExtra(held.runtime, turn), turn)
+      : undefined;
   // Handled here so that a search started in vain never ends as an unhandled rejection.
   early?.catch(() => {});
   const view = await viewing;
@@ -51,8 +59,14 @@ export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promis
   const model = resolveModel(deps.models, runtime.gpt.modelId);
   let knowledge = NO_KNOWLEDGE;
   if (view.hasFiles) {
-    knowledge =
-      early && held?.stamp === view.stamp ? await early : await searchKnowledge(deps, runtime, turn);
+    const budget = await budgetFor(deps, runtime, turn);
+    const kept = deps.knowledge.find(turn.gptId, view.knowledge, budget);
+    if (kept) knowledge = kept;
+    else if (early && held?.stamp === view.stamp) knowledge = await early;
+    else {
+      knowledge = await search(deps, runtime, turn, budget);
+      deps.knowledge.hold(turn.gptId, view.knowledge, knowledge);
+    }
   }
   return { runtime, model, context: view.context, knowledge };
 }
@@ -63,14 +77,23 @@ export function describedModel(router: ModelRouter, model: ModelDefinition) {
 }
 
 /** The best of the GPT's knowledge for the question, within what the model's window leaves free. */
-async function searchKnowledge(
+async function searchKnowledge(deps: PrepareDeps, runtime: GptRuntime, turn: TurnQuestion) {
+  return search(deps, runtime, turn, await budgetFor(deps, runtime, turn));
+}
+
+/** The tokens of knowledge the model's window leaves free beside the instructions and the question. */
+async function budgetFor(deps: PrepareDeps, runtime: GptRuntime, turn: TurnQuestion): Promise<number> {
+  const model = resolveModel(deps.models, runtime.gpt.modelId);
+  const described = await describedModel(deps.router, model);
+  return knowledgeBudget(described.contextLength, [runtime.gpt.instructions, turn.question]);
+}
+
+async function search(
   deps: PrepareDeps,
   runtime: GptRuntime,
   turn: TurnQuestion,
+  budget: number,
 ): Promise<SearchResult> {
-  const model = resolveModel(deps.models, runtime.gpt.modelId);
-  const described = await describedModel(deps.router, model);
-  const budget = knowledgeBudget(described.contextLength, [runtime.gpt.instructions, turn.question]);
   if (budget <= 0) return NO_KNOWLEDGE;
   return deps.ingest.search(
     { gptId: runtime.gpt.id, query: turn.question, k: KNOWLEDGE_CHUNKS, budgetTokens: budget },

@@ -1,6 +1,7 @@
 import type { Logger } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { FullKnowledge } from '../chat/full-knowledge.js';
 import { GptRuntimes } from '../chat/gpt-runtimes.js';
 import type { TurnDeps } from '../chat/run-turn.js';
 
@@ -21,6 +22,7 @@ export const turnPlugin = fp(
       registry: app.registryApi,
       // Held per replica: every turn still asks the registry whether the runtime changed.
       runtimes: new GptRuntimes(app.registryApi),
+      knowledge: new FullKnowledge(),
       ingest: app.ingestApi,
       log: logger,
       toolMaxSteps: config.TOOL_MAX_STEPS,

@@ -37,7 +37,12 @@ export const internalTurnRoutes: RegistryRoutes = async (app) => {
       const runtime = { gpt: await seenAs(app.db, userId, found), actions: actionRows.map(toRuntimeAction) };
       // A digest of the runtime itself: equal stamps are equal runtimes, whatever changed in between.
       const stamp = createHash('sha256').update(JSON.stringify(runtime)).digest('base64url');
-      const answer = { stamp, context: facts.context, hasFiles: facts.hasFiles };
+      const answer = {
+        stamp,
+        context: facts.context,
+        hasFiles: facts.hasFiles,
+        ...(facts.knowledge !== null && { knowledge: facts.knowledge }),
+      };
       return stamp === known ? answer : { ...answer, runtime };
     },
   );
