@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { serviceToken } from '@chatty/shared';
 import { type Measured, measure, type Target } from './autocannon.js';
-import { benchSides, ChildServices, freePort, type Side } from './child-services.js';
+import { benchSides, ChildServices, freePort, profileFlags, type Side } from './child-services.js';
 import { printSideBySide, roundOrder } from './side-by-side.js';
 
 const CONNECTIONS = 20;
@@ -78,6 +78,7 @@ export async function run(): Promise<void> {
             LOG_LEVEL: 'silent',
             ACTION_EGRESS_ALLOW: `127.0.0.1:${targetPort}`,
           },
+          nodeFlags: profileFlags(side),
         },
         runnerPort,
       );

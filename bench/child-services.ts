@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,4 +182,16 @@ export function cpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `BENCH_CPU_PROF=<dir>`: node flags that make a side's service write a V8 CPU profile into `<dir>` (the
+ * baseline's into `<dir>/baseline`) when it stops; none without the variable.
+ */
+export function profileFlags(side: Side): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return [];
+  const into = side.key === 'work' ? resolve(dir) : join(resolve(dir), 'baseline');
+  mkdirSync(into, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${into}`];
 }

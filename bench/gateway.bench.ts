@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';
 import {
   benchSides,
@@ -8,6 +8,7 @@ import {
   cpuSeconds,
   distinctPorts,
   freePort,
+  profileFlags,
   type Side,
 } from './child-services.js';
 import { printSideBySide, roundOrder, type SideFigure } from './side-by-side.js';
@@ -46,15 +47,6 @@ function concurrencies(): number[] {
   if (list.some((value) => !Number.isInteger(value) || value < 1))
     throw new Error(`BENCH_CONCURRENCIES must list whole numbers ≥ 1, got "${raw}"`);
   return list;
-}
-
-/** `BENCH_CPU_PROF=<dir>` profiles each side's gateway process (see bench/README.md, registry). */
-function profileFlags(side: Side): string[] {
-  const dir = process.env.BENCH_CPU_PROF;
-  if (!dir) return [];
-  const into = side.key === 'work' ? resolve(dir) : join(resolve(dir), 'baseline');
-  mkdirSync(into, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${into}`];
 }
 
 interface Target {

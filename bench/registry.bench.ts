@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   createDatabase,
@@ -9,7 +8,14 @@ import {
   type TestS3,
 } from '../packages/testkit/src/index.js';
 import { type Measured, measure, type Target } from './autocannon.js';
-import { benchSides, ChildServices, cpuSeconds, freePort, type Side } from './child-services.js';
+import {
+  benchSides,
+  ChildServices,
+  cpuSeconds,
+  freePort,
+  profileFlags,
+  type Side,
+} from './child-services.js';
 import { printSideBySide, roundOrder, type SideFigure } from './side-by-side.js';
 
 const CONNECTIONS = 50;
@@ -32,18 +38,6 @@ function benchDuration(): number {
     throw new Error(`BENCH_DURATION must be a whole number of seconds ≥ 1, got "${raw}"`);
   }
   return seconds;
-}
-
-/**
- * `BENCH_CPU_PROF=<dir>`: the registry and the origin write V8 CPU profiles there when they stop (the
- * baseline's into `<dir>/baseline`).
- */
-function profileFlags(side: Side): string[] {
-  const dir = process.env.BENCH_CPU_PROF;
-  if (!dir) return [];
-  const into = side.key === 'work' ? resolve(dir) : join(resolve(dir), 'baseline');
-  mkdirSync(into, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${into}`];
 }
 
 /**

@@ -28,6 +28,7 @@ export * from './http/server-limits.js';
 export * from './http/service-client.js';
 export * from './logger.js';
 export * from './queues.js';
+export * from './redis/tracked-reads.js';
 export * from './storage/file-object-store.js';
 export * from './storage/object-key.js';
 export * from './storage/object-store.js';

@@ -72,7 +72,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   await app.register(limitsPlugin, { redis, logger });
   await app.register(modelsPlugin, { models, env: overrides.env ?? process.env, logger });
   await app.register(clientsPlugin, { secret });
-  await app.register(authPlugin, { secret, redis });
+  await app.register(authPlugin, { secret, redis, logger });
   await app.register(turnPlugin, { logger });
   await app.register(serviceTokenPlugin, { token: serviceToken(secret, 'inference-gateway') });
   await app.register(gatewayRoutes);

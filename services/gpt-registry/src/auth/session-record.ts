@@ -6,6 +6,7 @@ import {
   liveSessionValue,
   type SessionTokens,
   sessionCacheKey,
+  type TrackedKeyReader,
 } from '@chatty/shared';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/index.js';
@@ -37,7 +38,10 @@ export interface SessionRecord {
  */
 export function createSessionRecord(deps: {
   db: Db;
+  /** Writes the cache. */
   redis: Redis;
+  /** Reads it (TrackedReads: from memory while Redis says nothing changed). */
+  reads: TrackedKeyReader;
   prefix: string;
   tokens: SessionTokens;
   log: Logger;
@@ -48,7 +52,7 @@ export function createSessionRecord(deps: {
 
   async function cached(sessionId: string): Promise<string | null> {
     try {
-      return await redis.get(cacheKey(sessionId));
+      return await deps.reads.get(cacheKey(sessionId));
     } catch (error) {
       // Without the cache every check reads the row: slower, never wrong.
       deps.log.warn({ err: error }, 'session cache unavailable; reading the session record');
@@ -61,6 +65,7 @@ export function createSessionRecord(deps: {
     const batch = redis.multi();
     for (const id of ids) batch.set(cacheKey(id), ENDED_SESSION, 'EX', endedSeconds);
     await batch.exec();
+    for (const id of ids) deps.reads.forget(cacheKey(id));
   }
 
   return {

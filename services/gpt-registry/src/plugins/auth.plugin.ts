@@ -5,6 +5,7 @@ import {
   type SessionTokens,
   sessionSigningKeys,
   authPlugin as sharedAuthPlugin,
+  TrackedReads,
 } from '@chatty/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -27,11 +28,15 @@ export const authPlugin = fp(
   async (app: FastifyInstance, { secret, logger }: { secret: string; logger: Logger }) => {
     const { registryConfig: config, db } = app;
     app.decorate('sessions', createSessionTokens(sessionSigningKeys(config, secret), config.SESSION_TTL));
+    // Session checks read the shared cache through the process's memory, kept true by Redis.
+    const reads = new TrackedReads(app.redis, logger.child({ component: 'tracked-reads' }), 'gpt-registry');
+    app.addHook('onClose', () => reads.close());
     app.decorate(
       'sessionRecord',
       createSessionRecord({
         db,
         redis: app.redis,
+        reads,
         prefix: config.REDIS_PREFIX,
         tokens: app.sessions,
         log: logger.child({ component: 'sessions' }),

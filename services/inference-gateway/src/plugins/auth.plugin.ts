@@ -1,9 +1,11 @@
 import {
   createSessionTokens,
+  type Logger,
   remoteApiKeyResolver,
   sessionSigningKeys,
   authPlugin as sharedAuthPlugin,
   sharedSessionCheck,
+  TrackedReads,
 } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,11 +17,17 @@ import type { Redis } from 'ioredis';
  * on a miss); whose an API key is, the registry answers.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, { secret, redis }: { secret: string; redis: Redis }) => {
+  async (
+    app: FastifyInstance,
+    { secret, redis, logger }: { secret: string; redis: Redis; logger: Logger },
+  ) => {
+    // The registry's cache, read through the process's memory and kept true by Redis.
+    const reads = new TrackedReads(redis, logger.child({ component: 'tracked-reads' }), 'inference-gateway');
+    app.addHook('onClose', () => reads.close());
     await app.register(sharedAuthPlugin, {
       sessions: createSessionTokens(sessionSigningKeys(app.gatewayConfig, secret)),
       sessionIsLive: sharedSessionCheck(
-        { redis, prefix: app.gatewayConfig.REDIS_PREFIX },
+        { redis: reads, prefix: app.gatewayConfig.REDIS_PREFIX },
         app.registryClient,
       ),
       resolveApiKey: remoteApiKeyResolver(app.registryClient),
