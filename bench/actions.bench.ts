@@ -1,7 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { serviceToken } from '@chatty/shared';
-import { type Measured, measure, type Target } from './autocannon.js';
-import { benchSides, ChildServices, freePort, profileFlags, type Side } from './child-services.js';
+import { type CpuProbe, type Measured, measure, type Target } from './autocannon.js';
+import {
+  benchSides,
+  ChildServices,
+  cpuSeconds,
+  freePort,
+  profileFlags,
+  type Side,
+} from './child-services.js';
 import { printSideBySide, roundOrder } from './side-by-side.js';
 
 const CONNECTIONS = 20;
@@ -64,7 +71,7 @@ export async function run(): Promise<void> {
     });
     const directUrl = `${target.url}/weather/Oslo?units=metric`;
     const direct = { name: 'direct to target', url: directUrl } satisfies Target;
-    const runners: Array<{ side: Side; target: Target }> = [];
+    const runners: Array<{ side: Side; target: Target; pid: number }> = [];
     for (const side of sides) {
       const runnerPort = await freePort();
       const runner = await children.start(
@@ -84,6 +91,7 @@ export async function run(): Promise<void> {
       );
       runners.push({
         side,
+        pid: runner.pid,
         target: {
           name: sides.length === 1 ? 'through action-runner' : `runner, ${side.label}`,
           url: `${runner.url}/internal/execute`,
@@ -102,10 +110,23 @@ export async function run(): Promise<void> {
     const options = { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds };
     const targets = [direct, ...runners.map((runner) => runner.target)];
     const runs = new Map<Target, Measured[]>(targets.map((each) => [each, []]));
+    // CPU of the processes that serve each path: the target's, and the runner's in front of it.
+    const probe = (pid: number) => () => cpuSeconds(pid);
+    const watched = new Map<Target, CpuProbe[]>([[direct, [probe(target.pid)]]]);
+    for (const { target: path, pid } of runners) watched.set(path, [probe(pid), probe(target.pid)]);
     for (let round = 0; round < rounds; round++) {
-      for (const each of roundOrder(targets, round)) runs.get(each)!.push(await measure(each, options));
+      for (const each of roundOrder(targets, round))
+        runs.get(each)!.push(await measure(each, options, watched.get(each)));
     }
     const rate = (each: Target) => mean(runs.get(each)!.map((run) => run.result.requests.average));
+    /** CPU µs per request of the path's first watched process (the runner; the target for direct). */
+    const cpuPerRequest = (each: Target) => {
+      const list = runs.get(each)!;
+      const seconds = list.map((run) => run.cpu[0]);
+      if (seconds.some((value) => value === undefined)) return Number.NaN;
+      const requests = list.reduce((sum, run) => sum + run.result.requests.total, 0);
+      return (seconds.reduce((sum: number, value) => sum + value!, 0) * 1e6) / requests;
+    };
 
     const call = (each: Target) => async () => {
       const response = await fetch(each.url, {
@@ -144,6 +165,21 @@ export async function run(): Promise<void> {
         digits: 3,
         target: '≥ 0.5',
         meets: (value) => value >= 0.5,
+      },
+      {
+        // What the share would be with each server on a core of its own; other load barely moves it.
+        label: 'target CPU/req ÷ runner CPU/execution',
+        values: bySide((runner) => {
+          const [targetCpu, runnerCpu] = [cpuPerRequest(direct), cpuPerRequest(runner)];
+          return targetCpu / runnerCpu;
+        }),
+        digits: 3,
+      },
+      {
+        label: 'runner CPU/execution',
+        values: bySide((runner) => cpuPerRequest(runner)),
+        digits: 0,
+        unit: 'µs',
       },
       {
         label: 'added latency p50',
