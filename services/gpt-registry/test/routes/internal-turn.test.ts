@@ -46,6 +46,19 @@ async function send(method: 'POST' | 'PUT' | 'PATCH', url: string, payload: obje
   return response.json();
 }
 
+/** A text file uploaded by the owner (queued: no ingest worker runs here); its id. */
+async function upload(gptId: string, name: string): Promise<string> {
+  const file = multipartFile(name, 'text/plain', Buffer.from(`The text of ${name}.`));
+  const uploaded = await registry.app.inject({
+    method: 'POST',
+    url: `/api/gpts/${gptId}/files`,
+    headers: { ...owner.auth, ...file.headers },
+    payload: file.payload,
+  });
+  expect(uploaded.statusCode, uploaded.body).toBe(202);
+  return uploaded.json().id as string;
+}
+
 describe('GET /internal/gpts/:id/turn', () => {
   it('gives the runtime once, then only the stamp while nothing changed', async () => {
     const gpt = await createGpt(registry.app, owner.auth);
@@ -92,30 +105,12 @@ describe('GET /internal/gpts/:id/turn', () => {
     const gpt = await createGpt(registry.app, owner.auth);
     const { stamp } = await ownersTurn(gpt.id);
     await send('PUT', `/api/gpts/${gpt.id}/context`, { context: 'Prefers tables.' });
-    const file = multipartFile('notes.txt', 'text/plain', Buffer.from('The launch code is ZEBRA42.'));
-    const uploaded = await registry.app.inject({
-      method: 'POST',
-      url: `/api/gpts/${gpt.id}/files`,
-      headers: { ...owner.auth, ...file.headers },
-      payload: file.payload,
-    });
-    expect(uploaded.statusCode, uploaded.body).toBe(202);
+    await upload(gpt.id, 'notes.txt');
     expect(await ownersTurn(gpt.id, stamp)).toEqual({ stamp, context: 'Prefers tables.', hasFiles: true });
   });
 
   it('names the knowledge once every file has settled, and names it anew when a file comes or goes', async () => {
     const gpt = await createGpt(registry.app, owner.auth);
-    const upload = async (name: string) => {
-      const file = multipartFile(name, 'text/plain', Buffer.from(`The text of ${name}.`));
-      const uploaded = await registry.app.inject({
-        method: 'POST',
-        url: `/api/gpts/${gpt.id}/files`,
-        headers: { ...owner.auth, ...file.headers },
-        payload: file.payload,
-      });
-      expect(uploaded.statusCode, uploaded.body).toBe(202);
-      return uploaded.json().id as string;
-    };
     // As file-ingest marks a file when its chunks are written.
     const settle = (fileId: string) =>
       registry.app.db
@@ -124,14 +119,14 @@ describe('GET /internal/gpts/:id/turn', () => {
         .where('id', '=', fileId)
         .execute();
 
-    const first = await upload('a.txt');
+    const first = await upload(gpt.id, 'a.txt');
     expect((await ownersTurn(gpt.id)).knowledge).toBeUndefined();
     await settle(first);
     const one = (await ownersTurn(gpt.id)).knowledge;
     expect(one).toEqual(expect.any(String));
     expect((await ownersTurn(gpt.id)).knowledge).toBe(one);
 
-    const second = await upload('b.txt');
+    const second = await upload(gpt.id, 'b.txt');
     expect((await ownersTurn(gpt.id)).knowledge).toBeUndefined();
     await settle(second);
     const two = (await ownersTurn(gpt.id)).knowledge;
