@@ -147,4 +147,40 @@ describe('with the real registry and file-ingest', () => {
     expect(after).toContain('Milk arrives on Mondays');
     expect(searches() - before).toBe(1);
   });
+
+  it('starts keeping the whole knowledge once it fits, after knowledge too large to keep', async () => {
+    const owner = await signUp(stack.registry.app);
+    const gpt = await createGpt(stack.registry.app, owner.auth, { name: 'Shrinking', modelId: 'phi3' });
+    const add = async (name: string, text: string) => {
+      const file = await upload(stack, owner.auth, gpt.id, name, Buffer.from(text));
+      expect(file.statusCode, file.body).toBe(202);
+      expect((await waitUntilDone(stack, owner.auth, file.json().id)).status).toBe('ready');
+      return file.json().id as string;
+    };
+    const searches = () => ingest.paths.filter((path) => path === '/internal/search').length;
+    const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
+    const ask = async (content: string) => {
+      const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, owner.auth, { content });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return chat.workers[0]!.requests.at(-1)!.body.messages![0]!.content;
+    };
+    // Far more than a 4096-token window leaves for knowledge: searched by rank on every turn.
+    const paragraph = 'The archive holds minutes of every meeting since the harbour opened. ';
+    const large = await add('archive.txt', paragraph.repeat(600));
+    await ask('What does the archive hold?');
+    await ask('Since when?');
+
+    await add('opening.txt', 'The cafe opens at 7:30 on weekdays.');
+    const deleted = await stack.registry.app.inject({
+      method: 'DELETE',
+      url: `/api/gpts/files/${large}`,
+      headers: owner.auth,
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    const before = searches();
+    for (const question of ['When does it open?', 'On weekdays?', 'Really?', 'Sure?'])
+      expect(await ask(question)).toContain('opens at 7:30');
+    // The first is searched while the registry is asked, the second after it (and kept), then none.
+    expect(searches() - before).toBe(2);
+  });
 });

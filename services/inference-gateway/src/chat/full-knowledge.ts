@@ -1,7 +1,7 @@
 import type { SearchResult } from '@chatty/contracts';
 
 interface HeldKnowledge {
-  digest: string;
+  digest: string | undefined;
   result: SearchResult;
   tokens: number;
 }
@@ -33,12 +33,14 @@ export class FullKnowledge {
   }
 
   /**
-   * Keeps a `full` answer under the digest the registry gave before the search began (a search that
-   * started earlier may have read chunks older than the digest); anything else forgets the GPT's.
+   * Keeps a `full` answer under the digest the registry gave before the search began; anything else
+   * forgets the GPT's. Without a digest (files still settling, or a search that started before the
+   * registry answered and may have read older chunks) the answer is never used, but it tells the next
+   * turn to search after the registry's answer, so that its result can be kept.
    */
   hold(gptId: string, digest: string | undefined, result: SearchResult) {
     this.held.delete(gptId);
-    if (digest === undefined || result.mode !== 'full') return;
+    if (result.mode !== 'full') return;
     if (this.held.size >= HELD_GPTS) this.held.delete(this.held.keys().next().value!);
     const tokens = result.chunks.reduce((sum, chunk) => sum + chunk.tokens, 0);
     this.held.set(gptId, { digest, result, tokens });

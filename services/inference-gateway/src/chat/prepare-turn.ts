@@ -62,8 +62,10 @@ export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promis
     const budget = await budgetFor(deps, runtime, turn);
     const kept = deps.knowledge.find(turn.gptId, view.knowledge, budget);
     if (kept) knowledge = kept;
-    else if (early && held?.stamp === view.stamp) knowledge = await early;
-    else {
+    else if (early && held?.stamp === view.stamp) {
+      knowledge = await early;
+      deps.knowledge.hold(turn.gptId, undefined, knowledge);
+    } else {
       knowledge = await search(deps, runtime, turn, budget);
       deps.knowledge.hold(turn.gptId, view.knowledge, knowledge);
     }
