@@ -34,6 +34,32 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** A GPT of a new owner, one session with it, and what its tests do: add a file, ask a question. */
+async function conversation(name: string) {
+  const owner = await signUp(stack.registry.app);
+  const gpt = await createGpt(stack.registry.app, owner.auth, { name, modelId: 'phi3' });
+  const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
+  return {
+    owner,
+    /** Uploads a text file and waits until it is ready; its id. */
+    async add(fileName: string, text: string) {
+      const file = await upload(stack, owner.auth, gpt.id, fileName, Buffer.from(text));
+      expect(file.statusCode, file.body).toBe(202);
+      expect((await waitUntilDone(stack, owner.auth, file.json().id)).status).toBe('ready');
+      return file.json().id as string;
+    },
+    /** Sends a message; the system prompt the worker was given. */
+    async ask(content: string) {
+      const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, owner.auth, { content });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return chat.workers[0]!.requests.at(-1)!.body.messages![0]!.content;
+    },
+  };
+}
+
+/** The searches the gateway has asked of file-ingest so far. */
+const searchCount = () => ingest.paths.filter((path) => path === '/internal/search').length;
+
 describe('with the real registry and file-ingest', () => {
   it('puts the fact only the uploaded file holds into the prompt, and cites the file', async () => {
     const owner = await signUp(stack.registry.app);
@@ -104,36 +130,22 @@ describe('with the real registry and file-ingest', () => {
   });
 
   it("keeps a small GPT's whole knowledge between turns, and searches again when a file comes or goes", async () => {
-    const owner = await signUp(stack.registry.app);
-    const gpt = await createGpt(stack.registry.app, owner.auth, { name: 'Handbook', modelId: 'phi3' });
-    const add = async (name: string, text: string) => {
-      const file = await upload(stack, owner.auth, gpt.id, name, Buffer.from(text));
-      expect(file.statusCode, file.body).toBe(202);
-      expect((await waitUntilDone(stack, owner.auth, file.json().id)).status).toBe('ready');
-      return file.json().id as string;
-    };
-    const searches = () => ingest.paths.filter((path) => path === '/internal/search').length;
-    const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
-    const ask = async (content: string) => {
-      const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, owner.auth, { content });
-      expect(response.status, await response.clone().text()).toBe(200);
-      return chat.workers[0]!.requests.at(-1)!.body.messages![0]!.content;
-    };
+    const { owner, add, ask } = await conversation('Handbook');
 
     const opening = await add('opening.txt', 'The cafe opens at 7:30 on weekdays.');
-    let before = searches();
+    let before = searchCount();
     expect(await ask('When does it open?')).toContain('opens at 7:30');
     expect(await ask('And on a weekday?')).toContain('opens at 7:30');
     expect(await ask('Anything else?')).toContain('opens at 7:30');
-    expect(searches() - before).toBe(1);
+    expect(searchCount() - before).toBe(1);
 
     await add('milk.txt', 'Milk arrives on Mondays before 8:00.');
-    before = searches();
+    before = searchCount();
     const both = await ask('When does the milk come?');
     expect(both).toContain('Milk arrives on Mondays');
     expect(both).toContain('opens at 7:30');
     expect(await ask('Again?')).toContain('Milk arrives on Mondays');
-    expect(searches() - before).toBe(1);
+    expect(searchCount() - before).toBe(1);
 
     const deleted = await stack.registry.app.inject({
       method: 'DELETE',
@@ -141,29 +153,15 @@ describe('with the real registry and file-ingest', () => {
       headers: owner.auth,
     });
     expect(deleted.statusCode, deleted.body).toBe(204);
-    before = searches();
+    before = searchCount();
     const after = await ask('When does it open?');
     expect(after).not.toContain('opens at 7:30');
     expect(after).toContain('Milk arrives on Mondays');
-    expect(searches() - before).toBe(1);
+    expect(searchCount() - before).toBe(1);
   });
 
   it('starts keeping the whole knowledge once it fits, after knowledge too large to keep', async () => {
-    const owner = await signUp(stack.registry.app);
-    const gpt = await createGpt(stack.registry.app, owner.auth, { name: 'Shrinking', modelId: 'phi3' });
-    const add = async (name: string, text: string) => {
-      const file = await upload(stack, owner.auth, gpt.id, name, Buffer.from(text));
-      expect(file.statusCode, file.body).toBe(202);
-      expect((await waitUntilDone(stack, owner.auth, file.json().id)).status).toBe('ready');
-      return file.json().id as string;
-    };
-    const searches = () => ingest.paths.filter((path) => path === '/internal/search').length;
-    const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
-    const ask = async (content: string) => {
-      const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, owner.auth, { content });
-      expect(response.status, await response.clone().text()).toBe(200);
-      return chat.workers[0]!.requests.at(-1)!.body.messages![0]!.content;
-    };
+    const { owner, add, ask } = await conversation('Shrinking');
     // Far more than a 4096-token window leaves for knowledge: searched by rank on every turn.
     const paragraph = 'The archive holds minutes of every meeting since the harbour opened. ';
     const large = await add('archive.txt', paragraph.repeat(600));
@@ -177,10 +175,10 @@ describe('with the real registry and file-ingest', () => {
       headers: owner.auth,
     });
     expect(deleted.statusCode, deleted.body).toBe(204);
-    const before = searches();
+    const before = searchCount();
     for (const question of ['When does it open?', 'On weekdays?', 'Really?', 'Sure?'])
       expect(await ask(question)).toContain('opens at 7:30');
     // The first is searched while the registry is asked, the second after it (and kept), then none.
-    expect(searches() - before).toBe(2);
+    expect(searchCount() - before).toBe(2);
   });
 });
