@@ -24,7 +24,9 @@ export type GptRuntime = Static<typeof GptRuntime>;
  * actions); `runtime` is left out when it equals `known`, the stamp of the runtime the caller holds.
  * `hasFiles`: whether the GPT has knowledge files at all (none: nothing to search). `knowledge` names
  * the chunks of its files once every file has settled (ready or failed): equal names, equal chunks;
- * absent while a file is queued or being ingested.
+ * absent while a file is queued or being ingested. `source` names the database the answer was read
+ * from (its name and its server's start): a gateway holds answers only from the database whose change
+ * notices it hears (GPT_CHANGE_NOTICES).
  */
 export const TurnQuery = Type.Object({
   userId: Type.String({ format: 'uuid' }),
@@ -35,9 +37,17 @@ export const TurnView = Type.Object({
   context: Type.String(),
   hasFiles: Type.Boolean(),
   knowledge: Type.Optional(Type.String()),
+  source: Type.Optional(Type.String()),
   runtime: Type.Optional(GptRuntime),
 });
 export type TurnView = Static<typeof TurnView>;
+
+/**
+ * The registry's database announces, at commit, every change to what a turn answer is made of, on
+ * Postgres channel `channel` (payload: the GPT's id, or `*` for any GPT); `trigger` is the function
+ * that sends them. While it hears them, a gateway holds turn answers per GPT and user (gpt-runtimes.ts).
+ */
+export const GPT_CHANGE_NOTICES = { channel: 'gpt_changes', trigger: 'notify_gpt_changed' } as const;
 
 /** `GET /internal/gpts/:id/context`. */
 export const ContextAnswer = Type.Object({ context: Type.String() });

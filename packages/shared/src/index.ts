@@ -12,6 +12,7 @@ export * from './config/models-config.js';
 export * from './config/ollama-workers.js';
 export * from './config/secret-key.js';
 export * from './config/url-password.js';
+export * from './db/change-notices.js';
 export * from './db/create-db.js';
 export * from './db/migrate.js';
 export * from './db/migrate-program.js';

@@ -71,15 +71,21 @@ const NO_LIMITS = {
 /** An Ollama test worker; `parallel` becomes its `#parallel=N` in OLLAMA_URLS. */
 export type TestWorker = OllamaServerOptions & { parallel?: number };
 
-/** Ollama test workers and a gateway on a real port, talking to the given registry (and file-ingest). */
+/**
+ * Ollama test workers and a gateway on a real port, talking to the given registry (and file-ingest).
+ * `databaseUrl`: the registry's database, shared as in a deployment, so the gateway hears the
+ * registry's change notices and holds its turn answers; otherwise a database of its own.
+ */
 export async function startBareGateway(
-  services: { registryUrl: string; ingestUrl?: string },
+  services: { registryUrl: string; ingestUrl?: string; databaseUrl?: string },
   workers: TestWorker[],
   env: Record<string, string> = {},
   overrides: Omit<GatewayOverrides, 'db'> = {},
 ): Promise<BareGateway> {
   const ollamas = await Promise.all(workers.map(({ parallel: _, ...options }) => startOllamaServer(options)));
-  const database = await cloneTestDatabase(inject('templateDatabase'));
+  const database = services.databaseUrl
+    ? { url: services.databaseUrl, drop: async () => {} }
+    : await cloneTestDatabase(inject('templateDatabase'));
   const config = loadGatewayConfig({
     DATABASE_URL: database.url,
     SECRET_KEY: TEST_SECRET,

@@ -149,12 +149,9 @@ export async function startOriginStack(
     (options.workers ?? [{ models: ['phi3'] }]).map((worker) => startOllamaServer(worker)),
   );
   closers.push(() => Promise.all(workers.map((worker) => worker.close())));
-  const registryDb: TestDatabase = await cloneTestDatabase(inject('templateDatabase'));
-  const chatDb: TestDatabase = await cloneTestDatabase(inject('templateDatabase'));
-  closers.push(
-    () => registryDb.drop(),
-    () => chatDb.drop(),
-  );
+  // One database for every service, as compose runs them: the gateway hears the registry's changes.
+  const database: TestDatabase = await cloneTestDatabase(inject('templateDatabase'));
+  closers.push(() => database.drop());
   const s3: TestS3 = await startTestS3();
   closers.push(() => s3.close());
   const redisPrefix = `chatty-test-${randomUUID()}`;
@@ -173,7 +170,7 @@ export async function startOriginStack(
   closers.push(() => runner.close());
   const ingest: IngestApp = await buildIngest(
     loadIngestConfig({
-      DATABASE_URL: registryDb.url,
+      DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: redisPrefix,
       INGEST_SERVICE_TOKEN: INGEST_TOKEN,
@@ -203,7 +200,7 @@ export async function startOriginStack(
     const app = await buildRegistry(
       loadRegistryConfig({
         ...s3.env,
-        DATABASE_URL: registryDb.url,
+        DATABASE_URL: database.url,
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: redisPrefix,
         SECRET_KEY: TEST_SECRET,
@@ -223,7 +220,7 @@ export async function startOriginStack(
   const startGatewayApp = async () => {
     const app = await buildGateway(
       loadGatewayConfig({
-        DATABASE_URL: chatDb.url,
+        DATABASE_URL: database.url,
         SECRET_KEY: TEST_SECRET,
         REGISTRY_URL: `http://127.0.0.1:${registryPort}`,
         INGEST_URL: ingestUrl,

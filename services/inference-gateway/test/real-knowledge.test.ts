@@ -24,9 +24,14 @@ beforeAll(async () => {
   await stack.registry.app.listen({ port: 0, host: '127.0.0.1' });
   await stack.ingest.listen({ port: 0, host: '127.0.0.1' });
   ingest = await startRecordingProxy(urlOf(stack.ingest.server));
-  chat = await startBareGateway({ registryUrl: urlOf(stack.registry.app.server), ingestUrl: ingest.url }, [
-    { models: ['phi3'] },
-  ]);
+  chat = await startBareGateway(
+    {
+      registryUrl: urlOf(stack.registry.app.server),
+      ingestUrl: ingest.url,
+      databaseUrl: stack.registry.database.url,
+    },
+    [{ models: ['phi3'] }],
+  );
 });
 afterAll(async () => {
   await chat?.close();

@@ -51,9 +51,14 @@ beforeAll(async () => {
   stack = await startActionStack();
   await stack.registry.app.listen({ port: 0, host: '127.0.0.1' });
   ingest = await startSearchRecorder();
-  chat = await startBareGateway({ registryUrl: urlOf(stack.registry.app.server), ingestUrl: ingest.url }, [
-    { models: ['phi3'], reply: model },
-  ]);
+  chat = await startBareGateway(
+    {
+      registryUrl: urlOf(stack.registry.app.server),
+      ingestUrl: ingest.url,
+      databaseUrl: stack.registry.database.url,
+    },
+    [{ models: ['phi3'], reply: model }],
+  );
 });
 afterAll(async () => {
   await chat.close();

@@ -31,9 +31,10 @@ function model(request: OllamaChatRequest) {
 beforeAll(async () => {
   stack = await startActionStack();
   await stack.registry.app.listen({ port: 0, host: '127.0.0.1' });
-  chat = await startBareGateway({ registryUrl: urlOf(stack.registry.app.server) }, [
-    { models: ['phi3'], reply: model },
-  ]);
+  chat = await startBareGateway(
+    { registryUrl: urlOf(stack.registry.app.server), databaseUrl: stack.registry.database.url },
+    [{ models: ['phi3'], reply: model }],
+  );
   web = await buildWeb(
     loadWebConfig({
       REGISTRY_URL: urlOf(stack.registry.app.server),

@@ -9,7 +9,8 @@ import type { GptRow } from './schema.js';
  * - chat: shared with them (or a workspace of theirs) as "can chat";
  * - edit: shared as "can edit": they change its configuration and see its versions;
  * - owner: theirs; only the owner manages knowledge files, actions, shares, and deletes it.
- * Checked on every request from the database, never cached, so removing access takes effect at once.
+ * Checked on every request from the database, so removing access takes effect at once. (The gateway
+ * holds a chat turn's answer only while the database's change notices vouch for it: GPT_CHANGE_NOTICES.)
  */
 export type GptAccess = 'catalogue' | 'chat' | 'edit' | 'owner';
 

@@ -1,3 +1,4 @@
+import { DATABASE_IDENTITY_SQL } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 
@@ -12,6 +13,8 @@ export interface TurnFacts {
    * its chunks may still change under the same rows.
    */
   knowledge: string | null;
+  /** The database read (DATABASE_IDENTITY_SQL): whose change notices vouch for this answer. */
+  source: string;
 }
 
 /** What a chat turn needs to know of a GPT and its user, in one round trip; access is the caller's to check. */
@@ -25,6 +28,7 @@ export async function findTurnFacts(db: Db, gptId: string, userId: string): Prom
           then md5(string_agg(f.id || ':' || f.status || ':' || coalesce(f.chunk_count, -1) || ':' || f.original_name,
             ',' order by f.id))
         end
-        from gpt_file f where f.gpt_id = ${gptId}) as knowledge`.execute(db);
+        from gpt_file f where f.gpt_id = ${gptId}) as knowledge,
+      ${sql.raw(DATABASE_IDENTITY_SQL)} as source`.execute(db);
   return rows[0]!;
 }

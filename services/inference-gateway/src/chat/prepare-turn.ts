@@ -37,7 +37,8 @@ const KNOWLEDGE_CHUNKS = 8;
 const NO_KNOWLEDGE: SearchResult = { mode: 'ranked', chunks: [] };
 
 /**
- * The GPT's runtime, the user's context and the knowledge for the question, with the waits overlapped:
+ * The GPT's runtime, the user's context and the knowledge for the question. A view the replica holds
+ * and no change notice has touched is used as it is (GptRuntimes). Otherwise the waits overlap:
  * the knowledge search starts on the runtime held from an earlier turn at the same moment the registry
  * is asked (access, context, whether the runtime changed), and its result is used only when the
  * registry confirms that runtime; otherwise it is searched again on the new one. A GPT without files
@@ -45,8 +46,10 @@ const NO_KNOWLEDGE: SearchResult = { mode: 'ranked', chunks: [] };
  * not change (FullKnowledge). A 404 from the registry (no access) ends the turn before anything is used.
  */
 export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promise<PreparedTurn> {
-  const held = deps.runtimes.peek(turn.gptId);
-  const viewing = deps.runtimes.view(turn.gptId, turn.userId, turn.requestId);
+  // A view held while nothing it is made of changed needs no registry call, so nothing to overlap.
+  const current = deps.runtimes.current(turn.gptId, turn.userId);
+  const held = current ? undefined : deps.runtimes.peek(turn.gptId);
+  const viewing = current ?? deps.runtimes.view(turn.gptId, turn.userId, turn.requestId);
   // Not when the whole knowledge is held: it is expected to be used as it is.
   const early =
     held?.hasFiles && !deps.knowledge.has(turn.gptId)

@@ -1,4 +1,5 @@
-import type { Logger } from '@chatty/shared';
+import { GPT_CHANGE_NOTICES } from '@chatty/contracts';
+import { ChangeNotices, type Logger } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { FullKnowledge } from '../chat/full-knowledge.js';
@@ -16,12 +17,21 @@ declare module 'fastify' {
 export const turnPlugin = fp(
   async (app: FastifyInstance, { logger }: { logger: Logger }) => {
     const { gatewayConfig: config } = app;
+    // The registry's database announces changes to GPTs; while they are heard, turns hold its answers.
+    const notices = new ChangeNotices({
+      url: config.DATABASE_URL,
+      name: 'inference-gateway:gpt-changes',
+      channel: GPT_CHANGE_NOTICES.channel,
+      requires: GPT_CHANGE_NOTICES.trigger,
+      logger: logger.child({ component: 'gpt-change-notices' }),
+    });
+    notices.start();
+    app.addHook('onClose', () => notices.close());
     app.decorate('turnDeps', {
       router: app.router,
       models: app.models,
       registry: app.registryApi,
-      // Held per replica: every turn still asks the registry whether the runtime changed.
-      runtimes: new GptRuntimes(app.registryApi),
+      runtimes: new GptRuntimes(app.registryApi, notices),
       knowledge: new FullKnowledge(),
       ingest: app.ingestApi,
       log: logger,

@@ -9,9 +9,10 @@ import { seenAs } from '../gpts/visible-gpt.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
- * What the inference gateway reads at the start of every chat turn, in one call: the user's access
- * (checked every time, so a removed share stops the next turn), their context, whether there is
- * knowledge to search, and the GPT's runtime — left out when the gateway already holds the same one.
+ * What the inference gateway reads at the start of a chat turn, in one call: the user's access, their
+ * context, whether there is knowledge to search, and the GPT's runtime — left out when the gateway
+ * already holds the same one. The gateway holds the answer while the database's change notices say
+ * nothing it is made of changed (migration 2026_12_04_0101), so `source` names the database read.
  */
 export const internalTurnRoutes: RegistryRoutes = async (app) => {
   app.addHook('onRequest', app.checkServiceToken);
@@ -41,6 +42,7 @@ export const internalTurnRoutes: RegistryRoutes = async (app) => {
         stamp,
         context: facts.context,
         hasFiles: facts.hasFiles,
+        source: facts.source,
         ...(facts.knowledge !== null && { knowledge: facts.knowledge }),
       };
       return stamp === known ? answer : { ...answer, runtime };

@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as gptChangeNotices from '../../src/db/migrations/2026_12_04_0101_gpt_change_notices.js';
+import { createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
+
+/*
+ * What the database announces on `gpt_changes` at commit: a GPT's id for a write to anything a chat
+ * turn reads of it, `*` for a change to workspace membership (it may reach any GPT).
+ */
+let registry: RegistryHarness;
+let listener: pg.Client;
+const heard: string[] = [];
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  listener = new pg.Client({ connectionString: registry.database.url });
+  await listener.connect();
+  listener.on('notification', ({ payload }) => heard.push(payload ?? ''));
+  await listener.query('listen gpt_changes');
+});
+afterAll(async () => {
+  await listener?.end();
+  await registry?.close();
+});
+
+/** What is heard while `write` runs and a moment after (notices arrive after the commit). */
+async function heardDuring(write: () => Promise<unknown>) {
+  heard.length = 0;
+  await write();
+  await listener.query('select 1');
+  return [...new Set(heard)];
+}
+
+describe('migration 2026_12_04_0101_gpt_change_notices', () => {
+  it("announces a GPT's own changes by its id, membership changes as *, and nothing once rolled back", async () => {
+    const owner = await signUp(registry.app);
+    const db = registry.app.db;
+    const gpt = await createGpt(registry.app, owner.auth, { name: 'Noticed', modelId: 'phi3' });
+    const rename = (name: string) => db.updateTable('gpt').set({ name }).where('id', '=', gpt.id).execute();
+    expect(await heardDuring(() => rename('Renamed'))).toEqual([gpt.id]);
+
+    const context = () =>
+      registry.app.inject({
+        method: 'PUT',
+        url: `/api/gpts/${gpt.id}/context`,
+        headers: owner.auth,
+        payload: { context: 'Lisbon' },
+      });
+    expect(await heardDuring(context)).toEqual([gpt.id]);
+    const members = () =>
+      db
+        .deleteFrom('workspace_member')
+        .where('user_id', '=', '00000000-0000-4000-8000-000000000000')
+        .execute();
+    expect(await heardDuring(members)).toEqual(['*']);
+
+    // Uncommitted changes say nothing; a rolled back transaction never does.
+    const rolledBack = () =>
+      db
+        .transaction()
+        .execute(async (trx) => {
+          await trx.updateTable('gpt').set({ name: 'Never' }).where('id', '=', gpt.id).execute();
+          throw new Error('roll back');
+        })
+        .catch(() => {});
+    expect(await heardDuring(rolledBack)).toEqual([]);
+
+    await gptChangeNotices.down(db);
+    expect(await heardDuring(() => rename('Quiet'))).toEqual([]);
+    await gptChangeNotices.up(db);
+    expect(await heardDuring(() => rename('Heard again'))).toEqual([gpt.id]);
+  });
+});

@@ -1,0 +1,169 @@
+import { tokensOf } from '@chatty/testkit';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGpt, type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
+import { type BareGateway, newSession, post, startBareGateway, urlOf } from './harness.js';
+import { type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
+
+/*
+ * The registry's turn answers, held by the gateway while the database's change notices are heard
+ * (one database, as deployed). The registry sits behind a recorder that counts the turns asked: a
+ * held answer costs no call, and every change to what it is made of (the GPT, a share, a workspace's
+ * members, the user's context) is seen by the very next message.
+ */
+let registry: RegistryHarness;
+let recorder: RecordingProxy;
+let chat: BareGateway;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  await registry.app.listen({ port: 0, host: '127.0.0.1' });
+  recorder = await startRecordingProxy(urlOf(registry.app.server));
+  chat = await startBareGateway(
+    { registryUrl: recorder.url, databaseUrl: registry.database.url },
+    [{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }],
+    { REDIS_PREFIX: registry.queuePrefix },
+  );
+  await untilTurnsAreHeld();
+});
+afterAll(async () => {
+  await chat?.close();
+  await recorder?.close();
+  await registry?.close();
+});
+
+const turnsAsked = () => recorder.paths.filter((path) => path.endsWith('/turn')).length;
+
+async function api(auth: Record<string, string>, method: string, url: string, payload?: object) {
+  const response = await registry.app.inject({ method, url, headers: auth, ...(payload && { payload }) });
+  expect(response.statusCode, response.body).toBeLessThan(300);
+  return response.body ? response.json() : undefined;
+}
+
+/** A GPT of a new owner and a session with it; `ask` answers the status and the system prompt sent. */
+async function chatWith(instructions: string) {
+  const owner = await signUp(registry.app);
+  const gpt = await createGpt(registry.app, owner.auth, { name: 'Held', instructions, modelId: 'phi3' });
+  const sessionId = await newSession(chat, { auth: owner.auth, gptId: gpt.id });
+  return { owner, gpt, sessionId, ask: (question = 'Hello?') => ask(owner.auth, sessionId, question) };
+}
+
+/** A workspace of the owner's with one more member, who accepted its invitation. */
+async function teamOf(owner: { auth: Record<string, string> }) {
+  const member = await signUp(registry.app);
+  const team = await api(owner.auth, 'POST', '/api/workspaces', { name: 'Team' });
+  const invitation = await api(owner.auth, 'POST', `/api/workspaces/${team.id}/invitations`, {
+    email: member.email,
+    expiresInHours: 1,
+  });
+  await api(member.auth, 'POST', `/api/invitations/${invitation.token}/accept`);
+  return { team, member };
+}
+
+async function ask(auth: Record<string, string>, sessionId: string, content: string) {
+  const response = await post(`${chat.url}/api/sessions/${sessionId}/messages`, auth, { content });
+  await response.text();
+  return { status: response.status, system: chat.workers[0]!.requests.at(-1)?.body.messages?.[0]?.content };
+}
+
+/** The notices are heard once a second turn on a fresh GPT is answered without asking the registry. */
+async function untilTurnsAreHeld() {
+  const { ask: askIt } = await chatWith('Warm up.');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await askIt();
+    const before = turnsAsked();
+    await askIt();
+    if (turnsAsked() === before) return;
+    if (Date.now() > deadline) throw new Error('the gateway never held a turn answer');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('turn answers held while the change notices are heard', () => {
+  it('asks the registry on the first message only, and sees an edit to the GPT at the next one', async () => {
+    const { owner, gpt, ask: askIt } = await chatWith('Speak like a pirate.');
+    const before = turnsAsked();
+    for (let index = 0; index < 3; index++) {
+      const answer = await askIt();
+      expect(answer.status).toBe(200);
+      expect(answer.system).toContain('Speak like a pirate.');
+    }
+    expect(turnsAsked()).toBe(before + 1);
+
+    await api(owner.auth, 'PUT', `/api/gpts/${gpt.id}`, {
+      name: 'Held',
+      instructions: 'Speak like a sailor.',
+      modelId: 'phi3',
+    });
+    const edited = await askIt();
+    expect(edited.system).toContain('Speak like a sailor.');
+    expect(edited.system).not.toContain('pirate');
+    expect(turnsAsked()).toBe(before + 2);
+  });
+
+  it("sees the user's own context at the next message", async () => {
+    const { owner, gpt, ask: askIt } = await chatWith('Be brief.');
+    await askIt();
+    await api(owner.auth, 'PUT', `/api/gpts/${gpt.id}/context`, { context: 'I live in Lisbon.' });
+    expect((await askIt()).system).toContain('I live in Lisbon.');
+  });
+
+  it('refuses the next message once a share is removed', async () => {
+    const { owner, gpt } = await chatWith('Shared.');
+    const { member } = await teamOf(owner);
+    const share = await api(owner.auth, 'POST', `/api/gpts/${gpt.id}/shares`, {
+      email: member.email,
+      permission: 'chat',
+    });
+    const sessionId = await newSession(chat, { auth: member.auth, gptId: gpt.id });
+    expect((await ask(member.auth, sessionId, 'Hi')).status).toBe(200);
+    const before = turnsAsked();
+    expect((await ask(member.auth, sessionId, 'Hi')).status).toBe(200);
+    expect(turnsAsked()).toBe(before);
+
+    await api(owner.auth, 'DELETE', `/api/gpts/${gpt.id}/shares/${share.id}`);
+    expect((await ask(member.auth, sessionId, 'Hi')).status).toBe(404);
+  });
+
+  it('refuses the next message once the user leaves the workspace the GPT is shared with', async () => {
+    const { owner, gpt } = await chatWith('For the team.');
+    const { team, member } = await teamOf(owner);
+    await api(owner.auth, 'POST', `/api/gpts/${gpt.id}/shares`, { workspaceId: team.id, permission: 'chat' });
+    const sessionId = await newSession(chat, { auth: member.auth, gptId: gpt.id });
+    expect((await ask(member.auth, sessionId, 'Hi')).status).toBe(200);
+    const before = turnsAsked();
+    expect((await ask(member.auth, sessionId, 'Hi')).status).toBe(200);
+    expect(turnsAsked()).toBe(before);
+
+    await api(owner.auth, 'DELETE', `/api/workspaces/${team.id}/members/${member.user.id}`);
+    expect((await ask(member.auth, sessionId, 'Hi')).status).toBe(404);
+  });
+
+  it('asks the registry on every message while the notices are lost, and holds answers again once they are back', async () => {
+    const { owner, gpt, ask: askIt } = await chatWith('Before the loss.');
+    await askIt();
+    const admin = new pg.Client({ connectionString: registry.database.url });
+    await admin.connect();
+    try {
+      await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+        ['inference-gateway:gpt-changes'],
+      );
+    } finally {
+      await admin.end();
+    }
+    // A change made while nobody listens is still seen: nothing held is used without the notices.
+    await api(owner.auth, 'PUT', `/api/gpts/${gpt.id}`, {
+      name: 'Held',
+      instructions: 'After the loss.',
+      modelId: 'phi3',
+    });
+    expect((await askIt()).system).toContain('After the loss.');
+    await untilTurnsAreHeld();
+    const before = turnsAsked();
+    await askIt();
+    await askIt();
+    expect(turnsAsked()).toBeLessThanOrEqual(before + 1);
+  });
+});
