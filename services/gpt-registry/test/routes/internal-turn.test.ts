@@ -1,4 +1,5 @@
-import { serviceToken } from '@chatty/shared';
+import { DATABASE_IDENTITY_SQL, serviceToken } from '@chatty/shared';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp, startRegistry, TEST_SECRET } from '../harness.js';
 import { multipartFile } from '../images.js';
@@ -69,7 +70,11 @@ describe('GET /internal/gpts/:id/turn', () => {
       runtime: { gpt: { id: gpt.id }, actions: [] },
     });
     const again = await ownersTurn(gpt.id, first.stamp);
-    expect(again).toEqual({ stamp: first.stamp, context: '', hasFiles: false });
+    // `source` names the database read, as a listener to its change notices names it.
+    const { rows } = await sql<{
+      identity: string;
+    }>`select ${sql.raw(DATABASE_IDENTITY_SQL)} as identity`.execute(registry.app.db);
+    expect(again).toEqual({ stamp: first.stamp, context: '', hasFiles: false, source: rows[0]!.identity });
     // A stamp the registry did not give (a gateway's stale one) gets the runtime.
     expect((await ownersTurn(gpt.id, 'stale')).runtime).toBeDefined();
   });
@@ -106,7 +111,12 @@ describe('GET /internal/gpts/:id/turn', () => {
     const { stamp } = await ownersTurn(gpt.id);
     await send('PUT', `/api/gpts/${gpt.id}/context`, { context: 'Prefers tables.' });
     await upload(gpt.id, 'notes.txt');
-    expect(await ownersTurn(gpt.id, stamp)).toEqual({ stamp, context: 'Prefers tables.', hasFiles: true });
+    expect(await ownersTurn(gpt.id, stamp)).toEqual({
+      stamp,
+      context: 'Prefers tables.',
+      hasFiles: true,
+      source: expect.any(String),
+    });
   });
 
   it('names the knowledge once every file has settled, and names it anew when a file comes or goes', async () => {

@@ -1,6 +1,6 @@
 import { notFound } from '@chatty/shared';
 import type { Db, SessionRow } from '../db/schema.js';
-import { findSession, listMessages } from '../db/session.repository.js';
+import { findSessionWithHistory } from '../db/session.repository.js';
 import { type PreparedTurn, prepareTurn } from './prepare-turn.js';
 import type { HistoryMessage } from './prompt.js';
 import type { TurnDeps } from './run-turn.js';
@@ -49,13 +49,10 @@ export async function readSessionTurn(
   const early = guessedGpt === undefined ? undefined : prepare(guessedGpt);
   // Handled here so that a preparation started in vain never ends as an unhandled rejection.
   early?.catch(() => {});
-  const [session, rows] = await Promise.all([
-    findSession(deps.db, userId, sessionId),
-    listMessages(deps.db, sessionId),
-  ]);
-  if (!session) throw notFound('Session');
+  const found = await findSessionWithHistory(deps.db, userId, sessionId);
+  if (!found) throw notFound('Session');
+  const { session, history } = found;
   deps.sessionGpts.remember(session.id, session.gpt_id);
   const prepared = early && guessedGpt === session.gpt_id ? await early : await prepare(session.gpt_id);
-  const history = rows.map((row) => ({ role: row.role, content: row.content }));
   return { session, history, prepared };
 }

@@ -54,6 +54,37 @@ export async function listMessages(db: Db, sessionId: string): Promise<MessageRo
     .execute();
 }
 
+/** A session and the role and text of its messages, oldest first: what a new turn reads of it. */
+export interface SessionWithHistory {
+  session: SessionRow;
+  history: Array<Pick<MessageRow, 'role' | 'content'>>;
+}
+
+/**
+ * The session when it is the user's, with its history, in one round trip: only the columns a prompt
+ * needs, and no other user's messages are ever read.
+ */
+export async function findSessionWithHistory(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<SessionWithHistory | undefined> {
+  const row = await db
+    .selectFrom('chat_session as s')
+    .selectAll('s')
+    .select(
+      sql<SessionWithHistory['history']>`coalesce((
+        select json_agg(json_build_object('role', m.role, 'content', m.content) order by m.seq)
+        from chat_message m where m.session_id = s.id), '[]'::json)`.as('history'),
+    )
+    .where('s.id', '=', id)
+    .where('s.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { history, ...session } = row;
+  return { session, history };
+}
+
 export interface CompletedTurn {
   question: string;
   answer: string;
