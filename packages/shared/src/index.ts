@@ -16,6 +16,7 @@ export * from './db/change-notices.js';
 export * from './db/create-db.js';
 export * from './db/migrate.js';
 export * from './db/migrate-program.js';
+export * from './db/noticed-answers.js';
 export * from './db/pg-errors.js';
 export * from './db/prepare-database.js';
 export * from './errors.js';

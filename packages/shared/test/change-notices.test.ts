@@ -77,6 +77,16 @@ describe('ChangeNotices', () => {
     expect(notices.seq).toBeGreaterThan(before);
   });
 
+  it('syncs: every change committed before sync() is heard when it resolves, for many callers at once', async () => {
+    const { notices, heard } = listen('notices-sync');
+    await eventually(() => notices.live, 'live');
+    for (let round = 0; round < 20; round++) {
+      await admin.query(`insert into thing values ('s${round}', '1')`);
+      await Promise.all([notices.sync(), notices.sync(), notices.sync()]);
+      expect(heard.at(-1)).toBe(`s${round}`);
+    }
+  });
+
   it('vouches for nothing in a database whose triggers are missing', async () => {
     const { notices, heard } = listen('notices-missing', 'no_such_function');
     await new Promise((resolve) => setTimeout(resolve, 300));

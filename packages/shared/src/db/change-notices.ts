@@ -49,6 +49,10 @@ export class ChangeNotices {
   private heartbeat: NodeJS.Timeout | undefined;
   private warnedMissing = false;
   private identity: string | undefined;
+  /** Syncs (see `sync`): how many pings were sent, whether one is in flight, who waits for one. */
+  private pings = 0;
+  private pinging = false;
+  private waiters: Array<{ after: number; resolve: () => void }> = [];
 
   constructor(private readonly options: ChangeNoticesOptions) {}
 
@@ -67,6 +71,38 @@ export class ChangeNotices {
 
   onNotice(listener: (payload: string) => void): void {
     this.listeners.add(listener);
+  }
+
+  /**
+   * Resolves once every change committed before this call has been heard (or the notices are lost:
+   * `live` then says so). Postgres hands a listening connection the notices committed before a query
+   * ahead of that query's answer, so a query sent after this call is the proof; concurrent callers
+   * share it. A writer's answer comes after its commit, so whatever a client changed before its next
+   * request is heard before that request uses what is held.
+   */
+  sync(): Promise<void> {
+    if (!this.isLive || !this.client) return Promise.resolve();
+    return new Promise((resolve) => {
+      // A ping already in flight may have passed the database before the change this caller must see.
+      this.waiters.push({ after: this.pings, resolve });
+      if (!this.pinging) this.ping(this.client!);
+    });
+  }
+
+  private ping(client: pg.Client): void {
+    this.pinging = true;
+    const sent = ++this.pings;
+    const answered = () => {
+      this.pinging = false;
+      const waiting = this.waiters;
+      this.waiters = [];
+      for (const waiter of waiting) {
+        if (waiter.after < sent || this.client !== client) waiter.resolve();
+        else this.waiters.push(waiter);
+      }
+      if (this.waiters.length > 0 && this.client === client) this.ping(client);
+    };
+    client.query('select 1').then(answered, answered);
   }
 
   /** Connects in the background; `live` turns true once the channel is heard. */
@@ -156,6 +192,8 @@ export class ChangeNotices {
     const client = this.client;
     this.client = undefined;
     clearTimeout(this.heartbeat);
+    this.pinging = false;
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
     if (this.isLive) {
       this.isLive = false;
       this.counter++;

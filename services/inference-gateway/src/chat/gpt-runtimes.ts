@@ -1,5 +1,5 @@
 import type { GptRuntime } from '@chatty/contracts';
-import { EVERYTHING_CHANGED } from '@chatty/shared';
+import { NoticedAnswers, type NoticeSource } from '@chatty/shared';
 import type { RegistryApi } from '../clients/registry.client.js';
 
 /** What a turn reads of its GPT: the runtime, the user's context, whether there is knowledge to search. */
@@ -20,32 +20,21 @@ export interface HeldRuntime {
   hasFiles: boolean;
 }
 
-/** Whether the registry's change notices are heard (ChangeNotices); see GptRuntimes. */
-export interface GptChangeNotices {
-  readonly live: boolean;
-  readonly seq: number;
-  /** The database heard: only answers read from it are vouched for. */
+/** The registry's change notices (ChangeNotices), and the database they come from. */
+export interface GptChangeNotices extends NoticeSource {
   readonly database: string | undefined;
-  onNotice(listener: (gptId: string) => void): void;
 }
 
 const HELD_GPTS = 2000;
-const HELD_USERS_PER_GPT = 1000;
-/** A bound on any view's age, whatever the notices say. */
-const VIEW_MAX_AGE_MS = 60_000;
-
-interface HeldView {
-  view: GptView;
-  heldAt: number;
-}
 
 /**
  * What turns read of GPTs, held per replica in two ways:
  * - The registry's answer per GPT and user (access, context, runtime, knowledge), while the
  *   database's change notices are heard: every write to anything that answer is made of announces its
  *   GPT at commit (GPT_CHANGE_NOTICES), and the answers held for that GPT are forgotten. A turn then
- *   asks the registry nothing, and a change (a removed share, an edited instruction) is still seen by
- *   the next message, on any replica. Without notices (a lost connection: until it is back and
+ *   asks the registry nothing; it first makes sure every change committed before it has been heard
+ *   (ChangeNotices.sync), so a change (a removed share, an edited instruction) is seen by the next
+ *   message, on any replica. Without notices (a lost connection: until it is back and
  *   everything held is forgotten), every turn asks.
  * - Runtimes by the registry's stamp: when a turn asks, the GPT's configuration and actions travel
  *   only when they changed since the last turn on that GPT; the runtime held also lets a turn begin its
@@ -54,26 +43,18 @@ interface HeldView {
  */
 export class GptRuntimes {
   private readonly held = new Map<string, HeldRuntime>();
-  private readonly views = new Map<string, Map<string, HeldView>>();
+  private readonly views: NoticedAnswers<GptView> | undefined;
 
   constructor(
     private readonly registry: RegistryApi,
     private readonly notices?: GptChangeNotices,
   ) {
-    notices?.onNotice((gptId) => {
-      if (gptId === EVERYTHING_CHANGED) this.views.clear();
-      else this.views.delete(gptId);
-    });
+    this.views = notices && new NoticedAnswers(notices, { keys: HELD_GPTS, perKey: 1000, maxAgeMs: 60_000 });
   }
 
   /** The registry's last answer for this GPT and user, when nothing it is made of has changed since. */
-  current(gptId: string, userId: string): GptView | undefined {
-    if (!this.notices?.live) return undefined;
-    const held = this.views.get(gptId)?.get(userId);
-    if (!held) return undefined;
-    if (Date.now() - held.heldAt <= VIEW_MAX_AGE_MS) return held.view;
-    this.views.get(gptId)?.delete(userId);
-    return undefined;
+  async current(gptId: string, userId: string): Promise<GptView | undefined> {
+    return this.views?.get(gptId, userId);
   }
 
   /** The last runtime seen for the GPT, possibly out of date. */
@@ -83,10 +64,10 @@ export class GptRuntimes {
 
   /** The GPT as the user may chat with it now; a 404 AppError when they may not. */
   async view(gptId: string, userId: string, requestId?: string): Promise<GptView> {
-    const current = this.current(gptId, userId);
+    const current = await this.current(gptId, userId);
     if (current) return current;
     // A notice that comes while the registry answers may be about a change the answer missed.
-    const seq = this.notices?.seq;
+    const mark = this.views?.mark();
     const held = this.held.get(gptId);
     const answer = await this.registry.turn(gptId, userId, held?.stamp, requestId);
     const runtime = answer.runtime ?? (held?.stamp === answer.stamp ? held.runtime : undefined);
@@ -100,20 +81,11 @@ export class GptRuntimes {
       stamp: answer.stamp,
       ...(answer.knowledge !== undefined && { knowledge: answer.knowledge }),
     };
-    const vouched = this.notices?.live && this.notices.seq === seq && answer.source === this.notices.database;
-    if (vouched) this.holdView(gptId, userId, view);
-    return view;
-  }
-
-  private holdView(gptId: string, userId: string, view: GptView) {
-    let users = this.views.get(gptId);
-    if (!users) {
-      if (this.views.size >= HELD_GPTS) this.views.delete(this.views.keys().next().value!);
-      users = new Map();
-      this.views.set(gptId, users);
+    // Only an answer from the database whose notices are heard is theirs to vouch for.
+    if (mark !== undefined && answer.source === this.notices?.database) {
+      this.views?.hold(mark, gptId, userId, view);
     }
-    if (users.size >= HELD_USERS_PER_GPT) users.delete(users.keys().next().value!);
-    users.set(userId, { view, heldAt: Date.now() });
+    return view;
   }
 
   private hold(gptId: string, entry: HeldRuntime) {

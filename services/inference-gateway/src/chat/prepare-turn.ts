@@ -47,7 +47,7 @@ const NO_KNOWLEDGE: SearchResult = { mode: 'ranked', chunks: [] };
  */
 export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promise<PreparedTurn> {
   // A view held while nothing it is made of changed needs no registry call, so nothing to overlap.
-  const current = deps.runtimes.current(turn.gptId, turn.userId);
+  const current = await deps.runtimes.current(turn.gptId, turn.userId);
   const held = current ? undefined : deps.runtimes.peek(turn.gptId);
   const viewing = current ?? deps.runtimes.view(turn.gptId, turn.userId, turn.requestId);
   // Not when the whole knowledge is held: it is expected to be used as it is.
