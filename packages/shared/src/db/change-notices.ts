@@ -93,16 +93,19 @@ export class ChangeNotices {
     this.pinging = true;
     const sent = ++this.pings;
     const answered = () => {
+      // A connection dropped meanwhile: drop() has let its waiters go, and a newer one may be pinging.
+      if (this.client !== client) return;
       this.pinging = false;
       const waiting = this.waiters;
       this.waiters = [];
       for (const waiter of waiting) {
-        if (waiter.after < sent || this.client !== client) waiter.resolve();
+        if (waiter.after < sent) waiter.resolve();
         else this.waiters.push(waiter);
       }
-      if (this.waiters.length > 0 && this.client === client) this.ping(client);
+      if (this.waiters.length > 0) this.ping(client);
     };
-    client.query('select 1').then(answered, answered);
+    // A failed ping proves nothing: the connection is dropped, which lets the waiters go unvouched.
+    client.query('select 1').then(answered, () => this.lost(client));
   }
 
   /** Connects in the background; `live` turns true once the channel is heard. */
