@@ -26,13 +26,12 @@ interface Held<V> {
  * Answers about an object (a GPT) for a reader (a user), held while the database's change notices
  * vouch for them: a notice naming the object forgets its answers, `*` forgets all, and nothing is
  * used while the notices are not heard, nor before the notices of every change committed before the
- * request are heard (`get`). A read notes `mark()` before it starts and holds its answer
- * only if nothing was announced, or forgotten here, meanwhile: an answer read before a change can
- * never outlive the change's notice.
+ * request are heard (`get`). A read notes `mark()` before it starts and holds its answer only if
+ * nothing was announced meanwhile: an answer read before a change can never outlive the change's
+ * notice.
  */
 export class NoticedAnswers<V> {
   private readonly held = new Map<string, Map<string, Held<V>>>();
-  private forgotten = 0;
 
   constructor(
     private readonly notices: NoticeSource,
@@ -65,12 +64,12 @@ export class NoticedAnswers<V> {
   }
 
   /** The moment before a read, for `hold`. */
-  mark(): string {
-    return `${this.notices.seq}:${this.forgotten}`;
+  mark(): number {
+    return this.notices.seq;
   }
 
   /** Holds what a read that started at `mark` answered, unless anything changed since. */
-  hold(mark: string, key: string, reader: string, value: V): void {
+  hold(mark: number, key: string, reader: string, value: V): void {
     if (!this.notices.live || mark !== this.mark()) return;
     let answers = this.held.get(key);
     if (!answers) {
@@ -80,11 +79,5 @@ export class NoticedAnswers<V> {
     }
     if (answers.size >= this.limits.perKey) answers.delete(answers.keys().next().value!);
     answers.set(reader, { value, heldAt: Date.now() });
-  }
-
-  /** Forgets everything, and refuses what reads in progress answer: this process changed something. */
-  forgetAll(): void {
-    this.forgotten++;
-    this.held.clear();
   }
 }
