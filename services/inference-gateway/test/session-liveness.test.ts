@@ -1,34 +1,26 @@
 import { TEST_REDIS_URL, tokensOf } from '@chatty/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
-import { type BareGateway, startBareGateway, urlOf } from './harness.js';
-import { type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
+import { type RegistryHarness, signUp } from '../../gpt-registry/test/harness.js';
+import type { BareGateway } from './harness.js';
+import { type RecordedRegistry, startRecordedRegistry } from './recorded-registry.js';
+import type { RecordingProxy } from './recording-proxy.js';
 
 /*
  * Whether a session is live, as the gateway learns it: from the registry's cache in the shared Redis
  * (same REDIS_PREFIX, as in a deployment), and from the registry only when the cache has no answer.
  * The registry sits behind a recorder that counts the session checks the gateway makes.
  */
+let stack: RecordedRegistry;
 let registry: RegistryHarness;
 let recorder: RecordingProxy;
 let chat: BareGateway;
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  await registry.app.listen({ port: 0, host: '127.0.0.1' });
-  recorder = await startRecordingProxy(urlOf(registry.app.server));
-  chat = await startBareGateway(
-    { registryUrl: recorder.url },
-    [{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }],
-    { REDIS_PREFIX: registry.queuePrefix },
-  );
+  stack = await startRecordedRegistry([{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }]);
+  ({ registry, recorder, chat } = stack);
 });
-afterAll(async () => {
-  await chat.close();
-  await recorder.close();
-  await registry.close();
-});
+afterAll(() => stack?.close());
 
 const checks = () => recorder.paths.filter((path) => path === '/internal/auth/session').length;
 const usage = (auth: Record<string, string>) => fetch(`${chat.url}/api/usage/tokens`, { headers: auth });

@@ -1,9 +1,10 @@
 import { tokensOf } from '@chatty/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGpt, type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
-import { type BareGateway, newSession, post, startBareGateway, urlOf } from './harness.js';
-import { type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
+import { createGpt, type RegistryHarness, signUp } from '../../gpt-registry/test/harness.js';
+import { type BareGateway, newSession, post } from './harness.js';
+import { type RecordedRegistry, startRecordedRegistry } from './recorded-registry.js';
+import type { RecordingProxy } from './recording-proxy.js';
 
 /*
  * The registry's turn answers, held by the gateway while the database's change notices are heard
@@ -11,26 +12,17 @@ import { type RecordingProxy, startRecordingProxy } from './recording-proxy.js';
  * held answer costs no call, and every change to what it is made of (the GPT, a share, a workspace's
  * members, the user's context) is seen by the very next message.
  */
+let stack: RecordedRegistry;
 let registry: RegistryHarness;
 let recorder: RecordingProxy;
 let chat: BareGateway;
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  await registry.app.listen({ port: 0, host: '127.0.0.1' });
-  recorder = await startRecordingProxy(urlOf(registry.app.server));
-  chat = await startBareGateway(
-    { registryUrl: recorder.url, databaseUrl: registry.database.url },
-    [{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }],
-    { REDIS_PREFIX: registry.queuePrefix },
-  );
+  stack = await startRecordedRegistry([{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }]);
+  ({ registry, recorder, chat } = stack);
   await untilTurnsAreHeld();
 });
-afterAll(async () => {
-  await chat?.close();
-  await recorder?.close();
-  await registry?.close();
-});
+afterAll(() => stack?.close());
 
 const turnsAsked = () => recorder.paths.filter((path) => path.endsWith('/turn')).length;
 
