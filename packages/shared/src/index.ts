@@ -19,6 +19,7 @@ export * from './db/migrate-program.js';
 export * from './db/noticed-answers.js';
 export * from './db/pg-errors.js';
 export * from './db/prepare-database.js';
+export * from './db/prepared-statements.js';
 export * from './errors.js';
 export * from './http/create-service-app.js';
 export * from './http/error-handler.js';

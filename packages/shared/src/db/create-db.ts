@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { isUniqueViolation } from './pg-errors.js';
+import { preparingPool } from './prepared-statements.js';
 
 // int8 (counts, sums) as numbers: every value Chatty counts stays far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -9,7 +10,7 @@ export function createDb<DB>(url: string, { max = 10 }: { max?: number } = {}): 
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }
 
 /** Creates the database named in `url` when it does not exist (first start, a fresh test run). */

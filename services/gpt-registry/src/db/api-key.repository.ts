@@ -1,4 +1,5 @@
 import type { ApiKeyOwner } from '@chatty/contracts';
+import { prepared } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 import type { ApiKeyRow, ApiKeyScope } from './schema.js';
@@ -54,7 +55,7 @@ export async function deleteApiKey(db: Db, userId: string, id: string): Promise<
  * not turn every read into a write.
  */
 export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKeyOwner | null> {
-  const row = await db
+  const query = db
     .selectFrom('api_key')
     .innerJoin('app_user', 'app_user.id', 'api_key.user_id')
     .select(['api_key.id', 'api_key.user_id', 'api_key.last_used_at', 'api_key.scope'])
@@ -63,7 +64,9 @@ export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKe
       eb.or([eb('api_key.expires_at', 'is', null), eb('api_key.expires_at', '>', sql<Date>`now()`)]),
     )
     .where('app_user.disabled_at', 'is', null)
-    .executeTakeFirst();
+    .compile();
+  // Every request with an API key reads it: prepared, Postgres plans it once per connection.
+  const [row] = (await db.executeQuery(prepared(query))).rows;
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_key').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();

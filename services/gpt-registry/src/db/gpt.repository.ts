@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
+import { prepared } from '@chatty/shared';
 import { type CompiledQuery, sql } from 'kysely';
 import { NO_CAPABILITIES } from './gpt.mapper.js';
 import { gptReachable } from './gpt-access.repository.js';
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
-import type { GptCapabilities, GptRow } from './schema.js';
+import type { GptCapabilities, GptRow, GptTable } from './schema.js';
 
 /** The editable configuration of a GPT, already validated and normalised by the caller. */
 export interface GptFields {
@@ -81,23 +82,49 @@ export async function insertGpt(db: Db, userId: string, fields: GptFields, id?: 
   });
 }
 
+/** Every column of `gpt`, by name: a prepared statement must not select `*` (see `prepared`). */
+const GPT_COLUMNS = [
+  'id',
+  'user_id',
+  'name',
+  'description',
+  'instructions',
+  'conversation_starters',
+  'avatar',
+  'capabilities',
+  'model_id',
+  'is_active',
+  'version',
+  'conversation_count',
+  'created_at',
+  'updated_at',
+  'deleting_at',
+] as const satisfies ReadonlyArray<keyof GptTable>;
+// Fails to compile when a column is added to GptTable but not to the list above.
+const everyGptColumn: Exclude<keyof GptTable, (typeof GPT_COLUMNS)[number]> extends never ? true : never =
+  true;
+void everyGptColumn;
+
 /**
  * findGpt is on the path of GET /api/gpts/:id and of every route that first checks a GPT's owner.
  * Building and compiling its statement took about 5 µs per call, a noticeable share of the route's own
- * CPU, so it is compiled once per database handle and run again with new parameters; the SQL is the same.
+ * CPU, so it is compiled once per database handle and run again with new parameters; the SQL is the
+ * same, and is sent as a prepared statement (Postgres plans it once per connection).
  */
 const findGptStatements = new WeakMap<Db, CompiledQuery<GptRow>>();
 
 export async function findGpt(db: Db, userId: string, id: string): Promise<GptRow | undefined> {
   let statement = findGptStatements.get(db);
   if (!statement) {
-    statement = db
-      .selectFrom('gpt')
-      .selectAll()
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .where('deleting_at', 'is', null)
-      .compile();
+    statement = prepared(
+      db
+        .selectFrom('gpt')
+        .select(GPT_COLUMNS)
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('deleting_at', 'is', null)
+        .compile(),
+    );
     findGptStatements.set(db, statement);
   }
   // The parameters in the order of the where clauses above.

@@ -1,4 +1,5 @@
 import type { ActionCall, Citation, WebSearchRecord } from '@chatty/contracts';
+import { prepared } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db, MessageRow, SessionRow } from './schema.js';
 import { lockGptSessions } from './session-quota.repository.js';
@@ -69,9 +70,9 @@ export async function findSessionWithHistory(
   userId: string,
   id: string,
 ): Promise<SessionWithHistory | undefined> {
-  const row = await db
+  const query = db
     .selectFrom('chat_session as s')
-    .selectAll('s')
+    .select(['s.id', 's.user_id', 's.gpt_id', 's.created_at', 's.updated_at'])
     .select(
       sql<SessionWithHistory['history']>`coalesce((
         select json_agg(json_build_object('role', m.role, 'content', m.content) order by m.seq)
@@ -79,7 +80,9 @@ export async function findSessionWithHistory(
     )
     .where('s.id', '=', id)
     .where('s.user_id', '=', userId)
-    .executeTakeFirst();
+    .compile();
+  // Every turn reads it: prepared, Postgres plans it once per connection.
+  const [row] = (await db.executeQuery(prepared(query))).rows;
   if (!row) return undefined;
   const { history, ...session } = row;
   return { session, history };
