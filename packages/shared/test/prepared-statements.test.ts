@@ -75,7 +75,13 @@ describe('prepared statements', () => {
   it('refuses a statement that selects every column, which a migration adding one would break', () => {
     expect(() => prepared(db.selectFrom('thing').selectAll().compile())).toThrow(/name its columns/);
     expect(() => prepared(db.selectFrom('thing as t').selectAll('t').compile())).toThrow(/name its columns/);
+    expect(() =>
+      prepared(db.insertInto('thing').values({ id: 'c', label: 'third' }).returningAll().compile()),
+    ).toThrow(/name its columns/);
     expect(() => prepared(db.selectFrom('thing').select(sql`count(*)`.as('n')).compile())).not.toThrow();
+    expect(() =>
+      prepared(db.selectFrom('thing').select(sql`length(id) * 2`.as('twice')).compile()),
+    ).not.toThrow();
   });
 
   it('shares one name between identical texts and gives different texts different names', () => {

@@ -20,7 +20,8 @@ import type pg from 'pg';
  */
 const declared = new Map<string, string>();
 
-const SELECTS_EVERY_COLUMN = /(^|[\s,(])(("?\w+"?)\.)?\*(\s|,|$)/;
+/** `select *`, `select t.*`, `returning *`, `, *`: every column; not `count(*)` nor `a * b`. */
+const SELECTS_EVERY_COLUMN = /(\bselect(\s+distinct)?|\breturning|,)\s*\*|\.\*/i;
 
 /** Declares `query`'s SQL as a named prepared statement; answers the query unchanged. */
 export function prepared<R>(query: CompiledQuery<R>): CompiledQuery<R> {
