@@ -26,15 +26,25 @@ const MARKDOWN_ANSWER = '# Plan\n\nFirst **read** the notes.\n\n- one step\n- an
 function answer(request: OllamaChatRequest): OllamaReply {
   const messages = request.messages ?? [];
   const question = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  if (/ticket/i.test(question)) return ticketAnswer(request);
   if (/markdown/i.test(question)) return { tokens: MARKDOWN_ANSWER.match(/\s*\S+\s*/g) ?? [] };
   if (/long/i.test(question)) return { tokens: Array.from({ length: 500 }, (_, i) => ` word${i}`) };
   const knows = messages.some((message) => message.content.includes('export of GPTs'));
   return { tokens: tokensOf(knows ? 'Version 2.0 adds the export of GPTs.' : 'I do not know.') };
 }
 
+/** Asked for a ticket, the model calls the POST action first, then says whether it went through. */
+function ticketAnswer(request: OllamaChatRequest): OllamaReply {
+  const result = request.messages?.filter((message) => message.role === 'tool').at(-1);
+  if (!result) return { toolCalls: [{ name: 'create_ticket', arguments: { title: 'Build is red' } }] };
+  return { tokens: tokensOf(result.content.includes('London') ? 'Ticket filed.' : 'Ticket not filed.') };
+}
+
 const database = testDatabaseName('cli');
 let ollama: OllamaTestServer;
 let weather: Server;
+/** What the action target received: `METHOD path`. */
+const targetReceived: string[] = [];
 let stack: StartedStack;
 let base: string;
 let apiKey: string;
@@ -47,7 +57,8 @@ beforeAll(async () => {
     tokenDelayMs: 15,
     reply: answer,
   });
-  weather = createServer((_request, response) => {
+  weather = createServer((request, response) => {
+    targetReceived.push(`${request.method} ${request.url}`);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ location: { name: 'London' }, current: { temp_c: 14 } }));
   });
@@ -234,6 +245,62 @@ describe('the chatty command against a started stack', () => {
       // The chats of this GPT so far (this one marked), newest first.
       await terminal.waitFor(/1\. .+\r?\n[\s\S]*2\. [\s\S]*\/sessions N resumes one/, from);
       expect(terminal.screen().slice(from)).toContain('(this one)');
+
+      terminal.write('/exit\r');
+      expect(await terminal.exited).toBe(0);
+    } finally {
+      terminal.child.kill('SIGKILL');
+    }
+  });
+  it('asks before an action call that changes something: y/N in a terminal, --allow-actions when piped', {
+    timeout: 90_000,
+  }, async () => {
+    const client = new ChattyClient({ baseUrl: base, token: apiKey });
+    const gpt = await client.createGpt({ name: 'Ticketer', modelId: 'phi3' });
+    await client.createAction(gpt.id, {
+      name: 'create_ticket',
+      description: 'Files a ticket',
+      url: `${env.WEATHER_API}/tickets`,
+      method: 'POST',
+      parameters: { title: '{{title}}' },
+      arguments: [{ name: 'title', type: 'string', required: true, description: 'What is wrong' }],
+    });
+    const posts = () => targetReceived.filter((line) => line.startsWith('POST /tickets')).length;
+
+    // Piped, nobody can answer: refused at once unless the flag allows it.
+    const refused = await runChatty(['chat', 'Ticketer'], env, 'File a ticket\n');
+    expect(refused.code, refused.stderr).toBe(0);
+    expect(refused.stderr).toContain(
+      '→ create_ticket wants POST with {"title":"Build is red"}: refused (--allow-actions allows it)',
+    );
+    expect(refused.stdout).toContain('Ticket not filed.');
+    expect(posts()).toBe(0);
+    const allowed = await runChatty(['chat', 'Ticketer', '--allow-actions'], env, 'File a ticket\n');
+    expect(allowed.stderr).toContain('allowed (--allow-actions)');
+    expect(allowed.stdout).toContain('Ticket filed.');
+    expect(posts()).toBe(1);
+
+    // In a terminal, the user is asked.
+    const terminal = chattyInTerminal(['chat', 'Ticketer'], env);
+    try {
+      await terminal.waitFor(/you › /);
+      let from = terminal.screen().length;
+      terminal.write('File a ticket\r');
+      await terminal.waitFor(
+        /create_ticket wants POST with \{"title":"Build is red"\}\. Allow\? \[y\/N\] /,
+        from,
+      );
+      expect(posts()).toBe(1);
+      terminal.write('y\r');
+      await terminal.waitFor(/Ticket filed\.[\s\S]*you › /, from);
+      expect(posts()).toBe(2);
+
+      from = terminal.screen().length;
+      terminal.write('File another ticket\r');
+      await terminal.waitFor(/Allow\? \[y\/N\] /, from);
+      terminal.write('\r');
+      await terminal.waitFor(/Ticket not filed\.[\s\S]*you › /, from);
+      expect(posts()).toBe(2);
 
       terminal.write('/exit\r');
       expect(await terminal.exited).toBe(0);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChattyClient, ROUTES, type RouteName, readEvents } from '@chatty/client';
 import { ChatStreamEvents, type RouteContract } from '@chatty/contracts';
 import { tokensOf } from '@chatty/testkit';
@@ -151,6 +152,10 @@ describe('the client against the contracts', () => {
     expect(events.at(-1)).toBe('done');
     expect((await client.getSession(session.id)).messages).toHaveLength(4);
     expect(await client.listSessions(gpt.id)).toHaveLength(1);
+    // No call of this answer waits (the flow itself: test/cli/chatty-cli.test.ts): the contract's 404.
+    await expect(client.decideConfirmation(session.id, randomUUID(), true)).rejects.toMatchObject({
+      status: 404,
+    });
     await client.deleteSession(session.id);
 
     await client.deleteAction(action.id);

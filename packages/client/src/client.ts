@@ -229,6 +229,14 @@ export class ChattyClient {
     await this.#json('deleteSession', { params: { sessionId } });
   }
 
+  /**
+   * Answers a `confirm` event of a streaming answer: the turn, waiting for it, runs the action call
+   * (`allow`) or tells the model it was refused.
+   */
+  decideConfirmation(sessionId: string, confirmationId: string, allow: boolean) {
+    return this.#json('confirm', { params: { sessionId, confirmationId }, json: { allow } });
+  }
+
   /** Sends a message and waits for the whole answer. */
   async sendMessage(sessionId: string, content: string, signal?: AbortSignal): Promise<Message> {
     const body = await this.#json('sendMessage', {

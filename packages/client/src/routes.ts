@@ -40,6 +40,7 @@ export const ROUTES = {
   getSession: CHAT_ROUTES.getSession,
   deleteSession: CHAT_ROUTES.deleteSession,
   sendMessage: CHAT_ROUTES.sendMessage,
+  confirm: CHAT_ROUTES.confirm,
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { ChattyClient } from '@chatty/client';
-import type { Gpt, Message } from '@chatty/contracts';
+import type { ChatStreamEventData, Gpt, Message } from '@chatty/contracts';
 import type { Command } from 'commander';
 import { MarkdownStream } from '../markdown.js';
 import { describeError, printJson, UsageError } from '../output.js';
@@ -10,6 +10,14 @@ import { connect } from '../session.js';
 interface ChatOptions {
   session?: string;
   json?: boolean;
+  /** Piped: run the action calls that wait for a confirmation (refused otherwise). */
+  allowActions?: boolean;
+}
+
+/** A call waiting for the user, as a line: `Create ticket wants POST with {"title":"…"}`. */
+function describeCall(event: ChatStreamEventData<'confirm'>): string {
+  const args = Object.keys(event.arguments).length ? ` with ${JSON.stringify(event.arguments)}` : '';
+  return `${event.action} wants ${event.method}${args}`;
 }
 
 /** The sources an answer cites, one line each: `[1] notes.md, page 2`, or a web page's title and address. */
@@ -44,6 +52,14 @@ async function answerOnce(client: ChattyClient, gpt: Gpt, options: ChatOptions):
   for await (const event of client.streamMessage(sessionId, question)) {
     if (event.type === 'delta' && !options.json) process.stdout.write(event.content);
     if (event.type === 'done') message = event.message;
+    if (event.type === 'confirm') {
+      // Nobody to ask: the flag decides, at once rather than after the server's wait.
+      const allow = options.allowActions === true;
+      await client.decideConfirmation(sessionId, event.id, allow);
+      process.stderr.write(
+        `→ ${describeCall(event)}: ${allow ? 'allowed (--allow-actions)' : 'refused (--allow-actions allows it)'}\n`,
+      );
+    }
   }
   if (!message) throw new Error('The answer ended without its message');
   if (options.json) return printJson({ sessionId, message });
@@ -69,6 +85,17 @@ async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions)
   if (gpt.conversationStarters.length > 0) out(dim(`Try: ${gpt.conversationStarters.join(' · ')}\n`));
   out('\n');
 
+  // The answer waits on the server meanwhile; Ctrl-C (the answer's signal) stops both.
+  const askYesNo = (query: string, signal: AbortSignal) =>
+    new Promise<boolean>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      rl.question(query, (reply) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(/^y(es)?$/i.test(reply.trim()));
+      });
+    });
+
   const ask = async (question: string) => {
     answering = new AbortController();
     const markdown = new MarkdownStream(out, { live: true });
@@ -80,10 +107,9 @@ async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions)
         else if (event.type === 'action') out(dim(`→ ${event.name}: ${event.status}\n`));
         else if (event.type === 'search') out(dim(`→ web search "${event.query}": ${event.status}\n`));
         else if (event.type === 'confirm') {
-          // Only the web UI can allow such a call; unanswered, the server refuses it after a while.
-          out(
-            dim(`→ ${event.action} (${event.method}) waits for a confirmation this terminal cannot give\n`),
-          );
+          markdown.finish();
+          const allow = await askYesNo(`→ ${describeCall(event)}. Allow? [y/N] `, answering.signal);
+          await client.decideConfirmation(sessionId, event.id, allow);
         } else {
           markdown.finish();
           const sources = citationLines(event.message);
@@ -169,6 +195,10 @@ export function chatCommand(program: Command): void {
     .description('Chat with a GPT: interactive in a terminal; with stdin piped, answers that one question')
     .option('--session <id>', 'continue this chat session')
     .option('--json', 'non-interactive: print {sessionId, message} as JSON')
+    .option(
+      '--allow-actions',
+      'non-interactive: run action calls that ask for a confirmation (refused otherwise)',
+    )
     .action(async (reference: string, options: ChatOptions) => {
       const client = await connect();
       const gpt = await resolveGpt(client, reference);
