@@ -115,8 +115,12 @@ describe('the worker queue is fair across users', () => {
     expect(other.tokens).toBe(TOKENS);
     // A FIFO queue would put it behind 16 waiting answers: 4 rounds of a slot and more.
     expect(other.firstTokenMs).toBeLessThan(2 * Math.max(slotMs, SLOT_MS));
-    // The heavy user is refused only their own excess: past their share of the queue (16 of 64).
-    expect(countBy(outcomes)).toEqual({ '200': 20, '503 MODELS_BUSY': 50 });
+    // The heavy user is refused only their own excess: past their share of the queue (16 of 64), so
+    // 20 are served when all 70 arrive within a slot. On a busy machine the last ones may arrive after
+    // the first answers ended and take the slots those freed: a few more, never a queue past 16.
+    expect(served.length).toBeGreaterThanOrEqual(20);
+    expect(served.length).toBeLessThanOrEqual(28);
+    expect(countBy(outcomes)).toEqual({ '200': served.length, '503 MODELS_BUSY': 70 - served.length });
     expect(served.every((o) => o.tokens === TOKENS)).toBe(true);
     expect(pool.queued).toBe(0);
     expect(pool.workers[0]!.inFlight).toBe(0);
