@@ -302,6 +302,17 @@ describe('the chatty command against a started stack', () => {
       await terminal.waitFor(/Ticket not filed\.[\s\S]*you › /, from);
       expect(posts()).toBe(2);
 
+      // Ctrl-C at the question stops the answer; the next line is a message, not a late "y".
+      from = terminal.screen().length;
+      terminal.write('One more ticket\r');
+      await terminal.waitFor(/Allow\? \[y\/N\] /, from);
+      terminal.write('\x03');
+      await terminal.waitFor(/\(stopped\)[\s\S]*you › /, from);
+      from = terminal.screen().length;
+      terminal.write('y\r');
+      await terminal.waitFor(/I do not know\.[\s\S]*you › /, from);
+      expect(posts()).toBe(2);
+
       terminal.write('/exit\r');
       expect(await terminal.exited).toBe(0);
     } finally {

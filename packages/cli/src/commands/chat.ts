@@ -85,12 +85,13 @@ async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions)
   if (gpt.conversationStarters.length > 0) out(dim(`Try: ${gpt.conversationStarters.join(' · ')}\n`));
   out('\n');
 
-  // The answer waits on the server meanwhile; Ctrl-C (the answer's signal) stops both.
+  // The answer waits on the server meanwhile; Ctrl-C (the answer's signal) stops both, and cancels
+  // the question so that the next line typed is a new message, not a late answer to it.
   const askYesNo = (query: string, signal: AbortSignal) =>
     new Promise<boolean>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      rl.question(query, (reply) => {
+      rl.question(query, { signal }, (reply) => {
         signal.removeEventListener('abort', onAbort);
         resolve(/^y(es)?$/i.test(reply.trim()));
       });
