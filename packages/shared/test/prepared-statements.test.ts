@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../src/db/create-db.js';
-import { prepared, preparedName } from '../src/db/prepared-statements.js';
+import { prepared, preparedName, preparedStatement } from '../src/db/prepared-statements.js';
 
 /*
  * Declared statements go to the real Postgres by name, are parsed once per connection, and keep
@@ -89,5 +89,38 @@ describe('prepared statements', () => {
     expect(preparedName(prepared(byId('z')).sql)).toBe(first);
     const other = prepared(db.selectFrom('thing').select('label').where('label', '=', 'x').compile());
     expect(preparedName(other.sql)).not.toBe(first);
+  });
+
+  it('compiles a prepared statement once per handle and binds each call its own arguments', async () => {
+    let builds = 0;
+    const labelled = preparedStatement((handle: Kysely<TestSchema>, label: string, id: string) => {
+      builds += 1;
+      return handle
+        .selectFrom('thing')
+        .select('id')
+        .where('label', '=', label)
+        .where('id', '=', id)
+        .where('label', '!=', 'never')
+        .compile();
+    });
+    expect((await db.executeQuery(labelled(db, 'first', 'a'))).rows).toEqual([{ id: 'a' }]);
+    expect((await db.executeQuery(labelled(db, 'first', 'b'))).rows).toEqual([]);
+    expect((await db.executeQuery(labelled(db, 'second', 'a'))).rows).toEqual([]);
+    expect(labelled(db, 'x', 'y').parameters).toEqual(['x', 'y', 'never']);
+    expect(builds).toBe(1);
+    expect(preparedName(labelled(db, 'x', 'y').sql)).toMatch(/^chatty_/);
+
+    const inTransaction = await db
+      .transaction()
+      .execute(async (trx) => (await trx.executeQuery(labelled(trx, 'first', 'a'))).rows);
+    expect(inTransaction).toEqual([{ id: 'a' }]);
+    expect(builds).toBe(2);
+  });
+
+  it('refuses a prepared statement with an argument that is not a parameter of its SQL', () => {
+    const ignoresAnArgument = preparedStatement((handle: Kysely<TestSchema>, id: string, _label: string) =>
+      handle.selectFrom('thing').select('id').where('id', '=', id).compile(),
+    );
+    expect(() => ignoresAnArgument(db, 'a', 'first')).toThrow(/must be a parameter/);
   });
 });

@@ -1,5 +1,5 @@
 import type { ApiKeyOwner } from '@chatty/contracts';
-import { prepared } from '@chatty/shared';
+import { preparedStatement } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 import type { ApiKeyRow, ApiKeyScope } from './schema.js';
@@ -49,13 +49,8 @@ export async function deleteApiKey(db: Db, userId: string, id: string): Promise<
   return result.numDeletedRows > 0n;
 }
 
-/**
- * The owner of a live key (not expired, its account not disabled), the key's id (limits apply per key
- * too) and its scope. `last_used_at` is written at most once a minute per key, so a busy client does
- * not turn every read into a write.
- */
-export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKeyOwner | null> {
-  const query = db
+const liveKeyOwnerStatement = preparedStatement((db: Db, keyHash: string) =>
+  db
     .selectFrom('api_key')
     .innerJoin('app_user', 'app_user.id', 'api_key.user_id')
     .select(['api_key.id', 'api_key.user_id', 'api_key.last_used_at', 'api_key.scope'])
@@ -64,9 +59,17 @@ export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKe
       eb.or([eb('api_key.expires_at', 'is', null), eb('api_key.expires_at', '>', sql<Date>`now()`)]),
     )
     .where('app_user.disabled_at', 'is', null)
-    .compile();
-  // Every request with an API key reads it: prepared, Postgres plans it once per connection.
-  const [row] = (await db.executeQuery(prepared(query))).rows;
+    .compile(),
+);
+
+/**
+ * The owner of a live key (not expired, its account not disabled), the key's id (limits apply per key
+ * too) and its scope. `last_used_at` is written at most once a minute per key, so a busy client does
+ * not turn every read into a write.
+ */
+export async function resolveApiKeyOwner(db: Db, keyHash: string): Promise<ApiKeyOwner | null> {
+  // Every request with an API key reads it: compiled once, and planned once per connection.
+  const [row] = (await db.executeQuery(liveKeyOwnerStatement(db, keyHash))).rows;
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await db.updateTable('api_key').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();

@@ -1,4 +1,4 @@
-import { DATABASE_IDENTITY_SQL, prepared } from '@chatty/shared';
+import { DATABASE_IDENTITY_SQL, preparedStatement } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db } from './index.js';
 
@@ -17,13 +17,8 @@ export interface TurnFacts {
   source: string;
 }
 
-/**
- * What a chat turn needs to know of a GPT and its user, in one round trip; access is the caller's to
- * check. Asked at a GPT's first turn for each user and after every change to it: prepared, Postgres
- * plans its subqueries once per connection.
- */
-export async function findTurnFacts(db: Db, gptId: string, userId: string): Promise<TurnFacts> {
-  const query = sql<TurnFacts>`
+const turnFactsStatement = preparedStatement((db: Db, gptId: string, userId: string) =>
+  sql<TurnFacts>`
     select
       exists (select 1 from gpt_file f where f.gpt_id = ${gptId}) as "hasFiles",
       coalesce((select c.context from gpt_context c where c.gpt_id = ${gptId} and c.user_id = ${userId}), '')
@@ -33,7 +28,15 @@ export async function findTurnFacts(db: Db, gptId: string, userId: string): Prom
             ',' order by f.id))
         end
         from gpt_file f where f.gpt_id = ${gptId}) as knowledge,
-      ${sql.raw(DATABASE_IDENTITY_SQL)} as source`.compile(db);
-  const { rows } = await db.executeQuery(prepared(query));
+      ${sql.raw(DATABASE_IDENTITY_SQL)} as source`.compile(db),
+);
+
+/**
+ * What a chat turn needs to know of a GPT and its user, in one round trip; access is the caller's to
+ * check. Asked at a GPT's first turn for each user and after every change to it: prepared, Postgres
+ * plans its subqueries once per connection.
+ */
+export async function findTurnFacts(db: Db, gptId: string, userId: string): Promise<TurnFacts> {
+  const { rows } = await db.executeQuery(turnFactsStatement(db, gptId, userId));
   return rows[0]!;
 }

@@ -1,5 +1,5 @@
 import type { ActionCall, Citation, WebSearchRecord } from '@chatty/contracts';
-import { prepared } from '@chatty/shared';
+import { preparedStatement } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db, MessageRow, SessionRow } from './schema.js';
 import { lockGptSessions } from './session-quota.repository.js';
@@ -61,16 +61,8 @@ export interface SessionWithHistory {
   history: Array<Pick<MessageRow, 'role' | 'content'>>;
 }
 
-/**
- * The session when it is the user's, with its history, in one round trip: only the columns a prompt
- * needs, and no other user's messages are ever read.
- */
-export async function findSessionWithHistory(
-  db: Db,
-  userId: string,
-  id: string,
-): Promise<SessionWithHistory | undefined> {
-  const query = db
+const sessionWithHistoryStatement = preparedStatement((db: Db, userId: string, id: string) =>
+  db
     .selectFrom('chat_session as s')
     .select(['s.id', 's.user_id', 's.gpt_id', 's.created_at', 's.updated_at'])
     .select(
@@ -80,9 +72,20 @@ export async function findSessionWithHistory(
     )
     .where('s.id', '=', id)
     .where('s.user_id', '=', userId)
-    .compile();
-  // Every turn reads it: prepared, Postgres plans it once per connection.
-  const [row] = (await db.executeQuery(prepared(query))).rows;
+    .compile(),
+);
+
+/**
+ * The session when it is the user's, with its history, in one round trip: only the columns a prompt
+ * needs, and no other user's messages are ever read.
+ */
+export async function findSessionWithHistory(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<SessionWithHistory | undefined> {
+  // Every turn reads it: compiled once, and planned once per connection.
+  const [row] = (await db.executeQuery(sessionWithHistoryStatement(db, userId, id))).rows;
   if (!row) return undefined;
   const { history, ...session } = row;
   return { session, history };
