@@ -306,4 +306,23 @@ describe('model routing', () => {
     await expect.poll(() => harness!.workers[0]!.active, { timeout: 1000 }).toBe(0);
     await expect.poll(() => harness!.gateway.router.pool.workers[0]!.inFlight, { timeout: 1000 }).toBe(0);
   });
+
+  it("passes on the caller's own failure while taking a token: the worker stays up and nothing is retried", async () => {
+    harness = await startGateway([{ models: ['phi3'] }, { models: ['phi3'] }]);
+    const { router, models, pool } = harness.gateway;
+    const callersOwn = new Error('the consumer failed');
+    const generation = router.generate({
+      model: models.resolve('phi3')!,
+      messages: [{ role: 'user', content: 'hello' }],
+      signal: new AbortController().signal,
+      onToken: () => {
+        throw callersOwn;
+      },
+    });
+    await expect(generation).rejects.toBe(callersOwn);
+    // Read as a broken stream, it would mark the worker down and resume the answer on the other one.
+    const chats = harness.workers.map((worker) => worker.requests.length);
+    expect(chats.reduce((sum, count) => sum + count, 0)).toBe(1);
+    expect(pool.serving('phi3').workers).toHaveLength(2);
+  });
 });

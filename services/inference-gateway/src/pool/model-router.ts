@@ -103,16 +103,25 @@ export class ModelRouter {
         throw error;
       }
       let succeeded = false;
+      // The caller's own failure while taking a token, which the worker's client would otherwise
+      // report as a broken stream: the worker is fine, and nothing is retried.
+      let callerFailure: { error: unknown } | undefined;
       try {
         const generation = await this.once(worker, model, request, { said, pieces }, (text) => {
           said += text;
           pieces++;
-          request.onToken?.(text);
+          try {
+            request.onToken?.(text);
+          } catch (error) {
+            callerFailure = { error };
+            throw error;
+          }
         });
         succeeded = true;
         countGeneration(model, generation.promptTokens, generation.completionTokens);
         return { ...generation, content: said };
       } catch (error) {
+        if (callerFailure) throw callerFailure.error;
         if (request.signal.aborted || !(error instanceof WorkerFailure)) throw error;
         tried.add(worker);
         if (error.kind === 'unreachable' || error.kind === 'broken')
