@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createDb, migrateToLatest } from '../packages/shared/src/index.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../packages/testkit/src/index.js';
-import { findGpt } from '../services/gpt-registry/src/db/gpt.repository.js';
-import { accessSql, findGptWithAccess } from '../services/gpt-registry/src/db/gpt-access.repository.js';
+import { findGpt, findGptWithAccess } from '../services/gpt-registry/src/db/gpt.repository.js';
+import { accessSql } from '../services/gpt-registry/src/db/gpt-access.repository.js';
 import {
   REGISTRY_MIGRATION_TABLE,
   registryMigrations,

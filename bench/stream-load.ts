@@ -24,7 +24,8 @@ export interface LoadResult {
   samples: Sample[];
   failures: number;
   failureExamples: string[];
-  elapsedMs: number;
+  /** Whole answers per second the target sustained (see stream-load.client.ts). */
+  answersPerSecond: number;
 }
 
 export interface Figures {
@@ -47,13 +48,13 @@ export function percentile(values: number[], p: number): number {
 export function figuresOf(...results: LoadResult[]): Figures {
   const samples = results.flatMap((result) => result.samples);
   const failures = results.reduce((sum, result) => sum + result.failures, 0);
-  const elapsedMs = results.reduce((sum, result) => sum + result.elapsedMs, 0);
   const ttft = samples.map((sample) => sample.ttft);
   const total = samples.map((sample) => sample.total);
   return {
     requests: samples.length + failures,
     failures,
-    rps: samples.length / (elapsedMs / 1000),
+    // Rounds run at the same concurrency, so the rate of their pool is their mean rate.
+    rps: results.reduce((sum, result) => sum + result.answersPerSecond, 0) / results.length,
     ttft50: percentile(ttft, 50),
     ttft99: percentile(ttft, 99),
     total50: percentile(total, 50),

@@ -1,5 +1,6 @@
 import { forbidden, notFound } from '@chatty/shared';
-import { atLeast, findGptWithAccess, type GptAccess } from '../db/gpt-access.repository.js';
+import { findGptWithAccess } from '../db/gpt.repository.js';
+import { atLeast, type GptAccess } from '../db/gpt-access.repository.js';
 import type { Db } from '../db/index.js';
 
 /**

@@ -1,7 +1,4 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { findGpt } from './gpt.repository.js';
-import type { Db } from './index.js';
-import type { GptRow } from './schema.js';
 
 /**
  * How far a user may go with a GPT, weakest first:
@@ -47,25 +44,3 @@ export function gptReachable(userId: string, gptIdColumn: string, needed: GptAcc
 
 const accessAtLeast = (needed: GptAccess) =>
   (Object.keys(RANK) as GptAccess[]).filter((access) => atLeast(access, needed));
-
-export async function findGptWithAccess(
-  db: Db,
-  userId: string,
-  gptId: string,
-): Promise<{ gpt: GptRow; access: GptAccess } | undefined> {
-  // One's own GPT first, through the precompiled owner lookup: most requests are the owner's, and the
-  // access query costs about as much again to plan as to run (bench/access.bench.ts).
-  const own = await findGpt(db, userId, gptId);
-  if (own) return { gpt: own, access: 'owner' };
-  const row = await db
-    .selectFrom('gpt as g')
-    .selectAll('g')
-    .select(accessSql(userId).as('access'))
-    .where('g.id', '=', gptId)
-    // A GPT being deleted is gone to everyone (no new chat session may start on it).
-    .where('g.deleting_at', 'is', null)
-    .executeTakeFirst();
-  if (!row?.access) return undefined;
-  const { access, ...gpt } = row;
-  return { gpt: gpt as GptRow, access };
-}

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { preparedStatement } from '@chatty/shared';
 import { sql } from 'kysely';
 import { NO_CAPABILITIES } from './gpt.mapper.js';
-import { gptReachable } from './gpt-access.repository.js';
+import { accessSql, type GptAccess, gptReachable } from './gpt-access.repository.js';
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
@@ -123,6 +123,29 @@ const findGptStatement = preparedStatement((db: Db, id: string, userId: string) 
 export async function findGpt(db: Db, userId: string, id: string): Promise<GptRow | undefined> {
   const { rows } = await db.executeQuery<GptRow>(findGptStatement(db, id, userId));
   return rows[0];
+}
+
+/** The GPT with the caller's access to it, when they have any (another user's GPT is undefined). */
+export async function findGptWithAccess(
+  db: Db,
+  userId: string,
+  gptId: string,
+): Promise<{ gpt: GptRow; access: GptAccess } | undefined> {
+  // One's own GPT first, through the precompiled owner lookup: most requests are the owner's, and the
+  // access query costs about as much again to plan as to run (bench/access.bench.ts).
+  const own = await findGpt(db, userId, gptId);
+  if (own) return { gpt: own, access: 'owner' };
+  const row = await db
+    .selectFrom('gpt as g')
+    .selectAll('g')
+    .select(accessSql(userId).as('access'))
+    .where('g.id', '=', gptId)
+    // A GPT being deleted is gone to everyone (no new chat session may start on it).
+    .where('g.deleting_at', 'is', null)
+    .executeTakeFirst();
+  if (!row?.access) return undefined;
+  const { access, ...gpt } = row;
+  return { gpt: gpt as GptRow, access };
 }
 
 /** A page of the user's GPTs, newest first; `after` is the id of the last GPT of the previous page. */

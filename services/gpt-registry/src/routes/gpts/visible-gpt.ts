@@ -2,7 +2,8 @@ import type { Gpt } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
 import { findPublishedFor } from '../../db/catalogue.repository.js';
 import { toGpt } from '../../db/gpt.mapper.js';
-import { findGptWithAccess, type GptAccess } from '../../db/gpt-access.repository.js';
+import { findGptWithAccess } from '../../db/gpt.repository.js';
+import type { GptAccess } from '../../db/gpt-access.repository.js';
 import type { Db } from '../../db/index.js';
 import type { GptRow } from '../../db/schema.js';
 

@@ -1,7 +1,7 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
 import { countConversation } from '../../db/catalogue.repository.js';
-import { findGptWithAccess } from '../../db/gpt-access.repository.js';
+import { findGptWithAccess } from '../../db/gpt.repository.js';
 import { findGptContext, listGptSummaries } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 

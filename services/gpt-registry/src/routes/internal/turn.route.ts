@@ -3,7 +3,7 @@ import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
 import { toRuntimeAction } from '../../db/action.mapper.js';
 import { listActions } from '../../db/action.repository.js';
-import { findGptWithAccess } from '../../db/gpt-access.repository.js';
+import { findGptWithAccess } from '../../db/gpt.repository.js';
 import { findTurnFacts } from '../../db/turn.repository.js';
 import { seenAs } from '../gpts/visible-gpt.js';
 import type { RegistryRoutes } from '../registry-routes.js';
