@@ -2,6 +2,7 @@ import { cloneTestDatabase, type TestDatabase } from '@chatty/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ChangeNotices, DATABASE_IDENTITY_SQL, EVERYTHING_CHANGED } from '../src/db/change-notices.js';
+import { NoticedAnswers } from '../src/db/noticed-answers.js';
 import { createLogger } from '../src/logger.js';
 
 /*
@@ -109,5 +110,56 @@ describe('ChangeNotices', () => {
     expect(heard).toEqual([EVERYTHING_CHANGED, EVERYTHING_CHANGED]);
     await admin.query(`insert into thing values ('c', '1')`);
     await eventually(() => heard.at(-1) === 'c', 'a change after the return is heard');
+  });
+});
+
+describe('answers held while the notices vouch for them', () => {
+  const limits = { keys: 100, perKey: 10, maxAgeMs: 60_000 };
+
+  it("forgets an object's answers at its change's notice, and holds nothing read across one", async () => {
+    const { notices } = listen('answers-notices');
+    await eventually(() => notices.live, 'live');
+    const answers = new NoticedAnswers<string>(notices, limits);
+    answers.hold(answers.mark(), 'h1', 'reader', 'before');
+    expect(await answers.get('h1', 'reader')).toBe('before');
+
+    // A change committed before the next get() is heard by it, without waiting for anything else.
+    await admin.query(`insert into thing values ('h1', '1')`);
+    expect(await answers.get('h1', 'reader')).toBeUndefined();
+
+    const mark = answers.mark();
+    await admin.query(`insert into thing values ('h2', '1')`);
+    await notices.sync();
+    answers.hold(mark, 'h1', 'reader', 'read before a change');
+    expect(await answers.get('h1', 'reader')).toBeUndefined();
+  });
+
+  it('keeps the answers within their byte limit, the least recently held first, and never one too large', async () => {
+    const { notices } = listen('answers-bytes');
+    await eventually(() => notices.live, 'live');
+    const answers = new NoticedAnswers<string>(notices, {
+      ...limits,
+      bytes: { limit: 1000, sizeOf: (value) => (value as string).length },
+    });
+    for (const key of ['k1', 'k2', 'k3']) answers.hold(answers.mark(), key, 'reader', 'x'.repeat(90));
+    answers.hold(answers.mark(), 'k1', 'other', 'y'.repeat(90));
+    expect(answers.heldSize).toBe(360);
+
+    answers.hold(answers.mark(), 'big', 'reader', 'z'.repeat(101));
+    expect(await answers.get('big', 'reader')).toBeUndefined();
+
+    // Eight more keys of 90 pass 1 000, so the oldest key goes, both of its answers.
+    for (let i = 4; i <= 11; i++) answers.hold(answers.mark(), `k${i}`, 'reader', 'x'.repeat(90));
+    expect(answers.heldSize).toBeLessThanOrEqual(1000);
+    expect(await answers.get('k1', 'reader')).toBeUndefined();
+    expect(await answers.get('k1', 'other')).toBeUndefined();
+    expect(await answers.get('k2', 'reader')).toBe('x'.repeat(90));
+    expect(await answers.get('k11', 'reader')).toBe('x'.repeat(90));
+
+    // A notice forgets a key's bytes with its answers.
+    const before = answers.heldSize;
+    await admin.query(`insert into thing values ('k11', '1')`);
+    await notices.sync();
+    expect(answers.heldSize).toBe(before - 90);
   });
 });

@@ -22,6 +22,7 @@ import { authPlugin } from './plugins/auth.plugin.js';
 import { clientsPlugin } from './plugins/clients.plugin.js';
 import { configPlugin } from './plugins/config.plugin.js';
 import { dbPlugin } from './plugins/db.plugin.js';
+import { gptNoticesPlugin } from './plugins/gpt-notices.plugin.js';
 import { modelsPlugin } from './plugins/models.plugin.js';
 import { queuePlugin } from './plugins/queue.plugin.js';
 import { rateLimitPlugin } from './plugins/rate-limit.plugin.js';
@@ -77,6 +78,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   // What the routes reach through `app` (src/plugins/): each plugin names the ones it needs.
   await app.register(configPlugin, { config });
   await app.register(dbPlugin, { db, owned: !overrides.db });
+  await app.register(gptNoticesPlugin, { logger });
   await app.register(redisPlugin, { redis, owned: !overrides.redis });
   await app.register(modelsPlugin, { models });
   await app.register(storagePlugin, { store });

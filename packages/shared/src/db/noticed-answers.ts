@@ -15,11 +15,18 @@ export interface NoticedAnswersLimits {
   perKey: number;
   /** A bound on any answer's age, whatever the notices say. */
   maxAgeMs: number;
+  /**
+   * The answers' total size at most, as `sizeOf` measures them (answers of very different sizes: a
+   * GPT may carry an avatar of a megabyte); the least recently held keys go first, and an answer
+   * larger than a tenth of it is not held at all.
+   */
+  bytes?: { limit: number; sizeOf: (value: unknown) => number };
 }
 
 interface Held<V> {
   value: V;
   heldAt: number;
+  size: number;
 }
 
 /**
@@ -32,14 +39,18 @@ interface Held<V> {
  */
 export class NoticedAnswers<V> {
   private readonly held = new Map<string, Map<string, Held<V>>>();
+  /** The held answers' total size (0 without a byte limit). */
+  private size = 0;
 
   constructor(
     private readonly notices: NoticeSource,
     private readonly limits: NoticedAnswersLimits,
   ) {
     notices.onNotice((key) => {
-      if (key === EVERYTHING_CHANGED) this.held.clear();
-      else this.held.delete(key);
+      if (key === EVERYTHING_CHANGED) {
+        this.held.clear();
+        this.size = 0;
+      } else this.forgetKey(key);
     });
   }
 
@@ -53,13 +64,18 @@ export class NoticedAnswers<V> {
     return this.peek(key, reader);
   }
 
+  /** The held answers' total size, as the byte limit's `sizeOf` measures them. */
+  get heldSize(): number {
+    return this.size;
+  }
+
   private peek(key: string, reader: string): V | undefined {
     if (!this.notices.live) return undefined;
     const answers = this.held.get(key);
     const held = answers?.get(reader);
     if (!held) return undefined;
     if (Date.now() - held.heldAt <= this.limits.maxAgeMs) return held.value;
-    answers!.delete(reader);
+    this.forgetAnswer(answers!, key, reader);
     return undefined;
   }
 
@@ -71,13 +87,44 @@ export class NoticedAnswers<V> {
   /** Holds what a read that started at `mark` answered, unless anything changed since. */
   hold(mark: number, key: string, reader: string, value: V): void {
     if (!this.notices.live || mark !== this.mark()) return;
+    const bytes = this.limits.bytes;
+    const size = bytes ? bytes.sizeOf(value) : 0;
+    if (bytes && size > bytes.limit / 10) return;
     let answers = this.held.get(key);
     if (!answers) {
-      if (this.held.size >= this.limits.keys) this.held.delete(this.held.keys().next().value!);
+      if (this.held.size >= this.limits.keys) this.forgetKey(this.held.keys().next().value!);
       answers = new Map();
       this.held.set(key, answers);
     }
-    if (answers.size >= this.limits.perKey) answers.delete(answers.keys().next().value!);
-    answers.set(reader, { value, heldAt: Date.now() });
+    const replaced = answers.get(reader);
+    if (replaced) this.forgetAnswer(answers, key, reader);
+    else if (answers.size >= this.limits.perKey)
+      this.forgetAnswer(answers, key, answers.keys().next().value!);
+    // Re-read: forgetting the last answer of `key` may have dropped its map.
+    answers = this.held.get(key) ?? new Map();
+    this.held.set(key, answers);
+    answers.set(reader, { value, heldAt: Date.now(), size });
+    this.size += size;
+    if (!bytes) return;
+    for (const oldest of this.held.keys()) {
+      if (this.size <= bytes.limit) break;
+      // The answers of the key just held go last: they are the ones about to be asked for.
+      if (oldest !== key) this.forgetKey(oldest);
+    }
+  }
+
+  private forgetKey(key: string): void {
+    const answers = this.held.get(key);
+    if (!answers) return;
+    for (const held of answers.values()) this.size -= held.size;
+    this.held.delete(key);
+  }
+
+  private forgetAnswer(answers: Map<string, Held<V>>, key: string, reader: string): void {
+    const held = answers.get(reader);
+    if (!held) return;
+    this.size -= held.size;
+    answers.delete(reader);
+    if (answers.size === 0) this.held.delete(key);
   }
 }

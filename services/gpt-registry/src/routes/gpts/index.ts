@@ -20,7 +20,6 @@ import { expectedVersion } from './expected-version.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
 import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
-import { visibleGpt } from './visible-gpt.js';
 
 export const gptRoutes: RegistryRoutes = async (app) => {
   app.addHook('preHandler', app.authenticate);
@@ -56,7 +55,7 @@ export const gptRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      const gpt = await visibleGpt(app.db, callerOf(request).userId, request.params.id);
+      const gpt = await app.heldGpts.visible(callerOf(request).userId, request.params.id);
       return reply.header('etag', `"${gpt.version}"`).send(gpt);
     },
   );
