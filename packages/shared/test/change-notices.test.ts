@@ -139,7 +139,7 @@ describe('answers held while the notices vouch for them', () => {
     await eventually(() => notices.live, 'live');
     const answers = new NoticedAnswers<string>(notices, {
       ...limits,
-      bytes: { limit: 1000, sizeOf: (value) => (value as string).length },
+      bytes: { limit: 1000, sizeOf: (value: string) => value.length },
     });
     for (const key of ['k1', 'k2', 'k3']) answers.hold(answers.mark(), key, 'reader', 'x'.repeat(90));
     answers.hold(answers.mark(), 'k1', 'other', 'y'.repeat(90));

@@ -8,7 +8,7 @@ export interface NoticeSource {
   sync(): Promise<void>;
 }
 
-export interface NoticedAnswersLimits {
+export interface NoticedAnswersLimits<V> {
   /** Keys (GPTs) held at most; the least recently held goes first. */
   keys: number;
   /** Answers per key (one per user) at most. */
@@ -20,7 +20,7 @@ export interface NoticedAnswersLimits {
    * GPT may carry an avatar of a megabyte); the least recently held keys go first, and an answer
    * larger than a tenth of it is not held at all.
    */
-  bytes?: { limit: number; sizeOf: (value: unknown) => number };
+  bytes?: { limit: number; sizeOf: (value: V) => number };
 }
 
 interface Held<V> {
@@ -44,7 +44,7 @@ export class NoticedAnswers<V> {
 
   constructor(
     private readonly notices: NoticeSource,
-    private readonly limits: NoticedAnswersLimits,
+    private readonly limits: NoticedAnswersLimits<V>,
   ) {
     notices.onNotice((key) => {
       if (key === EVERYTHING_CHANGED) {

@@ -28,6 +28,12 @@ export interface GptChangeNotices extends NoticeSource {
 const HELD_GPTS = 2000;
 
 /**
+ * The views held, within 64 MiB. Each view's own part is the user's context (up to 20 000
+ * characters); the runtime is the GPT's, shared by its views (`held` below, at most HELD_GPTS).
+ */
+const VIEW_BYTES = { limit: 64 * 1024 * 1024, sizeOf: (view: GptView) => 1024 + 2 * view.context.length };
+
+/**
  * What turns read of GPTs, held per replica in two ways:
  * - The registry's answer per GPT and user (access, context, runtime, knowledge), while the
  *   database's change notices are heard: every write to anything that answer is made of announces its
@@ -49,7 +55,9 @@ export class GptRuntimes {
     private readonly registry: RegistryApi,
     private readonly notices?: GptChangeNotices,
   ) {
-    this.views = notices && new NoticedAnswers(notices, { keys: HELD_GPTS, perKey: 1000, maxAgeMs: 60_000 });
+    this.views =
+      notices &&
+      new NoticedAnswers(notices, { keys: HELD_GPTS, perKey: 1000, maxAgeMs: 60_000, bytes: VIEW_BYTES });
   }
 
   /** The registry's last answer for this GPT and user, when nothing it is made of has changed since. */

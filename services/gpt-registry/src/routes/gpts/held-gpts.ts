@@ -9,7 +9,7 @@ const LIMITS = {
   keys: 2000,
   perKey: 32,
   maxAgeMs: 60_000,
-  bytes: { limit: 64 * 1024 * 1024, sizeOf: (gpt: unknown) => gptSize(gpt as Gpt) },
+  bytes: { limit: 64 * 1024 * 1024, sizeOf: gptSize },
 };
 
 /**
