@@ -22,7 +22,7 @@ const LIMITS = {
  */
 export class HeldGpts {
   private readonly answers: NoticedAnswers<Gpt>;
-  private identity: Promise<string | undefined> | undefined;
+  private identity: { noticed: string; same: Promise<boolean> } | undefined;
 
   constructor(
     private readonly db: Db,
@@ -41,20 +41,28 @@ export class HeldGpts {
     return gpt;
   }
 
-  /** Whether `db` reads the database whose notices are heard (asked once; again after a failure). */
+  /**
+   * Whether `db` reads the database whose notices are heard: asked once for each database the notices
+   * name (a restarted Postgres is another one), and again after a failed read.
+   */
   private async readsNoticedDatabase(): Promise<boolean> {
     const noticed = this.notices.database;
     if (noticed === undefined) return false;
-    this.identity ??= sql<{ identity: string }>`select ${sql.raw(DATABASE_IDENTITY_SQL)} as identity`
-      .execute(this.db)
-      .then(
-        ({ rows }) => rows[0]?.identity,
-        () => {
-          this.identity = undefined;
-          return undefined;
-        },
-      );
-    return (await this.identity) === noticed;
+    if (this.identity?.noticed !== noticed) {
+      const check = { noticed, same: this.readIdentity().then((identity) => identity === noticed) };
+      check.same.catch(() => {
+        if (this.identity === check) this.identity = undefined;
+      });
+      this.identity = check;
+    }
+    return this.identity.same.catch(() => false);
+  }
+
+  private async readIdentity(): Promise<string | undefined> {
+    const { rows } = await sql<{
+      identity: string;
+    }>`select ${sql.raw(DATABASE_IDENTITY_SQL)} as identity`.execute(this.db);
+    return rows[0]?.identity;
   }
 }
 
