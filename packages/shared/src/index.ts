@@ -14,6 +14,7 @@ export * from './config/secret-key.js';
 export * from './config/url-password.js';
 export * from './db/change-notices.js';
 export * from './db/create-db.js';
+export * from './db/gpt-change-notices.js';
 export * from './db/migrate.js';
 export * from './db/migrate-program.js';
 export * from './db/noticed-answers.js';

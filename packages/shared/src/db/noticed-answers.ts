@@ -96,13 +96,16 @@ export class NoticedAnswers<V> {
       answers = new Map();
       this.held.set(key, answers);
     }
-    const replaced = answers.get(reader);
-    if (replaced) this.forgetAnswer(answers, key, reader);
-    else if (answers.size >= this.limits.perKey)
-      this.forgetAnswer(answers, key, answers.keys().next().value!);
-    // Re-read: forgetting the last answer of `key` may have dropped its map.
-    answers = this.held.get(key) ?? new Map();
-    this.held.set(key, answers);
+    // The reader's earlier answer is replaced; else, with the key full, its oldest answer goes.
+    const leaving = answers.has(reader)
+      ? reader
+      : answers.size >= this.limits.perKey
+        ? answers.keys().next().value
+        : undefined;
+    if (leaving !== undefined) {
+      this.size -= answers.get(leaving)!.size;
+      answers.delete(leaving);
+    }
     answers.set(reader, { value, heldAt: Date.now(), size });
     this.size += size;
     if (!bytes) return;

@@ -1,5 +1,4 @@
-import { GPT_CHANGE_NOTICES } from '@chatty/contracts';
-import { ChangeNotices, type Logger } from '@chatty/shared';
+import { gptChangeNotices, type Logger } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { HeldGpts } from '../routes/gpts/held-gpts.js';
@@ -14,13 +13,7 @@ declare module 'fastify' {
 /** The database's change notices about GPTs, heard on a connection of their own. */
 export const gptNoticesPlugin = fp(
   async (app: FastifyInstance, { logger }: { logger: Logger }) => {
-    const notices = new ChangeNotices({
-      url: app.registryConfig.DATABASE_URL,
-      name: 'gpt-registry:gpt-changes',
-      channel: GPT_CHANGE_NOTICES.channel,
-      requires: GPT_CHANGE_NOTICES.trigger,
-      logger: logger.child({ component: 'gpt-change-notices' }),
-    });
+    const notices = gptChangeNotices(app.registryConfig.DATABASE_URL, 'gpt-registry:gpt-changes', logger);
     notices.start();
     app.addHook('onClose', () => notices.close());
     app.decorate('heldGpts', new HeldGpts(app.db, notices));

@@ -1,5 +1,4 @@
-import { GPT_CHANGE_NOTICES } from '@chatty/contracts';
-import { ChangeNotices, type Logger } from '@chatty/shared';
+import { gptChangeNotices, type Logger } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { FullKnowledge } from '../chat/full-knowledge.js';
@@ -18,13 +17,7 @@ export const turnPlugin = fp(
   async (app: FastifyInstance, { logger }: { logger: Logger }) => {
     const { gatewayConfig: config } = app;
     // The registry's database announces changes to GPTs; while they are heard, turns hold its answers.
-    const notices = new ChangeNotices({
-      url: config.DATABASE_URL,
-      name: 'inference-gateway:gpt-changes',
-      channel: GPT_CHANGE_NOTICES.channel,
-      requires: GPT_CHANGE_NOTICES.trigger,
-      logger: logger.child({ component: 'gpt-change-notices' }),
-    });
+    const notices = gptChangeNotices(config.DATABASE_URL, 'inference-gateway:gpt-changes', logger);
     notices.start();
     app.addHook('onClose', () => notices.close());
     app.decorate('turnDeps', {
