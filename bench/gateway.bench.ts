@@ -226,6 +226,19 @@ export async function run(): Promise<void> {
       },
     };
     const targets = [direct, ...paths.flatMap((each) => [each.gateway, each.origin])];
+    // The floor of one hop, for the first-token figures only: what a bare Node proxy adds.
+    const bareProxyPort = await freePort();
+    const bareProxy = await services.start(
+      {
+        name: 'bare-proxy',
+        entry: 'bench/gateway/bare-proxy.server.ts',
+        env: { PORT: String(bareProxyPort), UPSTREAMS: workerUrls.join(',') },
+      },
+      bareProxyPort,
+    );
+    const bare: Target = { ...direct, key: 'bare-proxy', name: 'bare Node proxy → Ollama' };
+    bare.job = { ...direct.job, urls: [`${bareProxy.url}/api/chat`] };
+    const firstTargets = [direct, bare, ...targets.slice(1)];
 
     console.log(
       `3 workers × ${TOKENS} tokens × ${TOKEN_DELAY_MS} ms; ${seconds} s per run (BENCH_DURATION), ` +
@@ -234,9 +247,9 @@ export async function run(): Promise<void> {
     );
     // At concurrency 1 a timed run holds a handful of answers; the time to first token alone is taken
     // from many requests, each closed after its first token.
-    const firstRuns = new Map<string, LoadResult[]>(targets.map((each) => [each.key, []]));
+    const firstRuns = new Map<string, LoadResult[]>(firstTargets.map((each) => [each.key, []]));
     for (let round = 0; round < FIRST_TOKEN_ROUNDS; round++) {
-      for (const each of roundOrder(targets, round)) {
+      for (const each of roundOrder(firstTargets, round)) {
         firstRuns.get(each.key)!.push(
           await loadStreams({
             ...each.job,
@@ -255,13 +268,19 @@ export async function run(): Promise<void> {
     const first = new Map([...firstRuns].map(([key, list]) => [key, figuresOf(...list)]));
     console.log(`\ntime to first token, 1 at a time, ${FIRST_TOKEN_REQUESTS} requests each (ms):`);
     console.log(`${'target'.padEnd(26)}     p50      p99`);
-    for (const each of targets) {
+    for (const each of firstTargets) {
       const figures = first.get(each.key)!;
       console.log(
         `${each.name.padEnd(26)}${ms(figures.ttft50)} ${ms(figures.ttft99)}` +
           (figures.failures ? `  (${figures.failures} failed)` : ''),
       );
     }
+    const bareFirst = first.get(bare.key)!;
+    console.log(
+      `one bare Node hop adds ${(bareFirst.ttft50 - first.get('direct')!.ttft50).toFixed(2)} ms p50, ` +
+        `${(bareFirst.ttft99 - first.get('direct')!.ttft99).toFixed(2)} ms p99: the floor per process ` +
+        'in the path (origin → gateway has two)',
+    );
 
     console.log(
       `\nconc  ${'target'.padEnd(26)} reqs  fail    req/s  ttft p50  ttft p99  total p50  total p99  gw CPU ms/req`,

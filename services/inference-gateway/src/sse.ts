@@ -29,7 +29,8 @@ export function lazyEventStream(reply: FastifyReply, heartbeatMs = HEARTBEAT_MS)
   let ended = false;
   let lastWrite = Date.now();
   let heartbeat: NodeJS.Timeout | undefined;
-  const open = () => {
+  /** `alone`: nothing to send yet (a quiet start), so the headers go out by themselves. */
+  const open = (alone: boolean) => {
     if (opened) return;
     opened = true;
     clearTimeout(timer);
@@ -41,7 +42,9 @@ export function lazyEventStream(reply: FastifyReply, heartbeatMs = HEARTBEAT_MS)
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
     });
-    reply.raw.flushHeaders();
+    // With an event to send, the headers go out in the same write as it: one packet, so the origin
+    // and the client each wake once for the first token instead of twice.
+    if (alone) reply.raw.flushHeaders();
     lastWrite = Date.now();
     heartbeat = setInterval(
       () => {
@@ -52,10 +55,10 @@ export function lazyEventStream(reply: FastifyReply, heartbeatMs = HEARTBEAT_MS)
     );
     heartbeat.unref();
   };
-  const timer = setTimeout(open, OPEN_WITHIN_MS);
+  const timer = setTimeout(() => open(true), OPEN_WITHIN_MS);
   const write = (text: string) => {
     if (ended || reply.raw.destroyed) return;
-    open();
+    open(false);
     lastWrite = Date.now();
     reply.raw.write(text);
   };
