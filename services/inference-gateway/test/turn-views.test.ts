@@ -2,7 +2,7 @@ import { tokensOf } from '@chatty/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp } from '../../gpt-registry/test/harness.js';
-import { type BareGateway, newSession, post } from './harness.js';
+import { type BareGateway, newSession, post, readEvents } from './harness.js';
 import { type RecordedRegistry, startRecordedRegistry } from './recorded-registry.js';
 import type { RecordingProxy } from './recording-proxy.js';
 
@@ -18,7 +18,11 @@ let recorder: RecordingProxy;
 let chat: BareGateway;
 
 beforeAll(async () => {
-  stack = await startRecordedRegistry([{ models: ['phi3'], reply: () => ({ tokens: tokensOf('hi') }) }]);
+  // The model says the word its instructions ask for ("Say two."), or "hi".
+  const word = (system: string | undefined) => /Say (\w+)\./.exec(system ?? '')?.[1] ?? 'hi';
+  stack = await startRecordedRegistry([
+    { models: ['phi3'], reply: (request) => ({ tokens: tokensOf(word(request.messages?.[0]?.content)) }) },
+  ]);
   ({ registry, recorder, chat } = stack);
   await untilTurnsAreHeld();
 });
@@ -92,6 +96,30 @@ describe('turn answers held while the change notices are heard', () => {
     expect(edited.system).toContain('Speak like a sailor.');
     expect(edited.system).not.toContain('pirate');
     expect(turnsAsked()).toBe(before + 2);
+  });
+
+  it('never streams an answer made on a held view that an edit has replaced, however close the message follows', async () => {
+    const { owner, gpt, sessionId } = await chatWith('Say one.');
+    await ask(owner.auth, sessionId, 'Hi');
+    for (const word of ['two', 'three', 'four', 'five', 'six']) {
+      // The message follows the edit at once: the gateway may not have heard its notice yet, and may
+      // start the model on the view it holds; that answer must never be the one streamed.
+      await api(owner.auth, 'PUT', `/api/gpts/${gpt.id}`, {
+        name: 'Held',
+        instructions: `Say ${word}.`,
+        modelId: 'phi3',
+      });
+      const response = await post(
+        `${chat.url}/api/sessions/${sessionId}/messages`,
+        owner.auth,
+        { content: 'Again?' },
+        'text/event-stream',
+      );
+      const events = await readEvents(response);
+      const said = events.filter((event) => event.event === 'delta').map((event) => event.data.content);
+      expect(said.join('')).toBe(word);
+      expect((events.at(-1)!.data.message as { content: string }).content).toBe(word);
+    }
   });
 
   it("sees the user's own context at the next message", async () => {

@@ -64,6 +64,14 @@ export class NoticedAnswers<V> {
     return this.peek(key, reader);
   }
 
+  /**
+   * The answer held for the reader without waiting for changes committed before this call: possibly
+   * out of date by the notices still in flight, so only a guess that `get` confirms (the same answer).
+   */
+  unconfirmed(key: string, reader: string): V | undefined {
+    return this.peek(key, reader);
+  }
+
   /** The held answers' total size, as the byte limit's `sizeOf` measures them. */
   get heldSize(): number {
     return this.size;

@@ -65,6 +65,14 @@ export class GptRuntimes {
     return this.views?.get(gptId, userId);
   }
 
+  /**
+   * The answer `current` would give, without waiting to hear the changes committed before this call:
+   * a guess, right when `current` later gives the very same view.
+   */
+  unconfirmed(gptId: string, userId: string): GptView | undefined {
+    return this.views?.unconfirmed(gptId, userId);
+  }
+
   /** The last runtime seen for the GPT, possibly out of date. */
   peek(gptId: string): HeldRuntime | undefined {
     return this.held.get(gptId);

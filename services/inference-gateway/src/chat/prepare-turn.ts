@@ -4,7 +4,7 @@ import type { IngestApi } from '../clients/ingest.client.js';
 import type { ModelRouter } from '../pool/model-router.js';
 import { resolveModel } from '../routes/resolve-model.js';
 import type { FullKnowledge } from './full-knowledge.js';
-import type { GptRuntimes } from './gpt-runtimes.js';
+import type { GptRuntimes, GptView } from './gpt-runtimes.js';
 import { knowledgeBudget } from './prompt.js';
 
 export interface PrepareDeps {
@@ -45,9 +45,14 @@ const NO_KNOWLEDGE: SearchResult = { mode: 'ranked', chunks: [] };
  * costs no search at all, and one whose whole knowledge fits the prompt costs none while its files do
  * not change (FullKnowledge). A 404 from the registry (no access) ends the turn before anything is used.
  */
-export async function prepareTurn(deps: PrepareDeps, turn: TurnQuestion): Promise<PreparedTurn> {
+export async function prepareTurn(
+  deps: PrepareDeps,
+  turn: TurnQuestion,
+  /** A view to take as it is: a guess (GptRuntimes.unconfirmed) the caller confirms before use. */
+  guessedView?: GptView,
+): Promise<PreparedTurn> {
   // A view held while nothing it is made of changed needs no registry call, so nothing to overlap.
-  const current = await deps.runtimes.current(turn.gptId, turn.userId);
+  const current = guessedView ?? (await deps.runtimes.current(turn.gptId, turn.userId));
   const held = current ? undefined : deps.runtimes.peek(turn.gptId);
   const viewing = current ?? deps.runtimes.view(turn.gptId, turn.userId, turn.requestId);
   // Not when the whole knowledge is held: it is expected to be used as it is.

@@ -46,6 +46,11 @@ export interface TurnInput extends PreparedTurn {
    * calls are not run and the model is told why.
    */
   confirm?: Confirm;
+  /**
+   * For a turn started before its inputs were confirmed (a session's guessed history): settles once
+   * they are, and rejects if they were not. No action or web search starts before it has resolved.
+   */
+  gate?: Promise<void>;
 }
 
 export interface TurnResult extends Generation {
@@ -68,7 +73,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   const useTools =
     (runtime.actions.length > 0 || web !== undefined) && described.tools && model.kind !== 'synth';
   const actionResults = useTools ? [] : await runMatchedActions(deps, input, actionCalls);
-  const webResults = web && !useTools ? await web.searchQuestion(input.question) : undefined;
+  const webResults = web && !useTools ? await searchFirst(web, input) : undefined;
   const messages = assemble({
     system: systemPrompt({
       instructions: runtime.gpt.instructions,
@@ -125,6 +130,7 @@ async function toolLoop(
     });
     if (!offer || generation.toolCalls.length === 0) return { ...generation, content };
     messages.push({ role: 'assistant', content: generation.content, tool_calls: generation.toolCalls });
+    await input.gate;
     for (const toolCall of generation.toolCalls) {
       const name = toolCall.function.name;
       if (web?.handles(name)) {
@@ -148,11 +154,17 @@ async function toolLoop(
 async function runMatchedActions(deps: TurnDeps, input: TurnInput, calls: ActionCall[]): Promise<string[]> {
   const results: string[] = [];
   for (const { action, args } of matchIntents(input.runtime.actions, input.question)) {
+    await input.gate;
     const outcome = await runGuardedAction(deps, input, action, args);
     calls.push(outcome.call);
     results.push(`${action.name}: ${outcome.text}`);
   }
   return results;
+}
+
+async function searchFirst(web: WebSearchTurn, input: TurnInput) {
+  await input.gate;
+  return web.searchQuestion(input.question);
 }
 
 /** How much of a cited passage of code a citation carries. */

@@ -1,6 +1,8 @@
 import { notFound } from '@chatty/shared';
 import type { Db, SessionRow } from '../db/schema.js';
 import { findSessionWithHistory } from '../db/session.repository.js';
+import type { GptView } from './gpt-runtimes.js';
+import { type HeldSessions, sameHistory } from './held-sessions.js';
 import { type PreparedTurn, prepareTurn } from './prepare-turn.js';
 import type { HistoryMessage } from './prompt.js';
 import type { TurnDeps } from './run-turn.js';
@@ -12,47 +14,69 @@ export interface SessionTurn {
   prepared: PreparedTurn;
 }
 
-const HELD_SESSIONS = 10_000;
-
-/**
- * Which GPT each session talks to, as seen by earlier turns on this replica. A session never changes
- * its GPT, so the next turn can ask the registry about that GPT while the session itself is read;
- * the read still decides whether the session exists and is the caller's.
- */
-export class SessionGpts {
-  private readonly held = new Map<string, string>();
-
-  get(sessionId: string): string | undefined {
-    return this.held.get(sessionId);
-  }
-
-  remember(sessionId: string, gptId: string) {
-    if (this.held.has(sessionId)) return;
-    if (this.held.size >= HELD_SESSIONS) this.held.delete(this.held.keys().next().value!);
-    this.held.set(sessionId, gptId);
-  }
+export interface SessionTurnReads {
+  /** The turn as the database has it, or a 404: what decides. */
+  read: Promise<SessionTurn>;
+  /**
+   * When this replica holds the session (HeldSessions): the turn as the replica last left it, ready
+   * before the database answers. `confirmed` says whether the read found exactly that turn: the same
+   * session of the caller's, the same GPT and preparation (on the same view of the GPT, once the
+   * change notices committed before the message have been heard), the same history.
+   */
+  guess?: { turn: Promise<SessionTurn>; confirmed: Promise<boolean> };
 }
 
 /**
  * Everything a session's turn reads before its model starts, with the waits overlapped: the session
- * and its history from the database and, when this replica has seen the session before, the GPT's
- * turn from the registry (and its knowledge), all at once. Nothing read is used unless the session is
- * the caller's, and the turn is prepared again if the session turns out to talk to another GPT.
+ * and its history from the database and, when this replica holds the session, the GPT's turn from the
+ * registry (and its knowledge), all at once. Nothing read is used unless the session is the caller's,
+ * and the turn is prepared again if the session turns out to talk to another GPT.
  */
-export async function readSessionTurn(
-  deps: { db: Db; turn: TurnDeps; sessionGpts: SessionGpts },
+export function readSessionTurn(
+  deps: { db: Db; turn: TurnDeps; heldSessions: HeldSessions },
   ask: { userId: string; sessionId: string; question: string; requestId: string },
-): Promise<SessionTurn> {
+): SessionTurnReads {
   const { userId, sessionId, question, requestId } = ask;
-  const prepare = (gptId: string) => prepareTurn(deps.turn, { gptId, userId, question, requestId });
-  const guessedGpt = deps.sessionGpts.get(sessionId);
-  const early = guessedGpt === undefined ? undefined : prepare(guessedGpt);
+  const prepare = (gptId: string, view?: GptView) =>
+    prepareTurn(deps.turn, { gptId, userId, question, requestId }, view);
+  const held = deps.heldSessions.get(userId, sessionId);
+  // The GPT's view as held, before the changes committed meanwhile are heard: part of the guess too,
+  // used by the read only once `current` has answered the very same view.
+  const heldView = held && deps.turn.runtimes.unconfirmed(held.session.gpt_id, userId);
+  const early = held && prepare(held.session.gpt_id, heldView);
   // Handled here so that a preparation started in vain never ends as an unhandled rejection.
   early?.catch(() => {});
-  const found = await findSessionWithHistory(deps.db, userId, sessionId);
-  if (!found) throw notFound('Session');
-  const { session, history } = found;
-  deps.sessionGpts.remember(session.id, session.gpt_id);
-  const prepared = early && guessedGpt === session.gpt_id ? await early : await prepare(session.gpt_id);
-  return { session, history, prepared };
+  const viewConfirmed =
+    held && heldView
+      ? deps.turn.runtimes.current(held.session.gpt_id, userId).then(
+          (view) => view === heldView,
+          () => false,
+        )
+      : true;
+  const read = (async (): Promise<SessionTurn> => {
+    const found = await findSessionWithHistory(deps.db, userId, sessionId);
+    if (!found) {
+      deps.heldSessions.forget(sessionId);
+      throw notFound('Session');
+    }
+    const { session, history } = found;
+    deps.heldSessions.hold(userId, session, history);
+    const prepared =
+      early && held.session.gpt_id === session.gpt_id && (await viewConfirmed)
+        ? await early
+        : await prepare(session.gpt_id);
+    return { session, history, prepared };
+  })();
+  read.catch(() => {});
+  if (!held || !early) return { read };
+  const turn = early.then((prepared) => ({ session: held.session, history: held.history, prepared }));
+  turn.catch(() => {});
+  const confirmed = Promise.all([read, turn]).then(
+    ([found, guessed]) =>
+      found.session.gpt_id === guessed.session.gpt_id &&
+      found.prepared === guessed.prepared &&
+      sameHistory(found.history, guessed.history),
+    () => false,
+  );
+  return { read, guess: { turn, confirmed } };
 }

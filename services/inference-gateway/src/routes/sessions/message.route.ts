@@ -1,18 +1,22 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, toErrorResponse } from '@chatty/shared';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { gatedEvents } from '../../chat/gated-events.js';
+import { HeldSessions } from '../../chat/held-sessions.js';
 import { runTurn } from '../../chat/run-turn.js';
-import { readSessionTurn, SessionGpts, type SessionTurn } from '../../chat/session-turn.js';
+import { readSessionTurn, type SessionTurn } from '../../chat/session-turn.js';
+import type { MessageRow } from '../../db/schema.js';
 import { appendTurn } from '../../db/session.repository.js';
-import type { Lease } from '../../limits/generation-leases.js';
 import { abortOnDisconnect, lazyEventStream, wantsEventStream } from '../../sse.js';
 import { withUsageRecorded } from '../../usage/record-usage.js';
 import type { GatewayRoutes } from '../gateway-routes.js';
 import { endFailedAnswer } from '../stream-failure.js';
 import { toMessage } from './schemas.js';
 
+/** Why a turn started on a guess was stopped: the database has another session, history or GPT. */
+const GUESS_MISSED = new Error('the session changed since this replica last saw it');
+
 export const messageRoute: GatewayRoutes = async (app) => {
-  const sessionGpts = new SessionGpts();
+  const heldSessions = new HeldSessions();
 
   app.post(
     '/api/sessions/:sessionId/messages',
@@ -31,88 +35,109 @@ export const messageRoute: GatewayRoutes = async (app) => {
       },
     },
     async (request, reply) => {
+      const { userId } = callerOf(request);
+      const question = request.body.content;
       // The turn is read while the caller is admitted; a refusal (429) comes first, as it would alone.
-      const reading = readSessionTurn(
-        { db: app.chatDb, turn: app.turnDeps, sessionGpts },
-        {
-          userId: callerOf(request).userId,
-          sessionId: request.params.sessionId,
-          question: request.body.content,
-          requestId: request.id,
-        },
+      const reads = readSessionTurn(
+        { db: app.chatDb, turn: app.turnDeps, heldSessions },
+        { userId, sessionId: request.params.sessionId, question, requestId: request.id },
       );
-      reading.catch(() => {});
       const lease = await app.admitChat(request);
+      const stream = wantsEventStream(request.headers.accept) ? lazyEventStream(reply) : undefined;
+      const client = abortOnDisconnect(reply);
+      const usage = { db: app.chatDb, log: request.log };
+
+      /**
+       * One turn on `turn`, stored when it is whole. With `confirmed` (a guessed turn) the model starts
+       * at once, but nothing is streamed, run or stored until the database has confirmed the guess;
+       * a wrong guess stops the model and answers undefined, and the turn starts again on the read.
+       */
+      function attempt(turn: SessionTurn): Promise<MessageRow>;
+      function attempt(turn: SessionTurn, confirmed: Promise<boolean>): Promise<MessageRow | undefined>;
+      async function attempt(turn: SessionTurn, confirmed?: Promise<boolean>) {
+        const missed = new AbortController();
+        const gate = confirmed?.then((same) => {
+          if (same) return;
+          missed.abort(GUESS_MISSED);
+          throw GUESS_MISSED;
+        });
+        gate?.catch(() => {});
+        const signal = confirmed ? AbortSignal.any([client.signal, missed.signal]) : client.signal;
+        try {
+          const result = await withUsageRecorded(usage, { userId, gptId: turn.session.gpt_id }, () =>
+            runTurn(app.turnDeps, {
+              ...turn.prepared,
+              userId,
+              history: turn.history,
+              question,
+              sessionId: turn.session.id,
+              requestId: request.id,
+              signal,
+              gate,
+              events: gatedEvents(
+                {
+                  delta: (content) => stream?.send('delta', { content }),
+                  action: (event) => stream?.send('action', event),
+                  search: (event) => stream?.send('search', event),
+                },
+                gate,
+              ),
+              // Only a client that hears the `confirm` event can allow a call; others are refused outright.
+              ...(stream && {
+                confirm: (call) =>
+                  app.confirmations.ask(
+                    { ...call, userId, sessionId: turn.session.id },
+                    ({ id, actionId, action, method, arguments: args }) =>
+                      stream.send('confirm', { id, actionId, action, method, arguments: args }),
+                    client.signal,
+                  ),
+              }),
+            }),
+          );
+          // A model quicker than the database still waits for it: nothing is stored on a guess.
+          await gate;
+          // Freed before the client hears the end, so its next message finds the slot free.
+          await lease.release();
+          const row = await appendTurn(app.chatDb, turn.session.id, {
+            question,
+            answer: result.content,
+            model: result.model,
+            citations: result.citations,
+            actionCalls: result.actionCalls,
+            searches: result.searches,
+          });
+          heldSessions.hold(userId, turn.session, [
+            ...turn.history,
+            { role: 'user', content: question },
+            { role: 'assistant', content: result.content },
+          ]);
+          return row;
+        } catch (error) {
+          // Whatever stopped a guessed turn, the database has the last word on what the caller hears.
+          if (confirmed && !client.signal.aborted && !(await confirmed)) return undefined;
+          throw error;
+        }
+      }
+
       try {
-        return await answer(request, await reading, request.body.content, reply, lease);
+        const guessed = reads.guess && (await reads.guess.turn.catch(() => undefined));
+        const row =
+          (guessed && (await attempt(guessed, reads.guess!.confirmed))) ?? (await attempt(await reads.read));
+        if (!stream) return { message: toMessage(row) };
+        stream.send('done', { message: toMessage(row) });
+        stream.end();
+      } catch (error) {
+        endFailedAnswer(error, {
+          stream,
+          client,
+          log: request.log,
+          context: { sessionId: request.params.sessionId },
+          sendError: (open, failure) => open.send('error', toErrorResponse(failure).body),
+        });
       } finally {
+        client.done();
         await lease.release();
       }
     },
   );
-
-  /** One turn; `lease` is released as soon as the generation ends, before the reply does. */
-  async function answer(
-    request: FastifyRequest,
-    { session, history, prepared }: SessionTurn,
-    question: string,
-    reply: FastifyReply,
-    lease: Lease,
-  ) {
-    const { userId } = callerOf(request);
-    const stream = wantsEventStream(request.headers.accept) ? lazyEventStream(reply) : undefined;
-    const client = abortOnDisconnect(reply);
-    try {
-      // Freed before the client hears the end, so its next message finds the slot free.
-      const usage = { db: app.chatDb, log: request.log };
-      const who = { userId, gptId: session.gpt_id };
-      const result = await withUsageRecorded(usage, who, () =>
-        runTurn(app.turnDeps, {
-          ...prepared,
-          userId,
-          history,
-          question,
-          sessionId: session.id,
-          requestId: request.id,
-          signal: client.signal,
-          events: {
-            delta: (content) => stream?.send('delta', { content }),
-            action: (event) => stream?.send('action', event),
-            search: (event) => stream?.send('search', event),
-          },
-          // Only a client that hears the `confirm` event can allow a call; others are refused outright.
-          ...(stream && {
-            confirm: (call) =>
-              app.confirmations.ask(
-                { ...call, userId, sessionId: session.id },
-                ({ id, actionId, action, method, arguments: args }) =>
-                  stream.send('confirm', { id, actionId, action, method, arguments: args }),
-                client.signal,
-              ),
-          }),
-        }),
-      ).finally(() => lease.release());
-      const row = await appendTurn(app.chatDb, session.id, {
-        question,
-        answer: result.content,
-        model: result.model,
-        citations: result.citations,
-        actionCalls: result.actionCalls,
-        searches: result.searches,
-      });
-      if (!stream) return { message: toMessage(row) };
-      stream.send('done', { message: toMessage(row) });
-      stream.end();
-    } catch (error) {
-      endFailedAnswer(error, {
-        stream,
-        client,
-        log: request.log,
-        context: { sessionId: session.id },
-        sendError: (open, failure) => open.send('error', toErrorResponse(failure).body),
-      });
-    } finally {
-      client.done();
-    }
-  }
 };
