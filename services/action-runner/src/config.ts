@@ -25,6 +25,11 @@ export const ActionRunnerEnv = Type.Object({
   ACTION_DNS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2000 }),
   /** Ceiling on how long a DNS answer is reused (its TTL otherwise); 0 turns the cache off. */
   ACTION_DNS_MAX_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+  /**
+   * A PEM file of certificate authorities that actions trust besides the default ones (an on-prem API
+   * signed by the team's own CA); read once at start. Empty: the defaults only.
+   */
+  ACTION_TLS_CA_FILE: Type.String({ default: '' }),
   /** Response bodies longer than this are cut and marked `truncated`. */
   ACTION_MAX_RESPONSE_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024 }),
 });

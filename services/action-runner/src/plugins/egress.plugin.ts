@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ActionRunnerConfig } from '../config.js';
@@ -6,8 +7,8 @@ import { createDnsResolver, type DnsResolverHandle } from '../egress/dns-resolve
 import { parseDnsServers } from '../egress/dns-servers.js';
 import { loadHostsFile } from '../egress/hosts-file.js';
 import type { Resolver } from '../egress/resolver.js';
-import { AgentPool } from '../request/agent-pool.js';
 import type { ExecuteContext } from '../request/execute-request.js';
+import { TargetPools } from '../request/target-pools.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,13 +23,13 @@ export interface EgressPluginOptions {
   resolver?: Resolver | undefined;
 }
 
-/** The egress policy (allow list, ports, DNS) and the agents that send the checked requests. */
+/** The egress policy (allow list, ports, DNS) and the pools that send the checked requests. */
 export const egressPlugin = fp(
   async (app: FastifyInstance, { config, resolver }: EgressPluginOptions) => {
     const dns = resolver ? { resolve: resolver, close() {} } : await dnsResolver(config);
-    const agents = new AgentPool();
+    const pools = new TargetPools(await extraAuthorities(config.ACTION_TLS_CA_FILE));
     app.decorate('execution', {
-      agents,
+      pools,
       policy: {
         allow: parseAllowList(config.ACTION_EGRESS_ALLOW),
         ports: new Set(config.ACTION_EGRESS_PORTS.split(',').map((port) => Number(port.trim()))),
@@ -37,8 +38,8 @@ export const egressPlugin = fp(
       limits: { timeoutMs: config.ACTION_TIMEOUT_MS, maxResponseBytes: config.ACTION_MAX_RESPONSE_BYTES },
     });
     app.addHook('onClose', async () => {
-      agents.close();
       dns.close();
+      await pools.close();
     });
   },
   { name: 'runner-egress' },
@@ -51,4 +52,17 @@ async function dnsResolver(config: ActionRunnerConfig): Promise<DnsResolverHandl
     maxTtlSeconds: config.ACTION_DNS_MAX_TTL_SECONDS,
     hosts: await loadHostsFile('/etc/hosts'),
   });
+}
+
+async function extraAuthorities(file: string): Promise<string> {
+  if (!file) return '';
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`ACTION_TLS_CA_FILE ${file} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error(`ACTION_TLS_CA_FILE ${file} holds no PEM certificate`);
+  return pem;
 }

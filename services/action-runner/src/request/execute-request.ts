@@ -2,9 +2,9 @@ import type { ActionRequestSpec, ActionResult } from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
 import { type CheckedDestination, checkDestination, type EgressPolicy } from '../egress/egress-policy.js';
 import { actionTimeout, actionUnreachable, tooManyRedirects } from '../errors.js';
-import type { AgentPool } from './agent-pool.js';
 import { type RenderedRequest, renderRequest } from './render-request.js';
 import { type HopRequest, type HopResponse, sendOnce } from './send-once.js';
+import type { TargetPools } from './target-pools.js';
 
 const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -17,7 +17,7 @@ export interface ExecuteLimits {
 export interface ExecuteContext {
   policy: EgressPolicy;
   limits: ExecuteLimits;
-  agents: AgentPool;
+  pools: TargetPools;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface ExecuteContext {
  */
 export async function executeRequest(
   spec: ActionRequestSpec,
-  { policy, limits: defaults, agents }: ExecuteContext,
+  { policy, limits: defaults, pools }: ExecuteContext,
 ): Promise<ActionResult & { finalUrl: URL }> {
   const started = performance.now();
   const timeoutMs = Math.min(spec.timeoutMs ?? defaults.timeoutMs, defaults.timeoutMs);
@@ -39,7 +39,7 @@ export async function executeRequest(
   let hop: HopRequest = { method: rendered.method, headers: rendered.headers, body: rendered.body };
   for (let redirects = 0; ; redirects++) {
     const destination = await withDeadline(checkDestination(url, policy), signal, timeoutMs);
-    const response = await send(destination, hop, { signal, timeoutMs, maxBytes, agents });
+    const response = await send(destination, hop, { signal, timeoutMs, maxBytes, pools });
     const location = response.headers.location;
     if (!REDIRECTS.has(response.status) || !location) {
       return {
@@ -84,11 +84,11 @@ async function send(
     signal,
     timeoutMs,
     maxBytes,
-    agents,
-  }: { signal: AbortSignal; timeoutMs: number; maxBytes: number; agents: AgentPool },
+    pools,
+  }: { signal: AbortSignal; timeoutMs: number; maxBytes: number; pools: TargetPools },
 ): Promise<HopResponse> {
   try {
-    return await sendOnce(destination, hop, { signal, maxBytes, agent: agents.agentFor(destination) });
+    return await sendOnce(destination, hop, { signal, maxBytes, pool: pools.poolFor(destination) });
   } catch (error) {
     if (signal.aborted) throw actionTimeout(timeoutMs);
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

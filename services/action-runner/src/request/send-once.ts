@@ -1,6 +1,5 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Pool } from 'undici';
 import type { CheckedDestination } from '../egress/egress-policy.js';
 
 export interface HopRequest {
@@ -17,72 +16,39 @@ export interface HopResponse {
 }
 
 /**
- * One HTTP exchange with a checked destination. The socket connects to the pinned address (a `lookup`
- * that answers with it, so Node never resolves the name again) while the Host header and TLS SNI keep
- * the name. The agent pools sockets per checked address (see AgentPool). The body is read up to
- * `maxBytes` and the connection is dropped past it.
+ * One HTTP exchange with a checked destination, on the pool that connects to its pinned address (see
+ * TargetPools); the Host header keeps the name. The body is read up to `maxBytes`, and past it the
+ * stream is dropped, which closes that connection rather than reading the rest.
  */
-export function sendOnce(
-  destination: CheckedDestination,
+export async function sendOnce(
+  { url }: CheckedDestination,
   request: HopRequest,
-  { signal, maxBytes, agent }: { signal: AbortSignal; maxBytes: number; agent: http.Agent },
+  { signal, maxBytes, pool }: { signal: AbortSignal; maxBytes: number; pool: Pool },
 ): Promise<HopResponse> {
-  const { url, port, pinned } = destination;
-  const pinnedLookup: LookupFunction = (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
-  };
-  const transport = url.protocol === 'https:' ? https : http;
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-
-  return new Promise((resolve, reject) => {
-    const outgoing = transport.request(
-      {
-        hostname,
-        port,
-        path: `${url.pathname}${url.search}`,
-        method: request.method,
-        headers: request.body
-          ? { ...request.headers, 'content-length': String(request.body.length) }
-          : request.headers,
-        agent,
-        lookup: pinnedLookup,
-        signal,
-      },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        const finish = () =>
-          resolve({
-            status: incoming.statusCode ?? 0,
-            headers: incoming.headers,
-            body: Buffer.concat(chunks),
-            truncated,
-          });
-        incoming.on('data', (chunk: Buffer) => {
-          if (truncated) return;
-          const room = maxBytes - size;
-          if (chunk.length > room) {
-            chunks.push(chunk.subarray(0, room));
-            size = maxBytes;
-            truncated = true;
-            outgoing.destroy();
-            finish();
-            return;
-          }
-          chunks.push(chunk);
-          size += chunk.length;
-        });
-        incoming.on('end', () => {
-          if (!truncated) finish();
-        });
-        incoming.on('error', (error) => {
-          if (!truncated) reject(error);
-        });
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(request.body ?? undefined);
+  const response = await pool.request({
+    path: `${url.pathname}${url.search}`,
+    method: request.method as 'GET',
+    headers: { ...request.headers, host: url.host },
+    body: request.body,
+    signal,
   });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    const room = maxBytes - size;
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room));
+      truncated = true;
+      break;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return {
+    status: response.statusCode,
+    headers: response.headers as IncomingHttpHeaders,
+    body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+    truncated,
+  };
 }
