@@ -1,19 +1,11 @@
-import { createServer, type Server } from 'node:http';
 import { type OllamaChatRequest, tokensOf } from '@chatty/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '../../gpt-registry/test/harness.js';
 import { HeldSessions } from '../src/chat/held-sessions.js';
 import type { SessionRow } from '../src/db/schema.js';
-import {
-  type GatewayHarness,
-  newSession,
-  post,
-  readEvents,
-  startGateway,
-  urlOf,
-  userWithGpt,
-} from './harness.js';
+import { type GatewayHarness, newSession, post, readEvents, startGateway, userWithGpt } from './harness.js';
+import { startWeatherApi, type WeatherApi } from './weather-api.js';
 
 /*
  * A session's next turn starts its model on the history this replica last left the session with,
@@ -22,8 +14,7 @@ import {
  * session behind the replica's back to see a wrong guess dropped.
  */
 let harness: GatewayHarness;
-let weatherApi: Server;
-const weatherCalls: string[] = [];
+let weatherApi: WeatherApi;
 
 /** Calls the weather tool when offered and no tool has answered yet; otherwise says how long the chat is. */
 function scriptedModel(request: OllamaChatRequest) {
@@ -38,29 +29,17 @@ function scriptedModel(request: OllamaChatRequest) {
 }
 
 beforeAll(async () => {
-  weatherApi = createServer((request, response) => {
-    weatherCalls.push(request.url ?? '');
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ city: 'Oslo', temperature: 21 }));
-  });
-  await new Promise<void>((resolve) => weatherApi.listen(0, '127.0.0.1', resolve));
+  weatherApi = await startWeatherApi();
   harness = await startGateway([
     { models: ['phi3', 'mistral'], withoutTools: ['mistral'], reply: scriptedModel },
   ]);
 });
 afterAll(async () => {
   await harness.close();
-  weatherApi.close();
+  await weatherApi.close();
 });
 
-const weatherAction = () => ({
-  id: '5d0f8a3e-2c41-4b7e-8f0a-6e2b9c1d3a77',
-  name: 'Get Weather',
-  toolName: 'get_weather',
-  description: 'Current weather for a city',
-  arguments: [{ name: 'city', type: 'string', description: 'City name', required: true }],
-  url: `${urlOf(weatherApi)}/weather`,
-});
+const weatherAction = () => weatherApi.action('5d0f8a3e-2c41-4b7e-8f0a-6e2b9c1d3a77');
 
 const send = (owner: { auth: Record<string, string> }, sessionId: string, content: string) =>
   post(`${harness.url}/api/sessions/${sessionId}/messages`, owner.auth, { content }, 'text/event-stream');
@@ -230,7 +209,7 @@ describe('a turn started on the history this replica last left', () => {
     const owner = await userWithGpt(harness, {}, [weatherAction()]);
     const sessionId = await newSession(harness, owner);
     await talk(owner, sessionId, 'First');
-    const calls = weatherCalls.length;
+    const calls = weatherApi.calls.length;
     const before = chatRequests().length;
 
     let answering!: Promise<Response>;
@@ -239,28 +218,28 @@ describe('a turn started on the history this replica last left', () => {
       await until(() => chatRequests().length > before, 'the model to call its tool');
       // The model has asked for the tool; the tool waits for the database.
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(weatherCalls.length).toBe(calls);
+      expect(weatherApi.calls.length).toBe(calls);
     });
     const events = await readEvents(await answering);
     expect(events.filter((e) => e.event === 'action').map((e) => e.data.status)).toEqual(['running', 'ok']);
-    expect(weatherCalls.length).toBe(calls + 1);
+    expect(weatherApi.calls.length).toBe(calls + 1);
   });
 
   it('runs an action a model without tools is given by intent only once the guess is confirmed', async () => {
     const owner = await userWithGpt(harness, { modelId: 'mistral' }, [weatherAction()]);
     const sessionId = await newSession(harness, owner);
     await talk(owner, sessionId, 'First');
-    const calls = weatherCalls.length;
+    const calls = weatherApi.calls.length;
 
     let answering!: Promise<Response>;
     await withMessagesLocked(async () => {
       answering = send(owner, sessionId, 'Run get_weather with city: Bergen please');
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(weatherCalls.length).toBe(calls);
+      expect(weatherApi.calls.length).toBe(calls);
     });
     const events = await readEvents(await answering);
     expect(events.at(-1)!.event).toBe('done');
-    expect(weatherCalls.length).toBe(calls + 1);
+    expect(weatherApi.calls.length).toBe(calls + 1);
   });
 });
 

@@ -1,19 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import { type OllamaChatRequest, tokensOf } from '@chatty/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type GatewayHarness,
-  newSession,
-  post,
-  readEvents,
-  startGateway,
-  urlOf,
-  userWithGpt,
-} from './harness.js';
+import { type GatewayHarness, newSession, post, readEvents, startGateway, userWithGpt } from './harness.js';
+import { startWeatherApi, type WeatherApi } from './weather-api.js';
 
 let harness: GatewayHarness;
-let weatherApi: Server;
-const weatherCalls: string[] = [];
+let weatherApi: WeatherApi;
 
 /** The model: calls a tool when offered one and none has answered yet, then answers from the tool's result. */
 function scriptedModel(request: OllamaChatRequest) {
@@ -39,29 +30,17 @@ function scriptedModel(request: OllamaChatRequest) {
 }
 
 beforeAll(async () => {
-  weatherApi = createServer((request, response) => {
-    weatherCalls.push(request.url ?? '');
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ city: 'Oslo', temperature: 21 }));
-  });
-  await new Promise<void>((resolve) => weatherApi.listen(0, '127.0.0.1', resolve));
+  weatherApi = await startWeatherApi();
   harness = await startGateway([
     { models: ['phi3', 'mistral', 'deepseek-coder'], withoutTools: ['mistral'], reply: scriptedModel },
   ]);
 });
 afterAll(async () => {
   await harness.close();
-  weatherApi.close();
+  await weatherApi.close();
 });
 
-const weatherAction = () => ({
-  id: '7b0d4a6e-7a43-4c6b-9a53-1f1c0e0b2a11',
-  name: 'Get Weather',
-  toolName: 'get_weather',
-  description: 'Current weather for a city',
-  arguments: [{ name: 'city', type: 'string', description: 'City name', required: true }],
-  url: `${urlOf(weatherApi)}/weather`,
-});
+const weatherAction = () => weatherApi.action('7b0d4a6e-7a43-4c6b-9a53-1f1c0e0b2a11');
 
 describe('knowledge', () => {
   it('puts a fact only the file holds into the prompt, and cites the file', async () => {
@@ -136,7 +115,7 @@ describe('actions', () => {
         httpStatus: 200,
       }),
     ]);
-    expect(weatherCalls.at(-1)).toBe('/weather?city=Oslo');
+    expect(weatherApi.calls.at(-1)).toBe('/weather?city=Oslo');
     expect(harness.doubles.executed.at(-1)!.body).toMatchObject({ userId: owner.user.id, sessionId });
     const offered = harness.workers[0]!.requests.find((r) => r.body.tools)!.body.tools!;
     expect(offered[0]!.function).toMatchObject({
