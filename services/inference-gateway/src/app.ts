@@ -15,6 +15,7 @@ import {
 import { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import type { Db, GatewayDatabase } from './db/schema.js';
+import { type GatewayState, gatewayMetrics } from './gateway-metrics.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { clientsPlugin } from './plugins/clients.plugin.js';
 import { configPlugin } from './plugins/config.plugin.js';
@@ -48,8 +49,10 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     enableAutoPipelining: true,
   });
 
+  let built: GatewayState | undefined;
   const app = await createServiceApp({
     service: 'inference-gateway',
+    metrics: gatewayMetrics(() => built),
     logger,
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     limits: serverLimitsOf(config),
@@ -76,6 +79,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   await app.register(turnPlugin, { logger });
   await app.register(serviceTokenPlugin, { token: serviceToken(secret, 'inference-gateway') });
   await app.register(gatewayRoutes);
+  built = { pool: app.pool, heldSessions: app.heldSessions };
   return app;
 }
 

@@ -25,7 +25,7 @@ const DEFAULT_LIMITS: HeldSessionsLimits = { sessions: 10_000, chars: 32 * 1024 
  */
 export class HeldSessions {
   private readonly held = new Map<string, HeldSession & { chars: number }>();
-  private chars = 0;
+  private heldChars = 0;
 
   constructor(private readonly limits: HeldSessionsLimits = DEFAULT_LIMITS) {}
 
@@ -40,11 +40,11 @@ export class HeldSessions {
     const chars = history.reduce((sum, message) => sum + message.content.length, 0);
     if (chars > this.limits.chars / 10) return;
     this.held.set(session.id, { userId, session, history, chars });
-    this.chars += chars;
+    this.heldChars += chars;
     for (const [id, oldest] of this.held) {
-      if (this.held.size <= this.limits.sessions && this.chars <= this.limits.chars) break;
+      if (this.held.size <= this.limits.sessions && this.heldChars <= this.limits.chars) break;
       this.held.delete(id);
-      this.chars -= oldest.chars;
+      this.heldChars -= oldest.chars;
     }
   }
 
@@ -52,11 +52,16 @@ export class HeldSessions {
     const held = this.held.get(sessionId);
     if (!held) return;
     this.held.delete(sessionId);
-    this.chars -= held.chars;
+    this.heldChars -= held.chars;
   }
 
   get size(): number {
     return this.held.size;
+  }
+
+  /** Characters of history held in all. */
+  get chars(): number {
+    return this.heldChars;
   }
 }
 

@@ -3,12 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { FullKnowledge } from '../chat/full-knowledge.js';
 import { GptRuntimes } from '../chat/gpt-runtimes.js';
+import { HeldSessions } from '../chat/held-sessions.js';
 import type { TurnDeps } from '../chat/run-turn.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** What a chat turn runs with: the router, retrieval, actions, web search and the tool loop's limits. */
     turnDeps: TurnDeps;
+    /** Sessions as this replica last left them, for guessed turns (message.route.ts). */
+    heldSessions: HeldSessions;
   }
 }
 
@@ -20,6 +23,7 @@ export const turnPlugin = fp(
     const notices = gptChangeNotices(config.DATABASE_URL, 'inference-gateway:gpt-changes', logger);
     notices.start();
     app.addHook('onClose', () => notices.close());
+    app.decorate('heldSessions', new HeldSessions());
     app.decorate('turnDeps', {
       router: app.router,
       models: app.models,

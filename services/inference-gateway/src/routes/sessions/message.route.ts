@@ -1,7 +1,6 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, toErrorResponse } from '@chatty/shared';
 import { gatedEvents } from '../../chat/gated-events.js';
-import { HeldSessions } from '../../chat/held-sessions.js';
 import { runTurn } from '../../chat/run-turn.js';
 import { readSessionTurn, type SessionTurn } from '../../chat/session-turn.js';
 import type { MessageRow } from '../../db/schema.js';
@@ -16,7 +15,7 @@ import { toMessage } from './schemas.js';
 const GUESS_MISSED = new Error('the session changed since this replica last saw it');
 
 export const messageRoute: GatewayRoutes = async (app) => {
-  const heldSessions = new HeldSessions();
+  const { heldSessions } = app;
 
   app.post(
     '/api/sessions/:sessionId/messages',
