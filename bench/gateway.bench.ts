@@ -49,6 +49,15 @@ function concurrencies(): number[] {
   return list;
 }
 
+/** The same request asking for a one-token answer: OpenAI's `max_tokens`, Ollama's `num_predict`. */
+function oneTokenAnswer<Job extends Pick<StreamJob, 'body' | 'endMarker'>>(job: Job): Job {
+  const body = job.body as Record<string, unknown>;
+  return {
+    ...job,
+    body: job.endMarker === '[DONE]' ? { ...body, max_tokens: 1 } : { ...body, options: { num_predict: 1 } },
+  };
+}
+
 interface Target {
   key: string;
   name: string;
@@ -246,41 +255,50 @@ export async function run(): Promise<void> {
         `sides: ${sides.map((side) => `${side.label} (${side.root})`).join(', ')}`,
     );
     // At concurrency 1 a timed run holds a handful of answers; the time to first token alone is taken
-    // from many requests, each closed after its first token.
-    const firstRuns = new Map<string, LoadResult[]>(firstTargets.map((each) => [each.key, []]));
-    for (let round = 0; round < FIRST_TOKEN_ROUNDS; round++) {
-      for (const each of roundOrder(firstTargets, round)) {
-        firstRuns.get(each.key)!.push(
-          await loadStreams({
-            ...each.job,
-            concurrency: 1,
-            durationMs: 0,
-            firstTokens: FIRST_TOKEN_REQUESTS / FIRST_TOKEN_ROUNDS,
-          }),
-        );
+    // from many requests, in two ways: each stream closed after its first token, so that every hop
+    // opens a new connection for the next (the worst case), and one-token answers read whole, so that
+    // the connections are kept as a browser and the services' pools keep them.
+    const firstTokens = async (readWhole: boolean) => {
+      const runs = new Map<string, LoadResult[]>(firstTargets.map((each) => [each.key, []]));
+      for (let round = 0; round < FIRST_TOKEN_ROUNDS; round++) {
+        for (const each of roundOrder(firstTargets, round)) {
+          const job = readWhole ? oneTokenAnswer(each.job) : each.job;
+          runs.get(each.key)!.push(
+            await loadStreams({
+              ...job,
+              concurrency: 1,
+              durationMs: 0,
+              firstTokens: FIRST_TOKEN_REQUESTS / FIRST_TOKEN_ROUNDS,
+              readWhole,
+            }),
+          );
+        }
       }
-    }
-    // A target that fails its answers makes every figure after it meaningless: stop and say why.
-    for (const [key, list] of firstRuns) {
-      const failed = list.find((result) => result.failures > 0);
-      if (failed) throw new Error(`${key} failed its answers, e.g. ${failed.failureExamples.join(' | ')}`);
-    }
-    const first = new Map([...firstRuns].map(([key, list]) => [key, figuresOf(...list)]));
-    console.log(`\ntime to first token, 1 at a time, ${FIRST_TOKEN_REQUESTS} requests each (ms):`);
-    console.log(`${'target'.padEnd(26)}     p50      p99`);
-    for (const each of firstTargets) {
-      const figures = first.get(each.key)!;
+      // A target that fails its answers makes every figure after it meaningless: stop and say why.
+      for (const [key, list] of runs) {
+        const failed = list.find((result) => result.failures > 0);
+        if (failed) throw new Error(`${key} failed its answers, e.g. ${failed.failureExamples.join(' | ')}`);
+      }
+      const figures = new Map([...runs].map(([key, list]) => [key, figuresOf(...list)]));
       console.log(
-        `${each.name.padEnd(26)}${ms(figures.ttft50)} ${ms(figures.ttft99)}` +
-          (figures.failures ? `  (${figures.failures} failed)` : ''),
+        `\ntime to first token, 1 at a time, ${FIRST_TOKEN_REQUESTS} requests each, ` +
+          `${readWhole ? 'one-token answers read whole (connections kept)' : 'each closed after its first token (new connections)'} (ms):`,
       );
-    }
-    const bareFirst = first.get(bare.key)!;
-    console.log(
-      `one bare Node hop adds ${(bareFirst.ttft50 - first.get('direct')!.ttft50).toFixed(2)} ms p50, ` +
-        `${(bareFirst.ttft99 - first.get('direct')!.ttft99).toFixed(2)} ms p99: the floor per process ` +
-        'in the path (origin → gateway has two)',
-    );
+      console.log(`${'target'.padEnd(26)}     p50      p99`);
+      for (const each of firstTargets) {
+        const { ttft50, ttft99 } = figures.get(each.key)!;
+        console.log(`${each.name.padEnd(26)}${ms(ttft50)} ${ms(ttft99)}`);
+      }
+      const bareFirst = figures.get(bare.key)!;
+      console.log(
+        `one bare Node hop adds ${(bareFirst.ttft50 - figures.get('direct')!.ttft50).toFixed(2)} ms p50, ` +
+          `${(bareFirst.ttft99 - figures.get('direct')!.ttft99).toFixed(2)} ms p99: the floor per process ` +
+          'in the path (origin → gateway has two)',
+      );
+      return figures;
+    };
+    const first = await firstTokens(false);
+    const kept = await firstTokens(true);
 
     console.log(
       `\nconc  ${'target'.padEnd(26)} reqs  fail    req/s  ttft p50  ttft p99  total p50  total p99  gw CPU ms/req`,
@@ -318,6 +336,7 @@ export async function run(): Promise<void> {
     const bySide = (pick: (each: SidePaths) => number) =>
       Object.fromEntries(paths.map((each) => [each.side.key, pick(each)]));
     const directFirst = first.get('direct')!;
+    const directKept = kept.get('direct')!;
     const figures: SideFigure[] = [
       {
         label: 'c=1 gateway +ttft p50',
@@ -345,6 +364,23 @@ export async function run(): Promise<void> {
         label: 'c=1 origin→gateway +ttft p99',
         values: bySide((each) => first.get(each.origin.key)!.ttft99 - directFirst.ttft99),
         unit: 'ms vs direct',
+      },
+      {
+        label: 'c=1 kept: gateway +ttft p50',
+        values: bySide((each) => kept.get(each.gateway.key)!.ttft50 - directKept.ttft50),
+        unit: 'ms vs direct, connections kept',
+      },
+      {
+        label: 'c=1 kept: origin→gateway +ttft p50',
+        values: bySide((each) => kept.get(each.origin.key)!.ttft50 - directKept.ttft50),
+        unit: 'ms vs direct, connections kept',
+        target: '≤ 1',
+        meets: (value) => value <= 1,
+      },
+      {
+        label: 'c=1 kept: origin→gateway +ttft p99',
+        values: bySide((each) => kept.get(each.origin.key)!.ttft99 - directKept.ttft99),
+        unit: 'ms vs direct, connections kept',
       },
     ];
     for (const [concurrency, measured] of byLevel) {

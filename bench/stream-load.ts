@@ -11,6 +11,7 @@ export interface StreamJob {
   concurrency: number;
   durationMs: number;
   firstTokens?: number;
+  readWhole?: boolean;
   firstTokenMarker?: string;
   tailChars?: number;
 }

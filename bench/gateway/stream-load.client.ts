@@ -23,6 +23,12 @@ interface Job {
   /** Instead of a timed run: this many requests one after another, each closed after its first token. */
   firstTokens?: number;
   /**
+   * With `firstTokens`: each answer is read to its end instead, so every connection on the path is
+   * kept for the next request, as a browser's and the services' pools keep them. Meant for short
+   * answers (the body asks for one token).
+   */
+  readWhole?: boolean;
+  /**
    * The text the first token arrives in (`event: delta` for a session's SSE), for a stream that may
    * send other events first; unset, the first body bytes are the first token.
    */
@@ -119,8 +125,16 @@ async function firstToken(url: string): Promise<void> {
         continue;
       }
       const ttft = performance.now() - started;
-      if (response.statusCode === 200) samples.push({ ttft, total: ttft });
-      else failures.push(`status ${response.statusCode}`);
+      if (response.statusCode !== 200) failures.push(`status ${response.statusCode}`);
+      else if (!job.readWhole) samples.push({ ttft, total: ttft });
+      else {
+        let tail = carry + chunk.toString();
+        for await (const rest of response.body) tail = (tail + rest.toString()).slice(-tailChars);
+        if (tail.includes('"error"') || !tail.includes(job.endMarker))
+          failures.push(`incomplete: ${tail.slice(-80)}`);
+        else samples.push({ ttft, total: performance.now() - started });
+        return;
+      }
       controller.abort();
       break;
     }
