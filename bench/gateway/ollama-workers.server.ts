@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import { type OllamaTestServer, startOllamaServer } from '../../packages/testkit/src/ollama-server.js';
 import { tokensOf } from '../../packages/testkit/src/scripted-http.js';
+import { ONE_TOKEN_ANSWER } from './one-token-answer.js';
 
 /*
  * The bench's model workers, in a process of their own: WORKER_PORTS Ollama test servers, each
- * streaming TOKENS tokens TOKEN_DELAY_MS apart, and on PORT a control server: `/health/*` for the
+ * streaming TOKENS tokens TOKEN_DELAY_MS apart (one to a question ending with ONE_TOKEN_ANSWER), and on PORT a control server: `/health/*` for the
  * readiness wait (and the origin's probe of its registry, which the measured path never calls), and
  * `POST /kill?worker=N`, which stops worker N as a crashed node would: connections cut mid-stream,
  * then connection refused; `POST /revive?worker=N` starts it again on its port.
@@ -18,7 +19,10 @@ const workers: OllamaTestServer[] = await Promise.all(
       port: Number(port),
       models: ['phi3'],
       tokenDelayMs: Number(process.env.TOKEN_DELAY_MS ?? 20),
-      reply: () => ({ tokens }),
+      reply: (request) =>
+        request.messages?.at(-1)?.content.endsWith(ONE_TOKEN_ANSWER)
+          ? { tokens: tokens.slice(0, 1) }
+          : { tokens },
     }),
   ),
 );
