@@ -49,9 +49,6 @@ export type TurnView = Static<typeof TurnView>;
  */
 export const GPT_CHANGE_NOTICES = { channel: 'gpt_changes', trigger: 'notify_gpt_changed' } as const;
 
-/** `GET /internal/gpts/:id/context`. */
-export const ContextAnswer = Type.Object({ context: Type.String() });
-
 /** `POST /internal/gpts/:id/conversations`: a new chat session, for the catalogue's count. */
 export const ConversationBody = Type.Object({ userId: Type.String({ format: 'uuid' }) });
 

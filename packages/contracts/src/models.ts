@@ -1,15 +1,5 @@
 import Type, { type Static } from 'typebox';
 
-/** A model of the models config, as the registry lists it (GET /api/models on the registry). */
-export const Model = Type.Object({
-  id: Type.String(),
-  key: Type.String(),
-  role: Type.String(),
-  kind: Type.Union([Type.Literal('ollama'), Type.Literal('synth')]),
-  aliases: Type.Array(Type.String()),
-});
-export type Model = Static<typeof Model>;
-
 /** One worker serving a model now. */
 export const ModelWorker = Type.Object({ url: Type.String(), loaded: Type.Boolean() });
 export type ModelWorker = Static<typeof ModelWorker>;

@@ -26,7 +26,6 @@ import {
   VersionParams,
   VersionsQuery,
 } from '../gpt.js';
-import { Model } from '../models.js';
 import { ImportQuery, ImportReport, PortableFile } from '../portable.js';
 import { route } from '../route.js';
 import { RegistryUsage, RegistryUsageQuery } from '../usage.js';
@@ -156,7 +155,6 @@ export const ACTION_ROUTES = {
 /** What the registry alone answers: the models a GPT may use, and the caller's quotas. */
 export const REGISTRY_ROUTES = {
   /** The origin sends /api/models to the inference gateway (MODEL_ROUTES.list); this is the registry's own. */
-  models: route('GET', '/api/models', { response: { 200: ItemList(Model), ...errorResponses(401) } }),
   usage: route('GET', '/api/usage', {
     querystring: RegistryUsageQuery,
     response: { 200: RegistryUsage, ...errorResponses(400, 401, 404) },

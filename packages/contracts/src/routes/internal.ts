@@ -4,7 +4,6 @@ import { SearchBody, SearchResult } from '../file.js';
 import {
   ApiKeyBody,
   ApiKeyOwner,
-  ContextAnswer,
   ConversationBody,
   DeletedSessions,
   GptRuntime,
@@ -36,11 +35,6 @@ export const REGISTRY_INTERNAL_ROUTES = {
     params: ActionIdParams,
     body: InternalExecuteBody,
     response: { 200: ActionResult, ...errorResponses(400, 403, 404, 409, 429, 502, 503, 504) },
-  }),
-  context: route('GET', '/internal/gpts/:id/context', {
-    params: IdParams,
-    querystring: UserQuery,
-    response: { 200: ContextAnswer, ...errorResponses(400, 404) },
   }),
   countConversation: route('POST', '/internal/gpts/:id/conversations', {
     params: IdParams,

@@ -14,7 +14,6 @@ import { internalChatRoutes } from './internal/chat.route.js';
 import { internalLookupRoutes } from './internal/lookup.route.js';
 import { internalTurnRoutes } from './internal/turn.route.js';
 import { keyRoutes } from './keys/index.js';
-import { modelRoutes } from './models/index.js';
 import { shareRoutes } from './shares/index.js';
 import { templateRoutes } from './templates/index.js';
 import { usageRoutes } from './usage/index.js';
@@ -33,7 +32,6 @@ export const registryRoutes = fp(
     await app.register(gptRoutes);
     await app.register(fileRoutes);
     await app.register(gptContextRoutes);
-    await app.register(modelRoutes);
     await app.register(usageRoutes);
     await app.register(internalAuthRoutes);
     await app.register(actionRoutes);

@@ -66,30 +66,6 @@ describe('GET/PUT /api/gpts/:id/context', () => {
 });
 
 describe('the internal routes the chat reads', () => {
-  it('GET /internal/gpts/:id/context answers the owner’s context, 404 for anyone else', async () => {
-    const owner = await signUp(registry.app);
-    const gpt = await createGpt(registry.app, owner.auth);
-    await registry.app.inject({
-      method: 'PUT',
-      url: `/api/gpts/${gpt.id}/context`,
-      headers: owner.auth,
-      payload: { context: 'Ada' },
-    });
-    const mine = await registry.app.inject({
-      method: 'GET',
-      url: `/internal/gpts/${gpt.id}/context?userId=${owner.user.id}`,
-      headers: internal,
-    });
-    expect(mine.json()).toEqual({ context: 'Ada' });
-    const stranger = await signUp(registry.app);
-    const theirs = await registry.app.inject({
-      method: 'GET',
-      url: `/internal/gpts/${gpt.id}/context?userId=${stranger.user.id}`,
-      headers: internal,
-    });
-    expect(theirs.statusCode).toBe(404);
-  });
-
   it("GET /internal/gpts lists only that user's GPTs", async () => {
     const owner = await signUp(registry.app);
     const gpt = await createGpt(registry.app, owner.auth);
@@ -104,7 +80,7 @@ describe('the internal routes the chat reads', () => {
   });
 
   it('is invisible (404) without the service token, even with a bad query', async () => {
-    for (const url of ['/internal/gpts?userId=x', `/internal/gpts/${crypto.randomUUID()}/context`]) {
+    for (const url of ['/internal/gpts?userId=x', `/internal/gpts/${crypto.randomUUID()}/turn?userId=x`]) {
       expect((await registry.app.inject({ method: 'GET', url })).statusCode).toBe(404);
     }
   });

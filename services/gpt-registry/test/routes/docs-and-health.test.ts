@@ -31,7 +31,6 @@ describe('the OpenAPI document', () => {
         'DELETE /api/gpts/{id}',
         'GET /api/gpts/{id}/versions',
         'POST /api/gpts/{id}/avatar',
-        'GET /api/models',
       ]),
     );
     expect(routes.some((route) => route.includes('/health') || route.includes('/metrics'))).toBe(false);
@@ -43,20 +42,6 @@ describe('the OpenAPI document', () => {
     const response = await registry.app.inject({ method: 'GET', url: '/api/docs' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('swagger');
-  });
-});
-
-describe('GET /api/models', () => {
-  it('lists the configured models', async () => {
-    const { auth } = await signUp(registry.app);
-    const response = await registry.app.inject({ method: 'GET', url: '/api/models', headers: auth });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().items).toEqual(
-      expect.arrayContaining([
-        { id: 'deepseek-coder', key: 'coding', role: 'coding assistant', kind: 'ollama', aliases: [] },
-        expect.objectContaining({ id: 'chatty-core', kind: 'synth' }),
-      ]),
-    );
   });
 });
 

@@ -82,7 +82,6 @@ describe("another user's GPT", () => {
 describe('no credentials', () => {
   const everyProtectedRoute: Call[] = [
     { method: 'GET', url: () => '/api/auth/me' },
-    { method: 'GET', url: () => '/api/models' },
     { method: 'GET', url: () => '/api/gpts' },
     { method: 'POST', url: () => '/api/gpts', payload: { name: 'X', modelId: 'phi3' } },
     ...Object.values(routesNamingAGpt),

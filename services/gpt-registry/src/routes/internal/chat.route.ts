@@ -2,27 +2,12 @@ import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
 import { countConversation } from '../../db/catalogue.repository.js';
 import { findGptWithAccess } from '../../db/gpt.repository.js';
-import { findGptContext, listGptSummaries } from '../../db/gpt-context.repository.js';
+import { listGptSummaries } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
-/** What the inference-gateway reads for a chat: the user's context for a GPT, and the user's GPTs. */
+/** What the inference-gateway reports and reads beside a turn: a new conversation, and the user's GPTs. */
 export const internalChatRoutes: RegistryRoutes = async (app) => {
   app.addHook('onRequest', app.checkServiceToken);
-
-  app.get(
-    '/internal/gpts/:id/context',
-    {
-      schema: {
-        hide: true,
-        ...REGISTRY_INTERNAL_ROUTES.context.schema,
-      },
-    },
-    async (request) => {
-      const context = await findGptContext(app.db, request.query.userId, request.params.id);
-      if (context === undefined) throw notFound('GPT');
-      return { context };
-    },
-  );
 
   app.post(
     '/internal/gpts/:id/conversations',
