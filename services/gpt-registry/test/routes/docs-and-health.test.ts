@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RegistryHarness, signUp, startRegistry } from '../harness.js';
+import { type RegistryHarness, startRegistry } from '../harness.js';
 
 let registry: RegistryHarness;
 beforeAll(async () => {
