@@ -400,6 +400,14 @@ export async function run(): Promise<void> {
           meets: (value) => value <= 1.02,
         },
         {
+          label: `c=${concurrency} origin hop ttft p50`,
+          values: bySide(
+            (each) => measured.get(each.origin.key)!.ttft50 - measured.get(each.gateway.key)!.ttft50,
+          ),
+          unit: 'ms, origin − gateway',
+          ...(concurrency === 64 ? { target: '≤ 1', meets: (value: number) => value <= 1 } : {}),
+        },
+        {
           label: `c=${concurrency} origin→gw req/s ÷ direct`,
           values: bySide((each) => measured.get(each.origin.key)!.rps / directLevel.rps),
           digits: 3,
