@@ -76,6 +76,7 @@ export const PullEnv = Type.Object({
   OLLAMA_URLS: GatewayEnv.properties.OLLAMA_URLS,
   PULL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  EMBEDDING_URL: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export interface OneShot {

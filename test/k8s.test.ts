@@ -67,9 +67,10 @@ const OPTIONAL_SECRETS = [
   'SESSION_SIGNING_KEY',
   'SESSION_SIGNING_KEY_PREVIOUS',
   'ACTION_SECRETS_KEYS',
+  'EMBEDDING_API_KEY',
 ];
 /** Settings that are secrets, wherever they are read: only ever from the Secret. */
-const isSecretSetting = (key: string) => /SECRET|PASSWORD|TOKEN/.test(key);
+const isSecretSetting = (key: string) => /SECRET|PASSWORD|TOKEN|API_KEY/.test(key);
 
 /** Where a single-node deployment deliberately differs from compose, setting by setting, and why. */
 const DIFFERENCES_FROM_COMPOSE: Record<string, Record<string, string>> = {

@@ -22,6 +22,7 @@ export * from './db/pg-errors.js';
 export * from './db/prepare-database.js';
 export * from './db/prepared-statements.js';
 export * from './errors.js';
+export * from './hosted-api.js';
 export * from './http/create-service-app.js';
 export * from './http/error-handler.js';
 export * from './http/health.js';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { conceptEmbedding } from './concept-embedding.js';
 import {
   cutConnection,
   type HostedServerOptions,
@@ -30,19 +31,29 @@ export interface OpenAiChatRequest {
 
 export type OpenAiServerOptions = HostedServerOptions<OpenAiChatRequest>;
 
+/** An embeddings request as an OpenAI-compatible server receives it. */
+interface EmbeddingRequest {
+  model: string;
+  input?: string | string[];
+}
+
 export interface OpenAiTestServer extends HostedTestServer<OpenAiChatRequest> {
   /** The base URL a client configures (`…/v1`). */
   baseUrl: string;
+  /** Every embedding request: the model and how many texts. */
+  embedRequests: Array<{ model: string; inputs: number }>;
 }
 
 /**
  * A real HTTP server speaking OpenAI's `/v1/chat/completions` (SSE chunks, tool-call deltas, the usage
- * chunk of `stream_options.include_usage`, `[DONE]`), and `/v1/models`, with scripted answers and
+ * chunk of `stream_options.include_usage`, `[DONE]`), `/v1/embeddings` (vectors by meaning, as
+ * `conceptEmbedding` makes them) and `/v1/models`, with scripted answers and
  * faults. It checks what a real server checks: the key, the model, and that every tool message answers
  * a tool call of an earlier assistant message.
  */
 export async function startOpenAiServer(options: OpenAiServerOptions): Promise<OpenAiTestServer> {
   const requests: OpenAiTestServer['requests'] = [];
+  const embedRequests: OpenAiTestServer['embedRequests'] = [];
   const script = replyScript(options.reply);
 
   const handle = async (request: IncomingMessage, response: ServerResponse, path: string) => {
@@ -57,6 +68,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
         data: options.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })),
       });
     }
+    if (path === '/v1/embeddings') return embed(response, body as unknown as EmbeddingRequest);
     if (path !== '/v1/chat/completions') return error(response, 404, 'not_found', `No route ${path}`);
     requests.push({ path, headers: request.headers, body });
     if (server.fault === 'busy') return error(response, 429, 'rate_limit_exceeded', 'Rate limit reached');
@@ -137,11 +149,34 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     response.end('data: [DONE]\n\n');
   };
 
+  /** OpenAI's answer: `data` in input order with their `index`, usage in tokens (words, here). */
+  const embed = (response: ServerResponse, body: EmbeddingRequest) => {
+    if (server.fault === 'busy') return error(response, 429, 'rate_limit_exceeded', 'Rate limit reached');
+    if (!options.models.includes(body.model))
+      return error(response, 404, 'model_not_found', `The model \`${body.model}\` does not exist`);
+    const inputs = [body.input ?? []].flat();
+    if (inputs.length === 0 || !inputs.every((input) => typeof input === 'string' && input.length > 0))
+      return error(response, 400, 'invalid_request_error', "'input' must be a non-empty string or array");
+    embedRequests.push({ model: body.model, inputs: inputs.length });
+    const tokens = inputs.reduce((sum, input) => sum + input.split(/\s+/).length, 0);
+    sendJson(response, 200, {
+      object: 'list',
+      data: inputs.map((input, index) => ({
+        object: 'embedding',
+        index,
+        embedding: conceptEmbedding(input),
+      })),
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  };
+
   const server = await startScriptedServer(handle);
   return {
     url: server.url,
     baseUrl: `${server.url}/v1`,
     requests,
+    embedRequests,
     setFault: (fault) => server.setFault(fault),
     setReply: script.set,
     close: () => server.close(),

@@ -61,6 +61,14 @@ export const IngestEnv = Type.Object({
   EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   /** The Ollama workers that embed (the gateway's setting of the same name; `#parallel=N` is the gateway's). */
   ...OllamaUrlsEnv,
+  /**
+   * An OpenAI-compatible embeddings API instead of the Ollama workers: its base URL
+   * (`https://api.openai.com/v1`; vLLM, llama.cpp's server, LiteLLM and Hugging Face TEI serve the same
+   * `POST <url>/embeddings`). EMBEDDING_MODEL is then that API's model name.
+   */
+  EMBEDDING_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** EMBEDDING_URL's key, sent as a bearer token (or EMBEDDING_API_KEY_FILE); never logged. */
+  EMBEDDING_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   /** Chunks sent to a worker in one embedding request. */
   EMBEDDING_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 512, default: 32 }),
   /** How long one embedding request may take before the next worker is tried. */
@@ -93,5 +101,11 @@ export function loadIngestConfig(env: Record<string, string | undefined> = proce
   const config = loadConfig(IngestEnv, env);
   // The same list as the gateway's: a bad `#parallel=` is refused here too rather than ignored.
   parseOllamaUrls(config.OLLAMA_URLS);
+  if (config.EMBEDDING_URL && !config.EMBEDDING_MODEL)
+    throw new Error('EMBEDDING_URL is set without EMBEDDING_MODEL: name the model that API embeds with');
+  if (config.EMBEDDING_URL && /^[a-z]+:\/\/[^/]*@/i.test(config.EMBEDDING_URL))
+    throw new Error(
+      'EMBEDDING_URL holds credentials: put the key in EMBEDDING_API_KEY (or EMBEDDING_API_KEY_FILE)',
+    );
   return config;
 }

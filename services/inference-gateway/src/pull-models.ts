@@ -20,15 +20,17 @@ const PullEnv = Type.Object({
   OLLAMA_URLS: GatewayEnv.properties.OLLAMA_URLS,
   /** Tries per model and worker; Ollama resumes a broken download on the next one. */
   PULL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
-  /** file-ingest's embedding model, pulled too when set. */
+  /** file-ingest's embedding model, pulled too when set, unless EMBEDDING_URL says a hosted API has it. */
   EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  EMBEDDING_URL: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 const config = loadConfig(PullEnv, process.env);
 const log = createLogger({ name: 'ollama-pull', level: config.LOG_LEVEL, debug: config.DEBUG });
 try {
   const tags = modelsToPull(loadModelCatalog(config.MODELS_CONFIG));
-  if (config.EMBEDDING_MODEL && !tags.includes(config.EMBEDDING_MODEL)) tags.push(config.EMBEDDING_MODEL);
+  const embedding = config.EMBEDDING_URL ? undefined : config.EMBEDDING_MODEL;
+  if (embedding && !tags.includes(embedding)) tags.push(embedding);
   const workers = parseOllamaUrls(config.OLLAMA_URLS).map((worker) => worker.url);
   log.info({ workers, models: tags }, 'pulling models');
   const outcomes = await pullAll({ workers, tags, log, attempts: config.PULL_ATTEMPTS });

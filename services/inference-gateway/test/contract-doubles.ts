@@ -69,8 +69,8 @@ export async function startDoubles(registryUrl: string): Promise<Doubles> {
       if (!fixture || fixture.userId !== url.searchParams.get('userId')) return notFound(response);
       const view = runtimeOf(fixture);
       const stamp = createHash('sha256').update(JSON.stringify(view)).digest('base64url');
-      // The user's context is the real registry's, as the real turn route reads it.
-      const contextUrl = new URL(`/internal/gpts/${fixture.gpt.id}/context`, registryUrl);
+      // The user's context is the real registry's: its own turn answer carries it.
+      const contextUrl = new URL(`/internal/gpts/${fixture.gpt.id}/turn`, registryUrl);
       contextUrl.searchParams.set('userId', fixture.userId);
       const token = request.headers['x-service-token'];
       const answer = await fetch(contextUrl, {

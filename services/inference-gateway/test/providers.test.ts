@@ -75,7 +75,7 @@ const anthropicScript = toolScript(
 beforeAll(async () => {
   co = await startCoServices();
   openai = await startOpenAiServer({
-    models: ['gpt-4o-mini', 'o3-mini'],
+    models: ['gpt-4o-mini', 'o3-mini', 'text-embedding-3-small'],
     apiKey: OPENAI_KEY,
     // Like OpenAI's reasoning models, o3-mini takes only max_completion_tokens.
     reply: (request) =>
@@ -143,6 +143,14 @@ function models(openAiKeyEnv = 'TEST_OPENAI_KEY') {
       baseUrl: openai.baseUrl,
       apiKeyEnv: openAiKeyEnv,
       upstreamModel: 'o3-mini',
+    },
+    embedder: {
+      tag: 'hosted-embedder',
+      role: 'embeddings',
+      provider: 'openai-compatible',
+      baseUrl: openai.baseUrl,
+      apiKeyEnv: openAiKeyEnv,
+      upstreamModel: 'text-embedding-3-small',
     },
     // The same chain reversed: a hosted model first, the local one when the API is down.
     hostedFirst: {
@@ -403,6 +411,39 @@ describe('hosted providers', () => {
       expect(text).not.toContain(OPENAI_KEY);
       expect(text).not.toContain(ANTHROPIC_KEY);
     }
+  });
+
+  it('embeds through /v1/embeddings on an OpenAI-compatible API, with its key and upstream name', async () => {
+    const h = await start();
+    const owner = await userWithGpt(h);
+    const embed = (model: string, input: unknown) =>
+      post(`${h.url}/v1/embeddings`, owner.auth, { model, input });
+    const response = await embed('hosted-embedder', ['the kitten sleeps', 'a car']);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      data: Array<{ index: number; embedding: number[] }>;
+      model: string;
+      usage: { prompt_tokens: number };
+    };
+    expect(body.model).toBe('hosted-embedder');
+    expect(body.data.map((item) => item.index)).toEqual([0, 1]);
+    expect(body.data.every((item) => item.embedding.length === 256)).toBe(true);
+    expect(body.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(openai.embedRequests.at(-1)).toEqual({ model: 'text-embedding-3-small', inputs: 2 });
+
+    const refused = await embed('claude', 'hello');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'EMBEDDINGS_NOT_SUPPORTED',
+    );
+    // A hosted API serves only what the config names: a model it was not given is unknown here.
+    expect((await embed('gpt-5-embeddings', 'hello')).status).toBe(400);
+
+    // Busy, then down for HOSTED_MODEL_RETRY_MS: a clear 503, and the key never in the answer.
+    await openai.setFault('busy');
+    const busy = await embed('hosted-embedder', 'hello');
+    expect(busy.status).toBe(503);
+    expect(await busy.text()).not.toContain(OPENAI_KEY.slice(0, 8));
   });
 
   it('refuses to start when a hosted model names a key variable that is not set', async () => {

@@ -92,7 +92,16 @@ describe('pulling', () => {
     const env = { ...process.env, MODELS_CONFIG: models, LOG_LEVEL: 'info', PULL_ATTEMPTS: '1' };
     await run(process.execPath, ['--import', 'tsx', entry], { env: { ...env, OLLAMA_URLS: up.url } });
     expect(await tagsOf(up)).toEqual(['phi3:latest']);
-    // file-ingest's embedding model is pulled too.
+    // file-ingest's embedding model is pulled too, unless a hosted API embeds it (EMBEDDING_URL).
+    await run(process.execPath, ['--import', 'tsx', entry], {
+      env: {
+        ...env,
+        OLLAMA_URLS: up.url,
+        EMBEDDING_MODEL: 'text-embedding-3-small',
+        EMBEDDING_URL: 'https://api.openai.com/v1',
+      },
+    });
+    expect(await tagsOf(up)).toEqual(['phi3:latest']);
     await run(process.execPath, ['--import', 'tsx', entry], {
       env: { ...env, OLLAMA_URLS: up.url, EMBEDDING_MODEL: 'nomic-embed-text' },
     });

@@ -1,9 +1,10 @@
-import type { Logger } from '@chatty/shared';
+import { displayUrl, type Logger } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { ollamaUrlsOf } from '../config.js';
+import { type IngestConfig, ollamaUrlsOf } from '../config.js';
 import type { Embedder } from '../embed/embed-file.js';
-import { ollamaEmbeddingClient } from '../embed/embedding-client.js';
+import { type EmbeddingClient, ollamaEmbeddingClient } from '../embed/embedding-client.js';
+import { openAiEmbeddingClient } from '../embed/openai-embedding-client.js';
 import { prepareVectorStore } from '../embed/vector-store.js';
 import type { MeaningSearch } from '../fused-search.js';
 
@@ -16,7 +17,10 @@ declare module 'fastify' {
   }
 }
 
-/** Retrieval by meaning: the embedding model on the Ollama workers, and the vectors in Postgres. */
+/**
+ * Retrieval by meaning: the embedding model on the Ollama workers (or the OpenAI-compatible API of
+ * EMBEDDING_URL), and the vectors in Postgres.
+ */
 export const embedderPlugin = fp(
   async (app: FastifyInstance, { logger }: { logger: Logger }) => {
     const { ingestConfig: config } = app;
@@ -42,13 +46,12 @@ export const embedderPlugin = fp(
 
 async function embedderOf(app: FastifyInstance, model: string, log: Logger): Promise<Embedder> {
   const { ingestConfig: config } = app;
-  log.info({ model }, 'retrieval by meaning and words');
+  log.info(
+    { model, ...(config.EMBEDDING_URL && { api: displayUrl(config.EMBEDDING_URL) }) },
+    'retrieval by meaning and words',
+  );
   return {
-    client: ollamaEmbeddingClient({
-      urls: ollamaUrlsOf(config),
-      model,
-      timeoutMs: config.EMBEDDING_TIMEOUT_MS,
-    }),
+    client: embeddingClientOf(config, model),
     store: await prepareVectorStore(app.ingestDb, {
       pgvector: config.EMBEDDING_PGVECTOR,
       scanLimit: config.EMBEDDING_SCAN_LIMIT,
@@ -57,4 +60,16 @@ async function embedderOf(app: FastifyInstance, model: string, log: Logger): Pro
     }),
     batchSize: config.EMBEDDING_BATCH_SIZE,
   };
+}
+
+function embeddingClientOf(config: IngestConfig, model: string): EmbeddingClient {
+  const timeoutMs = config.EMBEDDING_TIMEOUT_MS;
+  if (config.EMBEDDING_URL)
+    return openAiEmbeddingClient({
+      url: config.EMBEDDING_URL,
+      apiKey: config.EMBEDDING_API_KEY,
+      model,
+      timeoutMs,
+    });
+  return ollamaEmbeddingClient({ urls: ollamaUrlsOf(config), model, timeoutMs });
 }

@@ -15,7 +15,7 @@ export interface ChatClient {
    * cap); `onChunk` gets text and tool calls as they arrive and one final chunk with `done` and usage.
    */
   chat(body: OllamaChatBody, signal: AbortSignal, onChunk: (chunk: OllamaChatChunk) => void): Promise<void>;
-  /** Embeds texts with an embedding model; only Ollama workers have this (`/v1/embeddings`). */
+  /** Embeds texts with an embedding model (`/v1/embeddings`): Ollama workers and OpenAI-compatible APIs. */
   embed?(model: string, input: string[], signal: AbortSignal): Promise<Embedded>;
   /** Readies a model ahead of the first message (Ollama loads it; a hosted API has nothing to do). */
   load(model: ModelDefinition, signal: AbortSignal): Promise<void>;

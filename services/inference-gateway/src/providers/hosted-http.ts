@@ -1,7 +1,7 @@
+import { displayUrl, redactKey } from '@chatty/shared';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Pool } from 'undici';
 import { WorkerFailure } from '../pool/ollama-types.js';
-import { displayUrl, redactKey } from './api-key.js';
 
 export interface HostedHttpOptions {
   baseUrl: string;
@@ -94,6 +94,44 @@ export class HostedHttp {
       if (!finished) response.body.destroy();
     }
     throw this.failure(received ? 'broken' : 'unreachable', 'the stream ended before its last event');
+  }
+
+  /**
+   * POSTs `body` to `path` and answers the parsed JSON. A failure is `unreachable` (no answer),
+   * `busy` (one of `busyStatuses`) or `rejected`: none has side effects, so any may be tried elsewhere.
+   */
+  async postJson<Answer>(
+    path: string,
+    headers: Record<string, string>,
+    body: unknown,
+    signal: AbortSignal,
+    busyStatuses: number[],
+  ): Promise<Answer> {
+    let text: string;
+    let status: number;
+    try {
+      const response = await this.pool.request({
+        method: 'POST',
+        path: `${this.prefix}${path}`,
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        signal,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw this.failure('unreachable', (error as Error).message);
+    }
+    if (status >= 400) {
+      const kind = busyStatuses.includes(status) ? 'busy' : 'rejected';
+      throw this.failure(kind, `${status} ${errorMessageOf(text)}`, status);
+    }
+    try {
+      return JSON.parse(text) as Answer;
+    } catch {
+      throw this.failure('rejected', `answered ${status} with a body that is not JSON`);
+    }
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@ import {
   type ResponseFormat,
   WorkerFailure,
 } from '../pool/ollama-types.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatClient, Embedded } from './chat-client.js';
 import { HostedHttp, type HostedHttpOptions } from './hosted-http.js';
 import { imageMediaType } from './image-media-type.js';
 import { parseArguments, toolCallIds } from './tool-call-ids.js';
@@ -122,6 +122,26 @@ export class OpenAiClient implements ChatClient {
       },
       [429, 500, 502, 503, 504],
     );
+  }
+
+  /** `/embeddings`: one vector per input, put back in input order by each item's `index`. */
+  async embed(model: string, input: string[], signal: AbortSignal): Promise<Embedded> {
+    const answer = await this.http.postJson<{
+      data?: Array<{ index?: number; embedding?: number[] }>;
+      usage?: { prompt_tokens?: number };
+    }>(
+      '/embeddings',
+      this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      { model: this.upstreamOf(model), input },
+      signal,
+      [429, 500, 502, 503, 504],
+    );
+    const data = answer.data ?? [];
+    const byIndex = new Map(data.map((item, position) => [item.index ?? position, item.embedding]));
+    const embeddings = input.map((_, index) => byIndex.get(index));
+    if (data.length !== input.length || !embeddings.every((vector) => Array.isArray(vector) && vector.length))
+      throw this.http.failure('rejected', `${input.length} inputs, not as many embeddings`);
+    return { embeddings: embeddings as number[][], promptTokens: answer.usage?.prompt_tokens ?? 0 };
   }
 
   /** Where the API is, without credentials. */

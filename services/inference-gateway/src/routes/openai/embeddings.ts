@@ -9,8 +9,9 @@ import { invalidParam } from './errors.js';
 const base64Of = (vector: number[]) => Buffer.from(new Float32Array(vector).buffer).toString('base64');
 
 /**
- * `POST /v1/embeddings` on the Ollama workers (`/api/embed`): `model` is a model of the models config
- * or any model a worker has pulled (embedding models rarely belong in the chat config).
+ * `POST /v1/embeddings` on the Ollama workers (`/api/embed`) or a hosted OpenAI-compatible API
+ * (`/embeddings`): `model` is a model of the models config, or any model an Ollama worker has pulled
+ * (embedding models rarely belong in the chat config).
  */
 export const embeddingRoutes: GatewayRoutes = async (app) => {
   app.post(
@@ -18,7 +19,8 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
     {
       schema: {
         tags: ['openai'],
-        summary: "Embeddings from a model on the Ollama workers, in OpenAI's shape",
+        summary:
+          "Embeddings from a model on the Ollama workers or a hosted OpenAI-compatible API, in OpenAI's shape",
         ...OPENAI_ROUTES.embeddings.schema,
       },
     },
@@ -31,14 +33,15 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
       if (body.dimensions !== undefined)
         throw invalidParam('dimensions', 'DIMENSIONS_NOT_SUPPORTED', 'dimensions is not supported');
       const defined = app.models.resolve(body.model);
-      if (defined && defined.provider !== 'ollama')
+      if (defined?.provider === 'anthropic')
         throw invalidParam(
           'model',
           'EMBEDDINGS_NOT_SUPPORTED',
-          `${body.model} is hosted; embeddings run on Ollama workers`,
+          `${body.model} is served by Anthropic, which has no embeddings API`,
         );
       const model = defined?.id ?? body.model;
-      if (!app.pool.workers.some((worker) => worker.provider === 'ollama' && worker.has(model)))
+      // A hosted API serves only the models the config names; Ollama workers also those they pulled.
+      if (!app.pool.workers.some((worker) => worker.client.embed && worker.has(model)))
         throw invalidParam('model', 'UNKNOWN_MODEL', `No model worker has "${body.model}"`);
       const client = abortOnDisconnect(reply);
       try {
