@@ -1,8 +1,21 @@
 import type { KnowledgeFile, SearchResult } from '@chatty/contracts';
-import { buildIngest, type IngestApp, loadIngestConfig, startWorker } from '@chatty/file-ingest';
+import {
+  buildIngest,
+  type IngestApp,
+  type IngestDatabase,
+  loadIngestConfig,
+  startWorker,
+} from '@chatty/file-ingest';
 import { serviceToken } from '@chatty/shared';
 import { TEST_REDIS_URL } from '@chatty/testkit';
-import { type RegistryHarness, startRegistry, TEST_SECRET } from '../../gpt-registry/test/harness.js';
+import { type Kysely, sql } from 'kysely';
+import {
+  createGpt,
+  type RegistryHarness,
+  signUp,
+  startRegistry,
+  TEST_SECRET,
+} from '../../gpt-registry/test/harness.js';
 import { multipartFile } from '../../gpt-registry/test/images.js';
 
 export { createGpt, signUp } from '../../gpt-registry/test/harness.js';
@@ -115,4 +128,26 @@ export async function search(
   if (response.statusCode !== 200)
     throw new Error(`search answered ${response.statusCode}: ${response.body}`);
   return response.json() as SearchResult;
+}
+
+/** A file's chunks, and how many of them have a vector of `model`. */
+export async function vectorCounts(
+  db: Kysely<IngestDatabase>,
+  fileId: string,
+  model: string,
+): Promise<{ chunks: number; vectors: number }> {
+  const { rows } = await sql<{ chunks: number; vectors: number }>`
+    select (select count(*) from file_chunk where file_id = ${fileId})::int as chunks,
+           (select count(*) from chunk_embedding e join file_chunk c on c.id = e.chunk_id
+            where c.file_id = ${fileId} and e.model = ${model})::int as vectors`.execute(db);
+  return rows[0]!;
+}
+
+/** A GPT of a new user with one uploaded text file, once the file is done. */
+export async function gptWithFile(stack: Stack, name: string, text: string) {
+  const owner = await signUp(stack.registry.app);
+  const gptId = (await createGpt(stack.registry.app, owner.auth)).id;
+  const fileId = (await upload(stack, owner.auth, gptId, name, Buffer.from(text))).json().id as string;
+  await waitUntilDone(stack, owner.auth, fileId);
+  return { owner, gptId, fileId };
 }

@@ -1,11 +1,11 @@
 import { type IngestDatabase, loadIngestConfig } from '@chatty/file-ingest';
 import { createDb } from '@chatty/shared';
 import { type OpenAiTestServer, startOpenAiServer } from '@chatty/testkit';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddingUnavailable } from '../src/embed/embedding-client.js';
 import { openAiEmbeddingClient } from '../src/embed/openai-embedding-client.js';
-import { createGpt, type Stack, search, signUp, startStack, upload, waitUntilDone } from './harness.js';
+import { gptWithFile, type Stack, search, startStack, vectorCounts } from './harness.js';
 
 /** Embeddings from an OpenAI-compatible API (EMBEDDING_URL) instead of the Ollama workers. */
 const MODEL = 'text-embedding-3-small';
@@ -43,17 +43,10 @@ describe('with EMBEDDING_URL', () => {
   });
 
   it('embeds every chunk there, in batches, and finds by meaning what the words miss', async () => {
-    const owner = await signUp(stack.registry.app);
-    const gptId = (await createGpt(stack.registry.app, owner.auth)).id;
-    const fileId = (await upload(stack, owner.auth, gptId, 'handbook.txt', Buffer.from(knowledge()))).json()
-      .id;
-    await waitUntilDone(stack, owner.auth, fileId);
-    const { rows } = await sql<{ chunks: number; vectors: number }>`
-      select (select count(*) from file_chunk where file_id = ${fileId})::int as chunks,
-             (select count(*) from chunk_embedding e join file_chunk c on c.id = e.chunk_id
-              where c.file_id = ${fileId} and e.model = ${MODEL})::int as vectors`.execute(db);
-    expect(rows[0]!.chunks).toBeGreaterThanOrEqual(2);
-    expect(rows[0]!.vectors).toBe(rows[0]!.chunks);
+    const { gptId, fileId } = await gptWithFile(stack, 'handbook.txt', knowledge());
+    const { chunks, vectors } = await vectorCounts(db, fileId, MODEL);
+    expect(chunks).toBeGreaterThanOrEqual(2);
+    expect(vectors).toBe(chunks);
     expect(api.embedRequests.length).toBeGreaterThan(0);
     expect(api.embedRequests.every((request) => request.model === MODEL && request.inputs <= 2)).toBe(true);
 
@@ -62,11 +55,7 @@ describe('with EMBEDDING_URL', () => {
   });
 
   it('answers by words while the API refuses, and by meaning again after', async () => {
-    const owner = await signUp(stack.registry.app);
-    const gptId = (await createGpt(stack.registry.app, owner.auth)).id;
-    const fileId = (await upload(stack, owner.auth, gptId, 'handbook.txt', Buffer.from(knowledge()))).json()
-      .id;
-    await waitUntilDone(stack, owner.auth, fileId);
+    const { gptId } = await gptWithFile(stack, 'handbook.txt', knowledge());
     await api.setFault('busy');
     try {
       const byWords = await search(stack, { gptId, query: 'kitten', k: 1, budgetTokens: 900 });

@@ -11,7 +11,16 @@ import { type OllamaTestServer, startOllamaServer } from '@chatty/testkit';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from '../../gpt-registry/test/harness.js';
-import { createGpt, type Stack, search, signUp, startStack, upload, waitUntilDone } from './harness.js';
+import {
+  createGpt,
+  type Stack,
+  search,
+  signUp,
+  startStack,
+  upload,
+  vectorCounts,
+  waitUntilDone,
+} from './harness.js';
 
 /** One topic per chunk (each paragraph is about a chunk long): which chunk a search finds is plain. */
 const TOPICS = {
@@ -101,12 +110,9 @@ describe.each(['auto', 'off'] as const)(
       }
       expect(seen.at(-1)).toEqual({ status: 'ready', progress: 1 });
       expect(seen.some((s) => s.status === 'processing' && s.progress >= 0.88 && s.progress < 1)).toBe(true);
-      const { rows } = await sql<{ chunks: number; vectors: number }>`
-      select (select count(*) from file_chunk where file_id = ${fileId})::int as chunks,
-             (select count(*) from chunk_embedding e join file_chunk c on c.id = e.chunk_id
-              where c.file_id = ${fileId} and e.model = ${MODEL})::int as vectors`.execute(db);
-      expect(rows[0]!.chunks).toBeGreaterThanOrEqual(5);
-      expect(rows[0]!.vectors).toBe(rows[0]!.chunks);
+      const { chunks, vectors } = await vectorCounts(db, fileId, MODEL);
+      expect(chunks).toBeGreaterThanOrEqual(5);
+      expect(vectors).toBe(chunks);
       expect(ollama.embedRequests.every((request) => request.inputs <= 2)).toBe(true);
     });
 
