@@ -33,6 +33,7 @@ export * from './http/server-limits.js';
 export * from './http/service-client.js';
 export * from './logger.js';
 export * from './queues.js';
+export * from './redis/redis-outages.js';
 export * from './redis/tracked-reads.js';
 export * from './storage/file-object-store.js';
 export * from './storage/object-key.js';

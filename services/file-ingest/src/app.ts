@@ -4,6 +4,7 @@ import {
   createServiceApp,
   INGEST_QUEUE,
   type Logger,
+  logRedisOutages,
   type ObjectStore,
   objectStoreFrom,
   parseTrustProxy,
@@ -42,7 +43,7 @@ export async function buildIngest(config: IngestConfig, overrides: IngestOverrid
   const db = overrides.db ?? createDb<IngestDatabase>(config.DATABASE_URL, { max: config.DB_POOL_MAX });
   const store = overrides.store ?? objectStoreFrom(config);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-  redis.on('error', () => {});
+  logRedisOutages(redis, logger, 'queue-metrics');
   // Its own credential, not the master secret (see ACTION_RUNNER_TOKEN for why).
   const token =
     config.INGEST_SERVICE_TOKEN ??

@@ -2,6 +2,7 @@ import {
   INGEST_QUEUE,
   type IngestJob,
   type Logger,
+  logRedisOutages,
   type ObjectStore,
   settleConnection,
 } from '@chatty/shared';
@@ -45,7 +46,7 @@ export async function startIngestWorker(
   const log = deps.log.child({ component: 'ingest-worker' });
   // BullMQ's blocking commands need unlimited retries per request.
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
+  logRedisOutages(connection, log, 'ingest-worker');
   if (!canWatchMemory) {
     log.warn('no /proc on this system: extraction memory is capped for the JavaScript heap only');
   }

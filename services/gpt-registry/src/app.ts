@@ -4,6 +4,7 @@ import {
   createServiceApp,
   type Logger,
   loadModelCatalog,
+  logRedisOutages,
   type ModelCatalog,
   type ObjectStore,
   objectStoreFrom,
@@ -53,6 +54,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
       // The commands of concurrent requests issued in one tick go out in one write.
       enableAutoPipelining: true,
     });
+  logRedisOutages(redis, logger, 'registry');
   const models = overrides.models ?? loadModelCatalog(config.MODELS_CONFIG);
   const store = overrides.store ?? objectStoreFrom(config);
   const secret = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);

@@ -4,6 +4,7 @@ import {
   createServiceApp,
   type Logger,
   loadModelCatalog,
+  logRedisOutages,
   type ModelCatalog,
   parseTrustProxy,
   pingDatabase,
@@ -48,6 +49,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     // The commands of concurrent requests issued in one tick go out in one write.
     enableAutoPipelining: true,
   });
+  logRedisOutages(redis, logger, 'limits');
 
   let built: GatewayState | undefined;
   const app = await createServiceApp({

@@ -1,4 +1,10 @@
-import { INGEST_JOB_OPTIONS, INGEST_QUEUE, type IngestJob, settleConnection } from '@chatty/shared';
+import {
+  INGEST_JOB_OPTIONS,
+  INGEST_QUEUE,
+  type IngestJob,
+  logRedisOutages,
+  settleConnection,
+} from '@chatty/shared';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,7 +27,7 @@ export const queuePlugin = fp(
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
     });
-    connection.on('error', () => {});
+    logRedisOutages(connection, app.log, 'ingest-queue');
     const queue = new Queue<IngestJob>(INGEST_QUEUE, { connection, prefix: app.registryConfig.REDIS_PREFIX });
     queue.on('error', () => {});
     app.decorate('enqueueIngest', async (fileId: string) => {

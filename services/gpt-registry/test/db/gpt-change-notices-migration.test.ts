@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countConversation } from '../../src/db/catalogue.repository.js';
 import * as gptChangeNotices from '../../src/db/migrations/2026_12_04_0101_gpt_change_notices.js';
+import * as gptNoticesSkipCounts from '../../src/db/migrations/2026_12_05_0101_gpt_notices_skip_counts.js';
 import { createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
 
 /*
@@ -25,6 +27,8 @@ afterAll(async () => {
 
 /** What is heard while `write` runs and a moment after (notices arrive after the commit). */
 async function heardDuring(write: () => Promise<unknown>) {
+  // What earlier writes announced arrives before this answer, and is not this write's.
+  await listener.query('select 1');
   heard.length = 0;
   await write();
   await listener.query('select 1');
@@ -65,9 +69,41 @@ describe('migration 2026_12_04_0101_gpt_change_notices', () => {
         .catch(() => {});
     expect(await heardDuring(rolledBack)).toEqual([]);
 
+    // Later migrations go first, as a rollback takes them.
+    await gptNoticesSkipCounts.down(db);
     await gptChangeNotices.down(db);
     expect(await heardDuring(() => rename('Quiet'))).toEqual([]);
     await gptChangeNotices.up(db);
     expect(await heardDuring(() => rename('Heard again'))).toEqual([gpt.id]);
+    await gptNoticesSkipCounts.up(db);
+  });
+});
+
+describe('migration 2026_12_05_0101_gpt_notices_skip_counts', () => {
+  it('keeps a new conversation (the catalogue count) quiet, and announces every other change of the GPT', async () => {
+    const owner = await signUp(registry.app);
+    const db = registry.app.db;
+    const gpt = await createGpt(registry.app, owner.auth, { name: 'Counted', modelId: 'phi3' });
+    expect(await heardDuring(() => countConversation(db, gpt.id))).toEqual([]);
+    const { conversation_count } = await db
+      .selectFrom('gpt')
+      .select('conversation_count')
+      .where('id', '=', gpt.id)
+      .executeTakeFirstOrThrow();
+    expect(conversation_count).toBe(1);
+
+    // The count together with anything else is a change; so is a column the trigger does not name.
+    const both = () =>
+      db
+        .updateTable('gpt')
+        .set({ name: 'Counted twice', conversation_count: 2 })
+        .where('id', '=', gpt.id)
+        .execute();
+    expect(await heardDuring(both)).toEqual([gpt.id]);
+    const described = () =>
+      db.updateTable('gpt').set({ description: 'Now described' }).where('id', '=', gpt.id).execute();
+    expect(await heardDuring(described)).toEqual([gpt.id]);
+    const deleted = () => db.deleteFrom('gpt').where('id', '=', gpt.id).execute();
+    expect(await heardDuring(deleted)).toEqual([gpt.id]);
   });
 });

@@ -15,6 +15,7 @@ import * as gptDeletionAndRunAudit from './2026_12_02_0204_gpt_deletion_and_run_
 import * as actionToolName from './2026_12_02_0501_action_tool_name.js';
 import * as accountInvitations from './2026_12_03_0101_account_invitations.js';
 import * as gptChangeNotices from './2026_12_04_0101_gpt_change_notices.js';
+import * as gptNoticesSkipCounts from './2026_12_05_0101_gpt_notices_skip_counts.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_12_02_0501_action_tool_name': actionToolName,
   '2026_12_03_0101_account_invitations': accountInvitations,
   '2026_12_04_0101_gpt_change_notices': gptChangeNotices,
+  '2026_12_05_0101_gpt_notices_skip_counts': gptNoticesSkipCounts,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';
