@@ -4,6 +4,7 @@ export * from './capture-logs.js';
 export * from './concept-embedding.js';
 export * from './ollama-server.js';
 export * from './openai-server.js';
+export * from './private-postgres.js';
 export * from './s3-server.js';
 export * from './scripted-http.js';
 export * from './searxng-server.js';
