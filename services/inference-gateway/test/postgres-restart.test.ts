@@ -1,9 +1,6 @@
-import { INGEST_MIGRATION_TABLE, ingestMigrations } from '@chatty/file-ingest';
-import { REGISTRY_MIGRATION_TABLE, registryMigrations } from '@chatty/gpt-registry';
-import { GATEWAY_MIGRATION_TABLE, gatewayMigrations } from '@chatty/inference-gateway';
-import { createDb, migrateToLatest } from '@chatty/shared';
-import { type PrivatePostgres, startPrivatePostgres } from '@chatty/testkit';
+import type { PrivatePostgres } from '@chatty/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startMigratedPostgres } from '../../../test/migrated-database.js';
 import {
   type BareGateway,
   type CoServices,
@@ -25,17 +22,7 @@ let co: CoServices;
 let gateway: BareGateway;
 
 beforeAll(async () => {
-  postgres = await startPrivatePostgres();
-  await postgres.createDatabase('chatty');
-  const db = createDb(postgres.url('chatty'), { max: 1 });
-  try {
-    // As one deployment's database: the gateway's tables come after the registry's and file-ingest's.
-    await migrateToLatest(db, registryMigrations, { table: REGISTRY_MIGRATION_TABLE });
-    await migrateToLatest(db, ingestMigrations, { table: INGEST_MIGRATION_TABLE });
-    await migrateToLatest(db, gatewayMigrations, { table: GATEWAY_MIGRATION_TABLE });
-  } finally {
-    await db.destroy();
-  }
+  postgres = await startMigratedPostgres();
   co = await startCoServices();
   gateway = await startBareGateway(
     { registryUrl: co.doubles.url, ingestUrl: co.doubles.url, databaseUrl: postgres.url('chatty') },

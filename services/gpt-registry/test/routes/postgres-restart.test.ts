@@ -1,18 +1,7 @@
-import {
-  buildRegistry,
-  loadRegistryConfig,
-  REGISTRY_MIGRATION_TABLE,
-  registryMigrations,
-} from '@chatty/gpt-registry';
-import { createDb, migrateToLatest } from '@chatty/shared';
-import {
-  type PrivatePostgres,
-  startPrivatePostgres,
-  startTestS3,
-  TEST_REDIS_URL,
-  type TestS3,
-} from '@chatty/testkit';
+import { buildRegistry, loadRegistryConfig } from '@chatty/gpt-registry';
+import { type PrivatePostgres, startTestS3, TEST_REDIS_URL, type TestS3 } from '@chatty/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startMigratedPostgres } from '../../../../test/migrated-database.js';
 import { createGpt, MODELS_JSON, signUp, TEST_SECRET } from '../harness.js';
 
 /*
@@ -25,14 +14,7 @@ let s3: TestS3;
 let app: Awaited<ReturnType<typeof buildRegistry>>;
 
 beforeAll(async () => {
-  postgres = await startPrivatePostgres();
-  await postgres.createDatabase('chatty');
-  const db = createDb(postgres.url('chatty'), { max: 1 });
-  try {
-    await migrateToLatest(db, registryMigrations, { table: REGISTRY_MIGRATION_TABLE });
-  } finally {
-    await db.destroy();
-  }
+  postgres = await startMigratedPostgres();
   s3 = await startTestS3();
   app = await buildRegistry(
     loadRegistryConfig({
