@@ -60,7 +60,8 @@ function vectorsOf(answer: EmbeddingsAnswer, count: number): Float32Array[] {
   for (const [position, item] of data.entries()) {
     const index = item.index ?? position;
     const values = item.embedding;
-    if (!Array.isArray(values) || values.length === 0 || vectors[index] || index >= count)
+    const inRange = Number.isInteger(index) && index >= 0 && index < count;
+    if (!inRange || vectors[index] || !Array.isArray(values) || values.length === 0)
       throw new Error('the answer holds no embedding for every text');
     vectors[index] = unitVector(values as number[]);
   }
