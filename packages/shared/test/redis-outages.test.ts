@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { logRedisOutages } from '@chatty/shared';
-import { captureLogs } from '@chatty/testkit';
+import { captureLogs, freePort } from '@chatty/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 
@@ -13,14 +12,6 @@ afterEach(async () => {
   server?.kill();
   if (server) await once(server, 'exit');
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const until = async (condition: () => boolean, what: string) => {
   const deadline = Date.now() + 10_000;

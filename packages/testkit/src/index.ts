@@ -2,6 +2,7 @@ export * from './anthropic-server.js';
 export * from './browser.js';
 export * from './capture-logs.js';
 export * from './concept-embedding.js';
+export * from './free-port.js';
 export * from './ollama-server.js';
 export * from './openai-server.js';
 export * from './private-postgres.js';
