@@ -33,7 +33,8 @@ function benchSeconds(): number {
 
 interface Target {
   name: string;
-  key: 'direct' | Side['key'];
+  /** `direct`, a side's key (its session), or the side's key + `-v1` (its /v1 completions). */
+  key: string;
   job: Omit<StreamJob, 'concurrency' | 'durationMs'>;
 }
 
@@ -71,6 +72,28 @@ function sessionTarget(platform: Platform, auth: Record<string, string>, session
       endMarker: 'event: done',
       firstTokenMarker: 'event: delta',
       // The `done` event carries the whole message with its citations.
+      tailChars: 16_384,
+    },
+  };
+}
+
+/** The same turn as a /v1 completion from the GPT: the history travels in the request. */
+function openAiTarget(platform: Platform, auth: Record<string, string>, gptId: string): Target {
+  const messages = [
+    ...HISTORY_TURNS.flatMap((content) => [
+      { role: 'user', content },
+      { role: 'assistant', content: 'An earlier answer.' },
+    ]),
+    { role: 'user', content: QUESTION },
+  ];
+  return {
+    name: `/v1 from the GPT via origin, ${platform.side.label}`,
+    key: `${platform.side.key}-v1`,
+    job: {
+      urls: [`${platform.origin.url}/v1/chat/completions`],
+      headers: auth,
+      body: { model: gptId, messages, stream: true },
+      endMarker: '[DONE]',
       tailChars: 16_384,
     },
   };
@@ -180,6 +203,8 @@ export async function run(): Promise<void> {
     }
 
     const targets: Target[] = [directTarget(workerUrl)];
+    // Measured for first tokens only, beside the sessions.
+    const openAiTargets: Target[] = [];
     for (const platform of platforms) {
       const user = await setUpGptUser(platform.origin.url, {
         email: `bench-${stamp}-${platform.side.key}@example.com`,
@@ -187,6 +212,7 @@ export async function run(): Promise<void> {
         sessions: CONCURRENCY,
       });
       targets.push(sessionTarget(platform, user.auth, user.sessionIds));
+      openAiTargets.push(openAiTarget(platform, user.auth, user.gptId));
     }
     const measuringFrom = Date.now();
     console.log(
@@ -196,9 +222,10 @@ export async function run(): Promise<void> {
 
     // Time to first token one at a time, each request closed after its first token (nothing is stored,
     // so the history stays as set up), in rounds that rotate which target goes first.
-    const firstTokens = new Map<Target['key'], LoadResult[]>(targets.map((t) => [t.key, []]));
+    const firstTargets = [...targets, ...openAiTargets];
+    const firstTokens = new Map<Target['key'], LoadResult[]>(firstTargets.map((t) => [t.key, []]));
     for (let round = 0; round < FIRST_TOKEN_ROUNDS; round++) {
-      for (const each of roundOrder(targets, round)) {
+      for (const each of roundOrder(firstTargets, round)) {
         const job = {
           ...each.job,
           concurrency: 1,
@@ -212,9 +239,9 @@ export async function run(): Promise<void> {
     // The same with one-token answers read whole: every connection on the path is kept for the next
     // request, as a browser's and the services' pools keep them. Each answer is stored, so the
     // sessions grow by a few turns (as they do in the timed runs).
-    const keptTokens = new Map<Target['key'], LoadResult[]>(targets.map((t) => [t.key, []]));
+    const keptTokens = new Map<Target['key'], LoadResult[]>(firstTargets.map((t) => [t.key, []]));
     for (let round = 0; round < FIRST_TOKEN_ROUNDS; round++) {
-      for (const each of roundOrder(targets, round)) {
+      for (const each of roundOrder(firstTargets, round)) {
         const job = {
           ...oneTokenAnswer(each.job),
           concurrency: 1,
@@ -254,11 +281,11 @@ export async function run(): Promise<void> {
     console.log(
       `\nconc  ${'target'.padEnd(50)} reqs   ans/s ttft p50 ttft p99 total p50 total p99  CPU ms/answer`,
     );
-    for (const each of targets) printRow(1, `${each.name} (first token only)`, first.get(each.key)!);
-    for (const each of targets) printRow(1, `${each.name} (one-token answers)`, kept.get(each.key)!);
+    for (const each of firstTargets) printRow(1, `${each.name} (first token only)`, first.get(each.key)!);
+    for (const each of firstTargets) printRow(1, `${each.name} (one-token answers)`, kept.get(each.key)!);
     for (const [concurrency, figures] of timed) {
       for (const each of targets) {
-        const spent = each.key === 'direct' ? undefined : cpu.get(concurrency)!.get(each.key);
+        const spent = each.key === 'direct' ? undefined : cpu.get(concurrency)!.get(each.key as Side['key']);
         const answers = figures.get(each.key)!.requests;
         const cell = spent
           ? `gateway ${((spent.gateway * 1000) / answers).toFixed(2)} + origin ${((spent.origin * 1000) / answers).toFixed(2)}`
@@ -267,9 +294,9 @@ export async function run(): Promise<void> {
       }
     }
 
-    const added = (figures: Map<Target['key'], Figures>, key: 'ttft50' | 'ttft99') =>
+    const added = (figures: Map<Target['key'], Figures>, key: 'ttft50' | 'ttft99', suffix = '') =>
       Object.fromEntries(
-        sides.map((side) => [side.key, figures.get(side.key)![key] - figures.get('direct')![key]]),
+        sides.map((side) => [side.key, figures.get(side.key + suffix)![key] - figures.get('direct')![key]]),
       );
     const ratio = (figures: Map<Target['key'], Figures>, key: 'total50' | 'rps') =>
       Object.fromEntries(
@@ -305,6 +332,20 @@ export async function run(): Promise<void> {
         unit: 'ms, connections kept',
         target: '≤ 5',
         meets: (v) => v <= 5,
+      },
+      {
+        label: 'c=1  /v1 from the GPT: added ttft p50',
+        values: added(first, 'ttft50', '-v1'),
+        unit: 'ms',
+        target: '≤ 2',
+        meets: (v) => v <= 2,
+      },
+      {
+        label: 'c=1  kept: /v1 from the GPT: added ttft p50',
+        values: added(kept, 'ttft50', '-v1'),
+        unit: 'ms, connections kept',
+        target: '≤ 2',
+        meets: (v) => v <= 2,
       },
       { label: 'c=1  total p50 ÷ direct', values: ratio(c1, 'total50'), digits: 4 },
       {

@@ -3,6 +3,7 @@ export * from './browser.js';
 export * from './capture-logs.js';
 export * from './concept-embedding.js';
 export * from './free-port.js';
+export * from './holdable-tcp-proxy.js';
 export * from './ollama-server.js';
 export * from './openai-server.js';
 export * from './private-postgres.js';

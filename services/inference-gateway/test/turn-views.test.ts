@@ -187,3 +187,141 @@ describe('turn answers held while the change notices are heard', () => {
     expect(turnsAsked()).toBeLessThanOrEqual(before + 1);
   });
 });
+
+/** A /v1 completion from the GPT, streamed or not; `said` is what the caller heard. */
+async function complete(auth: Record<string, string>, gptId: string, stream: boolean) {
+  const response = await post(`${chat.url}/v1/chat/completions`, auth, {
+    model: gptId,
+    stream,
+    messages: [{ role: 'user', content: 'Hello?' }],
+  });
+  return { status: response.status, said: await saidBy(response, stream) };
+}
+
+async function saidBy(response: Response, stream: boolean): Promise<string> {
+  if (response.status !== 200) return `${response.status} ${await response.text()}`;
+  if (!stream)
+    return ((await response.json()) as { choices: [{ message: { content: string } }] }).choices[0].message
+      .content;
+  const chunks = (await response.text())
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: {'))
+    .map((event) => JSON.parse(event.slice(6)) as { choices: [{ delta: { content?: string } }] });
+  return chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+}
+
+const chatRequests = () => chat.workers[0]!.requests.filter((request) => request.path === '/api/chat');
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Whether `promise` is still unsettled after `ms`. */
+async function stillPending(promise: Promise<unknown>, ms = 150): Promise<boolean> {
+  const waited = Symbol('pending');
+  const first = await Promise.race([
+    promise,
+    new Promise((resolve) => setTimeout(() => resolve(waited), ms)),
+  ]);
+  return first === waited;
+}
+
+describe('/v1 completions from a GPT on the view held', () => {
+  it('asks the registry on the first request only, and answers the next request after an edit from the edit', async () => {
+    for (const stream of [false, true]) {
+      const { owner, gpt } = await chatWith('Say one.');
+      expect(await complete(owner.auth, gpt.id, stream)).toEqual({ status: 200, said: 'one' });
+      const before = turnsAsked();
+      expect(await complete(owner.auth, gpt.id, stream)).toEqual({ status: 200, said: 'one' });
+      expect(turnsAsked()).toBe(before);
+      for (const word of ['two', 'three', 'four']) {
+        await api(owner.auth, 'PUT', `/api/gpts/${gpt.id}`, {
+          name: 'Held',
+          instructions: `Say ${word}.`,
+          modelId: 'phi3',
+        });
+        expect(await complete(owner.auth, gpt.id, stream)).toEqual({ status: 200, said: word });
+      }
+    }
+  });
+
+  it('starts the model on the view held while the changes are heard, and sends nothing before they are', async () => {
+    const { owner, gpt } = await chatWith('Say early.');
+    await complete(owner.auth, gpt.id, true);
+    const before = chatRequests().length;
+    stack.gatewayDatabase.hold();
+    let answering: Promise<Response>;
+    try {
+      answering = post(`${chat.url}/v1/chat/completions`, owner.auth, {
+        model: gpt.id,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hello?' }],
+      });
+      // The database cannot tell the gateway whether anything changed, yet the model is asked...
+      await until(() => chatRequests().length > before, 'the model to be asked');
+      // ...and the caller hears nothing, not even the headers, until it can.
+      expect(await stillPending(answering)).toBe(true);
+    } finally {
+      stack.gatewayDatabase.release();
+    }
+    expect(await saidBy(await answering, true)).toBe('early');
+    expect(chatRequests().length - before).toBe(1);
+  });
+
+  it('drops an answer started on a view an edit replaced, and answers from the edit', async () => {
+    const { owner, gpt } = await chatWith('Say old.');
+    await complete(owner.auth, gpt.id, true);
+    const before = chatRequests().length;
+    // The edit's notice cannot reach the gateway yet: the next request starts on the old view.
+    stack.gatewayDatabase.hold();
+    let answering: Promise<Response>;
+    try {
+      await api(owner.auth, 'PUT', `/api/gpts/${gpt.id}`, {
+        name: 'Held',
+        instructions: 'Say new.',
+        modelId: 'phi3',
+      });
+      answering = post(`${chat.url}/v1/chat/completions`, owner.auth, {
+        model: gpt.id,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hello?' }],
+      });
+      await until(() => chatRequests().length > before, 'the model to be asked on the old view');
+    } finally {
+      stack.gatewayDatabase.release();
+    }
+    expect(await saidBy(await answering, true)).toBe('new');
+    const systems = chatRequests()
+      .slice(before)
+      .map((request) => request.body.messages?.[0]?.content);
+    expect(systems).toHaveLength(2);
+    expect(systems[0]).toContain('Say old.');
+    expect(systems[1]).toContain('Say new.');
+  });
+
+  it('answers 404 once a share is removed, though the view was held', async () => {
+    const { owner, gpt } = await chatWith('Shared over /v1.');
+    const { member } = await teamOf(owner);
+    const share = await api(owner.auth, 'POST', `/api/gpts/${gpt.id}/shares`, {
+      email: member.email,
+      permission: 'chat',
+    });
+    expect((await complete(member.auth, gpt.id, true)).status).toBe(200);
+    await api(owner.auth, 'DELETE', `/api/gpts/${gpt.id}/shares/${share.id}`);
+    for (const stream of [true, false]) {
+      const refused = await post(`${chat.url}/v1/chat/completions`, member.auth, {
+        model: gpt.id,
+        stream,
+        messages: [{ role: 'user', content: 'Hello?' }],
+      });
+      expect(refused.status).toBe(404);
+      // The model may have started on the view held, had the removal not been heard yet; its answer
+      // never reaches the member.
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('MODEL_NOT_FOUND');
+    }
+  });
+});

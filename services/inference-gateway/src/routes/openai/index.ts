@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
-import { AppError, callerOf, chatKeysPlugin, notFound } from '@chatty/shared';
+import { AppError, callerOf, chatKeysPlugin } from '@chatty/shared';
 import type { FastifyReply } from 'fastify';
+import { gatedEvents } from '../../chat/gated-events.js';
 import { generateAnswer } from '../../chat/generate.js';
-import { prepareTurn } from '../../chat/prepare-turn.js';
-import { runTurn } from '../../chat/run-turn.js';
+import type { GptView } from '../../chat/gpt-runtimes.js';
+import { guessGate } from '../../chat/guess-gate.js';
+import { type PreparedTurn, prepareTurn } from '../../chat/prepare-turn.js';
+import { runTurn, type TurnEvents } from '../../chat/run-turn.js';
 import type { Lease } from '../../limits/generation-leases.js';
 import type { Generation } from '../../pool/model-router.js';
 import { abortOnDisconnect, lazyEventStream } from '../../sse.js';
@@ -198,7 +201,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         .filter((message) => message.role === 'user' || message.role === 'assistant')
         .map((message) => ({ role: message.role as 'user' | 'assistant', content: message.content }));
       const question = messages[lastUser]!.content;
-      const prepared = await prepareTurn(app.turnDeps, {
+      const turn = {
         gptId: body.model,
         userId,
         question,
@@ -206,19 +209,52 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
         extraInstructions: messages
           .filter((message) => message.role === 'system')
           .map((message) => message.content),
-      }).catch((error) => {
-        throw error instanceof AppError && error.statusCode === 404 ? notFound('Model') : error;
-      });
-      return (signal: AbortSignal, onToken: (text: string) => void): Promise<Generation> =>
-        runTurn(app.turnDeps, {
-          ...prepared,
-          userId,
-          history,
-          question,
-          requestId,
-          signal,
-          events: { delta: onToken, action: () => {} },
+      };
+      const prepare = (view?: GptView) =>
+        prepareTurn(app.turnDeps, turn, view).catch((error) => {
+          throw error instanceof AppError && error.statusCode === 404 ? modelNotFound(body.model) : error;
         });
+      const run = (
+        prepared: PreparedTurn,
+        signal: AbortSignal,
+        events: TurnEvents,
+        gate?: Promise<void>,
+      ): Promise<Generation> =>
+        runTurn(app.turnDeps, { ...prepared, userId, history, question, requestId, signal, events, gate });
+      const noActionEvents = (onToken: (text: string) => void): TurnEvents => ({
+        delta: onToken,
+        action: () => {},
+      });
+      // The GPT as this replica last saw it for the caller: the model starts on it at once, while the
+      // changes committed before this request are heard (GptRuntimes.current); nothing is sent, and no
+      // action runs, unless that view is still the current one.
+      const guessedView = app.turnDeps.runtimes.unconfirmed(body.model, userId);
+      if (!guessedView) {
+        const prepared = await prepare();
+        return (signal, onToken) => run(prepared, signal, noActionEvents(onToken));
+      }
+      const guessed = prepare(guessedView);
+      guessed.catch(() => {});
+      const confirmed = app.turnDeps.runtimes.current(body.model, userId).then(
+        (view) => view === guessedView,
+        () => false,
+      );
+      return async (clientSignal, onToken) => {
+        const prepared = await guessed.catch(() => undefined);
+        if (prepared) {
+          const { gate, signal } = guessGate(confirmed, clientSignal);
+          try {
+            const result = await run(prepared, signal, gatedEvents(noActionEvents(onToken), gate), gate);
+            // A model quicker than the confirmation still waits for it.
+            await gate;
+            return result;
+          } catch (error) {
+            if (clientSignal.aborted || (await confirmed)) throw error;
+          }
+        }
+        // The guess was wrong (or could not be prepared): the turn as the registry has it now.
+        return run(await prepare(), clientSignal, noActionEvents(onToken));
+      };
     }
     const model = resolveModel(app.models, body.model);
     const options = generationOptions(body, model);

@@ -1,6 +1,7 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
 import { callerOf, toErrorResponse } from '@chatty/shared';
 import { gatedEvents } from '../../chat/gated-events.js';
+import { guessGate } from '../../chat/guess-gate.js';
 import { runTurn } from '../../chat/run-turn.js';
 import { readSessionTurn, type SessionTurn } from '../../chat/session-turn.js';
 import type { MessageRow } from '../../db/schema.js';
@@ -10,9 +11,6 @@ import { withUsageRecorded } from '../../usage/record-usage.js';
 import type { GatewayRoutes } from '../gateway-routes.js';
 import { endFailedAnswer } from '../stream-failure.js';
 import { toMessage } from './schemas.js';
-
-/** Why a turn started on a guess was stopped: the database has another session, history or GPT. */
-const GUESS_MISSED = new Error('the session changed since this replica last saw it');
 
 export const messageRoute: GatewayRoutes = async (app) => {
   const { heldSessions } = app;
@@ -54,14 +52,9 @@ export const messageRoute: GatewayRoutes = async (app) => {
       function attempt(turn: SessionTurn): Promise<MessageRow>;
       function attempt(turn: SessionTurn, confirmed: Promise<boolean>): Promise<MessageRow | undefined>;
       async function attempt(turn: SessionTurn, confirmed?: Promise<boolean>) {
-        const missed = new AbortController();
-        const gate = confirmed?.then((same) => {
-          if (same) return;
-          missed.abort(GUESS_MISSED);
-          throw GUESS_MISSED;
-        });
-        gate?.catch(() => {});
-        const signal = confirmed ? AbortSignal.any([client.signal, missed.signal]) : client.signal;
+        const { gate, signal } = confirmed
+          ? guessGate(confirmed, client.signal)
+          : { gate: undefined, signal: client.signal };
         try {
           const result = await withUsageRecorded(usage, { userId, gptId: turn.session.gpt_id }, () =>
             runTurn(app.turnDeps, {
