@@ -101,9 +101,10 @@ describe('ChangeNotices', () => {
     const { notices, heard } = listen('notices-lost');
     await eventually(() => notices.live, 'live');
     const seq = notices.seq;
-    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1`, [
-      'notices-lost',
-    ]);
+    await admin.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()`,
+      ['notices-lost'],
+    );
     await eventually(() => !notices.live, 'the loss is seen');
     expect(notices.seq).toBeGreaterThan(seq);
     await eventually(() => notices.live, 'live again');

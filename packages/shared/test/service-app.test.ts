@@ -33,6 +33,42 @@ async function exampleApp(ready = true) {
 }
 
 describe('the service frame', () => {
+  it('refuses the NUL character anywhere in a JSON body, a query or a path with a 400, before the route', async () => {
+    const { app } = await exampleApp();
+    let reached = 0;
+    app.post('/notes/:id', async () => {
+      reached++;
+      return {};
+    });
+    const json = { 'content-type': 'application/json' };
+    const refused = [
+      await app.inject({ method: 'POST', url: '/notes/1', headers: json, payload: '{"text":"a\\u0000b"}' }),
+      await app.inject({
+        method: 'POST',
+        url: '/notes/1',
+        headers: json,
+        payload: '{"deep":[{"list":["ok","\\u0000"]}]}',
+      }),
+      await app.inject({ method: 'POST', url: '/notes/1', headers: json, payload: '{"a\\u0000":1}' }),
+      await app.inject({ method: 'POST', url: '/notes/1?q=%00', headers: json, payload: '{}' }),
+      await app.inject({ method: 'POST', url: '/notes/%00', headers: json, payload: '{}' }),
+    ];
+    for (const response of refused) {
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error.code).toBe('NUL_CHARACTER');
+    }
+    expect(reached).toBe(0);
+    // An escaped backslash before "u0000" is a backslash, not NUL.
+    const fine = await app.inject({
+      method: 'POST',
+      url: '/notes/1',
+      headers: json,
+      payload: '{"text":"C:\\\\u0000 is a path"}',
+    });
+    expect(fine.statusCode).toBe(200);
+    expect(reached).toBe(1);
+  });
+
   it('answers every error in one shape', async () => {
     const { app } = await exampleApp();
     const cases = [

@@ -167,7 +167,7 @@ describe('turn answers held while the change notices are heard', () => {
     await admin.connect();
     try {
       await admin.query(
-        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()',
         ['inference-gateway:gpt-changes'],
       );
     } finally {

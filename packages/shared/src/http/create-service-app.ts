@@ -9,6 +9,7 @@ import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.j
 import { metricsPlugin } from './metrics.js';
 import { type OpenApiOptions, openApiPlugin } from './openapi.js';
 import { createOpsApp, type OpsApp } from './ops-app.js';
+import { refuseNulPlugin } from './refuse-nul.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { OneLineRequestLog } from './request-log.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, serverOptionsOf } from './server-limits.js';
@@ -63,6 +64,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   });
   await app.register(bodyDeadlinePlugin, limits);
   await app.register(errorHandlerPlugin);
+  await app.register(refuseNulPlugin);
   if (options.openapi) await app.register(openApiPlugin, options.openapi);
   if (options.opsListener) {
     const ops = await createOpsApp(options.logger, options.readiness ?? {}, limits);

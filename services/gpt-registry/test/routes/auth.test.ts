@@ -68,6 +68,16 @@ describe('POST /api/auth/login', () => {
     expect(me.json().email).toBe(email);
   });
 
+  it('answers 400 for an email holding U+0000, not a database error', async () => {
+    const response = await registry.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'a\u0000@example.com', password: 'correct horse battery' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('NUL_CHARACTER');
+  });
+
   it('answers 401 INVALID for a wrong password and for an unknown email alike', async () => {
     await signUp(registry.app, 'wrongpw@example.com');
     for (const payload of [

@@ -89,6 +89,13 @@ describe('POST /api/gpts', () => {
       415,
       'UNSUPPORTED_TYPE',
     ],
+    ['a name holding U+0000', { name: 'a\u0000b', modelId: 'phi3' }, 400, 'NUL_CHARACTER'],
+    [
+      'instructions holding U+0000',
+      { name: 'X', modelId: 'phi3', instructions: 'Be \u0000 kind' },
+      400,
+      'NUL_CHARACTER',
+    ],
     [
       'an avatar that is not a data URL',
       { name: 'X', modelId: 'phi3', avatar: 'data:image/png;base64,@@@' },

@@ -1,5 +1,5 @@
 import type { ActionCall, Citation, WebSearchRecord } from '@chatty/contracts';
-import { preparedStatement } from '@chatty/shared';
+import { AppError, preparedStatement } from '@chatty/shared';
 import { sql } from 'kysely';
 import type { Db, MessageRow, SessionRow } from './schema.js';
 import { lockGptSessions } from './session-quota.repository.js';
@@ -126,14 +126,30 @@ export async function appendTurn(db: Db, sessionId: string, turn: CompletedTurn)
       {
         session_id: sessionId,
         role: 'assistant',
-        content: turn.answer,
+        content: withoutNul(turn.answer),
         model: turn.model,
-        citations: turn.citations.length ? JSON.stringify(turn.citations) : null,
-        action_calls: turn.actionCalls.length ? JSON.stringify(turn.actionCalls) : null,
-        web_searches: turn.searches?.length ? JSON.stringify(turn.searches) : null,
+        citations: turn.citations.length ? jsonWithoutNul(turn.citations) : null,
+        action_calls: turn.actionCalls.length ? jsonWithoutNul(turn.actionCalls) : null,
+        web_searches: turn.searches?.length ? jsonWithoutNul(turn.searches) : null,
       },
     ])
     .returningAll()
-    .execute();
+    .execute()
+    .catch((error) => {
+      // The session (or its GPT, which takes its sessions along) was deleted while it was answered.
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION)
+        throw new AppError(404, 'NOT_FOUND', 'Session not found: it was deleted while it was being answered');
+      throw error;
+    });
   return rows.find((row) => row.role === 'assistant')!;
 }
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * Postgres text and jsonb cannot hold U+0000. A caller's NUL is refused at the door (refuseNulPlugin);
+ * one a model or an action's target produced becomes U+FFFD rather than losing the turn.
+ */
+const withoutNul = (text: string) => text.replaceAll('\0', '\uFFFD');
+const jsonWithoutNul = (value: unknown) =>
+  JSON.stringify(value, (_key, each) => (typeof each === 'string' ? withoutNul(each) : each));
