@@ -2,6 +2,7 @@ import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
 import { quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
+import { apiErrorEvent, openAiErrorEvent, relayEventStream } from './event-stream-relay.js';
 import { uploadStart } from './upload-start.js';
 import type { UpstreamDispatcher, UpstreamService } from './upstream-pools.js';
 
@@ -83,11 +84,20 @@ export async function registerUpstream(
           delete forwarded.expect;
           return forwarded as typeof headers;
         },
-        onResponse: (_request, reply, response) => {
+        onResponse: (request, reply, response) => {
           // reply-from hands over `{ statusCode, headers, stream }`, whatever its type says.
           const { headers } = response as unknown as {
             headers: Record<string, string | string[] | undefined>;
           };
+          if (String(headers['content-type']).startsWith('text/event-stream')) {
+            const relayed = relayEventStream(response.stream, {
+              service: upstream.name,
+              errorEvent: request.url.startsWith('/v1/') ? openAiErrorEvent : apiErrorEvent,
+              onCut: (error) =>
+                request.log.warn({ upstream: upstream.name, err: error }, 'upstream stream cut mid-answer'),
+            });
+            return void reply.send(relayed);
+          }
           const length = Number(headers['content-length']);
           if (!(length <= SMALL_BODY_BYTES)) return void reply.send(response.stream);
           // A small answer whose length is known is gathered and sent in one write with its headers:

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { badRequest } from '../errors.js';
 
 /**
- * Whether any string in a parsed body, query or params holds the NUL character (U+0000). Walked with
+ * Whether any string in a parsed JSON body, query or params holds the NUL character (U+0000). Walked with
  * a stack of its own, so a deeply nested body cannot overflow the call stack.
  */
 export function holdsNul(value: unknown): boolean {
@@ -12,7 +12,7 @@ export function holdsNul(value: unknown): boolean {
     const next = pending.pop();
     if (typeof next === 'string') {
       if (next.includes('\0')) return true;
-    } else if (next !== null && typeof next === 'object') {
+    } else if (isParsedJson(next)) {
       for (const key in next) {
         if (key.includes('\0')) return true;
         pending.push((next as Record<string, unknown>)[key]);
@@ -23,6 +23,20 @@ export function holdsNul(value: unknown): boolean {
 }
 
 /**
+ * Arrays and plain objects only: a body the route did not parse (a Buffer or a stream the origin
+ * passes on, an upload) is the business of the service that reads it.
+ */
+function isParsedJson(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+const nulRefused = () =>
+  badRequest('NUL_CHARACTER', 'Text may not hold the NUL character (U+0000, "\\u0000")');
+
+/**
  * Refuses a request whose JSON body, query or path holds U+0000 with a 400 before any route sees it:
  * Postgres text and jsonb cannot store the character, so it would otherwise fail at the first write
  * (after a model had answered, for a chat message) as a 500.
@@ -30,8 +44,10 @@ export function holdsNul(value: unknown): boolean {
 export const refuseNulPlugin = fp(
   async (app: FastifyInstance) => {
     app.addHook('preValidation', async (request) => {
-      if (holdsNul(request.params) || holdsNul(request.query) || holdsNul(request.body))
-        throw badRequest('NUL_CHARACTER', 'Text may not hold the NUL character (U+0000, "\\u0000")');
+      // Fastify's query and params objects are not plain ones: their own keys are what count.
+      const query = { ...(request.query as object) };
+      const params = { ...(request.params as object) };
+      if (holdsNul(params) || holdsNul(query) || holdsNul(request.body)) throw nulRefused();
     });
   },
   { name: 'chatty-refuse-nul' },
