@@ -17,6 +17,28 @@ describe('the models config', () => {
     expect(catalog.resolve('gpt-4')).toBeUndefined();
   });
 
+  it("answers to an Ollama model's `:latest` tag as Ollama does, and the other way round", () => {
+    const catalog = parseModelCatalog({
+      ...SEED_MODELS,
+      tagged: { tag: 'llama3:latest', role: 'tagged' },
+      versioned: { tag: 'qwen2:7b', role: 'versioned' },
+      hosted: {
+        tag: 'gpt-4o',
+        role: 'hosted',
+        provider: 'openai-compatible',
+        baseUrl: 'https://api.example.com/v1',
+      },
+      core: { tag: 'chatty-core', role: 'synth', members: ['mistral', 'phi3'], synthesizer: 'mistral' },
+    });
+    expect(catalog.resolve('phi3:latest')?.id).toBe('phi3');
+    expect(catalog.resolve('llama3')?.id).toBe('llama3:latest');
+    // Another version is another model; hosted and synthesizing models have no Ollama tags.
+    expect(catalog.resolve('phi3:3.8b')).toBeUndefined();
+    expect(catalog.resolve('qwen2')).toBeUndefined();
+    expect(catalog.resolve('gpt-4o:latest')).toBeUndefined();
+    expect(catalog.resolve('chatty-core:latest')).toBeUndefined();
+  });
+
   it('resolves aliases and keeps fallbacks, options and synth members', () => {
     const catalog = parseModelCatalog({
       ...SEED_MODELS,

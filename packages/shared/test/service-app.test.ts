@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import {
   AppError,
   createLogger,
@@ -32,7 +33,46 @@ async function exampleApp(ready = true) {
   return { app, logs };
 }
 
+/** What a server on a real port answers to raw bytes, read to the end. */
+async function rawAnswer(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 describe('the service frame', () => {
+  it('answers a request Node refuses before routing (headers too large, not HTTP) in the one error shape', async () => {
+    const { app } = await exampleApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = app.server.address() as { port: number };
+      const huge = await rawAnswer(
+        port,
+        `GET /things HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      );
+      expect(huge).toMatch(/^HTTP\/1.1 431 /);
+      expect(JSON.parse(huge.split('\r\n\r\n')[1]!)).toEqual({
+        error: {
+          code: 'HEADERS_TOO_LARGE',
+          message: 'The request headers are too large',
+          type: 'invalid_request_error',
+          param: null,
+        },
+      });
+      const garbage = await rawAnswer(port, 'HELLO THERE\r\n\r\n');
+      expect(garbage).toMatch(/^HTTP\/1.1 400 /);
+      expect(JSON.parse(garbage.split('\r\n\r\n')[1]!).error.code).toBe('BAD_REQUEST');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses the NUL character anywhere in a JSON body, a query or a path with a 400, before the route', async () => {
     const { app } = await exampleApp();
     let reached = 0;

@@ -124,8 +124,24 @@ export function parseModelCatalog(raw: unknown, source = 'models config'): Model
     problems.push(...providerProblems(model));
   }
   if (problems.length > 0) throw new ModelsConfigError(source, problems);
-  return { models, resolve: (name) => byName.get(name) };
+  return { models, resolve: (name) => byName.get(name) ?? sameOllamaTag(byName, name) };
 }
+
+/**
+ * Ollama names a tag without a version `:latest`, so `phi3` and `phi3:latest` are one model there;
+ * the catalogue answers to both for its Ollama entries, as `ollama run` does.
+ */
+function sameOllamaTag(byName: Map<string, ModelDefinition>, name: string): ModelDefinition | undefined {
+  const other = name.endsWith(LATEST)
+    ? name.slice(0, -LATEST.length)
+    : name.includes(':')
+      ? undefined
+      : `${name}${LATEST}`;
+  const model = other ? byName.get(other) : undefined;
+  return model?.provider === 'ollama' && model.kind !== 'synth' ? model : undefined;
+}
+
+const LATEST = ':latest';
 
 /** What a hosted entry must say: where the API is and, for Anthropic, where its key comes from. */
 function providerProblems(model: ModelDefinition): string[] {

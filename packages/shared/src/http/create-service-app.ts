@@ -4,6 +4,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
 import { bodyDeadlinePlugin } from './body-deadline.js';
+import { answerClientError } from './client-errors.js';
 import { errorHandlerPlugin } from './error-handler.js';
 import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -53,6 +54,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
     logController: new OneLineRequestLog(),
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
+    clientErrorHandler: answerClientError,
     bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
     ajv: {
       customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false },

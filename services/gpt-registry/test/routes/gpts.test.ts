@@ -28,6 +28,11 @@ describe('POST /api/gpts', () => {
     expect(Buffer.from(gpt.avatar.split(',')[1], 'base64').toString()).toContain('>CA</text>');
   });
 
+  it("stores an Ollama model named by its `:latest` tag under the catalogue's id", async () => {
+    const gpt = (await inject('POST', '/api/gpts', { name: 'Tagged', modelId: 'phi3:latest' })).json();
+    expect(gpt.modelId).toBe('phi3');
+  });
+
   it('fills defaults for a minimal body and resolves a model by its models.json key', async () => {
     const gpt = (await inject('POST', '/api/gpts', { name: 'Minimal', modelId: 'coding' })).json();
     expect(gpt).toMatchObject({
