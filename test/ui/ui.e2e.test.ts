@@ -210,6 +210,42 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     expect(view.errors).toEqual([]);
   });
 
+  it('imports actions from an OpenAPI document and says which secrets they need and what it left out', async () => {
+    const { page } = view;
+    await page.getByRole('button', { name: 'Import OpenAPI' }).click();
+    await page
+      .getByLabel('OpenAPI 3 document (JSON or YAML)')
+      .fill(
+        [
+          'openapi: 3.0.3',
+          'info: { title: Forecast, version: "1" }',
+          'servers: [{ url: "https://api.example.com" }]',
+          'security: [{ key: [] }]',
+          'components: { securitySchemes: { key: { type: apiKey, in: header, name: X-Forecast-Key } } }',
+          'paths:',
+          '  /forecast: { get: { operationId: getForecast }, patch: { operationId: patchForecast } }',
+        ].join('\n'),
+      );
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const report = page.getByRole('status', { name: 'Import report' });
+    await report.getByText('Imported 1 action.').waitFor();
+    expect(await report.getByRole('list', { name: 'Secrets to set' }).textContent()).toBe(
+      'getForecast: X-Forecast-Key',
+    );
+    expect(await report.getByRole('list', { name: 'Left out' }).textContent()).toContain('PATCH /forecast');
+    await view.screenshot('openapi-import-report');
+    await report.getByRole('button', { name: 'Dismiss' }).click();
+    // The chat below offers the model its tools by name; this one is not for it.
+    const imported = page
+      .getByRole('list', { name: 'Action list' })
+      .getByRole('listitem')
+      .filter({ hasText: 'getForecast' });
+    await imported.getByRole('button', { name: 'Delete' }).click();
+    await imported.getByRole('button', { name: 'Yes, delete' }).click();
+    await imported.waitFor({ state: 'detached' });
+    expect(view.errors).toEqual([]);
+  });
+
   it('chats: a streamed answer with its citation, an action call, and the session after a reload', async () => {
     const { page } = view;
     await page.getByRole('link', { name: 'My GPTs' }).click();

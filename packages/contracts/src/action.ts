@@ -234,11 +234,22 @@ export const ImportActionsBody = Type.Object({
   }),
 });
 
-/** What an OpenAPI import added, and the operations it left out with why. */
+/** A secret header an imported action needs before it can run: secrets never leave the registry. */
+export const SecretToSet = Type.Object({
+  actionId: Type.Optional(Uuid),
+  action: Type.String(),
+  header: Type.String(),
+});
+export type SecretToSet = Static<typeof SecretToSet>;
+
+/** What an OpenAPI import added, the secret headers its actions wait for, and what it left out. */
 export const ImportedActions = Type.Object({
   items: Type.Array(Action),
+  /** Header parameters and security schemes the document asks for: set them on the action. */
+  secretsToSet: Type.Array(SecretToSet),
   skipped: Type.Array(Type.Object({ method: Type.String(), path: Type.String(), reason: Type.String() })),
 });
+export type ImportedActions = Static<typeof ImportedActions>;
 
 export const ActionIdParams = Type.Object({ actionId: Uuid });
 export const RunsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) });

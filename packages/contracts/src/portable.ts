@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { SecretToSet } from './action.js';
 import { Uuid } from './common.js';
 import { Gpt } from './gpt.js';
 
@@ -6,14 +7,6 @@ import { Gpt } from './gpt.js';
 export const PORTABLE_FORMAT = 'chatty-gpt';
 /** Raised when the archive's layout changes; an importer refuses versions it does not know. */
 export const PORTABLE_FORMAT_VERSION = 1;
-
-/** A secret header an imported action needs before it can run: secrets never leave the registry. */
-export const SecretToSet = Type.Object({
-  actionId: Type.Optional(Uuid),
-  action: Type.String(),
-  header: Type.String(),
-});
-export type SecretToSet = Static<typeof SecretToSet>;
 
 /** `POST /api/gpts/import`: what the archive became. */
 export const ImportReport = Type.Object({

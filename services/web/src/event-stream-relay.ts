@@ -39,12 +39,14 @@ export function relayEventStream(
       out.once('drain', () => upstream.resume());
     }
   });
+  let ended = false;
   upstream.on('end', () => {
+    ended = true;
     if (partial) out.write(partial);
     out.end();
   });
   upstream.on('error', (error: Error) => {
-    if (out.destroyed) return;
+    if (ended || out.destroyed) return;
     options.onCut(error);
     const timedOut = (error as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT';
     out.end(

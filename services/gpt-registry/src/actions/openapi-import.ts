@@ -16,6 +16,12 @@ interface Parameter {
   required?: boolean;
   schema?: Json;
 }
+/** An operation as an action, with the secret headers it needs, whose values the user must enter. */
+export interface ImportedAction {
+  fields: ActionFields;
+  secretHeaders: string[];
+}
+
 export interface SkippedOperation {
   method: string;
   path: string;
@@ -30,12 +36,21 @@ export interface SkippedOperation {
  */
 export async function actionsFromOpenApi(
   text: string,
-): Promise<{ actions: ActionFields[]; skipped: SkippedOperation[] }> {
+): Promise<{ actions: ImportedAction[]; skipped: SkippedOperation[] }> {
   const doc = await parseDocument(text);
-  const actions: ActionFields[] = [];
+  const actions: ImportedAction[] = [];
   const skipped: SkippedOperation[] = [];
-  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
-    for (const [methodKey, operation] of Object.entries(item)) {
+  const paths = Object.entries((doc.paths ?? {}) as Record<string, Json>);
+  if (paths.length === 0) throw badRequest('INVALID_OPENAPI', 'The document has no paths: nothing to import');
+  for (const [path, item] of paths) {
+    // Left as it is by the dereference: an external reference is never fetched.
+    if (typeof item?.$ref === 'string' && !item.$ref.startsWith('#'))
+      skipped.push({
+        method: '*',
+        path,
+        reason: `an external $ref (${item.$ref.slice(0, 200)}), never fetched`,
+      });
+    for (const [methodKey, operation] of Object.entries(item ?? {})) {
       if (['parameters', 'servers', 'summary', 'description', '$ref'].includes(methodKey)) continue;
       const method = methodKey.toUpperCase();
       if (!METHODS.includes(method as ActionMethod)) {
@@ -49,7 +64,10 @@ export async function actionsFromOpenApi(
       }
       const parameters = mergeParameters(item.parameters, (operation as Json).parameters);
       const name = nameOf(operation as Json, method, path);
-      actions.push(actionOf(name, method as ActionMethod, base, path, operation as Json, parameters));
+      actions.push({
+        fields: actionOf(name, method as ActionMethod, base, path, operation as Json, parameters),
+        secretHeaders: secretHeadersOf(doc, operation as Json, parameters),
+      });
       if (actions.length > MAX_IMPORTED_OPERATIONS) {
         throw badRequest(
           'TOO_MANY_OPERATIONS',
@@ -89,6 +107,29 @@ function serverUrl(servers: unknown): string | null {
     String(variables[name]?.default ?? ''),
   );
   return /^https?:\/\/[^/?#{}]+/i.test(url) ? url.replace(/\/+$/, '') : null;
+}
+
+/**
+ * The secret headers an operation needs: its secret header parameters, and what its security
+ * requirement asks (the first of the alternatives, the operation's own or else the document's): an
+ * API key in a header by that header's name, HTTP, OAuth 2 and OpenID Connect schemes as Authorization.
+ * An API key in a query or a cookie is not a header an action can keep a secret in, and is left out.
+ */
+function secretHeadersOf(doc: Json, operation: Json, parameters: Parameter[]): string[] {
+  const headers = new Set(
+    parameters.filter((p) => p.in === 'header' && isSecretHeader(p.name)).map((p) => p.name),
+  );
+  const requirements = operation.security ?? doc.security;
+  const first = Array.isArray(requirements) ? (requirements[0] as Json | undefined) : undefined;
+  const schemes =
+    (((doc.components as Json | undefined)?.securitySchemes ?? {}) as Record<string, Json>) ?? {};
+  for (const name of Object.keys(first ?? {})) {
+    const scheme = schemes[name];
+    if (scheme?.type === 'apiKey' && scheme.in === 'header' && typeof scheme.name === 'string')
+      headers.add(scheme.name);
+    else if (['http', 'oauth2', 'openIdConnect'].includes(String(scheme?.type))) headers.add('Authorization');
+  }
+  return [...headers];
 }
 
 function mergeParameters(shared: unknown, own: unknown): Parameter[] {

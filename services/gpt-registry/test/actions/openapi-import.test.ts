@@ -32,6 +32,7 @@ paths:
         - { name: X-Api-Key, in: header, required: true, schema: { type: string } }
     delete:
       summary: Remove a pet
+      security: [{ bearer: [] }]
     patch:
       operationId: patchPet
   /pets:
@@ -43,6 +44,8 @@ paths:
         content:
           application/json:
             schema: { $ref: '#/components/schemas/NewPet' }
+  /elsewhere:
+    $ref: '${forbidden}/path-item.json'
   /external:
     get:
       operationId: external
@@ -51,7 +54,11 @@ paths:
           content:
             application/json:
               schema: { $ref: '${forbidden}/schema.json' }
+security: [{ apiKey: [] }, { bearer: [] }]
 components:
+  securitySchemes:
+    apiKey: { type: apiKey, in: header, name: X-Pets-Key }
+    bearer: { type: http, scheme: bearer }
   parameters:
     PetId: { name: petId, in: path, required: true, description: The pet's id, schema: { type: integer } }
   schemas:
@@ -76,10 +83,24 @@ describe('POST /api/gpts/:id/actions/import', () => {
     const host = new URL(stack.target.url).host;
     const response = await importDoc(petstore(host, stack.forbidden.url));
     expect(response.statusCode, response.body).toBe(201);
-    const { items, skipped } = response.json();
+    const { items, skipped, secretsToSet } = response.json();
     expect(skipped).toEqual([
       { method: 'PATCH', path: '/pets/{petId}', reason: expect.stringMatching(/PATCH/) },
+      { method: '*', path: '/elsewhere', reason: expect.stringMatching(/external \$ref .*never fetched/) },
     ]);
+    // The secrets the document asks for, to be entered on each action: its secret header parameters
+    // and its security requirement (the operation's own, else the document's first alternative).
+    const idOf = (name: string) => items.find((a: { name: string }) => a.name === name).id;
+    expect(secretsToSet).toEqual(
+      expect.arrayContaining([
+        { actionId: idOf('getPet'), action: 'getPet', header: 'X-Api-Key' },
+        { actionId: idOf('getPet'), action: 'getPet', header: 'X-Pets-Key' },
+        { actionId: idOf('DELETE /pets/{petId}'), action: 'DELETE /pets/{petId}', header: 'Authorization' },
+        { actionId: idOf('POST /pets'), action: 'POST /pets', header: 'X-Pets-Key' },
+        { actionId: idOf('external'), action: 'external', header: 'X-Pets-Key' },
+      ]),
+    );
+    expect(secretsToSet).toHaveLength(5);
     const byName = Object.fromEntries(items.map((a: { name: string }) => [a.name, a]));
     // The operationId or the method and path name it; the tool name the model calls is derived.
     expect(items.map((a: { name: string; toolName: string }) => [a.name, a.toolName]).sort()).toEqual([
@@ -152,6 +173,7 @@ describe('POST /api/gpts/:id/actions/import', () => {
     ['text that is not a document', '{ not: [valid'],
     ['a Swagger 2 document', JSON.stringify({ swagger: '2.0', paths: {} })],
     ['a dangling $ref', JSON.stringify({ openapi: '3.0.0', paths: { '/a': { $ref: '#/nope' } } })],
+    ['a document without paths', JSON.stringify({ openapi: '3.0.0', info: { title: 'x', version: '1' } })],
   ])('refuses %s with 400 and stores nothing', async (_label, text) => {
     const before = await stack.registry.app.inject({
       method: 'GET',

@@ -26,10 +26,14 @@ export const importActionsRoute: RegistryRoutes = async (app) => {
       const { openapi } = request.body;
       const text = typeof openapi === 'string' ? openapi : JSON.stringify(openapi);
       const { actions, skipped } = await actionsFromOpenApi(text);
-      const fields = actions.map(checkActionFields);
+      const fields = actions.map((action) => checkActionFields(action.fields));
       const rows = await insertActionsUnderQuota(app, userId, gpt.id, fields, key);
+      // One INSERT of many rows returns them in the order given.
+      const secretsToSet = rows.flatMap((row, index) =>
+        actions[index]!.secretHeaders.map((header) => ({ actionId: row.id, action: row.name, header })),
+      );
       request.log.info({ gptId: gpt.id, imported: rows.length, skipped: skipped.length }, 'actions imported');
-      return reply.code(201).send({ items: rows.map(toAction), skipped });
+      return reply.code(201).send({ items: rows.map(toAction), secretsToSet, skipped });
     },
   );
 };

@@ -25,6 +25,7 @@ export type {
   FileCitation,
   FileStatus,
   Gpt,
+  ImportedActions,
   Invitation,
   KnowledgeFile,
   Member,

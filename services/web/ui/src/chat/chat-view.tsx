@@ -104,7 +104,10 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
                   },
               );
             } else if (event === 'done') {
+              // The stored message takes the streamed one's place at once: the stream may take a
+              // moment more to close, and the answer must not show twice meanwhile.
               setMessages((list) => [...list, (data as { message: Message }).message]);
+              setStreaming(null);
             } else if (event === 'error') {
               const problem = (data as { error?: { message?: string } }).error;
               setError(problem?.message ?? 'The answer failed; retry');

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
-import type { Action, ActionResult, ActionRun } from '../api/types.js';
+import type { Action, ActionResult, ActionRun, ImportedActions } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { type ActionDraft, ActionForm } from './action-form.js';
@@ -11,6 +11,7 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
   const [editing, setEditing] = useState<Action | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   const [openapi, setOpenapi] = useState('');
+  const [imported, setImported] = useState<ImportedActions | null>(null);
   const [testing, setTesting] = useState<{
     action: Action;
     args: string;
@@ -82,7 +83,9 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
           onSubmit={(event) => {
             event.preventDefault();
             void guarded(async () => {
-              await api('POST', `/api/gpts/${gptId}/actions/import`, { openapi });
+              setImported(
+                await api<ImportedActions>('POST', `/api/gpts/${gptId}/actions/import`, { openapi }),
+              );
               setImporting(false);
               setOpenapi('');
               await load();
@@ -98,6 +101,7 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
           </button>
         </form>
       )}
+      {imported && <ImportReport report={imported} onDismiss={() => setImported(null)} />}
       {editing && (
         <ActionForm
           initial={editing === 'new' ? undefined : editing}
@@ -206,5 +210,43 @@ export function ActionsPanel({ gptId }: { gptId: string }) {
         )}
       </details>
     </section>
+  );
+}
+
+/** What an OpenAPI import made: the secrets its actions still need, and the operations it left out. */
+function ImportReport({ report, onDismiss }: { report: ImportedActions; onDismiss: () => void }) {
+  return (
+    <div class="notice stack" role="status" aria-label="Import report">
+      <p>
+        Imported {report.items.length} action{report.items.length === 1 ? '' : 's'}.
+      </p>
+      {report.secretsToSet.length > 0 && (
+        <>
+          <p>The API asks for these secrets: enter each on its action (Edit).</p>
+          <ul aria-label="Secrets to set">
+            {report.secretsToSet.map((secret) => (
+              <li key={`${secret.actionId}:${secret.header}`}>
+                {secret.action}: <code>{secret.header}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {report.skipped.length > 0 && (
+        <>
+          <p>Left out:</p>
+          <ul aria-label="Left out">
+            {report.skipped.map((skip) => (
+              <li key={`${skip.method} ${skip.path}`}>
+                {skip.method} {skip.path}: {skip.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <button type="button" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </div>
   );
 }
