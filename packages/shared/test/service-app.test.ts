@@ -47,6 +47,41 @@ async function rawAnswer(port: number, request: string): Promise<string> {
 }
 
 describe('the service frame', () => {
+  it('names the allowed values when a field must be one of a few', async () => {
+    const { app } = await exampleApp();
+    app.post(
+      '/orders',
+      {
+        schema: {
+          body: Type.Object({
+            method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT')]),
+            items: Type.Array(Type.Object({ size: Type.Union([Type.Literal('S'), Type.Literal('M')]) })),
+          }),
+        },
+      },
+      async () => ({}),
+    );
+    const method = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      payload: { method: 'post', items: [] },
+    });
+    expect(method.statusCode).toBe(400);
+    expect(method.json().error).toEqual({
+      code: 'VALIDATION_ERROR',
+      message: 'body/method must be one of: "GET", "POST", "PUT"',
+    });
+    const nested = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      payload: { method: 'GET', items: [{ size: 'XL' }] },
+    });
+    expect(nested.json().error.message).toBe('body/items/0/size must be one of: "S", "M"');
+    // Other errors keep Fastify's wording.
+    const missing = await app.inject({ method: 'POST', url: '/orders', payload: { items: [] } });
+    expect(missing.json().error.message).toBe("body must have required property 'method'");
+  });
+
   it('answers a request Node refuses before routing (headers too large, not HTTP) in the one error shape', async () => {
     const { app } = await exampleApp();
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -13,6 +13,7 @@ import { createOpsApp, type OpsApp } from './ops-app.js';
 import { refuseNulPlugin } from './refuse-nul.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { OneLineRequestLog } from './request-log.js';
+import { formatSchemaErrors } from './schema-errors.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, serverOptionsOf } from './server-limits.js';
 
 export interface ServiceAppOptions {
@@ -55,6 +56,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
     clientErrorHandler: answerClientError,
+    schemaErrorFormatter: formatSchemaErrors,
     bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
     ajv: {
       customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false },
