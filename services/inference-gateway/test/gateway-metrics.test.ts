@@ -9,6 +9,7 @@ import {
   startCoServices,
   userWithGpt,
 } from './harness.js';
+import { until } from './waiting.js';
 
 /** The gateway's own metrics, as a scraper reads them from `/metrics`. */
 let co: CoServices;
@@ -44,14 +45,6 @@ async function scrape(name: string): Promise<Array<{ labels: Record<string, stri
 async function metricOf(name: string, worker?: string): Promise<number | undefined> {
   const samples = await scrape(name);
   return samples.find((sample) => worker === undefined || sample.labels.worker === worker)?.value;
-}
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('model workers', () => {

@@ -5,6 +5,7 @@ import { signUp } from '../../gpt-registry/test/harness.js';
 import { HeldSessions } from '../src/chat/held-sessions.js';
 import type { SessionRow } from '../src/db/schema.js';
 import { type GatewayHarness, newSession, post, readEvents, startGateway, userWithGpt } from './harness.js';
+import { stillPending, until } from './waiting.js';
 import { startWeatherApi, type WeatherApi } from './weather-api.js';
 
 /*
@@ -51,24 +52,6 @@ async function talk(owner: { auth: Record<string, string> }, sessionId: string, 
 }
 
 const chatRequests = () => harness.workers[0]!.requests.filter((request) => request.path === '/api/chat');
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Whether `promise` is still unsettled after `ms`. */
-async function stillPending(promise: Promise<unknown>, ms = 150): Promise<boolean> {
-  const waited = Symbol('pending');
-  const first = await Promise.race([
-    promise,
-    new Promise((resolve) => setTimeout(() => resolve(waited), ms)),
-  ]);
-  return first === waited;
-}
 
 /**
  * Runs `during` while the gateway's database cannot read chat messages (an exclusive lock in a

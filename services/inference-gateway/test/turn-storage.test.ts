@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/start-harness.js';
 import { createGpt, type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
 import { type BareGateway, newSession, post, readEvents, startBareGateway } from './harness.js';
+import { until } from './waiting.js';
 
 /*
  * What a turn stores, whatever happens while it is answered: text Postgres cannot hold, and the
@@ -56,14 +57,6 @@ async function storedMessages(user: { auth: Record<string, string>; sessionId: s
 }
 
 const chatRequests = () => chat.workers[0]!.requests.filter((request) => request.path === '/api/chat').length;
-
-async function until(condition: () => boolean, what: string) {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('text Postgres cannot hold', () => {
   it('refuses a message holding U+0000 with a 400 before the model is asked', async () => {

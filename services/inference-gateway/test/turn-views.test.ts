@@ -5,6 +5,7 @@ import { createGpt, type RegistryHarness, signUp } from '../../gpt-registry/test
 import { type BareGateway, newSession, post, readEvents } from './harness.js';
 import { type RecordedRegistry, startRecordedRegistry } from './recorded-registry.js';
 import type { RecordingProxy } from './recording-proxy.js';
+import { stillPending, until } from './waiting.js';
 
 /*
  * The registry's turn answers, held by the gateway while the database's change notices are heard
@@ -211,24 +212,6 @@ async function saidBy(response: Response, stream: boolean): Promise<string> {
 }
 
 const chatRequests = () => chat.workers[0]!.requests.filter((request) => request.path === '/api/chat');
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Whether `promise` is still unsettled after `ms`. */
-async function stillPending(promise: Promise<unknown>, ms = 150): Promise<boolean> {
-  const waited = Symbol('pending');
-  const first = await Promise.race([
-    promise,
-    new Promise((resolve) => setTimeout(() => resolve(waited), ms)),
-  ]);
-  return first === waited;
-}
 
 describe('/v1 completions from a GPT on the view held', () => {
   it('asks the registry on the first request only, and answers the next request after an edit from the edit', async () => {
