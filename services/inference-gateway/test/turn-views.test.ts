@@ -189,13 +189,17 @@ describe('turn answers held while the change notices are heard', () => {
   });
 });
 
-/** A /v1 completion from the GPT, streamed or not; `said` is what the caller heard. */
-async function complete(auth: Record<string, string>, gptId: string, stream: boolean) {
-  const response = await post(`${chat.url}/v1/chat/completions`, auth, {
+/** A /v1 completion from the GPT asking "Hello?", streamed or not. */
+const askCompletion = (auth: Record<string, string>, gptId: string, stream: boolean) =>
+  post(`${chat.url}/v1/chat/completions`, auth, {
     model: gptId,
     stream,
     messages: [{ role: 'user', content: 'Hello?' }],
   });
+
+/** A /v1 completion from the GPT, read whole; `said` is what the caller heard. */
+async function complete(auth: Record<string, string>, gptId: string, stream: boolean) {
+  const response = await askCompletion(auth, gptId, stream);
   return { status: response.status, said: await saidBy(response, stream) };
 }
 
@@ -239,11 +243,7 @@ describe('/v1 completions from a GPT on the view held', () => {
     stack.gatewayDatabase.hold();
     let answering: Promise<Response>;
     try {
-      answering = post(`${chat.url}/v1/chat/completions`, owner.auth, {
-        model: gpt.id,
-        stream: true,
-        messages: [{ role: 'user', content: 'Hello?' }],
-      });
+      answering = askCompletion(owner.auth, gpt.id, true);
       // The database cannot tell the gateway whether anything changed, yet the model is asked...
       await until(() => chatRequests().length > before, 'the model to be asked');
       // ...and the caller hears nothing, not even the headers, until it can.
@@ -268,11 +268,7 @@ describe('/v1 completions from a GPT on the view held', () => {
         instructions: 'Say new.',
         modelId: 'phi3',
       });
-      answering = post(`${chat.url}/v1/chat/completions`, owner.auth, {
-        model: gpt.id,
-        stream: true,
-        messages: [{ role: 'user', content: 'Hello?' }],
-      });
+      answering = askCompletion(owner.auth, gpt.id, true);
       await until(() => chatRequests().length > before, 'the model to be asked on the old view');
     } finally {
       stack.gatewayDatabase.release();
@@ -296,11 +292,7 @@ describe('/v1 completions from a GPT on the view held', () => {
     expect((await complete(member.auth, gpt.id, true)).status).toBe(200);
     await api(owner.auth, 'DELETE', `/api/gpts/${gpt.id}/shares/${share.id}`);
     for (const stream of [true, false]) {
-      const refused = await post(`${chat.url}/v1/chat/completions`, member.auth, {
-        model: gpt.id,
-        stream,
-        messages: [{ role: 'user', content: 'Hello?' }],
-      });
+      const refused = await askCompletion(member.auth, gpt.id, stream);
       expect(refused.status).toBe(404);
       // The model may have started on the view held, had the removal not been heard yet; its answer
       // never reaches the member.
