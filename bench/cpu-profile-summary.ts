@@ -24,7 +24,7 @@ export interface CpuProfile {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** `pg`, `@fastify/rate-limit`, `@chatty/shared`, `node:internal/http`, or V8's own `(garbage collector)`. */
+/** `pg`, `ioredis`, `@chatty/shared`, `node:internal/http`, or V8's own `(garbage collector)`. */
 export function packageOf(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';

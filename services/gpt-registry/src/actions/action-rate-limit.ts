@@ -1,26 +1,22 @@
-import { refuseOverLimit } from '@chatty/shared';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SlidingWindowLimiter } from '@chatty/shared';
+import type { FastifyRequest } from 'fastify';
 
 /**
- * Action executions per user per minute. Every action reaches a host outside Chatty, so one user (or
+ * Action executions per user in any minute. Every action reaches a host outside Chatty, so one user (or
  * a model looping on a tool) must not turn the runner into a load generator. The direct execute route
- * and the gateway's tool calls count on the same Redis counter, shared by every replica.
+ * and the gateway's tool calls count on the same Redis key, shared by every replica.
  */
 export function actionRateLimit(
-  app: FastifyInstance,
+  limiter: SlidingWindowLimiter,
   perMinute: number,
   userOf: (request: FastifyRequest) => string,
 ) {
   if (perMinute === 0) return async () => {};
-  const limiter = app.createRateLimit({
-    max: perMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => `action-user:${userOf(request)}`,
-  });
-  return async (request: FastifyRequest) => {
-    refuseOverLimit(
-      await limiter(request),
+  const limit = { max: perMinute, windowMs: 60_000 };
+  return (request: FastifyRequest) =>
+    limiter.enforce(
+      `action-user:${userOf(request)}`,
+      limit,
       (seconds) => `At most ${perMinute} action executions a minute; retry in ${seconds} s`,
     );
-  };
 }

@@ -1,4 +1,4 @@
-import rateLimit from '@fastify/rate-limit';
+import { SlidingWindowLimiter } from '@chatty/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { actionRateLimit } from '../actions/action-rate-limit.js';
@@ -22,14 +22,10 @@ declare module 'fastify' {
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance, { nameSpace }: { nameSpace: string | undefined }) => {
     const { registryConfig: config } = app;
-    await app.register(rateLimit, {
-      global: false,
-      redis: app.redis,
-      nameSpace: nameSpace ?? `${config.REDIS_PREFIX}:rate-limit:`,
-    });
+    const limiter = new SlidingWindowLimiter(app.redis, nameSpace ?? `${config.REDIS_PREFIX}:rate-limit:`);
     app.decorate(
       'authRateLimit',
-      authRateLimit(app, {
+      authRateLimit(limiter, {
         perAddress: config.AUTH_RATE_LIMIT_PER_ADDRESS,
         windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
       }),
@@ -44,7 +40,7 @@ export const rateLimitPlugin = fp(
       ),
     );
     app.decorate('actionRateLimit', (userOf: (request: FastifyRequest) => string) =>
-      actionRateLimit(app, config.ACTION_RATE_PER_MINUTE, userOf),
+      actionRateLimit(limiter, config.ACTION_RATE_PER_MINUTE, userOf),
     );
   },
   { name: 'registry-rate-limit', dependencies: ['registry-config', 'registry-redis'] },

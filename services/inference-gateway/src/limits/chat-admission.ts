@@ -1,5 +1,5 @@
-import { AppError, callerOf, type Principal, refuseOverLimit } from '@chatty/shared';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, callerOf, type Principal, type SlidingWindowLimiter } from '@chatty/shared';
+import type { FastifyRequest } from 'fastify';
 import type { GenerationLeases, Lease, LeaseScope } from './generation-leases.js';
 
 export interface ChatLimits {
@@ -20,27 +20,25 @@ const who = (scope: 'user' | 'key') => (scope === 'user' ? 'This account' : 'Thi
 
 /**
  * Fair use of the models, per user and per API key, counted in Redis so every gateway replica sees the
- * same numbers: requests per minute (the registry's @fastify/rate-limit counters, under the same
- * REDIS_PREFIX namespace) and answers in progress (leases that expire if a replica dies holding them).
+ * same numbers: requests in any minute (a sliding window, under the same `rate-limit:` namespace as the
+ * registry's limits) and answers in progress (leases that expire if a replica dies holding them).
  * A limit of 0 is off; with every limit off, Redis is not asked at all.
  */
 export function chatAdmission(
-  app: FastifyInstance,
+  limiter: SlidingWindowLimiter,
   limits: ChatLimits,
   leases: GenerationLeases | undefined,
   prefix: string,
 ): ChatAdmission {
   const rate = (scope: 'user' | 'key', max: number, idOf: (principal: Principal) => string | undefined) => {
     if (max === 0) return undefined;
-    const limiter = app.createRateLimit({
-      max,
-      timeWindow: 60_000,
-      keyGenerator: (request) => `chat-${scope}:${idOf(callerOf(request))}`,
-    });
+    const limit = { max, windowMs: 60_000 };
     return async (request: FastifyRequest) => {
-      if (!idOf(callerOf(request))) return;
-      refuseOverLimit(
-        await limiter(request),
+      const id = idOf(callerOf(request));
+      if (!id) return;
+      await limiter.enforce(
+        `chat-${scope}:${id}`,
+        limit,
         (seconds) => `${who(scope)} may send ${max} chat requests a minute; retry in ${seconds} s`,
       );
     };

@@ -1,5 +1,4 @@
-import type { Logger } from '@chatty/shared';
-import rateLimit from '@fastify/rate-limit';
+import { type Logger, SlidingWindowLimiter } from '@chatty/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
@@ -30,14 +29,8 @@ export const limitsPlugin = fp(
       ? new GenerationLeases(redis, config.CHAT_LEASE_TTL_MS, logger.child({ component: 'chat-limits' }))
       : undefined;
     app.decorate('limitsRedis', limitsOn ? redis : undefined);
-    if (limitsOn) {
-      await app.register(rateLimit, {
-        global: false,
-        redis,
-        nameSpace: `${config.REDIS_PREFIX}:rate-limit:`,
-      });
-    }
-    app.decorate('admitChat', chatAdmission(app, limits, leases, config.REDIS_PREFIX));
+    const limiter = new SlidingWindowLimiter(redis, `${config.REDIS_PREFIX}:rate-limit:`);
+    app.decorate('admitChat', chatAdmission(limiter, limits, leases, config.REDIS_PREFIX));
     app.addHook('onClose', async () => leases?.close());
   },
   { name: 'gateway-limits', dependencies: ['gateway-config', 'gateway-redis'] },

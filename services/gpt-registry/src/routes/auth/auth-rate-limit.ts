@@ -1,5 +1,5 @@
-import { refuseOverLimit } from '@chatty/shared';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SlidingWindowLimiter } from '@chatty/shared';
+import type { FastifyRequest } from 'fastify';
 
 export interface AuthRateLimits {
   perAddress: number;
@@ -11,14 +11,7 @@ export interface AuthRateLimits {
  * Redis, shared by every replica. Wrong passwords for one account are slowed per address and account
  * together (auth/login-backoff.ts), so nobody can lock another user out.
  */
-export function authRateLimit(app: FastifyInstance, limits: AuthRateLimits) {
-  const timeWindow = limits.windowSeconds * 1000;
-  const limiters = [
-    app.createRateLimit({ max: limits.perAddress, timeWindow, keyGenerator: (req) => `address:${req.ip}` }),
-  ];
-  return async (request: FastifyRequest) => {
-    for (const limiter of limiters) {
-      refuseOverLimit(await limiter(request));
-    }
-  };
+export function authRateLimit(limiter: SlidingWindowLimiter, limits: AuthRateLimits) {
+  const limit = { max: limits.perAddress, windowMs: limits.windowSeconds * 1000 };
+  return (request: FastifyRequest) => limiter.enforce(`address:${request.ip}`, limit);
 }
