@@ -34,8 +34,13 @@ export function needsConfirmation(method: ActionMethod, confirmation: ActionConf
   return method !== 'GET';
 }
 
-/** `{{name}}`: a placeholder filled from the call's argument `name`. */
-export const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_]{0,63})\}\}/g;
+/**
+ * `{{name}}`, or `{{ name }}` as Mustache and Handlebars allow: a placeholder filled from the call's
+ * argument `name`.
+ */
+export const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
+/** Anything written in double braces: one that is not a PLACEHOLDER is a mistake to point out, not text. */
+export const BRACED = /\{\{[^{}]*\}\}/g;
 
 export type ArgumentValue = string | number | boolean;
 export type ArgumentValues = Record<string, ArgumentValue>;

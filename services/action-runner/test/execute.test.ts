@@ -99,6 +99,22 @@ describe('POST /internal/execute', () => {
     expect(JSON.parse(result.body)).toMatchObject({ method: 'POST' });
   });
 
+  it('fills {{ name }} with spaces like {{name}}, keeping a whole placeholder typed', async () => {
+    const response = await execute({
+      method: 'PUT',
+      url: `${base()}/users/{{ user }}`,
+      headers: { 'X-Tag': 'tag-{{ tag}}' },
+      query: {},
+      body: { count: '{{ limit }}', title: '{{title }} now' },
+      arguments: { user: 'ann', tag: 't2', limit: 7, title: 'hi' },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const received = target.received.at(-1)!;
+    expect(received.url).toBe('/users/ann');
+    expect(received.headers['x-tag']).toBe('tag-t2');
+    expect(JSON.parse(received.body)).toEqual({ count: 7, title: 'hi now' });
+  });
+
   it('never logs header values or queries', () => {
     expect(logs.text()).toContain('action executed');
     expect(logs.text()).not.toContain('sk-live-very-secret-value');

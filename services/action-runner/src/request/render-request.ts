@@ -18,7 +18,7 @@ export interface RenderedRequest {
 }
 
 const SCHEME_AND_AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/is;
-const ONLY_PLACEHOLDER = /^\{\{([A-Za-z_][A-Za-z0-9_]{0,63})\}\}$/;
+const ONLY_PLACEHOLDER = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}$/;
 
 /**
  * Fills `{{name}}` placeholders from the arguments so that no argument can change where the request

@@ -4,6 +4,7 @@ import {
   type ActionArgument,
   type ActionConfirmation,
   type ActionMethod,
+  BRACED,
   PLACEHOLDER,
   RESERVED_ACTION_HEADERS,
 } from '@chatty/contracts';
@@ -85,6 +86,8 @@ export function checkActionFields(fields: ActionFields): ActionFields {
     throw badRequest('INVALID_HEADER', 'A header is given twice (header names ignore case)');
   }
 
+  refuseMalformedPlaceholders(fields);
+
   const declared = new Set<string>();
   for (const argument of fields.arguments) {
     if (declared.has(argument.name)) {
@@ -106,6 +109,33 @@ function displayNameOf(name: string): string {
     throw badRequest('INVALID_NAME', 'name may not hold control characters or line breaks');
   }
   return trimmed;
+}
+
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
+
+/**
+ * `{{city-name}}` or `{{}}` would otherwise be sent as literal text and the model never asked for it.
+ * Header and parameter values are not quoted back: they may be secrets.
+ */
+function refuseMalformedPlaceholders(fields: ActionFields): void {
+  const malformed = (template: string) =>
+    [...template.matchAll(BRACED)].find(([braced]) => !WHOLE_PLACEHOLDER.test(braced))?.[0];
+  const rule = 'a placeholder is {{name}}: letters, digits and _, not starting with a digit';
+  const inUrl = malformed(fields.url);
+  if (inUrl)
+    throw badRequest('INVALID_PLACEHOLDER', `url holds ${inUrl}, which is not a placeholder; ${rule}`);
+  for (const [where, map] of [
+    ['Header', fields.headers],
+    ['Parameter', fields.parameters],
+  ] as const) {
+    for (const [name, template] of Object.entries(map)) {
+      if (malformed(template))
+        throw badRequest(
+          'INVALID_PLACEHOLDER',
+          `${where} ${name} holds {{...}} that is not a placeholder; ${rule}`,
+        );
+    }
+  }
 }
 
 /**

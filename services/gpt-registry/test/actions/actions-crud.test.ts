@@ -195,6 +195,24 @@ describe('action definitions', () => {
 
 describe('validation', () => {
   const base = () => weather();
+  it('takes {{ name }} with spaces, as Mustache writes it, as the placeholder name', async () => {
+    const response = await create({
+      ...base(),
+      name: 'spaced',
+      url: `${stack.target.url}/weather/{{ city }}`,
+      parameters: { units: '{{  units }}', q: 'in {{city }}' },
+      arguments: [],
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().arguments.map((argument: { name: string }) => argument.name)).toEqual([
+      'city',
+      'units',
+    ]);
+    const run = await execute(response.json().id, { city: 'Oslo', units: 'metric' });
+    expect(run.statusCode, run.body).toBe(200);
+    expect(stack.target.received.at(-1)!.url).toBe('/weather/Oslo?q=in+Oslo&units=metric');
+  });
+
   it.each([
     ['a relative url', { url: '/weather' }, 'INVALID_URL'],
     ['a file: url', { url: 'file:///etc/passwd' }, 'INVALID_URL'],
@@ -220,11 +238,23 @@ describe('validation', () => {
       'INVALID_ARGUMENTS',
     ],
     ['an unknown argument type', { arguments: [{ name: 'city', type: 'date' }] }, 'VALIDATION_ERROR'],
+    [
+      '{{...}} that is no placeholder in the url',
+      { url: 'https://example.com/{{city-name}}' },
+      'INVALID_PLACEHOLDER',
+    ],
+    ['empty braces in a parameter', { parameters: { q: '{{}}' } }, 'INVALID_PLACEHOLDER'],
+    [
+      'a placeholder starting with a digit in a header',
+      { headers: { 'X-Day': '{{1day}}' } },
+      'INVALID_PLACEHOLDER',
+    ],
   ])('refuses %s with 400', async (_label, change, code) => {
     const response = await create({ ...base(), ...change });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json().error.code).toBe(code);
     if (JSON.stringify(change).includes('Authorization')) expect(response.body).not.toContain('Bearer');
+    if (code === 'INVALID_PLACEHOLDER') expect(response.json().error.message).toContain('{{name}}');
   });
 
   it('an invalid update changes nothing', async () => {

@@ -1,7 +1,7 @@
+import { PLACEHOLDER } from '@chatty/contracts';
 import type { ActionArgument } from '../api/types.js';
 
 const TYPES: ActionArgument['type'][] = ['string', 'number', 'integer', 'boolean'];
-const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_]{0,63})\}\}/g;
 
 /** Every `{{name}}` used in the action gets an argument (a required string unless declared otherwise). */
 export function withPlaceholdersDeclared(args: ActionArgument[], texts: string[]): ActionArgument[] {
