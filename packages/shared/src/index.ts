@@ -26,6 +26,7 @@ export * from './hosted-api.js';
 export * from './http/create-service-app.js';
 export * from './http/error-handler.js';
 export * from './http/health.js';
+export * from './http/openai-errors.js';
 export * from './http/request-id.js';
 export * from './http/run-service.js';
 export * from './http/server-limits.js';

@@ -11,8 +11,14 @@ export interface ConnectionCapOptions {
   isTrustedProxy: (address: string | undefined) => boolean;
 }
 
+// Written before any request is parsed, so its path is unknown: the API's fields and OpenAI's together.
 const REFUSAL_BODY = JSON.stringify({
-  error: { code: 'TOO_MANY_CONNECTIONS', message: 'Too many open connections from your address' },
+  error: {
+    code: 'TOO_MANY_CONNECTIONS',
+    message: 'Too many open connections from your address',
+    type: 'rate_limit_error',
+    param: null,
+  },
 });
 const REFUSAL =
   'HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: application/json\r\n' +

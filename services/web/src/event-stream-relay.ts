@@ -1,4 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
+import { openAiErrorBody } from '@chatty/shared';
 
 const EVENT_END = Buffer.from('\n\n');
 
@@ -10,8 +11,8 @@ export const apiErrorEvent: StreamErrorEvent = (error) =>
   `event: error\ndata: ${JSON.stringify({ error })}\n\n`;
 
 /** `/v1` streams: a data line with OpenAI's error body, as the gateway sends a failure mid-stream. */
-export const openAiErrorEvent: StreamErrorEvent = ({ code, message }) =>
-  `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
+export const openAiErrorEvent: StreamErrorEvent = (error) =>
+  `data: ${JSON.stringify(openAiErrorBody(502, error))}\n\n`;
 
 /**
  * A service's SSE answer passed on whole events at a time. When the service dies or stalls mid-answer,

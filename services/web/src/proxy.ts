@@ -1,5 +1,5 @@
 import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
-import { quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
+import { errorBodyFor, quieterOf, REQUEST_ID_HEADER } from '@chatty/shared';
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
 import { apiErrorEvent, openAiErrorEvent, relayEventStream } from './event-stream-relay.js';
@@ -112,11 +112,19 @@ export async function registerUpstream(
           if (reply.request.raw.socket?.destroyed) return;
           const timedOut = (error as { statusCode?: number }).statusCode === 504;
           reply.request.log.warn({ upstream: upstream.name, err: error }, 'upstream failed');
-          void reply.code(timedOut ? 504 : 502).send({
-            error: timedOut
-              ? { code: 'UPSTREAM_TIMEOUT', message: `${upstream.name} did not answer in time` }
-              : { code: 'UPSTREAM_UNAVAILABLE', message: `${upstream.name} is not reachable; retry shortly` },
-          });
+          const status = timedOut ? 504 : 502;
+          void reply.code(status).send(
+            errorBodyFor(
+              reply.request.url,
+              status,
+              timedOut
+                ? { code: 'UPSTREAM_TIMEOUT', message: `${upstream.name} did not answer in time` }
+                : {
+                    code: 'UPSTREAM_UNAVAILABLE',
+                    message: `${upstream.name} is not reachable; retry shortly`,
+                  },
+            ),
+          );
         },
       },
     });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_JSON_BODY_BYTES } from '@chatty/contracts';
 import { captureLogs } from '@chatty/testkit';
 import { buildWeb, loadWebConfig, type WebApp } from '@chatty/web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +248,54 @@ describe('when an upstream is down', () => {
       expect(noGateway.statusCode).toBe(404);
     } finally {
       await lonely.close();
+    }
+  });
+});
+
+describe("the origin's own errors on /v1", () => {
+  it("are in OpenAI's shape, as the gateway's are: gateway down, a body too large, no gateway at all", async () => {
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = urlOf(dead);
+    await new Promise((resolve) => dead.close(resolve));
+    const downstream = await buildWeb(
+      loadWebConfig({ REGISTRY_URL: deadUrl, GATEWAY_URL: deadUrl, LOG_LEVEL: 'silent' }),
+    );
+    const noGateway = await buildWeb(loadWebConfig({ REGISTRY_URL: deadUrl, LOG_LEVEL: 'silent' }));
+    try {
+      const ask = (app: WebApp, body: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          payload: body,
+        });
+      const down = await ask(downstream, '{"model":"phi3","messages":[]}');
+      expect(down.statusCode).toBe(502);
+      expect(down.json()).toEqual({
+        error: {
+          code: 'UPSTREAM_UNAVAILABLE',
+          message: expect.any(String),
+          type: 'server_error',
+          param: null,
+        },
+      });
+      const huge = await ask(downstream, JSON.stringify({ text: 'x'.repeat(MAX_JSON_BODY_BYTES) }));
+      expect(huge.statusCode).toBe(413);
+      expect(huge.json().error).toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+        type: 'invalid_request_error',
+        param: null,
+      });
+      const missing = await ask(noGateway, '{}');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json().error).toMatchObject({ code: 'ROUTE_NOT_FOUND', type: 'not_found_error' });
+      // The rest of the API keeps its own shape.
+      const api = await downstream.inject({ method: 'GET', url: '/api/gpts' });
+      expect(api.json()).toEqual({ error: { code: 'UPSTREAM_UNAVAILABLE', message: expect.any(String) } });
+    } finally {
+      await downstream.close();
+      await noGateway.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { isOpenAiPath, type OpenAiErrorBody, openAiError, openAiErrorBody } from './openai-errors.js';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -111,7 +112,16 @@ export function toErrorResponse(error: FastifyError | Error): {
   };
 }
 
-/** The one error shape of every service. */
+/** The one error shape of every service; OpenAI's on the OpenAI-compatible paths. */
+export function errorBodyFor(
+  url: string,
+  statusCode: number,
+  error: { code: string; message: string },
+): ErrorBody | OpenAiErrorBody {
+  return isOpenAiPath(url) ? openAiErrorBody(statusCode, error) : { error };
+}
+
+/** The one error shape of every service (OpenAI's on `/v1`). */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => installErrorHandlers(app), {
   name: 'chatty-error-handler',
 });
@@ -124,17 +134,27 @@ function installErrorHandlers(app: FastifyInstance): void {
       request.log.info({ reason: error.message }, 'client connection closed before the answer');
       return reply
         .code(499)
-        .send({ error: { code: 'CLIENT_CLOSED', message: 'The client closed the connection' } });
+        .send(
+          errorBodyFor(request.url, 499, {
+            code: 'CLIENT_CLOSED',
+            message: 'The client closed the connection',
+          }),
+        );
     }
-    const { statusCode, body, headers } = toErrorResponse(error);
+    const { statusCode, body, headers } = isOpenAiPath(request.url)
+      ? openAiError(error)
+      : toErrorResponse(error);
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code, statusCode }, body.error.message);
     return reply.code(statusCode).headers(headers).send(body);
   });
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(404).send({
-      error: { code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    });
+    reply.code(404).send(
+      errorBodyFor(request.url, 404, {
+        code: 'ROUTE_NOT_FOUND',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      }),
+    );
   app.setNotFoundHandler(routeNotFound);
   // Answered before the body is read: a path nobody serves is 404 whatever its body, never a 400 for
   // malformed JSON or a 413 that would tell a prober something about the route.

@@ -1,9 +1,8 @@
 import { OPENAI_ROUTES } from '@chatty/contracts';
-import { callerOf } from '@chatty/shared';
+import { callerOf, invalidParam } from '@chatty/shared';
 import { embedOnPool } from '../../pool/embed.js';
 import { abortOnDisconnect } from '../../sse.js';
 import type { GatewayRoutes } from '../gateway-routes.js';
-import { invalidParam } from './errors.js';
 
 /** Little-endian float32s in base64, as OpenAI sends `encoding_format: "base64"` (its SDK asks for it). */
 const base64Of = (vector: number[]) => Buffer.from(new Float32Array(vector).buffer).toString('base64');

@@ -1,8 +1,7 @@
 import type { CompletionRequestBody } from '@chatty/contracts';
-import type { ModelDefinition } from '@chatty/shared';
+import { invalidParam, type ModelDefinition } from '@chatty/shared';
 import type { GenerateRequest } from '../../pool/model-router.js';
 import type { OllamaTool } from '../../pool/ollama-types.js';
-import { invalidParam } from './errors.js';
 import { ollamaOptions } from './shapes.js';
 
 type GenerationOptions = Pick<GenerateRequest, 'tools' | 'toolChoice' | 'format' | 'options'>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
-import { AppError, callerOf, chatKeysPlugin } from '@chatty/shared';
+import { AppError, callerOf, chatKeysPlugin, invalidParam, openAiError } from '@chatty/shared';
 import type { FastifyReply } from 'fastify';
 import { gatedEvents } from '../../chat/gated-events.js';
 import { generateAnswer } from '../../chat/generate.js';
@@ -16,7 +16,6 @@ import type { GatewayRoutes } from '../gateway-routes.js';
 import { resolveModel } from '../resolve-model.js';
 import { endFailedAnswer } from '../stream-failure.js';
 import { embeddingRoutes } from './embeddings.js';
-import { invalidParam, openAiError, openAiErrorsPlugin } from './errors.js';
 import { generationOptions, refuseForGpt, refuseUnsupported } from './generation-options.js';
 import { toGatewayMessages } from './messages.js';
 import {
@@ -34,7 +33,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The OpenAI-compatible API: `model` is one of the caller's GPT ids or a base model of the models config. */
 export const openAiRoutes: GatewayRoutes = async (app) => {
   await app.register(chatKeysPlugin);
-  await app.register(openAiErrorsPlugin);
   app.addHook('preHandler', app.authenticate);
   await app.register(embeddingRoutes);
 

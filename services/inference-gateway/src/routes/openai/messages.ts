@@ -1,8 +1,8 @@
 import { type CompletionRequestBody, ContentPart, type ContentPartBody } from '@chatty/contracts';
+import { invalidParam } from '@chatty/shared';
 import Value from 'typebox/value';
 import type { OllamaMessage, OllamaToolCall } from '../../pool/ollama-types.js';
 import { parseArguments } from '../../providers/tool-call-ids.js';
-import { invalidParam } from './errors.js';
 
 type RequestMessage = CompletionRequestBody['messages'][number];
 
