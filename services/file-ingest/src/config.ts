@@ -49,8 +49,12 @@ export const IngestEnv = Type.Object({
    * the file fails instead of being tried again. At most the job's attempts (5).
    */
   INGEST_MAX_CRASHES: Type.Integer({ minimum: 1, maximum: 5, default: 2 }),
-  /** How long a job's lock lasts; a worker killed mid-job loses its job to another after about this. */
-  INGEST_LOCK_MS: Type.Integer({ minimum: 500, default: 30_000 }),
+  /**
+   * How long a job's lock lasts; a worker killed mid-job loses its job to another after one to two of
+   * these, and its file shows `processing` until then. The lock is renewed every half of it, which the
+   * worker's event loop can always do: extraction runs in a child process, never on that loop.
+   */
+  INGEST_LOCK_MS: Type.Integer({ minimum: 500, default: 10_000 }),
   /** How often files left queued or processing without a job are enqueued again. */
   INGEST_RECONCILE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 60_000 }),
   /**
