@@ -181,7 +181,9 @@ describe('slow and idle clients at the public origin', () => {
       );
 
       expect(during.statuses).toEqual([200]);
-      expect(during.p99).toBeLessThan(500);
+      // Starved users would wait for the attack's sockets to time out (1.5 s); under 1 s they did not.
+      // (Typically 20-160 ms here; the margin is for a machine whose cores the test run itself loads.)
+      expect(during.p99).toBeLessThan(1000);
       expect(mostHeld).toBeGreaterThanOrEqual(250);
       // Trickled bodies, uploads included, wait at the origin and never take a connection to the registry.
       expect(mostUpstream).toBeLessThanOrEqual(8);
