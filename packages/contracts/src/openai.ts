@@ -71,6 +71,9 @@ export const CompletionRequest = Type.Object({
   response_format: Type.Optional(ResponseFormat),
   stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 4 }), Type.Null()])),
   n: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  // Not produced: asking for them is refused (generation-options.ts) rather than answered with null.
+  logprobs: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  top_logprobs: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 20 }), Type.Null()])),
   stream_options: Type.Optional(
     Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }), Type.Null()]),
   ),

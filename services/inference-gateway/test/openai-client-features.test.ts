@@ -216,6 +216,23 @@ describe('sampling, limits and formats through /v1', () => {
     });
     expect((error as Error).message).toContain('n = 1');
   });
+
+  it('refuses logprobs rather than answering them with null, and takes logprobs: false', async () => {
+    const client = await clientOf();
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    for (const [asked, param] of [
+      [{ logprobs: true }, 'logprobs'],
+      [{ top_logprobs: 3 }, 'top_logprobs'],
+    ] as const) {
+      const error = await client.chat.completions
+        .create({ model: 'small', messages, ...asked })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error).toMatchObject({ status: 400, param, code: 'LOGPROBS_NOT_SUPPORTED' });
+    }
+    const plain = await client.chat.completions.create({ model: 'small', messages, logprobs: false });
+    expect(plain.choices[0]!.logprobs).toBeNull();
+  });
 });
 
 describe('images through /v1', () => {

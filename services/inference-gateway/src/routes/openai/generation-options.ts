@@ -10,6 +10,12 @@ type GenerationOptions = Pick<GenerateRequest, 'tools' | 'toolChoice' | 'format'
 export function refuseUnsupported(body: CompletionRequestBody): void {
   if (body.n != null && body.n > 1)
     throw invalidParam('n', 'N_NOT_SUPPORTED', 'Only one choice per request is supported (n = 1)');
+  if (body.logprobs || body.top_logprobs)
+    throw invalidParam(
+      body.logprobs ? 'logprobs' : 'top_logprobs',
+      'LOGPROBS_NOT_SUPPORTED',
+      'Log probabilities are not returned by this server; leave logprobs unset or false',
+    );
   if (body.tool_choice && !body.tools?.length)
     throw invalidParam('tool_choice', 'TOOL_CHOICE_WITHOUT_TOOLS', 'tool_choice needs tools');
 }
