@@ -132,14 +132,12 @@ function installErrorHandlers(app: FastifyInstance): void {
     // missing body, not a broken dependency, and nobody is left to read an answer. 499 as nginx says.
     if (request.raw.socket?.destroyed) {
       request.log.info({ reason: error.message }, 'client connection closed before the answer');
-      return reply
-        .code(499)
-        .send(
-          errorBodyFor(request.url, 499, {
-            code: 'CLIENT_CLOSED',
-            message: 'The client closed the connection',
-          }),
-        );
+      return reply.code(499).send(
+        errorBodyFor(request.url, 499, {
+          code: 'CLIENT_CLOSED',
+          message: 'The client closed the connection',
+        }),
+      );
     }
     const { statusCode, body, headers } = isOpenAiPath(request.url)
       ? openAiError(error)
