@@ -129,14 +129,12 @@ export type GptList = Static<typeof GptList>;
 
 export const GptListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  cursor: Type.Optional(Type.String({ format: 'uuid', description: 'nextCursor of the previous page' })),
+  cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page, as it was given' })),
 });
 
 export const VersionsQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  cursor: Type.Optional(
-    Type.String({ pattern: '^[1-9][0-9]{0,9}$', description: 'nextCursor of the previous page' }),
-  ),
+  cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page, as it was given' })),
 });
 
 export const VersionParams = Type.Object({

@@ -24,6 +24,7 @@ export * from './db/prepared-statements.js';
 export * from './errors.js';
 export * from './hosted-api.js';
 export * from './http/create-service-app.js';
+export * from './http/cursor.js';
 export * from './http/error-handler.js';
 export * from './http/health.js';
 export * from './http/openai-errors.js';

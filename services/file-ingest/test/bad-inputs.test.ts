@@ -1,5 +1,8 @@
+import { INGEST_QUEUE } from '@chatty/shared';
 import { listKeys } from '@chatty/testkit';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MultipartPart, multipartBody } from '../../gpt-registry/test/images.js';
 import { makeEncryptedPdf, makePdf } from './fixtures/make-pdf.js';
 import { makeDocxBomb, makeLyingDocx } from './fixtures/make-zip.js';
 import {
@@ -94,6 +97,81 @@ describe('bad inputs', () => {
       expect(response.json().error.message).toBeTruthy();
       expect(await rowCount()).toBe(before);
       expect(await listKeys(stack.registry.s3.store)).toEqual([]);
+    });
+
+    describe('a body that is not one file in the field "file"', () => {
+      let queue: Queue;
+      beforeAll(() => {
+        queue = new Queue(INGEST_QUEUE, {
+          connection: { url: stack.ingestEnv.REDIS_URL! },
+          prefix: stack.ingestEnv.REDIS_PREFIX,
+        });
+      });
+      afterAll(() => queue?.close());
+
+      // Done jobs are kept for a day, so a count that stays put means nothing was queued.
+      const jobCount = async () =>
+        Object.values(await queue.getJobCounts()).reduce((sum, count) => sum + count, 0);
+      const post = (parts: MultipartPart[]) => {
+        const { payload, headers } = multipartBody(parts);
+        return stack.registry.app.inject({
+          method: 'POST',
+          url: `/api/gpts/${gptId}/files`,
+          headers: { ...owner.auth, ...headers },
+          payload,
+        });
+      };
+      const text = (field: string, filename: string) => ({ field, filename, bytes: `Notes in ${filename}.` });
+
+      const fields = (count: number) =>
+        Array.from({ length: count }, (_, i): MultipartPart => ({ field: `note${i}`, bytes: 'words' }));
+
+      it.each<[string, MultipartPart[], string, RegExp]>([
+        [
+          'a file under another field name',
+          [text('upload', 'a.txt')],
+          'UNEXPECTED_FILE_FIELD',
+          /field "file"/,
+        ],
+        [
+          'two files',
+          [text('file', 'a.txt'), text('file', 'b.txt')],
+          'TOO_MANY_FILES',
+          /one file per request/,
+        ],
+        [
+          'a second file under another name',
+          [text('file', 'a.txt'), text('extra', 'b.txt')],
+          'TOO_MANY_FILES',
+          /one file per request/,
+        ],
+        // Past its limit of 5 fields the parser closes the file's stream: the upload used to wait forever.
+        [
+          'more plain fields than the parser takes',
+          [...fields(6), text('file', 'a.txt')],
+          'TOO_MANY_FIELDS',
+          /field "file"/,
+        ],
+      ])('refuses %s with 400, storing and queueing nothing', async (_label, parts, code, words) => {
+        const [rows, jobs] = [await rowCount(), await jobCount()];
+        const response = await post(parts);
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.json().error).toMatchObject({ code, message: expect.stringMatching(words) });
+        expect(await rowCount()).toBe(rows);
+        expect(await listKeys(stack.registry.s3.store)).toEqual([]);
+        expect(await jobCount()).toBe(jobs);
+      });
+
+      it('passes over plain fields beside the file', async () => {
+        const response = await post([...fields(2), text('file', 'fields.txt'), ...fields(3)]);
+        expect(response.statusCode, response.body).toBe(202);
+        expect(response.json().originalName).toBe('fields.txt');
+        await stack.registry.app.inject({
+          method: 'DELETE',
+          url: `/api/gpts/files/${response.json().id}`,
+          headers: owner.auth,
+        });
+      });
     });
 
     it('accepts a file of exactly the size limit', async () => {

@@ -9,6 +9,7 @@ import {
   RESERVED_ACTION_HEADERS,
 } from '@chatty/contracts';
 import { badRequest } from '@chatty/shared';
+import { checkSingleLine } from '../text/single-line.js';
 import { isSecretHeader, isSecretParameter } from './secret-headers.js';
 
 /** An action as stored, secrets in clear: only ever held in memory, on the way to or from the cipher. */
@@ -98,17 +99,11 @@ export function checkActionFields(fields: ActionFields): ActionFields {
   return { ...fields, name: displayNameOf(fields.name), arguments: withPlaceholderArguments(fields) };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
 /** A display name is any text, trimmed, without control characters (it is shown in lists and logs). */
 function displayNameOf(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw badRequest('INVALID_NAME', 'name may not be empty');
-  if (CONTROL_CHARACTERS.test(trimmed)) {
-    throw badRequest('INVALID_NAME', 'name may not hold control characters or line breaks');
-  }
-  return trimmed;
+  return checkSingleLine(trimmed, 'INVALID_NAME', 'name');
 }
 
 const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);

@@ -148,24 +148,42 @@ export async function findGptWithAccess(
   return { gpt: gpt as GptRow, access };
 }
 
-/** A page of the user's GPTs, newest first; `after` is the id of the last GPT of the previous page. */
-export async function listGpts(db: Db, userId: string, { limit, after }: { limit: number; after?: string }) {
+/** Where a page of GPTs ends: the last GPT's creation time (to the microsecond, as text) and id. */
+export interface GptListPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** A page of the user's GPTs, newest first, after `after`; `next` is where the page ends, if more follow. */
+export async function listGpts(
+  db: Db,
+  userId: string,
+  { limit, after }: { limit: number; after?: GptListPosition },
+) {
   let query = db
     .selectFrom('gpt')
     .selectAll()
+    // A Date would cut created_at to the millisecond, and the next page would skip GPTs made within it.
+    .select(
+      sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at'),
+    )
     .where('user_id', '=', userId)
     .where('deleting_at', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1);
   if (after) {
-    // Compared in the database, where created_at keeps its microseconds.
+    // The position itself, not a row to look up: paging goes on when that GPT was deleted meanwhile.
     query = query.where(
-      sql<boolean>`(created_at, id) < (select created_at, id from gpt where id = ${after} and user_id = ${userId})`,
+      sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
     );
   }
   const rows = await query.execute();
-  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next: GptListPosition | undefined =
+    rows.length > limit && last ? { createdAt: last.position_at, id: last.id } : undefined;
+  return { rows: page, next };
 }
 
 /**

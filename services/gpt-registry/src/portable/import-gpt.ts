@@ -29,7 +29,7 @@ import { countActions, countFiles, countGpts, sumFileBytes, withUserLock } from 
 import { removeOrphanedBlobs } from '../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../files/decide-type.js';
 import { ensureRoom, type QuotaLimits } from '../quotas/quotas.js';
-import { resolveModelId } from '../routes/gpts/gpt-input.js';
+import { checkStarters, gptNameOf, resolveModelId } from '../routes/gpts/gpt-input.js';
 import type { ArchiveFile, PortableArchive } from './read-archive.js';
 
 export interface ImportContext {
@@ -194,12 +194,12 @@ export async function importGpt(
 
 async function gptFieldsOf(archive: PortableArchive, context: ImportContext): Promise<GptFields> {
   const gpt = archive.gpt;
-  const name = gpt.name.trim();
+  const name = gptNameOf(gpt.name);
   return {
     name,
     description: gpt.description,
     instructions: gpt.instructions,
-    conversationStarters: gpt.conversationStarters,
+    conversationStarters: checkStarters(gpt.conversationStarters),
     capabilities: { ...NO_CAPABILITIES, ...gpt.capabilities },
     modelId: resolveModelId(context.models, gpt.modelId),
     avatar: gpt.avatar ? await checkAvatarField(gpt.avatar) : generateAvatar(name),

@@ -5,7 +5,7 @@ import { TEST_REDIS_URL } from '@chatty/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_ASSISTANT, createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
-import { multipartFile, PNG_1X1 } from '../images.js';
+import { multipartBody, multipartFile, PNG_1X1 } from '../images.js';
 import { unzip, zipOf, zipWithRawName } from './portable-archive.js';
 
 let registry: RegistryHarness;
@@ -346,6 +346,38 @@ describe('POST /api/gpts/import', () => {
           : [name, content],
       );
       await expectRefused(await zipOf(unknownModel), 400, 'UNKNOWN_MODEL', /no-such-model/);
+      const controlName = entries().map(([name, content]): [string, Buffer | string] =>
+        name === 'gpt.json' ? [name, JSON.stringify({ ...config, name: 'Two\nlines' })] : [name, content],
+      );
+      await expectRefused(await zipOf(controlName), 400, 'INVALID_NAME', /may not hold control characters/);
+    });
+
+    it('a GPT file under another field name, or two files', async () => {
+      const bytes = await zipOf(entries());
+      const refusals = [
+        [[{ field: 'archive', filename: 'gpt.chatty.zip', bytes }], 'UNEXPECTED_FILE_FIELD', /field "file"/],
+        [
+          [
+            { field: 'file', filename: 'gpt.chatty.zip', bytes },
+            { field: 'file', filename: 'more.chatty.zip', bytes },
+          ],
+          'TOO_MANY_FILES',
+          /one file per request/,
+        ],
+      ] as const;
+      for (const [parts, code, words] of refusals) {
+        const before = await gptCount();
+        const { payload, headers } = multipartBody([...parts]);
+        const response = await registry.app.inject({
+          method: 'POST',
+          url: '/api/gpts/import',
+          headers: { ...owner.auth, ...headers },
+          payload,
+        });
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.json().error).toMatchObject({ code, message: expect.stringMatching(words) });
+        expect(await gptCount()).toBe(before);
+      }
     });
 
     it('no file at all', async () => {

@@ -1,7 +1,7 @@
 import { MAX_AVATAR_BYTES } from '@chatty/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
-import { GIF_1X1, multipartFile, PNG_1X1 } from '../images.js';
+import { GIF_1X1, type MultipartPart, multipartBody, multipartFile, PNG_1X1 } from '../images.js';
 
 let registry: RegistryHarness;
 let owner: Awaited<ReturnType<typeof signUp>>;
@@ -85,6 +85,41 @@ describe('POST /api/gpts/:id/avatar', () => {
       headers: owner.auth,
     });
     expect(after.json().avatar).toBe(gpt.avatar);
+  });
+
+  it.each<[string, MultipartPart[], string, RegExp]>([
+    [
+      'an image under another field name',
+      [{ field: 'avatar', filename: 'a.png', bytes: PNG_1X1 }],
+      'UNEXPECTED_FILE_FIELD',
+      /field "file"/,
+    ],
+    [
+      'two images',
+      [
+        { field: 'file', filename: 'a.png', bytes: PNG_1X1 },
+        { field: 'file', filename: 'b.gif', bytes: GIF_1X1 },
+      ],
+      'TOO_MANY_FILES',
+      /one file per request/,
+    ],
+  ])('answers 400 for %s and keeps the old avatar and version', async (_label, parts, code, words) => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const { payload, headers } = multipartBody(parts);
+    const response = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${gpt.id}/avatar`,
+      headers: { ...owner.auth, ...headers },
+      payload,
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error).toMatchObject({ code, message: expect.stringMatching(words) });
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json()).toMatchObject({ avatar: gpt.avatar, version: 1 });
   });
 
   it('answers 400 FILE_REQUIRED for a multipart body without a file', async () => {

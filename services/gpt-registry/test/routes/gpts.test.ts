@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_ASSISTANT, createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
 import { PNG_1X1 } from '../images.js';
@@ -95,6 +96,16 @@ describe('POST /api/gpts', () => {
       'UNSUPPORTED_TYPE',
     ],
     ['a name holding U+0000', { name: 'a\u0000b', modelId: 'phi3' }, 400, 'NUL_CHARACTER'],
+    ['a name holding a line break', { name: 'Code\nAssistant', modelId: 'phi3' }, 400, 'INVALID_NAME'],
+    ['a name holding a tab', { name: 'Code\tAssistant', modelId: 'phi3' }, 400, 'INVALID_NAME'],
+    ['a name holding an escape', { name: 'Code \u001b[31mAssistant', modelId: 'phi3' }, 400, 'INVALID_NAME'],
+    ['a name holding DEL', { name: 'Code\u007fAssistant', modelId: 'phi3' }, 400, 'INVALID_NAME'],
+    [
+      'a conversation starter holding a line break',
+      { name: 'X', modelId: 'phi3', conversationStarters: ['Fine', 'Two\nlines'] },
+      400,
+      'INVALID_CONVERSATION_STARTER',
+    ],
     [
       'instructions holding U+0000',
       { name: 'X', modelId: 'phi3', instructions: 'Be \u0000 kind' },
@@ -113,6 +124,38 @@ describe('POST /api/gpts', () => {
     expect(response.statusCode).toBe(status);
     expect(response.json().error.code).toBe(code);
     expect((await inject('GET', '/api/gpts?limit=100')).json().items.length).toBe(before);
+  });
+
+  it('says which field may not hold control characters', async () => {
+    const name = await inject('POST', '/api/gpts', { name: 'Bell\u0007', modelId: 'phi3' });
+    expect(name.json().error).toEqual({
+      code: 'INVALID_NAME',
+      message: 'name may not hold control characters or line breaks',
+    });
+    const starter = await inject('POST', '/api/gpts', {
+      name: 'X',
+      modelId: 'phi3',
+      conversationStarters: ['Fine', 'Tab\there'],
+    });
+    expect(starter.json().error).toEqual({
+      code: 'INVALID_CONVERSATION_STARTER',
+      message: 'conversationStarters[1] may not hold control characters or line breaks',
+    });
+  });
+
+  it('keeps line breaks and tabs in the description and instructions, and trims them off the name', async () => {
+    const response = await inject('POST', '/api/gpts', {
+      name: '  Multi-line\n',
+      modelId: 'phi3',
+      description: 'First line\nSecond line',
+      instructions: 'Rules:\n\t1. Be brief.\r\n\t2. Be kind.',
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      name: 'Multi-line',
+      description: 'First line\nSecond line',
+      instructions: 'Rules:\n\t1. Be brief.\r\n\t2. Be kind.',
+    });
   });
 
   it('accepts exactly 100 characters of name, 10 starters and 32k of instructions', async () => {
@@ -154,6 +197,95 @@ describe('GET /api/gpts', () => {
     expect(seen).toEqual(ids);
   });
 
+  /** Every GPT of `user`, `limit` a page, following nextCursor. */
+  async function pageThrough(
+    user: { auth: Record<string, string> },
+    limit: number,
+    between?: () => Promise<void>,
+  ) {
+    const seen: string[] = [];
+    let url = `/api/gpts?limit=${limit}`;
+    for (;;) {
+      const page = (await registry.app.inject({ method: 'GET', url, headers: user.auth })).json();
+      seen.push(...page.items.map((gpt: { id: string }) => gpt.id));
+      if (!page.nextCursor) return seen;
+      await between?.();
+      url = `/api/gpts?limit=${limit}&cursor=${encodeURIComponent(page.nextCursor)}`;
+    }
+  }
+
+  it('goes on after the GPT a cursor ends at is deleted', async () => {
+    const user = await signUp(registry.app);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.unshift((await createGpt(registry.app, user.auth, { name: `G${i}`, modelId: 'phi3' })).id);
+    let deleted: string | undefined;
+    const seen = await pageThrough(user, 2, async () => {
+      // Once, between the first page and the second: the first page's last GPT goes.
+      if (deleted) return;
+      deleted = ids[1]!;
+      const response = await registry.app.inject({
+        method: 'DELETE',
+        url: `/api/gpts/${deleted}`,
+        headers: user.auth,
+      });
+      expect(response.statusCode).toBe(204);
+    });
+    expect(seen).toEqual(ids);
+  });
+
+  it('tells apart GPTs made within the same millisecond', async () => {
+    const user = await signUp(registry.app);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await createGpt(registry.app, user.auth, { name: `M${i}`, modelId: 'phi3' })).id);
+    // One microsecond apart: a cursor cut to the millisecond would skip the two older ones.
+    for (const [i, id] of ids.entries()) {
+      await sql`update gpt set created_at = '2030-01-01T00:00:00.000500Z'::timestamptz + ${i} * interval '1 microsecond'
+                where id = ${id}`.execute(registry.app.db);
+    }
+    expect(await pageThrough(user, 1)).toEqual([...ids].reverse());
+  });
+
+  it.each([
+    ['a word', 'not-a-cursor'],
+    ['an empty cursor', ''],
+    ['a GPT id (what a cursor once was)', '00000000-0000-4000-8000-000000000000'],
+    ['base64 of something else', Buffer.from('{"a":1}').toString('base64url')],
+    [
+      'a position with a malformed id',
+      Buffer.from('["2030-01-01T00:00:00.000000Z","x"]').toString('base64url'),
+    ],
+    [
+      'a 30 February',
+      Buffer.from('["2030-02-30T00:00:00.000000Z","00000000-0000-4000-8000-000000000000"]').toString(
+        'base64url',
+      ),
+    ],
+  ])('answers 400 INVALID_CURSOR for %s, not an empty page', async (_label, cursor) => {
+    const response = await inject('GET', `/api/gpts?cursor=${encodeURIComponent(cursor)}`);
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'INVALID_CURSOR',
+      message: 'cursor is not one this API issued; start again without it',
+    });
+  });
+
+  it('answers 400 INVALID_CURSOR for an issued cursor with a character changed', async () => {
+    const user = await signUp(registry.app);
+    for (let i = 0; i < 2; i++) await createGpt(registry.app, user.auth, { name: `C${i}`, modelId: 'phi3' });
+    const { nextCursor } = (
+      await registry.app.inject({ method: 'GET', url: '/api/gpts?limit=1', headers: user.auth })
+    ).json();
+    const response = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts?limit=1&cursor=${encodeURIComponent(`${nextCursor}=`)}`,
+      headers: user.auth,
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe('INVALID_CURSOR');
+  });
+
   it('answers 400 for a limit out of range', async () => {
     expect((await inject('GET', '/api/gpts?limit=0')).statusCode).toBe(400);
     expect((await inject('GET', '/api/gpts?limit=1000')).statusCode).toBe(400);
@@ -168,6 +300,17 @@ describe('GET /api/gpts/:id', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
     expect((await inject('GET', '/api/gpts/not-a-uuid')).statusCode).toBe(400);
+  });
+});
+
+describe('POST /api/gpts/:id/copy', () => {
+  it('refuses a new name holding a control character, copying nothing', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const before = (await inject('GET', '/api/gpts?limit=100')).json().items.length;
+    const response = await inject('POST', `/api/gpts/${gpt.id}/copy`, { name: 'Copy\r\nSet-Cookie: x' });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe('INVALID_NAME');
+    expect((await inject('GET', '/api/gpts?limit=100')).json().items.length).toBe(before);
   });
 });
 
@@ -197,6 +340,28 @@ describe('PUT /api/gpts/:id', () => {
     expect(versions[0].modelId).toBe('mistral');
     const original = (await inject('GET', `/api/gpts/${gpt.id}/versions/1`)).json();
     expect(original.gpt).toMatchObject({ ...CODE_ASSISTANT, version: 1, avatar: gpt.avatar });
+  });
+
+  it.each([
+    ['a name holding a line break', { name: 'Writer\nBot' }, 'INVALID_NAME'],
+    [
+      'a starter holding a control character',
+      { conversationStarters: ['Go\u0008'] },
+      'INVALID_CONVERSATION_STARTER',
+    ],
+  ])('refuses %s, keeping the GPT as it was', async (_label, body, code) => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const response = await inject('PUT', `/api/gpts/${gpt.id}`, body);
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error).toMatchObject({
+      code,
+      message: expect.stringContaining('may not hold control characters'),
+    });
+    expect((await inject('GET', `/api/gpts/${gpt.id}`)).json()).toMatchObject({
+      name: CODE_ASSISTANT.name,
+      conversationStarters: CODE_ASSISTANT.conversationStarters,
+      version: 1,
+    });
   });
 
   it('regenerates a generated avatar when the GPT is renamed', async () => {

@@ -120,7 +120,14 @@ describe('GET /api/gpts/:id/versions', () => {
     expect(page.nextCursor).toBe('3');
   });
 
-  it.each([['limit=0'], ['limit=101'], ['cursor=abc'], ['cursor=0']])('answers 400 for %s', async (query) => {
+  it.each([
+    ['limit=0', 'VALIDATION_ERROR'],
+    ['limit=101', 'VALIDATION_ERROR'],
+    ['cursor=abc', 'INVALID_CURSOR'],
+    ['cursor=0', 'INVALID_CURSOR'],
+    ['cursor=', 'INVALID_CURSOR'],
+    ['cursor=2147483648', 'INVALID_CURSOR'],
+  ])('answers 400 for %s: %s', async (query, code) => {
     const user = await signUp(registry.app);
     const gpt = await createGpt(registry.app, user.auth, { name: 'Bad', modelId: 'phi3' });
     const response = await registry.app.inject({
@@ -129,7 +136,19 @@ describe('GET /api/gpts/:id/versions', () => {
       headers: user.auth,
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('VALIDATION_ERROR');
+    expect(response.json().error.code).toBe(code);
+  });
+
+  it('reads a version number past the newest as a place to go on from, not a cursor to refuse', async () => {
+    const user = await signUp(registry.app);
+    const gpt = await createGpt(registry.app, user.auth, { name: 'Short', modelId: 'phi3' });
+    const response = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}/versions?cursor=99`,
+      headers: user.auth,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items.map((item: { version: number }) => item.version)).toEqual([1]);
   });
 });
 

@@ -12,6 +12,7 @@ import { withUserLock } from '../../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../../files/decide-type.js';
 import { ensureFileRoom } from '../../files/file-quota.js';
+import { receiveOneFile } from '../../files/receive-one-file.js';
 import { spoolUpload } from '../../files/spool-upload.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
@@ -43,21 +44,13 @@ export const uploadRoute: RegistryRoutes = async (app) => {
       if (!gpt) throw notFound('GPT');
       // Refused before a byte is read when there is no room at all.
       await ensureFileRoom(app.db, app.quotas, { userId, gptId: gpt.id, size: 1 });
-      if (!request.isMultipart())
-        throw new AppError(400, 'FILE_REQUIRED', 'Send the file in the multipart field "file"');
-      const part = await request.file();
-      if (!part) throw new AppError(400, 'FILE_REQUIRED', 'Send the file in the multipart field "file"');
-      const spooled = await spoolUpload(part.file).catch((error: { code?: string }) => {
-        if (error.code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new AppError(413, 'FILE_TOO_LARGE', `A file may be at most ${maxFileSize} bytes`);
-        }
-        throw error;
+      const { part, content: spooled } = await receiveOneFile(request, {
+        what: 'the file',
+        read: (file) => spoolUpload(file.file),
+        discard: (spooled) => spooled.remove(),
+        tooLarge: () => new AppError(413, 'FILE_TOO_LARGE', `A file may be at most ${maxFileSize} bytes`),
       });
       try {
-        // The multipart parser stops at the limit and marks the stream truncated.
-        if (part.file.truncated) {
-          throw new AppError(413, 'FILE_TOO_LARGE', `A file may be at most ${maxFileSize} bytes`);
-        }
         if (spooled.size === 0) throw badRequest('EMPTY_FILE', 'The file is empty');
         const originalName = cleanFileName(part.filename);
         const type = await decideType(originalName, spooled.path, spooled.textEncoding);

@@ -5,6 +5,7 @@ import { requireGpt } from '../../access/gpt-access.js';
 import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { avatarDataUrl } from '../../avatar/validate-avatar.js';
 import { updateGpt } from '../../db/gpt.repository.js';
+import { receiveOneFile } from '../../files/receive-one-file.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 export const avatarRoute: RegistryRoutes = async (app) => {
@@ -24,13 +25,11 @@ export const avatarRoute: RegistryRoutes = async (app) => {
       await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
       let uploaded: string | undefined;
       if (request.isMultipart()) {
-        const file = await request.file();
-        if (!file) throw new AppError(400, 'FILE_REQUIRED', 'Send the image in the multipart field "file"');
-        const bytes = await file.toBuffer().catch((error: { code?: string }) => {
-          if (error.code === 'FST_REQ_FILE_TOO_LARGE') {
-            throw new AppError(413, 'AVATAR_TOO_LARGE', `An avatar may be at most ${MAX_AVATAR_BYTES} bytes`);
-          }
-          throw error;
+        const { content: bytes } = await receiveOneFile(request, {
+          what: 'the image',
+          read: (file) => file.toBuffer(),
+          tooLarge: () =>
+            new AppError(413, 'AVATAR_TOO_LARGE', `An avatar may be at most ${MAX_AVATAR_BYTES} bytes`),
         });
         uploaded = await avatarDataUrl(bytes);
       }

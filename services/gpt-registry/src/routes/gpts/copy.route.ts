@@ -6,7 +6,7 @@ import type { Db } from '../../db/index.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../registry-routes.js';
-import { resolveModelId } from './gpt-input.js';
+import { gptNameOf, resolveModelId } from './gpt-input.js';
 import { visibleGpt } from './visible-gpt.js';
 
 /** A new GPT of the caller's from these fields, counted against their GPT quota. */
@@ -36,7 +36,10 @@ export const copyRoutes: RegistryRoutes = async (app) => {
       const userId = callerOf(request).userId;
       const source = await visibleGpt(app.db, userId, request.params.id);
       const row = await insertOwnGpt(app, userId, {
-        name: request.body.name?.trim() ?? `${source.name.slice(0, 93)} (copy)`,
+        name:
+          request.body.name === undefined
+            ? `${source.name.slice(0, 93)} (copy)`
+            : gptNameOf(request.body.name),
         description: source.description,
         instructions: source.instructions,
         conversationStarters: source.conversationStarters,

@@ -18,6 +18,7 @@ import { avatarRoute } from './avatar.route.js';
 import { copyRoutes } from './copy.route.js';
 import { expectedVersion } from './expected-version.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
+import { gptListCursor, gptListPosition } from './list-cursor.js';
 import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
 
@@ -37,10 +38,10 @@ export const gptRoutes: RegistryRoutes = async (app) => {
       const { limit, cursor } = request.query;
       const page = await listGpts(app.db, callerOf(request).userId, {
         limit,
-        ...(cursor && { after: cursor }),
+        ...(cursor !== undefined && { after: gptListPosition(cursor) }),
       });
       const items = page.rows.map((row) => toGpt(row));
-      return page.hasMore ? { items, nextCursor: items.at(-1)!.id } : { items };
+      return page.next ? { items, nextCursor: gptListCursor(page.next) } : { items };
     },
   );
 

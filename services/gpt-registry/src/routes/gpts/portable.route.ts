@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import { requireGpt } from '../../access/gpt-access.js';
 import { listActions } from '../../db/action.repository.js';
 import { listFiles } from '../../db/file.repository.js';
+import { receiveOneFile } from '../../files/receive-one-file.js';
 import { spoolUpload } from '../../files/spool-upload.js';
 import { MAX_JSON_ENTRY_BYTES } from '../../portable/archive-layout.js';
 import { importGpt } from '../../portable/import-gpt.js';
@@ -77,14 +78,13 @@ export const portableRoutes: RegistryRoutes = async (app) => {
       const into = request.query.into;
       // Before the upload is read: a wrong target costs the caller nothing (404 unknown, 403 can chat only).
       if (into) await requireGpt(app.db, userId, into, 'edit');
-      const part = request.isMultipart() ? await request.file() : undefined;
-      if (!part) throw new AppError(400, 'FILE_REQUIRED', 'Send the GPT file in the multipart field "file"');
-      const spooled = await spoolUpload(part.file).catch((error: { code?: string }) => {
-        if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw archiveTooLarge(maxArchiveBytes);
-        throw error;
+      const { content: spooled } = await receiveOneFile(request, {
+        what: 'the GPT file',
+        read: (file) => spoolUpload(file.file),
+        discard: (spooled) => spooled.remove(),
+        tooLarge: () => archiveTooLarge(maxArchiveBytes),
       });
       try {
-        if (part.file.truncated) throw archiveTooLarge(maxArchiveBytes);
         const archive = await readArchive(spooled.path, {
           maxFileBytes: maxFileSize,
           maxTotalBytes: maxArchiveBytes,

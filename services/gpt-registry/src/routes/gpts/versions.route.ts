@@ -1,5 +1,5 @@
 import { GPT_ROUTES } from '@chatty/contracts';
-import { callerOf, notFound } from '@chatty/shared';
+import { callerOf, invalidCursor, notFound } from '@chatty/shared';
 import { requireGpt } from '../../access/gpt-access.js';
 import { findGptVersion, listGptVersions } from '../../db/gpt-version.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
@@ -20,7 +20,7 @@ export const versionRoutes: RegistryRoutes = async (app) => {
       const { limit, cursor } = request.query;
       const page = await listGptVersions(app.db, gpt.id, {
         limit,
-        ...(cursor && { before: Number(cursor) }),
+        ...(cursor !== undefined && { before: versionOf(cursor) }),
       });
       const items = page.rows.map((row) => ({
         version: row.version,
@@ -51,3 +51,13 @@ export const versionRoutes: RegistryRoutes = async (app) => {
     },
   );
 };
+
+/**
+ * The version a nextCursor of the list names (its number: the list is keyed by it, so one that no
+ * longer exists still says where to go on); anything else is 400 INVALID_CURSOR.
+ */
+function versionOf(cursor: string): number {
+  // Versions are integers: past the largest the database would answer 500.
+  if (!/^[1-9][0-9]{0,9}$/.test(cursor) || Number(cursor) > 2_147_483_647) throw invalidCursor();
+  return Number(cursor);
+}

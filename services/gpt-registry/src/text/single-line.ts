@@ -1,0 +1,16 @@
+import { badRequest } from '@chatty/shared';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * `value` when it holds no C0 control character or DEL, else 400 `code`. For text shown on one line
+ * (a name in a list, a button, a log line), where a line break or an escape would break the layout or
+ * forge a line; text meant to span lines (instructions, descriptions) keeps its breaks and tabs.
+ */
+export function checkSingleLine(value: string, code: string, field: string): string {
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw badRequest(code, `${field} may not hold control characters or line breaks`);
+  }
+  return value;
+}
