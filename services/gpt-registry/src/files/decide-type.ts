@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { KNOWLEDGE_TYPES, type KnowledgeType } from '@chatty/contracts';
 import { AppError } from '@chatty/shared';
 import { fileTypeFromFile } from 'file-type';
+import { CONTROL_CHARACTERS } from '../text/single-line.js';
 
 /** What file-type reports for each binary type (Word 97–2003 is an OLE compound file, "cfb"). */
 const SNIFFED_AS: Partial<Record<KnowledgeType, string[]>> = {
@@ -60,12 +61,12 @@ export async function decideType(
   return type;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+/** Every control character of a name, to remove them all. */
+const EVERY_CONTROL_CHARACTER = new RegExp(CONTROL_CHARACTERS, 'g');
 
 /** The uploaded name as metadata: no path, no control characters, at most 255 characters. */
 export function cleanFileName(raw: string | undefined): string {
-  const base = (raw ?? '').replace(CONTROL_CHARACTERS, '').split(/[/\\]/).pop() ?? '';
+  const base = (raw ?? '').replace(EVERY_CONTROL_CHARACTER, '').split(/[/\\]/).pop() ?? '';
   const trimmed = base.trim().slice(0, 255);
   return trimmed && trimmed !== '.' && trimmed !== '..' ? trimmed : 'file';
 }

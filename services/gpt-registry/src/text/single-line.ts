@@ -1,7 +1,11 @@
 import { badRequest } from '@chatty/shared';
 
+/**
+ * A C0 control character (U+0000–U+001F: line breaks and tabs too) or DEL. Without flags, so `test`
+ * keeps no state between calls; to remove them all, derive a global copy (`new RegExp(it, 'g')`).
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /**
  * `value` when it holds no C0 control character or DEL, else 400 `code`. For text shown on one line

@@ -38,6 +38,27 @@ describe('POST /api/auth/signup', () => {
     expect(response.json().error.code).toBe('VALIDATION_ERROR');
   });
 
+  it.each([
+    ['a line break', 'Ada\nLovelace'],
+    ['a tab', 'Ada\tLovelace'],
+    ['an escape', 'Ada \u001b[31mLovelace'],
+    ['DEL', 'Ada\u007fLovelace'],
+  ])('refuses a name holding %s with 400 INVALID_NAME, making no account', async (label, name) => {
+    const email = `control-${label.replace(/\W/g, '').toLowerCase()}-${Date.now()}@example.com`;
+    const response = await signup({ email, password: 'long enough pw', name });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'INVALID_NAME',
+      message: 'name may not hold control characters or line breaks',
+    });
+    const rows = await registry.app.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', email)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
   it('answers 400 BAD_JSON for a body that is not JSON', async () => {
     const response = await registry.app.inject({
       method: 'POST',

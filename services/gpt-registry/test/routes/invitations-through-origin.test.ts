@@ -122,6 +122,52 @@ describe('an admin invites a person', () => {
     expect((await call('GET', '/api/admin/users', bearer(joined.json.token))).status).toBe(200);
   });
 
+  it.each([
+    ['a line break', 'Grace\nHopper'],
+    ['a tab', 'Grace\tHopper'],
+    ['an escape', 'Grace \u001b[31mHopper'],
+  ])(
+    'refuses an invitation whose name holds %s with 400 INVALID_NAME, inviting no one',
+    async (_label, name) => {
+      const email = freshEmail();
+      const created = await call('POST', '/api/admin/invitations', admin, { email, name });
+      expect(created.status).toBe(400);
+      expect(created.json.error).toEqual({
+        code: 'INVALID_NAME',
+        message: 'name may not hold control characters or line breaks',
+      });
+      const list = await call('GET', '/api/admin/invitations', admin);
+      expect(list.json.items.map((item: { email: string }) => item.email)).not.toContain(email);
+    },
+  );
+
+  it.each([
+    ['a line break', 'Grace\nHopper'],
+    ['a tab', 'Grace\tHopper'],
+    ['an escape', 'Grace \u001b[31mHopper'],
+  ])(
+    'refuses joining under a name holding %s with 400 INVALID_NAME, keeping the link',
+    async (_label, name) => {
+      const invitation = await invite({ name: 'Grace' });
+      const refused = await accept(invitation.token, 'my own passphrase', name);
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toEqual({
+        code: 'INVALID_NAME',
+        message: 'name may not hold control characters or line breaks',
+      });
+      const users = await registry.app.db
+        .selectFrom('app_user')
+        .select('id')
+        .where('email', '=', invitation.email)
+        .execute();
+      expect(users).toEqual([]);
+      expect(await pendingIds()).toContain(invitation.id);
+      const joined = await accept(invitation.token);
+      expect(joined.status, joined.text).toBe(201);
+      expect(joined.json.user.name).toBe('Grace');
+    },
+  );
+
   it('the token is shown once: never in the list, never stored or logged as it is', async () => {
     const invitation = await invite();
     const list = await call('GET', '/api/admin/invitations', admin);

@@ -94,6 +94,28 @@ describe('API keys', () => {
     expect(me.statusCode).toBe(200);
   });
 
+  it.each([
+    ['a line break', 'deploy\nbot'],
+    ['a tab', 'deploy\tbot'],
+    ['an escape', 'deploy \u001b[31mbot'],
+    ['DEL', 'deploy\u007fbot'],
+  ])('refuses a name holding %s with 400 INVALID_NAME, and makes no key', async (_label, name) => {
+    const owner = await signUp(registry.app);
+    const response = await registry.app.inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: owner.auth,
+      payload: { name },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'INVALID_NAME',
+      message: 'name may not hold control characters or line breaks',
+    });
+    const list = await registry.app.inject({ method: 'GET', url: '/api/keys', headers: owner.auth });
+    expect(list.json().items).toEqual([]);
+  });
+
   it('answers 400 for a key without a name and 401 without a caller', async () => {
     const owner = await signUp(registry.app);
     const noName = await registry.app.inject({

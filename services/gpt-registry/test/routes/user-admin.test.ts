@@ -168,6 +168,29 @@ describe('user management with ALLOW_SIGNUP=false', () => {
     expect(fresh.status).toBe(200);
   });
 
+  it.each([
+    ['a line break', 'Ada\nLovelace'],
+    ['a tab', 'Ada\tLovelace'],
+    ['an escape', 'Ada \u001b[31mLovelace'],
+  ])(
+    'refuses an account whose name holds %s with 400 INVALID_NAME, creating nothing',
+    async (_label, name) => {
+      const email = `control${++counter}-${Date.now()}@example.com`;
+      const created = await call('POST', '/api/admin/users', admin, {
+        email,
+        password: 'first password',
+        name,
+      });
+      expect(created.status).toBe(400);
+      expect(created.json.error).toEqual({
+        code: 'INVALID_NAME',
+        message: 'name may not hold control characters or line breaks',
+      });
+      const users = await call('GET', '/api/admin/users', admin);
+      expect(users.json.items.map((user: { email: string }) => user.email)).not.toContain(email);
+    },
+  );
+
   it('an admin cannot lock themselves out; an unknown user is 404; bad input is 400', async () => {
     expect((await call('PATCH', `/api/admin/users/${adminId}`, admin, { disabled: true })).status).toBe(409);
     expect((await call('PATCH', `/api/admin/users/${adminId}`, admin, { role: 'user' })).status).toBe(409);

@@ -284,6 +284,23 @@ describe('workspaces and invitations', () => {
     expect((await call(dave, 'DELETE', `/api/workspaces/${list[0].id}`)).statusCode).toBe(400);
   });
 
+  it.each([
+    ['a line break', 'Team\nC'],
+    ['a tab', 'Team\tC'],
+    ['an escape', 'Team \u001b[31mC'],
+    ['DEL', 'Team\u007fC'],
+  ])('refuses a workspace name holding %s with 400 INVALID_NAME, creating nothing', async (_label, name) => {
+    const dave = await signUp(registry.app);
+    const response = await call(dave, 'POST', '/api/workspaces', { name });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'INVALID_NAME',
+      message: 'name may not hold control characters or line breaks',
+    });
+    const list = (await call(dave, 'GET', '/api/workspaces')).json().items;
+    expect(list.map((each: { name: string }) => each.name)).toEqual(['Personal']);
+  });
+
   it('lets an invitation be used once, not after it expires, and only owners and admins invite', async () => {
     const erin = await signUp(registry.app);
     const { token } = await invite(alice, teamA, erin);
@@ -460,6 +477,39 @@ describe('the catalogue', () => {
     // Carol, outside Team A, cannot publish to it nor copy from it.
     expect((await call(carol, 'POST', `/api/gpts/${gpt.id}/copy`)).statusCode).toBe(404);
   });
+
+  it.each([
+    ['a line break', 'Writing\nNews'],
+    ['a tab', 'Writing\tNews'],
+    ['an escape', 'Writing \u001b[31mNews'],
+  ])(
+    'refuses a category holding %s with 400 INVALID_CATEGORY, keeping what was published',
+    async (_label, category) => {
+      const dave = await signUp(registry.app);
+      const team = await workspace(dave, 'Team D');
+      const gpt = await createGpt(registry.app, dave.auth, { name: 'Notes', modelId: 'phi3' });
+      const publish = (body: object) =>
+        call(dave, 'POST', `/api/gpts/${gpt.id}/publish`, { workspaceId: team, ...body });
+      const publications = async () =>
+        (await call(dave, 'GET', `/api/gpts/${gpt.id}/publications`)).json().items;
+
+      const first = await publish({ category });
+      expect(first.statusCode).toBe(400);
+      expect(first.json().error).toEqual({
+        code: 'INVALID_CATEGORY',
+        message: 'category may not hold control characters or line breaks',
+      });
+      expect(await publications()).toEqual([]);
+
+      expect((await publish({ category: 'Writing' })).statusCode).toBe(200);
+      const again = await publish({ category });
+      expect(again.statusCode).toBe(400);
+      expect(again.json().error.code).toBe('INVALID_CATEGORY');
+      expect(await publications()).toEqual([
+        expect.objectContaining({ workspaceId: team, category: 'Writing' }),
+      ]);
+    },
+  );
 
   it('offers the built-in templates, and copying one creates the GPT with its actions', async () => {
     const newcomer = await signUp(registry.app);

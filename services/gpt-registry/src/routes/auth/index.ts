@@ -8,6 +8,7 @@ import {
   findUserById,
   SignupClosedError,
 } from '../../db/user.repository.js';
+import { checkSingleLine } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { joinRoutes } from './join.route.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -29,11 +30,13 @@ export const authRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      const { email, password, name } = request.body;
+      const { email, password } = request.body;
+      const name =
+        request.body.name === undefined ? null : checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
       try {
         const user = await createUser(
           app.db,
-          { email, name: name ?? null, passwordHash: await hashPassword(password) },
+          { email, name, passwordHash: await hashPassword(password) },
           { allowSignup: app.registryConfig.ALLOW_SIGNUP },
         );
         request.log.info({ userId: user.id, role: user.role }, 'user signed up');

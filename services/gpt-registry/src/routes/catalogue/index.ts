@@ -11,6 +11,7 @@ import {
   unpublish,
 } from '../../db/catalogue.repository.js';
 import { findGptVersion } from '../../db/gpt-version.repository.js';
+import { checkSingleLine } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { requireMembership } from '../workspaces/membership.js';
 
@@ -32,6 +33,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request) => {
+      const category = checkSingleLine(request.body.category?.trim() ?? '', 'INVALID_CATEGORY', 'category');
       const userId = callerOf(request).userId;
       const { gpt } = await requireGpt(app.db, userId, request.params.id, 'edit');
       const workspace = await requireMembership(app.db, userId, request.body.workspaceId, 'member');
@@ -41,7 +43,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
         workspaceId: workspace.id,
         gptId: gpt.id,
         version,
-        category: request.body.category?.trim() ?? '',
+        category,
         userId,
       });
       request.log.info({ gptId: gpt.id, workspaceId: workspace.id, version }, 'gpt published');

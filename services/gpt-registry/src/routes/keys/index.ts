@@ -3,6 +3,7 @@ import { callerOf, generateApiKey, hashApiKey, notFound } from '@chatty/shared';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
 import { countApiKeys, withUserLock } from '../../db/quota.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
+import { checkSingleLine } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 const PREFIX_LENGTH = 12;
@@ -26,13 +27,14 @@ export const keyRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
+      const name = checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
       const key = generateApiKey();
       const userId = callerOf(request).userId;
       const row = await withUserLock(app.db, userId, async (trx) => {
         ensureRoom('apiKeys', app.quotas.apiKeys, await countApiKeys(trx, userId));
         return insertApiKey(trx, {
           userId,
-          name: request.body.name,
+          name,
           keyHash: hashApiKey(key),
           keyPrefix: key.slice(0, PREFIX_LENGTH),
           scope: request.body.scope ?? 'full',
