@@ -1,6 +1,7 @@
 // An Ollama-protocol worker for compose runs on machines that cannot pull the real image or any model:
 // the test server from packages/testkit (real HTTP and NDJSON streaming, /api/pull, /api/tags, /api/ps),
 // answering every chat with a short scripted text. Node runs the TypeScript source as is.
+import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
 // The testkit's sources import each other as `./x.js`, as TypeScript compiles them; here Node runs the
@@ -15,8 +16,13 @@ registerHooks({
     }
   },
 });
-const { startOllamaServer } = await import('./ollama-server.ts');
-const { tokensOf } = await import('./scripted-http.ts');
+// In the image the testkit's files sit beside this one; in a checkout they are in packages/testkit.
+const beside = new URL('./', import.meta.url);
+const source = existsSync(new URL('ollama-server.ts', beside))
+  ? beside
+  : new URL('../../../../packages/testkit/src/', import.meta.url);
+const { startOllamaServer } = await import(new URL('ollama-server.ts', source).href);
+const { tokensOf } = await import(new URL('scripted-http.ts', source).href);
 
 const [host, port] = (process.env.OLLAMA_HOST || '0.0.0.0:11434').split(':');
 const models = (process.env.STAND_IN_MODELS || '').split(',').filter(Boolean);
