@@ -144,6 +144,35 @@ describe('the service frame', () => {
     expect(reached).toBe(1);
   });
 
+  it('takes a DELETE with Content-Type: application/json and no body as bodiless; other methods still need one', async () => {
+    const { app } = await exampleApp();
+    app.delete('/notes/:id', async (request) => ({ body: request.body ?? null }));
+    app.post('/notes/:id/pin', async () => ({}));
+    app.delete('/notes/:id/tags', async (request) => ({ body: request.body }));
+    const json = { 'content-type': 'application/json' };
+    const bare = await app.inject({ method: 'DELETE', url: '/notes/1', headers: json });
+    expect(bare.statusCode, bare.body).toBe(200);
+    expect(bare.json()).toEqual({ body: null });
+    const post = await app.inject({ method: 'POST', url: '/notes/1/pin', headers: json });
+    expect(post.statusCode).toBe(400);
+    expect(post.json().error.code).toBe('BAD_JSON');
+    // A DELETE that does carry JSON is parsed, prototype-poisoning checks included.
+    const tagged = await app.inject({
+      method: 'DELETE',
+      url: '/notes/1/tags',
+      headers: json,
+      payload: '{"tag":"a"}',
+    });
+    expect(tagged.json()).toEqual({ body: { tag: 'a' } });
+    const poisoned = await app.inject({
+      method: 'DELETE',
+      url: '/notes/1/tags',
+      headers: json,
+      payload: '{"__proto__":{"admin":true}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+  });
+
   it('answers every error in one shape', async () => {
     const { app } = await exampleApp();
     const cases = [

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
 import { bodyDeadlinePlugin } from './body-deadline.js';
 import { answerClientError } from './client-errors.js';
+import { emptyJsonDeletePlugin } from './empty-json-delete.js';
 import { errorHandlerPlugin } from './error-handler.js';
 import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
@@ -66,6 +67,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  await app.register(emptyJsonDeletePlugin);
   await app.register(bodyDeadlinePlugin, limits);
   await app.register(errorHandlerPlugin);
   await app.register(refuseNulPlugin);
