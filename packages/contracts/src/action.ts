@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp, Uuid } from './common.js';
+import { PageCursor, Timestamp, Uuid } from './common.js';
 
 /** Methods an action may use. */
 export const ActionMethod = Type.Union([
@@ -257,7 +257,10 @@ export const ImportedActions = Type.Object({
 export type ImportedActions = Static<typeof ImportedActions>;
 
 export const ActionIdParams = Type.Object({ actionId: Uuid });
-export const RunsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) });
+export const RunsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: PageCursor,
+});
 
 /**
  * `POST /internal/actions/:actionId/execute` on the registry: the gateway runs an action of a chat for
@@ -285,4 +288,5 @@ export const RunAuditQuery = Type.Object({
   gptId: Type.Optional(Uuid),
   userId: Type.Optional(Uuid),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: PageCursor,
 });

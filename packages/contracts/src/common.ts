@@ -23,3 +23,10 @@ export const NoContent = Type.Null();
 
 /** `{items: [...]}`: the shape of every list that is not paged. */
 export const ItemList = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
+/** A page of a list: `nextCursor`, when more follow, is passed back as `cursor` for the next page. */
+export const ItemPage = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Optional(Type.String()) });
+/** `cursor`: the nextCursor of the previous page, as it was given. */
+export const PageCursor = Type.Optional(
+  Type.String({ description: 'nextCursor of the previous page, as it was given' }),
+);

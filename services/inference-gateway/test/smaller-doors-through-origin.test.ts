@@ -185,6 +185,11 @@ describe('the audit of action runs', () => {
       outcome: 'ok',
       gptDeletedAt: expect.any(String),
     });
+    // One run a page: the second page, through nextCursor, holds the other run and says no more follow.
+    const first = await call('GET', `${audit}&limit=1`, bearer(admin.token));
+    expect(first.json.items).toEqual([kept.json.items[0]]);
+    const second = await call('GET', `${audit}&limit=1&cursor=${first.json.nextCursor}`, bearer(admin.token));
+    expect(second.json).toEqual({ items: [kept.json.items[1]] });
 
     // Past ACTION_RUN_RETENTION_DAYS the hourly pruning takes them; not before.
     const { pruneActionRuns } = await import('../../gpt-registry/src/db/action-run.repository.js');

@@ -1,6 +1,6 @@
 import { AuditedRun, RunAuditQuery } from '../action.js';
 import { ApiKeySummary, CreateApiKeyBody, CreatedApiKey } from '../api-key.js';
-import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
+import { errorResponses, IdParams, ItemList, ItemPage, NoContent } from '../common.js';
 import { route } from '../route.js';
 import {
   AccountInvitation,
@@ -93,7 +93,7 @@ export const ADMIN_ROUTES = {
   }),
   actionRuns: route('GET', '/api/admin/action-runs', {
     querystring: RunAuditQuery,
-    response: { 200: ItemList(AuditedRun), ...errorResponses(400, 401, 403) },
+    response: { 200: ItemPage(AuditedRun), ...errorResponses(400, 401, 403) },
   }),
 };
 

@@ -10,7 +10,7 @@ import {
   RunsQuery,
   UpdateActionBody,
 } from '../action.js';
-import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
+import { errorResponses, IdParams, ItemList, ItemPage, NoContent } from '../common.js';
 import { ExtractedText, FileIdParams, KnowledgeFile, KnowledgeFileList } from '../file.js';
 import {
   AvatarAnswer,
@@ -138,7 +138,7 @@ export const ACTION_ROUTES = {
   runs: route('GET', '/api/gpts/:id/actions/runs', {
     params: IdParams,
     querystring: RunsQuery,
-    response: { 200: ItemList(ActionRun), ...errorResponses(400, 401, 404) },
+    response: { 200: ItemPage(ActionRun), ...errorResponses(400, 401, 404) },
   }),
   execute: route('POST', '/api/gpts/actions/:actionId/execute', {
     params: ActionIdParams,

@@ -158,6 +158,38 @@ describe('GET /api/gpts/:id/actions/runs', () => {
     expect(text).not.toContain('secret body text');
   });
 
+  it('pages with nextCursor through every run, none twice, and refuses a cursor it did not issue', async () => {
+    const recorded = await app()
+      .db.selectFrom('action_run')
+      .select('id')
+      .where('gpt_id', '=', gptId)
+      .execute();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const response = await app().inject({
+        method: 'GET',
+        url: `/api/gpts/${gptId}/actions/runs?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: owner.auth,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const page = response.json();
+      seen.push(...page.items.map((run: { id: string }) => run.id));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(recorded.length).toBeGreaterThan(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(recorded.map((run) => run.id).sort());
+    const forged = await app().inject({
+      method: 'GET',
+      url: `/api/gpts/${gptId}/actions/runs?cursor=${recorded[0]!.id}`,
+      headers: owner.auth,
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().error.code).toBe('INVALID_CURSOR');
+  });
+
   it('answers 404 for another user', async () => {
     const response = await app().inject({
       method: 'GET',

@@ -8,6 +8,7 @@ import { deleteAction, listActions } from '../../db/action.repository.js';
 import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRuns } from '../../db/action-run.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
+import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { executeActionRoute } from './execute.route.js';
 import { importActionsRoute } from './import.route.js';
@@ -141,7 +142,11 @@ export const actionRoutes: RegistryRoutes = async (app) => {
     async (request) => {
       const gpt = await findGpt(app.db, callerOf(request).userId, request.params.id);
       if (!gpt) throw notFound('GPT');
-      return { items: (await listActionRuns(app.db, gpt.id, request.query.limit)).map(toActionRun) };
+      const { limit, cursor } = request.query;
+      const after = cursor === undefined ? undefined : newestFirstPosition(cursor);
+      const page = await listActionRuns(app.db, gpt.id, { limit, after });
+      const items = page.rows.map(toActionRun);
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 

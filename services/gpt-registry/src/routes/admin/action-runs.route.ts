@@ -1,6 +1,7 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
 import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRunsForAudit } from '../../db/action-run.repository.js';
+import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 /**
@@ -19,14 +20,17 @@ export const actionRunAuditRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request) => {
-      const rows = await listActionRunsForAudit(app.db, request.query);
-      return {
-        items: rows.map((row) => ({
-          ...toActionRun(row),
-          gptId: row.gpt_id,
-          gptDeletedAt: row.gpt_deleted_at?.toISOString() ?? null,
-        })),
-      };
+      const { cursor, ...filter } = request.query;
+      const page = await listActionRunsForAudit(app.db, {
+        ...filter,
+        ...(cursor !== undefined && { after: newestFirstPosition(cursor) }),
+      });
+      const items = page.rows.map((row) => ({
+        ...toActionRun(row),
+        gptId: row.gpt_id,
+        gptDeletedAt: row.gpt_deleted_at?.toISOString() ?? null,
+      }));
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 };

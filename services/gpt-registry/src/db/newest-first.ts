@@ -1,0 +1,31 @@
+import { sql } from 'kysely';
+
+/**
+ * Where a page of a newest-first list ends: the last row's creation time (to the microsecond, as text)
+ * and id. The position itself, not a row to look up: paging goes on when that row was deleted meanwhile.
+ */
+export interface NewestFirstPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** Selects a row's position; a Date would cut created_at to the millisecond, and pages would skip rows. */
+export const positionAt = () =>
+  sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at');
+
+/** The rows after `after` in (created_at, id) descending order. */
+export const olderThan = (after: NewestFirstPosition) =>
+  sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
+
+/** A page from `limit + 1` rows fetched: the first `limit`, and where they end if more follow. */
+export function pageOf<Row extends { id: string; position_at: string }>(
+  rows: Row[],
+  limit: number,
+): { rows: Row[]; next: NewestFirstPosition | undefined } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    next: rows.length > limit && last ? { createdAt: last.position_at, id: last.id } : undefined,
+  };
+}
