@@ -18,6 +18,11 @@ export const GPT_ENTRY = 'gpt.json';
 export const ACTIONS_ENTRY = 'actions.json';
 export const FILE_ENTRY = /^files\/[1-9][0-9]{0,3}$/;
 export const fileEntryName = (index: number) => `files/${index + 1}`;
+/**
+ * The layout's own directory: zip tools (`zip -r`, file managers) add an entry for it, named with a
+ * trailing `/` and empty. It is skipped on import; no other directory entry is accepted.
+ */
+export const FILES_DIRECTORY_ENTRY = 'files/';
 
 /** JSON entries are small: a GPT with its avatar (≤ 1.4 MB as a data URL) and up to a few hundred actions. */
 export const MAX_JSON_ENTRY_BYTES = 4 * 1024 * 1024;

@@ -10,7 +10,7 @@ import {
   originalKey,
   type SecretToSet,
 } from '@chatty/contracts';
-import { notFound, type ObjectStore } from '@chatty/shared';
+import { forbidden, notFound, type ObjectStore } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { requireGpt } from '../access/gpt-access.js';
 import { type ActionFields, checkActionFields, mergeHeaders } from '../actions/action-input.js';
@@ -26,6 +26,7 @@ import { NO_CAPABILITIES, toGpt } from '../db/gpt.mapper.js';
 import { type GptFields, insertGpt, updateGpt } from '../db/gpt.repository.js';
 import type { Db } from '../db/index.js';
 import { countActions, countFiles, countGpts, sumFileBytes, withUserLock } from '../db/quota.repository.js';
+import type { ActionRow } from '../db/schema.js';
 import { removeOrphanedBlobs } from '../files/blob-deletion.js';
 import { cleanFileName, decideType } from '../files/decide-type.js';
 import { ensureRoom, type QuotaLimits } from '../quotas/quotas.js';
@@ -53,11 +54,12 @@ interface PreparedFile {
 /**
  * Turns a checked archive into a GPT: a new one of the user's, or (`into`) a new version, authored by
  * the user, of a GPT they own or may edit, whose actions of the same name are replaced (their stored
- * secrets kept while the host stays the same) and which gets the files it does not hold yet. What goes
- * into a GPT is its owner's: the owner's quotas, lock and storage keys, whoever imports. Everything
- * that can be refused is checked before anything is written; blobs go to storage first, the rows in
- * one transaction under the owner's lock (with the quotas), and a failure removes the blobs again.
- * Files are then queued for ingestion.
+ * secrets kept while the host stays the same) and which gets the files it does not hold yet. Knowledge
+ * files and actions are the owner's alone: into a GPT the user only edits, an archive carrying any is
+ * refused (403), so an editor's import is a configuration only. What goes into a GPT is its owner's:
+ * the owner's quotas, lock and storage keys. Everything that can be refused is checked before anything
+ * is written; blobs go to storage first, the rows in one transaction under the owner's lock (with the
+ * quotas), and a failure removes the blobs again. Files are then queued for ingestion.
  */
 export async function importGpt(
   context: ImportContext,
@@ -65,62 +67,72 @@ export async function importGpt(
   archive: PortableArchive,
   into?: string,
 ): Promise<ImportReport> {
+  const found = into ? await requireGpt(context.db, userId, into, 'edit') : undefined;
+  if (found && found.access !== 'owner' && (archive.actions.length > 0 || archive.files.length > 0)) {
+    throw forbidden(
+      'NOT_ALLOWED',
+      "Knowledge files and actions are the owner's to change: into a GPT you may edit, import a file " +
+        'that holds its configuration only (no actions, no knowledge files), such as your own export of it',
+    );
+  }
   const fields = await gptFieldsOf(archive, context);
-  const target = into ? (await requireGpt(context.db, userId, into, 'edit')).gpt : undefined;
+  const target = found?.gpt;
   const gptId = target?.id ?? randomUUID();
   const ownerId = target?.user_id ?? userId;
+  const checkedActions = archive.actions.map((action) =>
+    checkActionFields({ confirmation: 'auto', ...action }),
+  );
+  const heldBy = async (db: Db): Promise<Held> =>
+    target
+      ? {
+          actions: await listActions(db, gptId),
+          shas: new Set((await listFiles(db, gptId)).map((file) => file.sha256)),
+        }
+      : { actions: [], shas: new Set() };
 
-  const existingActions = target ? await listActions(context.db, gptId) : [];
-  const existingShas = new Set(target ? (await listFiles(context.db, gptId)).map((file) => file.sha256) : []);
-  const secretsToSet: SecretToSet[] = [];
-  const actions = archive.actions.map((action) => {
-    const checked = checkActionFields({ confirmation: 'auto', ...action });
-    const replaced = existingActions.find((row) => row.name === checked.name);
-    const stored = replaced ? storedHeaders(replaced, context.actionKey) : {};
-    // Secrets stay only for the same origin (scheme, host, port).
-    const hostChanged = replaced ? originOf(replaced.url) !== originOf(checked.url) : true;
-    const headers = mergeHeaders(checked.headers, stored, hostChanged);
-    for (const [name, value] of Object.entries(checked.headers)) {
-      if (isSecretHeader(name) && value === ACTION_SECRET_MASK && !(name in headers)) {
-        secretsToSet.push({ action: checked.name, header: name });
-      }
-    }
-    return { fields: { ...checked, headers } satisfies ActionFields, replaces: replaced?.id };
-  });
-
+  // What the GPT holds now decides early what to refuse and which files to store at all; it is read
+  // again under the lock below, where the import is decided.
+  const early = await heldBy(context.db);
   const skippedFiles: ImportReport['skippedFiles'] = [];
-  const files: PreparedFile[] = [];
+  const alreadyHeld = (originalName: string) =>
+    skippedFiles.push({ originalName, reason: 'The GPT already has a file with this content' });
+  const candidates: PreparedFile[] = [];
+  const seen = new Set<string>();
   for (const file of archive.files) {
     const originalName = cleanFileName(file.originalName);
-    if (existingShas.has(file.spooled.sha256)) {
-      skippedFiles.push({ originalName, reason: 'The GPT already has a file with this content' });
+    if (early.shas.has(file.spooled.sha256) || seen.has(file.spooled.sha256)) {
+      alreadyHeld(originalName);
       continue;
     }
-    existingShas.add(file.spooled.sha256);
+    seen.add(file.spooled.sha256);
     const type = await decideType(originalName, file.spooled.path, file.spooled.textEncoding);
-    files.push({ id: randomUUID(), originalName, type, file });
+    candidates.push({ id: randomUUID(), originalName, type, file });
   }
-  const addedBytes = files.reduce((sum, each) => sum + each.file.spooled.size, 0);
 
-  // Refused early, before any upload to storage; asked again, finally, under the lock below.
-  const checkQuotas = async (db: Db) => {
+  const checkQuotas = async (db: Db, actions: PlannedAction[], files: PreparedFile[]) => {
     if (!target) ensureRoom('gpts', context.quotas.gpts, await countGpts(db, ownerId));
-    const replacedCount = actions.filter((action) => action.replaces).length;
-    const newActions = actions.length - replacedCount;
+    const newActions = actions.filter((action) => !action.replaces).length;
     if (newActions > 0) {
       const used = target ? await countActions(db, gptId) : 0;
       ensureRoom('actionsPerGpt', context.quotas.actionsPerGpt, used, newActions);
     }
     if (files.length > 0) {
       const used = target ? await countFiles(db, gptId) : 0;
+      const addedBytes = files.reduce((sum, each) => sum + each.file.spooled.size, 0);
       ensureRoom('filesPerGpt', context.quotas.filesPerGpt, used, files.length);
       ensureRoom('fileBytes', context.quotas.fileBytes, await sumFileBytes(db, ownerId), addedBytes);
     }
   };
-  await checkQuotas(context.db);
+  // Refused early, before any upload to storage; asked again, finally, under the lock below.
+  await checkQuotas(
+    context.db,
+    planActions(checkedActions, early.actions, context.actionKey).actions,
+    candidates,
+  );
 
+  const committed = new Set<string>();
   try {
-    for (const each of files) {
+    for (const each of candidates) {
       await context.storage.put(
         originalKey(ownerId, gptId, each.id),
         createReadStream(each.file.spooled.path),
@@ -129,10 +141,17 @@ export async function importGpt(
       );
     }
     const written = await withUserLock(context.db, ownerId, async (trx) => {
-      await checkQuotas(trx);
-      const gptRow = target
-        ? await replaceGptConfigOrFail(trx, userId, gptId, fields)
-        : await insertGpt(trx, userId, fields, gptId);
+      // The target's row first (FOR UPDATE, not being deleted, the edit access checked again): imports
+      // into one GPT take turns from here, so each reads the actions and files the one before it wrote,
+      // and replaces or skips them instead of adding them twice.
+      if (target) await lockLiveTarget(trx, gptId);
+      const updated = target ? await replaceGptConfigOrFail(trx, userId, gptId, fields) : undefined;
+      const held = await heldBy(trx);
+      const { actions, secretsToSet } = planActions(checkedActions, held.actions, context.actionKey);
+      const files = candidates.filter((each) => !held.shas.has(each.file.spooled.sha256));
+      const heldMeanwhile = candidates.filter((each) => held.shas.has(each.file.spooled.sha256));
+      await checkQuotas(trx, actions, files);
+      const gptRow = updated ?? (await insertGpt(trx, userId, fields, gptId));
       const replacedIds = actions.flatMap((action) => (action.replaces ? [action.replaces] : []));
       await deleteActionsOfGpt(trx, gptId, replacedIds);
       const actionRows = await insertActions(
@@ -156,13 +175,19 @@ export async function importGpt(
           }),
         );
       }
-      return { gptRow, actionRows, fileRows };
+      return { gptRow, actions, secretsToSet, actionRows, fileRows, heldMeanwhile };
     });
+    for (const row of written.fileRows) committed.add(row.id);
+    // Copies another import stored first: their blobs were written for nothing.
+    for (const each of written.heldMeanwhile) {
+      alreadyHeld(each.originalName);
+      await removeBlobs(context, ownerId, gptId, each.id);
+    }
     for (const row of written.fileRows) await context.enqueueIngest(row.id);
     const actionsReport = written.actionRows.map((row, index) => ({
       id: row.id,
       name: row.name,
-      replaced: Boolean(actions[index]!.replaces),
+      replaced: Boolean(written.actions[index]!.replaces),
     }));
     return {
       gpt: toGpt(written.gptRow),
@@ -174,22 +199,67 @@ export async function importGpt(
         return { id: file.id, originalName: file.originalName, size: file.size, status: file.status };
       }),
       skippedFiles,
-      secretsToSet: secretsToSet.map((secret) => {
+      secretsToSet: written.secretsToSet.map((secret) => {
         const action = actionsReport.find((each) => each.name === secret.action);
         return action ? { ...secret, actionId: action.id } : secret;
       }),
     };
   } catch (error) {
-    for (const each of files) {
-      await removeOrphanedBlobs(
-        context.db,
-        context.storage,
-        context.log,
-        filePrefix(ownerId, gptId, each.id),
-      ).catch(() => {});
+    // Only blobs no committed row points at: a failure after the commit (queueing) leaves the files.
+    for (const each of candidates) {
+      if (!committed.has(each.id)) await removeBlobs(context, ownerId, gptId, each.id);
     }
     throw error;
   }
+}
+
+interface Held {
+  actions: ActionRow[];
+  shas: Set<string>;
+}
+
+interface PlannedAction {
+  fields: ActionFields;
+  /** The id of the action of the same name it replaces. */
+  replaces?: string;
+}
+
+/**
+ * The archive's actions against those the GPT holds: one of the same name is replaced, its stored
+ * secret headers kept while the origin (scheme, host, port) stays the same; the secret headers still
+ * to set are listed. Each held action is replaced once at most, in order (a GPT may hold two of one
+ * name): the archive's further actions of that name are new, and count against the quota as such.
+ */
+function planActions(
+  checked: ActionFields[],
+  existing: ActionRow[],
+  key: SecretKeys,
+): { actions: PlannedAction[]; secretsToSet: SecretToSet[] } {
+  const secretsToSet: SecretToSet[] = [];
+  const taken = new Set<string>();
+  const actions = checked.map((fields) => {
+    const replaced = existing.find((row) => row.name === fields.name && !taken.has(row.id));
+    if (replaced) taken.add(replaced.id);
+    const stored = replaced ? storedHeaders(replaced, key) : {};
+    const hostChanged = replaced ? originOf(replaced.url) !== originOf(fields.url) : true;
+    const headers = mergeHeaders(fields.headers, stored, hostChanged);
+    for (const [name, value] of Object.entries(fields.headers)) {
+      if (isSecretHeader(name) && value === ACTION_SECRET_MASK && !(name in headers)) {
+        secretsToSet.push({ action: fields.name, header: name });
+      }
+    }
+    return { fields: { ...fields, headers }, replaces: replaced?.id };
+  });
+  return { actions, secretsToSet };
+}
+
+function removeBlobs(context: ImportContext, ownerId: string, gptId: string, fileId: string) {
+  return removeOrphanedBlobs(
+    context.db,
+    context.storage,
+    context.log,
+    filePrefix(ownerId, gptId, fileId),
+  ).catch(() => {});
 }
 
 async function gptFieldsOf(archive: PortableArchive, context: ImportContext): Promise<GptFields> {
@@ -205,6 +275,18 @@ async function gptFieldsOf(archive: PortableArchive, context: ImportContext): Pr
     avatar: gpt.avatar ? await checkAvatarField(gpt.avatar) : generateAvatar(name),
     isActive: gpt.isActive,
   };
+}
+
+/** Locks the GPT's row FOR UPDATE until the transaction ends; 404 when it is gone or being deleted. */
+async function lockLiveTarget(trx: Db, gptId: string): Promise<void> {
+  const row = await trx
+    .selectFrom('gpt')
+    .select('id')
+    .where('id', '=', gptId)
+    .where('deleting_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('GPT');
 }
 
 async function replaceGptConfigOrFail(trx: Db, authorId: string, gptId: string, fields: GptFields) {

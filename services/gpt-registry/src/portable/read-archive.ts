@@ -8,6 +8,7 @@ import { type SpooledUpload, spoolUpload } from '../files/spool-upload.js';
 import {
   ACTIONS_ENTRY,
   FILE_ENTRY,
+  FILES_DIRECTORY_ENTRY,
   GPT_ENTRY,
   MANIFEST_ENTRY,
   MAX_JSON_ENTRY_BYTES,
@@ -44,7 +45,8 @@ const invalid = (message: string) => badRequest('INVALID_ARCHIVE', `Not a valid 
 
 /**
  * Unpacks an uploaded archive without trusting it. Only the entries of the layout are accepted (any
- * other name, a directory, a path with `..` or a duplicate is refused), so nothing in it chooses a path;
+ * other name, a directory but the layout's own empty `files/`, a path with `..` or a duplicate is
+ * refused), so nothing in it chooses a path;
  * every entry is inflated and counted against its own cap and the total (yauzl also checks the bytes
  * against the declared sizes), so a zip bomb stops at the cap; JSON entries are checked against their
  * schemas, and each knowledge file against the size and SHA-256 the manifest gives.
@@ -64,6 +66,9 @@ export async function readArchive(path: string, limits: ArchiveLimits): Promise<
   try {
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileName;
+      // `files/` as a directory (empty, as `zip -r` writes it) holds nothing to read; its name is exact,
+      // so every other directory, and `files/` carrying bytes, is still refused below.
+      if (name === FILES_DIRECTORY_ENTRY && entry.uncompressedSize === 0) continue;
       const isFile = FILE_ENTRY.test(name);
       if (!isFile && name !== MANIFEST_ENTRY && name !== GPT_ENTRY && name !== ACTIONS_ENTRY) {
         throw invalid(`unexpected entry "${name.slice(0, 200)}"`);

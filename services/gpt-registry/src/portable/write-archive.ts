@@ -16,7 +16,8 @@ import {
 
 export interface ExportSource {
   gpt: GptRow;
-  actions: ActionRow[];
+  /** Left out (no actions.json) for a caller who may not see the GPT's actions. */
+  actions?: ActionRow[];
   files: FileRow[];
   /** Opens a knowledge file's original bytes; called one file at a time while the zip is written. */
   openFile(file: FileRow): Promise<Readable>;
@@ -28,7 +29,7 @@ export interface ExportSource {
  */
 export function writeArchive({ gpt, actions, files, openFile }: ExportSource): Readable {
   const zip = new yazl.ZipFile();
-  const portableActions: PortableAction[] = actions.map((row) => ({
+  const portableActions: PortableAction[] | undefined = actions?.map((row) => ({
     name: row.name,
     description: row.description,
     url: row.url,
@@ -49,7 +50,7 @@ export function writeArchive({ gpt, actions, files, openFile }: ExportSource): R
       size: Number(file.size),
       sha256: file.sha256,
     })),
-    secretsToSet: actions.flatMap((row) =>
+    secretsToSet: (actions ?? []).flatMap((row) =>
       Object.keys(row.headers)
         .filter(isSecretHeader)
         .map((header) => ({ action: row.name, header })),
@@ -68,7 +69,7 @@ export function writeArchive({ gpt, actions, files, openFile }: ExportSource): R
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
   zip.addBuffer(json(manifest), MANIFEST_ENTRY);
   zip.addBuffer(json(config), GPT_ENTRY);
-  zip.addBuffer(json({ items: portableActions }), ACTIONS_ENTRY);
+  if (portableActions) zip.addBuffer(json({ items: portableActions }), ACTIONS_ENTRY);
   files.forEach((file, index) => {
     zip.addReadStreamLazy(fileEntryName(index), { size: Number(file.size) }, (done) => {
       openFile(file).then(

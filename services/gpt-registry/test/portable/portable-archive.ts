@@ -13,11 +13,15 @@ export async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
   return entries;
 }
 
-/** A zip of these entries, in this order (a hand-made archive, to import what no export would write). */
-export async function zipOf(entries: Array<[string, Buffer | string]>): Promise<Buffer> {
+/**
+ * A zip of these entries, in this order (a hand-made archive, to import what no export would write).
+ * `null` content makes a directory entry (`files/`, zero length), as `zip -r` and file managers add.
+ */
+export async function zipOf(entries: Array<[string, Buffer | string | null]>): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const [name, content] of entries) {
-    zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name);
+    if (content === null) zip.addEmptyDirectory(name);
+    else zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name);
   }
   zip.end();
   const chunks: Buffer[] = [];

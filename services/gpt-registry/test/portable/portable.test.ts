@@ -266,6 +266,112 @@ describe('POST /api/gpts/import', () => {
     expect(unchanged.json().version).toBe(1);
   });
 
+  it('takes an export re-zipped with `zip -r`: the directory entry files/ is ignored', async () => {
+    const gpt = await createGpt(registry.app, owner.auth, { ...CODE_ASSISTANT, name: 'Re-zipped' });
+    await upload(owner, gpt.id, 'notes.md', NOTES);
+    const exported = await unzip((await exportGpt(owner, gpt.id)).rawPayload);
+    const rezipped = await zipOf([
+      ['actions.json', exported.get('actions.json')!],
+      ['files/', null],
+      ['files/1', exported.get('files/1')!],
+      ['gpt.json', exported.get('gpt.json')!],
+      ['manifest.json', exported.get('manifest.json')!],
+    ]);
+    expect([...(await unzip(rezipped)).keys()]).toContain('files/');
+    const response = await importFile(owner, rezipped);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      created: true,
+      gpt: { name: 'Re-zipped' },
+      files: [{ originalName: 'notes.md', size: NOTES.length, status: 'queued' }],
+    });
+  });
+
+  it('imports the same file into one GPT many times at once: one action of each name, one copy of each file', async () => {
+    const source = await createGpt(registry.app, owner.auth, { ...CODE_ASSISTANT, name: 'Weather source' });
+    await upload(owner, source.id, 'notes.md', NOTES);
+    const created = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${source.id}/actions`,
+      headers: owner.auth,
+      payload: {
+        name: 'Weather',
+        url: 'https://api.weather.example/v1/current?q={{location}}',
+        headers: { Authorization: 'Bearer s3cr3t-value' },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const archive = (await exportGpt(owner, source.id)).rawPayload;
+    const target = await createGpt(registry.app, owner.auth, { ...CODE_ASSISTANT, name: 'Weather target' });
+
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => importFile(owner, archive, target.id)),
+    );
+    for (const response of responses) expect(response.statusCode, response.body).toBe(200);
+    const reports = responses.map((response) => response.json());
+    // One import added the action and the file; every other one replaced the action and skipped the file.
+    expect(reports.filter((report) => report.files.length === 1)).toHaveLength(1);
+    expect(reports.filter((report) => report.skippedFiles.length === 1)).toHaveLength(9);
+    const added = reports.flatMap((report) =>
+      report.actions.filter((action: { replaced: boolean }) => !action.replaced),
+    );
+    expect(added).toHaveLength(1);
+
+    const actions = (
+      await registry.app.inject({ method: 'GET', url: `/api/gpts/${target.id}/actions`, headers: owner.auth })
+    ).json().items;
+    expect(actions).toMatchObject([{ name: 'Weather', toolName: 'weather' }]);
+    const files = (
+      await registry.app.inject({ method: 'GET', url: `/api/gpts/${target.id}/files`, headers: owner.auth })
+    ).json().items;
+    expect(files).toMatchObject([{ originalName: 'notes.md', sha256: sha256(NOTES) }]);
+    // The blobs of the copies skipped under the lock are gone: storage holds the one file only.
+    const keys: string[] = [];
+    for await (const key of registry.app.storage.list(`${owner.user.id}/${target.id}/`)) keys.push(key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).toContain(files[0].id);
+  });
+
+  it('replaces each action of the same name once: the rest are new and count against the quota', async () => {
+    const gpt = await createGpt(registry.app, owner.auth, { ...CODE_ASSISTANT, name: 'Twin actions' });
+    for (const path of ['current', 'forecast']) {
+      const created = await registry.app.inject({
+        method: 'POST',
+        url: `/api/gpts/${gpt.id}/actions`,
+        headers: owner.auth,
+        payload: { name: 'Weather', url: `https://api.weather.example/v1/${path}` },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    const listActions = async () =>
+      (
+        await registry.app.inject({ method: 'GET', url: `/api/gpts/${gpt.id}/actions`, headers: owner.auth })
+      ).json().items as Array<{ name: string; url: string }>;
+
+    // Its own export, imported back: both actions replaced, none added.
+    const archive = (await exportGpt(owner, gpt.id)).rawPayload;
+    const again = await importFile(owner, archive, gpt.id);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().actions).toMatchObject([{ replaced: true }, { replaced: true }]);
+    expect((await listActions()).map((action) => action.url)).toEqual([
+      'https://api.weather.example/v1/current',
+      'https://api.weather.example/v1/forecast',
+    ]);
+
+    // 51 actions of that name replace two and add 49: past QUOTA_ACTIONS_PER_GPT (50), all refused.
+    const exported = await unzip(archive);
+    const [weather] = JSON.parse(exported.get('actions.json')!.toString()).items;
+    const many = await zipOf([
+      ['manifest.json', exported.get('manifest.json')!],
+      ['gpt.json', exported.get('gpt.json')!],
+      ['actions.json', JSON.stringify({ items: Array.from({ length: 51 }, () => weather) })],
+    ]);
+    const refused = await importFile(owner, many, gpt.id);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error.code).toBe('QUOTA_EXCEEDED');
+    expect(await listActions()).toHaveLength(2);
+  });
+
   describe('refuses a bad archive with a clear 4xx and stores nothing', () => {
     let good: Map<string, Buffer>;
     beforeAll(async () => {
@@ -316,6 +422,24 @@ describe('POST /api/gpts/import', () => {
         expect(response.statusCode, name).toBe(400);
         expect(response.json().error.code).toBe('INVALID_ARCHIVE');
       }
+    });
+
+    it('a directory entry other than files/, or files/ holding bytes', async () => {
+      for (const name of ['other/', 'files/1/', 'files/sub/', 'manifest.json/', 'gpt/']) {
+        const bytes = await zipOf([[name, null], ...entries()]);
+        const response = await importFile(owner, bytes);
+        expect(response.statusCode, name).toBe(400);
+        expect(response.json().error).toMatchObject({
+          code: 'INVALID_ARCHIVE',
+          message: expect.stringContaining(`unexpected entry "${name}"`),
+        });
+      }
+      await expectRefused(
+        await zipWithRawName(entries(), 'files/'),
+        400,
+        'INVALID_ARCHIVE',
+        /unexpected entry "files\/"/,
+      );
     });
 
     it('a zip bomb: an entry that unpacks past MAX_FILE_SIZE', async () => {

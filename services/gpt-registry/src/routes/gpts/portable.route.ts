@@ -27,14 +27,19 @@ export const portableRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary:
-          'The GPT as a portable file (application/zip): configuration, avatar, actions without their secrets, knowledge files and the version number',
+          'The GPT as a portable file (application/zip): configuration, avatar, actions without their secrets, knowledge files and the version number ' +
+          "(for an editor, the configuration and avatar only: files and actions are the owner's)",
         ...GPT_ROUTES.export.schema,
       },
     },
     async (request, reply) => {
-      // The owner and editors: the file holds no secret, and editors may change all it describes.
-      const { gpt } = await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
-      const [actions, files] = await Promise.all([listActions(app.db, gpt.id), listFiles(app.db, gpt.id)]);
+      // The owner and editors. Knowledge files and actions are the owner's alone (their routes answer 404
+      // to everyone else), so an editor's file is the configuration only: what they may see and change.
+      const { gpt, access } = await requireGpt(app.db, callerOf(request).userId, request.params.id, 'edit');
+      const whole = access === 'owner';
+      const [actions, files] = whole
+        ? await Promise.all([listActions(app.db, gpt.id), listFiles(app.db, gpt.id)])
+        : [undefined, []];
       // Checked before the answer starts: once the zip streams, a missing object could only cut it short.
       for (const file of files) {
         if (!(await app.storage.exists(file.storage_key))) {
@@ -54,7 +59,10 @@ export const portableRoutes: RegistryRoutes = async (app) => {
       archive.on('error', (error) =>
         request.log.warn({ gptId: gpt.id, reason: error.message }, 'export interrupted'),
       );
-      request.log.info({ gptId: gpt.id, version: gpt.version, files: files.length }, 'gpt exported');
+      request.log.info(
+        { gptId: gpt.id, version: gpt.version, files: files.length, configurationOnly: !whole },
+        'gpt exported',
+      );
       return reply
         .type('application/zip')
         .header('content-disposition', `attachment; filename="${fileNameOf(gpt.name)}.chatty.zip"`)
@@ -68,7 +76,8 @@ export const portableRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary:
-          'Import a portable GPT file (multipart field "file"): a new GPT (201), or with ?into= a new version of one you own or may edit (200). ' +
+          'Import a portable GPT file (multipart field "file"): a new GPT (201), or with ?into= a new version of one you own or may edit (200; ' +
+          "an editor's file must carry the configuration only: files and actions are the owner's). " +
           'The report lists the secret headers to set again; knowledge files are ingested again',
         ...GPT_ROUTES.import.schema,
       },
