@@ -35,6 +35,15 @@ export async function run(): Promise<void> {
     const viaWorkspace = await pick(sql`
       select m.user_id, s.gpt_id from gpt_share s join workspace_member m on m.workspace_id = s.workspace_id
       join gpt g on g.id = s.gpt_id where g.user_id <> m.user_id limit 1`);
+    // A member of a team who reaches a teammate's GPT only through the team's catalogue: the share
+    // lookup finds nothing, then the publication is checked (with its owner's membership).
+    const viaCatalogue = await pick(sql`
+      select m.user_id, c.gpt_id from catalogue_entry c
+      join workspace w on w.id = c.workspace_id and w.name = 'Catalogue team'
+      join workspace_member m on m.workspace_id = c.workspace_id
+      join gpt g on g.id = c.gpt_id
+      where g.user_id <> m.user_id and not exists (select 1 from gpt_share s where s.gpt_id = c.gpt_id)
+      limit 1`);
     const stranger = await pick(sql`
       select u.id as user_id, ${owned.gpt_id}::uuid as gpt_id from app_user u
       where u.id <> ${owned.user_id} and not exists (
@@ -48,14 +57,18 @@ export async function run(): Promise<void> {
         'access check, shared via workspace',
         () => findGptWithAccess(db, viaWorkspace.user_id, viaWorkspace.gpt_id),
       ],
+      [
+        'access check, through a catalogue',
+        () => findGptWithAccess(db, viaCatalogue.user_id, viaCatalogue.gpt_id),
+      ],
       ['access check, no access (404)', () => findGptWithAccess(db, stranger.user_id, stranger.gpt_id)],
     ];
-    if (process.env.BENCH_EXPLAIN) {
+    for (const reached of process.env.BENCH_EXPLAIN ? [viaWorkspace, viaCatalogue] : []) {
       const query = db
         .selectFrom('gpt as g')
         .selectAll('g')
-        .select(accessSql(viaWorkspace.user_id).as('access'))
-        .where('g.id', '=', viaWorkspace.gpt_id)
+        .select(accessSql(reached.user_id).as('access'))
+        .where('g.id', '=', reached.gpt_id)
         .compile();
       const plan = await sql
         .raw(
@@ -122,5 +135,17 @@ async function seed(db: ReturnType<typeof createDb<RegistryDatabase>>) {
     select workspace_id, gpt_id, 1 from gpt_share where workspace_id is not null and random() < 0.3`.execute(
     db,
   );
+  // One more team, of users in no other, whose members reach each other's GPTs only through its
+  // catalogue: every GPT of theirs is published there, none shared with a workspace.
+  await sql`insert into workspace (name) values ('Catalogue team')`.execute(db);
+  await sql`insert into workspace_member (workspace_id, user_id, role)
+    select (select id from workspace where name = 'Catalogue team'), u.id, 'member' from app_user u
+    where not exists (select 1 from workspace_member m join workspace w on w.id = m.workspace_id
+      where m.user_id = u.id and w.personal_user_id is null)
+    limit ${MEMBERS_PER_TEAM}`.execute(db);
+  await sql`insert into catalogue_entry (workspace_id, gpt_id, version)
+    select m.workspace_id, g.id, 1 from workspace_member m
+    join workspace w on w.id = m.workspace_id and w.name = 'Catalogue team'
+    join gpt g on g.user_id = m.user_id`.execute(db);
   await sql`analyze`.execute(db);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { workspacesOf } from './gpt-access.repository.js';
+import { ownerInWorkspaceOf, workspacesOf } from './gpt-access.repository.js';
 import { findGptVersion } from './gpt-version.repository.js';
 import type { Db } from './index.js';
 
@@ -38,42 +38,58 @@ export async function unpublish(db: Db, workspaceId: string, gptId: string): Pro
   return result.numDeletedRows > 0n;
 }
 
-/** Where the GPT is published, among the workspaces the user is in. */
-export async function listPublications(db: Db, userId: string, gptId: string) {
-  return db
+/**
+ * Where the GPT is published: everywhere for its owner (`everywhere`: they decide where their GPT is,
+ * and may end any publication), among the workspaces the user is in for an editor.
+ */
+export async function listPublications(
+  db: Db,
+  userId: string,
+  gptId: string,
+  { everywhere }: { everywhere: boolean },
+) {
+  let query = db
     .selectFrom('catalogue_entry as c')
     .innerJoin('workspace as w', 'w.id', 'c.workspace_id')
     .select(['c.workspace_id', 'w.name as workspace_name', 'c.version', 'c.category', 'c.published_at'])
-    .where('c.gpt_id', '=', gptId)
-    .where(sql<boolean>`c.workspace_id in ${workspacesOf(userId)}`)
-    .orderBy('w.name')
-    .execute();
+    .where('c.gpt_id', '=', gptId);
+  if (!everywhere) query = query.where(sql<boolean>`c.workspace_id in ${workspacesOf(userId)}`);
+  return query.orderBy('w.name').orderBy('c.workspace_id').execute();
 }
 
-/** The published version the user sees through a catalogue (the newest publication when several). */
+/**
+ * The published version the user sees through a catalogue (the newest publication when several), among
+ * the publications in force: in a workspace of theirs that the GPT's owner is in.
+ */
 export async function findPublishedFor(db: Db, userId: string, gptId: string) {
   const entry = await db
-    .selectFrom('catalogue_entry')
-    .select('version')
-    .where('gpt_id', '=', gptId)
-    .where(sql<boolean>`workspace_id in ${workspacesOf(userId)}`)
-    .orderBy('published_at', 'desc')
+    .selectFrom('catalogue_entry as c')
+    .innerJoin('gpt as g', 'g.id', 'c.gpt_id')
+    .select('c.version')
+    .where('c.gpt_id', '=', gptId)
+    .where(sql<boolean>`c.workspace_id in ${workspacesOf(userId)}`)
+    .where(ownerInWorkspaceOf('c', 'g'))
+    .orderBy('c.published_at', 'desc')
     .executeTakeFirst();
   return entry && findGptVersion(db, gptId, entry.version);
 }
 
+/** The GPT's entry in the workspace's catalogue, when in force (the GPT's owner is in the workspace). */
 export async function findEntry(db: Db, workspaceId: string, gptId: string) {
   return db
-    .selectFrom('catalogue_entry')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('gpt_id', '=', gptId)
+    .selectFrom('catalogue_entry as c')
+    .innerJoin('gpt as g', 'g.id', 'c.gpt_id')
+    .selectAll('c')
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.gpt_id', '=', gptId)
+    .where(ownerInWorkspaceOf('c', 'g'))
     .executeTakeFirst();
 }
 
 /**
  * The workspace's catalogue: each entry's published snapshot (not the draft), its rating and the
- * count of conversations, filtered by a search over name, description and category.
+ * count of conversations, filtered by a search over name, description and category. Only entries in
+ * force: a GPT whose owner is not in the workspace is not offered (gpt-access.repository.ts).
  */
 export async function listCatalogue(
   db: Db,
@@ -118,6 +134,7 @@ export async function listCatalogue(
       ),
     ])
     .where('c.workspace_id', '=', workspaceId)
+    .where(ownerInWorkspaceOf('c', 'g'))
     .orderBy('c.published_at', 'desc')
     .limit(200);
   if (q) {

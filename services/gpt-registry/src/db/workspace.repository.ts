@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
 import type { WorkspaceRole } from './schema.js';
 
@@ -76,30 +77,67 @@ export async function findMemberRole(db: Db, workspaceId: string, userId: string
   return row?.role as WorkspaceRole | undefined;
 }
 
+/**
+ * Changes a member's role; made a member, they may no longer invite, so the invitations to the
+ * workspace they made and that are still pending are revoked with it (in one transaction).
+ */
 export async function changeMemberRole(
   db: Db,
   workspaceId: string,
   userId: string,
   role: 'admin' | 'member',
 ) {
-  const result = await db
-    .updateTable('workspace_member')
-    .set({ role })
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .where('role', '!=', 'owner')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return inTransaction(db, async (trx) => {
+    const result = await trx
+      .updateTable('workspace_member')
+      .set({ role })
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .where('role', '!=', 'owner')
+      .executeTakeFirst();
+    if (role === 'member') await revokeInvitationsBy(trx, workspaceId, userId);
+    return result.numUpdatedRows > 0n;
+  });
 }
 
+/** Removes a member (or they leave); the invitations to the workspace they made and still pending go too. */
 export async function removeMember(db: Db, workspaceId: string, userId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('workspace_member')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return inTransaction(db, async (trx) => {
+    const result = await trx
+      .deleteFrom('workspace_member')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    await revokeInvitationsBy(trx, workspaceId, userId);
+    return result.numDeletedRows > 0n;
+  });
 }
+
+/** Revokes (deletes, as revoking one by hand does) the pending invitations `userId` made to the workspace. */
+async function revokeInvitationsBy(db: Db, workspaceId: string, userId: string): Promise<void> {
+  await db
+    .deleteFrom('workspace_invitation')
+    .where('workspace_id', '=', workspaceId)
+    .where('invited_by', '=', userId)
+    .where('accepted_at', 'is', null)
+    .execute();
+}
+
+/**
+ * A condition on a workspace invitation (SQL alias `invitation`): the one who made it may still make it
+ * — an owner, or an admin for a member's invitation — and their account is not disabled. Demoting,
+ * removing or leaving also deletes the pending invitations (above); this holds for older ones and for
+ * an account disabled meanwhile, as an admin's account invitations do (account-invitation.repository.ts).
+ */
+const inviterMayInvite = (invitation: string) => {
+  const column = (name: string) => sql.ref(`${invitation}.${name}`);
+  return sql<boolean>`exists (select 1 from workspace_member inviter_member
+    join app_user inviter on inviter.id = inviter_member.user_id
+    where inviter_member.workspace_id = ${column('workspace_id')}
+      and inviter_member.user_id = ${column('invited_by')}
+      and (inviter_member.role = 'owner' or (inviter_member.role = 'admin' and ${column('role')} = 'member'))
+      and inviter.disabled_at is null)`;
+};
 
 export async function deleteWorkspace(db: Db, workspaceId: string): Promise<boolean> {
   const result = await db
@@ -139,14 +177,18 @@ export async function createInvitation(
   return { row, token };
 }
 
-/** The invitations not yet accepted, expired ones included (so they can be seen and revoked). */
+/**
+ * The invitations not yet accepted, expired ones included (so they can be seen and revoked); not those
+ * whose inviter may no longer invite (they are revoked).
+ */
 export async function listPendingInvitations(db: Db, workspaceId: string) {
   return db
-    .selectFrom('workspace_invitation')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('accepted_at', 'is', null)
-    .orderBy('created_at', 'desc')
+    .selectFrom('workspace_invitation as i')
+    .selectAll('i')
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.accepted_at', 'is', null)
+    .where(inviterMayInvite('i'))
+    .orderBy('i.created_at', 'desc')
     .execute();
 }
 
@@ -160,6 +202,10 @@ export async function deleteInvitation(db: Db, workspaceId: string, invitationId
   return result.numDeletedRows > 0n;
 }
 
+/**
+ * The invitation a token names; undefined when unknown or revoked (still pending while its inviter may
+ * no longer invite; a used one stays found, to answer that it was used).
+ */
 export async function findInvitation(db: Db, token: string) {
   return db
     .selectFrom('workspace_invitation as i')
@@ -167,19 +213,24 @@ export async function findInvitation(db: Db, token: string) {
     .selectAll('i')
     .select(['w.name as workspace_name', sql<boolean>`i.expires_at <= now()`.as('expired')])
     .where('i.token_hash', '=', hashInvitationToken(token))
+    .where(sql<boolean>`(i.accepted_at is not null or ${inviterMayInvite('i')})`)
     .executeTakeFirst();
 }
 
-/** Marks the invitation used and adds the member, at most once, in one transaction. */
+/**
+ * Marks the invitation used and adds the member, at most once, in one transaction; false when it was
+ * used, expired or revoked meanwhile (a demotion deleting it waits for, or is waited for by, this).
+ */
 export async function acceptInvitation(db: Db, invitationId: string, userId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const used = await trx
-      .updateTable('workspace_invitation')
+      .updateTable('workspace_invitation as i')
       .set({ accepted_at: sql`now()` })
-      .where('id', '=', invitationId)
-      .where('accepted_at', 'is', null)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .returning(['workspace_id', 'role'])
+      .where('i.id', '=', invitationId)
+      .where('i.accepted_at', 'is', null)
+      .where('i.expires_at', '>', sql<Date>`now()`)
+      .where(inviterMayInvite('i'))
+      .returning(['i.workspace_id', 'i.role'])
       .executeTakeFirst();
     if (!used) return false;
     await trx

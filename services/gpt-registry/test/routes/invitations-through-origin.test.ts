@@ -199,6 +199,37 @@ describe('an admin invites a person', () => {
   });
 });
 
+describe("a workspace invitation's token, which is in its URL", () => {
+  it('is masked in every request log line, of the registry and of the origin', async () => {
+    const member = await accept((await invite()).token);
+    const memberAuth = bearer(member.json.token);
+    const team = await call('POST', '/api/workspaces', admin, { name: 'Logged team' });
+    expect(team.status, team.text).toBe(201);
+    const created = await call('POST', `/api/workspaces/${team.json.id}/invitations`, admin, {
+      email: member.json.user.email,
+    });
+    expect(created.status, created.text).toBe(201);
+    const token = created.json.token as string;
+
+    expect((await call('GET', `/api/invitations/${token}`, memberAuth)).status).toBe(200);
+    const joined = await call('POST', `/api/invitations/${token}/accept`, memberAuth);
+    expect(joined.status, joined.text).toBe(200);
+    // A mistyped path is no route of the registry's; the origin answers it itself, and logs it.
+    await call('GET', `/API/Invitations/${token}`, memberAuth);
+
+    expect(logs.text()).not.toContain(token);
+    expect(webLogs.text()).not.toContain(token);
+    const loggedUrls = (lines: Array<Record<string, unknown>>) =>
+      lines
+        .map((line) => (line.req as { url?: string } | undefined)?.url)
+        .filter((url) => url !== undefined && /invitations/i.test(url));
+    expect(loggedUrls(logs.lines)).toEqual(
+      expect.arrayContaining(['/api/invitations/***', '/api/invitations/***/accept']),
+    );
+    expect(loggedUrls(webLogs.lines)).toContain('/API/Invitations/***');
+  });
+});
+
 describe('links that cannot be used', () => {
   it('an expired invitation is refused, listed as expired, and makes no account', async () => {
     const invitation = await invite({ expiresInHours: 1 });

@@ -11,6 +11,7 @@ import {
   unpublish,
 } from '../../db/catalogue.repository.js';
 import { findGptVersion } from '../../db/gpt-version.repository.js';
+import { findMemberRole } from '../../db/workspace.repository.js';
 import { checkSingleLine } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { requireMembership } from '../workspaces/membership.js';
@@ -28,15 +29,23 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary:
-          "Publish a version (the current one unless given) to a workspace's catalogue; by the owner or an editor who is in that workspace. Publishing again replaces the version",
+          "Publish a version (the current one unless given) to a workspace's catalogue: a workspace the GPT's owner is in; by the owner or an editor who is in that workspace too. Publishing again replaces the version",
         ...CATALOGUE_ROUTES.publish.schema,
       },
     },
     async (request) => {
       const category = checkSingleLine(request.body.category?.trim() ?? '', 'INVALID_CATEGORY', 'category');
       const userId = callerOf(request).userId;
-      const { gpt } = await requireGpt(app.db, userId, request.params.id, 'edit');
+      const { gpt, access } = await requireGpt(app.db, userId, request.params.id, 'edit');
       const workspace = await requireMembership(app.db, userId, request.body.workspaceId, 'member');
+      // Whoever reaches it through the catalogue chats with the owner's knowledge and actions: the owner
+      // decides who that is, so an editor publishes only where the owner is a member too.
+      if (access !== 'owner' && !(await findMemberRole(app.db, workspace.id, gpt.user_id))) {
+        throw forbidden(
+          'NOT_ALLOWED',
+          'This GPT may be published only to a workspace its owner is in; the owner is not in this one',
+        );
+      }
       const version = request.body.version ?? gpt.version;
       if (!(await findGptVersion(app.db, gpt.id, version))) throw notFound('Version');
       const entry = await publish(app.db, {
@@ -63,17 +72,20 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary:
-          "Take the GPT out of a workspace's catalogue (its owner, an editor, or the workspace's admins)",
+          "Take the GPT out of a workspace's catalogue (its owner, from any workspace; an editor or the workspace's admins, from a workspace of theirs)",
         ...CATALOGUE_ROUTES.unpublish.schema,
       },
     },
     async (request, reply) => {
       const userId = callerOf(request).userId;
       const { id, workspaceId } = request.params;
-      const workspace = await requireMembership(app.db, userId, workspaceId, 'member');
       const { access } = await requireGpt(app.db, userId, id, 'catalogue');
-      if (access !== 'owner' && access !== 'edit' && workspace.role === 'member') {
-        throw forbidden('NOT_ALLOWED', 'Only its editors or the workspace’s admins may unpublish a GPT');
+      // The owner ends a publication wherever it is, in a workspace they are not in too.
+      if (access !== 'owner') {
+        const workspace = await requireMembership(app.db, userId, workspaceId, 'member');
+        if (access !== 'edit' && workspace.role === 'member') {
+          throw forbidden('NOT_ALLOWED', 'Only its editors or the workspace’s admins may unpublish a GPT');
+        }
       }
       if (!(await unpublish(app.db, workspaceId, id))) throw notFound('Publication');
       return reply.code(204).send(null);
@@ -85,14 +97,17 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['catalogue'],
-        summary: 'Where the GPT is published, among the caller’s workspaces, and at which version (editors)',
+        summary:
+          'Where the GPT is published and at which version: every workspace for its owner, those among the caller’s workspaces for an editor',
         ...CATALOGUE_ROUTES.publications.schema,
       },
     },
     async (request) => {
       const userId = callerOf(request).userId;
-      await requireGpt(app.db, userId, request.params.id, 'edit');
-      const rows = await listPublications(app.db, userId, request.params.id);
+      const { access } = await requireGpt(app.db, userId, request.params.id, 'edit');
+      const rows = await listPublications(app.db, userId, request.params.id, {
+        everywhere: access === 'owner',
+      });
       return {
         items: rows.map((row) => ({
           workspaceId: row.workspace_id,

@@ -114,7 +114,7 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['workspaces'],
         summary:
-          'Join the workspace: the caller must be signed in with the invited email; a link works once, before it expires',
+          'Join the workspace: the caller must be signed in with the invited email; a link works once, before it expires, while its inviter may still invite',
         ...WORKSPACE_ROUTES.accept.schema,
       },
     },
@@ -131,7 +131,14 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       }
       if (invitation.accepted_at)
         throw new AppError(409, 'INVITATION_USED', 'This invitation was already used');
-      if (invitation.expired || !(await acceptInvitation(app.db, invitation.id, userId))) {
+      if (invitation.expired) {
+        throw new AppError(409, 'INVITATION_EXPIRED', 'This invitation has expired; ask for a new one');
+      }
+      if (!(await acceptInvitation(app.db, invitation.id, userId))) {
+        // Used, expired or revoked meanwhile: answer as for the invitation as it is now.
+        const now = await findInvitation(app.db, request.params.token);
+        if (!now) throw notFound('Invitation');
+        if (now.accepted_at) throw new AppError(409, 'INVITATION_USED', 'This invitation was already used');
         throw new AppError(409, 'INVITATION_EXPIRED', 'This invitation has expired; ask for a new one');
       }
       request.log.info({ workspaceId: invitation.workspace_id }, 'invitation accepted');
