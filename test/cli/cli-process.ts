@@ -27,6 +27,31 @@ export function runChatty(args: string[], env: Record<string, string>, input = '
   });
 }
 
+/**
+ * Runs `chatty …` with its stdout a pipe whose reader is gone before it writes (`chatty … | true`):
+ * each write fails with EPIPE. Resolves with how it ended and how long it took.
+ */
+export function runChattyIntoClosedPipe(
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [CHATTY, ...args], {
+    env: { ...process.env, ...env },
+    cwd: env.HOME ?? ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  // The read end closes at once: the command has not connected to the server yet, let alone written.
+  child.stdout!.destroy();
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stdin!.end(input);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, ms: Date.now() - started }));
+  });
+}
+
 export interface Terminal {
   child: ChildProcess;
   /** Everything the terminal showed so far. */

@@ -121,6 +121,14 @@ describe('the client against the contracts', () => {
     await client.updateGpt(gpt.id, { description: 'Second version' });
     expect((await client.getGpt(gpt.id)).version).toBe(2);
     expect((await client.listGpts()).map((each) => each.id)).toContain(gpt.id);
+    expect(await client.listSharedGpts()).toEqual([]);
+    // What a chat-scoped API key reads of its GPTs: /v1/models.
+    expect((await client.listOpenAiModels()).find((model) => model.id === gpt.id)?.name).toBe('Checked');
+    expect(await client.getOpenAiModel(gpt.id)).toMatchObject({
+      id: gpt.id,
+      owned_by: 'user',
+      name: 'Checked',
+    });
     expect(await client.listVersions(gpt.id)).toHaveLength(2);
 
     const file = await client.uploadFile(gpt.id, {

@@ -1,4 +1,4 @@
-import { ChattyError } from '@chatty/client';
+import { ChattyError, ChattyTimeoutError } from '@chatty/client';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -20,6 +20,8 @@ export function printTable(rows: string[][]): void {
 /** A failure as the user sees it: the server's message and code, or the error's own message. */
 export function describeError(error: unknown): string {
   if (error instanceof ChattyError) return `${error.message} (${error.code}, HTTP ${error.status})`;
+  if (error instanceof ChattyTimeoutError)
+    return `${error.message} (--timeout or CHATTY_TIMEOUT sets the limit, in seconds; 0 waits as long as it takes)`;
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (error.message === 'fetch failed' && cause)

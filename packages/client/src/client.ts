@@ -1,5 +1,5 @@
 import { type ChatStreamEventData, ChatStreamEvents } from '@chatty/contracts';
-import { ChattyError, errorOf } from './errors.js';
+import { ChattyError, ChattyTimeoutError, errorOf, UnexpectedAnswerError } from './errors.js';
 import { multipartBody, type UploadProgress } from './multipart.js';
 import { pathOf, ROUTES, type RouteName } from './routes.js';
 import { readEvents } from './sse.js';
@@ -16,6 +16,7 @@ import type {
   KnowledgeFile,
   Message,
   Model,
+  OpenAiModel,
   Session,
   SessionWithMessages,
   UpdateActionBody,
@@ -30,6 +31,13 @@ export interface ClientOptions {
   token?: string;
   /** Defaults to the global fetch (Node 22+, browsers). */
   fetch?: typeof fetch;
+  /**
+   * How long, in milliseconds, a request may wait for its answer to begin (the status and headers;
+   * a streamed answer's headers come with its first event or after a few quiet seconds); an upload's
+   * time starts again with each chunk it sends. A streamed answer is never cut once it has begun.
+   * Past it, the request is aborted with a ChattyTimeoutError. None by default.
+   */
+  timeoutMs?: number;
 }
 
 interface RequestOptions {
@@ -57,11 +65,13 @@ export class ChattyClient {
   readonly baseUrl: string;
   readonly #token: string | undefined;
   readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number | undefined;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#token = options.token;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#timeoutMs = options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : undefined;
   }
 
   /** The raw response of a route, after the status check: for bodies that are not JSON. */
@@ -73,42 +83,103 @@ export class ChattyClient {
     }
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    let deadline: Deadline | undefined;
     let body: string | ReadableStream<Uint8Array> | undefined;
     if (options.upload) {
       const { name, data, type = 'application/octet-stream' } = options.upload;
       const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data;
-      const multipart = multipartBody('file', name, type, bytes, options.onProgress ?? (() => {}));
+      const onProgress = options.onProgress ?? (() => {});
+      const multipart = multipartBody('file', name, type, bytes, (sent, total) => {
+        // A moving upload is not a silent server.
+        deadline?.restart();
+        onProgress(sent, total);
+      });
       headers['content-type'] = multipart.contentType;
       body = multipart.body;
     } else if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const response = await this.#fetch(url, {
-      method,
-      headers,
-      ...(body !== undefined && { body }),
-      // A streamed body (an upload) is sent as it is read.
-      ...(body instanceof ReadableStream && { duplex: 'half' }),
-      ...(options.signal && { signal: options.signal }),
-    });
+    const timeoutMs = this.#timeoutMs;
+    if (timeoutMs) {
+      const request = `${method} ${url.pathname}`;
+      deadline = new Deadline(timeoutMs, () => new ChattyTimeoutError(this.baseUrl, request, timeoutMs));
+    }
+    const signals = [options.signal, deadline?.signal].filter((each) => each !== undefined);
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined && { body }),
+        // A streamed body (an upload) is sent as it is read.
+        ...(body instanceof ReadableStream && { duplex: 'half' }),
+        ...(signals.length > 0 && { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
+      });
+    } catch (error) {
+      throw deadline?.expired ? deadline.signal.reason : error;
+    } finally {
+      deadline?.clear();
+    }
     if (!response.ok) throw await errorOf(response);
     return response;
   }
 
-  /** A route's JSON answer, typed by its contract. */
-  async #json<N extends RouteName>(name: N, options: RequestOptions = {}): Promise<Answer<N>> {
+  /**
+   * A route's JSON answer, typed by its contract. An answer that is not JSON, or not of the shape
+   * `expected` checks (by default, an object), is an UnexpectedAnswerError: another server answered.
+   */
+  async #json<N extends RouteName>(
+    name: N,
+    options: RequestOptions = {},
+    expected: (body: unknown) => boolean = isObject,
+  ): Promise<Answer<N>> {
     const response = await this.send(name, options);
     if (response.status === 204) return null as Answer<N>;
-    return (await response.json()) as Answer<N>;
+    return (await this.#parse(
+      response,
+      `${ROUTES[name].method} ${pathOf(name, options.params)}`,
+      expected,
+    )) as Answer<N>;
+  }
+
+  async #parse(response: Response, request: string, expected: (body: unknown) => boolean): Promise<unknown> {
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      const type = response.headers.get('content-type')?.split(';')[0]?.trim();
+      throw new UnexpectedAnswerError(this.baseUrl, request, `${type || 'a body'}, not JSON`);
+    }
+    if (!expected(body)) throw new UnexpectedAnswerError(this.baseUrl, request, 'unexpected JSON');
+    return body;
   }
 
   me(): Promise<User> {
-    return this.#json('me');
+    return this.#json('me', {}, (body) => isObject(body) && typeof body.email === 'string');
   }
 
   async listModels(): Promise<Model[]> {
-    return (await this.#json('listModels')).items;
+    return (await this.#json('listModels', {}, isList)).items;
+  }
+
+  /**
+   * `GET /v1/models`: the caller's GPTs (`owned_by: "user"`, with their `name`) and the base models,
+   * in OpenAI's shape. A `chat`-scoped API key may read it, unlike `/api/gpts`.
+   */
+  async listOpenAiModels(): Promise<OpenAiModel[]> {
+    const answer = await this.#json('openAiModels', {}, (body) => isObject(body) && Array.isArray(body.data));
+    return (answer as { data: OpenAiModel[] }).data;
+  }
+
+  /** `GET /v1/models/:id`: one GPT of the caller's or shared with them (by id), or a base model. */
+  async getOpenAiModel(id: string): Promise<OpenAiModel> {
+    return (await this.#json(
+      'openAiModel',
+      { params: { id } },
+      (body) => isObject(body) && typeof body.id === 'string',
+    )) as OpenAiModel;
   }
 
   // GPTs
@@ -118,23 +189,28 @@ export class ChattyClient {
     const all: Gpt[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.#json('listGpts', { query: { limit: 100, cursor } });
+      const page = await this.#json('listGpts', { query: { limit: 100, cursor } }, isList);
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
     return all;
   }
 
+  /** GPTs others shared with the caller or a workspace of theirs, each with the caller's `access`. */
+  async listSharedGpts(): Promise<Gpt[]> {
+    return (await this.#json('listSharedGpts', {}, isList)).items;
+  }
+
   getGpt(id: string): Promise<Gpt> {
-    return this.#json('getGpt', { params: { id } });
+    return this.#json('getGpt', { params: { id } }, isGpt);
   }
 
   createGpt(body: CreateGptBody): Promise<Gpt> {
-    return this.#json('createGpt', { json: body });
+    return this.#json('createGpt', { json: body }, isGpt);
   }
 
   updateGpt(id: string, body: UpdateGptBody): Promise<Gpt> {
-    return this.#json('updateGpt', { params: { id }, json: body });
+    return this.#json('updateGpt', { params: { id }, json: body }, isGpt);
   }
 
   async deleteGpt(id: string): Promise<void> {
@@ -142,7 +218,7 @@ export class ChattyClient {
   }
 
   async listVersions(id: string): Promise<GptVersionSummary[]> {
-    return (await this.#json('listVersions', { params: { id } })).items;
+    return (await this.#json('listVersions', { params: { id } }, isList)).items;
   }
 
   /** The portable GPT file (a zip), as bytes. */
@@ -166,7 +242,7 @@ export class ChattyClient {
   // Knowledge files
 
   async listFiles(gptId: string): Promise<KnowledgeFile[]> {
-    return (await this.#json('listFiles', { params: { id: gptId } })).items;
+    return (await this.#json('listFiles', { params: { id: gptId } }, isList)).items;
   }
 
   /** Uploads a knowledge file; it is then ingested in the background (see getFile's status and progress). */
@@ -189,7 +265,7 @@ export class ChattyClient {
   // Actions
 
   async listActions(gptId: string): Promise<Action[]> {
-    return (await this.#json('listActions', { params: { id: gptId } })).items;
+    return (await this.#json('listActions', { params: { id: gptId } }, isList)).items;
   }
 
   createAction(gptId: string, body: CreateActionBody): Promise<Action> {
@@ -218,7 +294,7 @@ export class ChattyClient {
   }
 
   async listSessions(gptId: string): Promise<Session[]> {
-    return (await this.#json('listSessions', { params: { id: gptId } })).items;
+    return (await this.#json('listSessions', { params: { id: gptId } }, isList)).items;
   }
 
   getSession(sessionId: string): Promise<SessionWithMessages> {
@@ -263,7 +339,12 @@ export class ChattyClient {
     if (!response.body) throw new ChattyError(502, 'EMPTY_STREAM', 'The server sent no answer');
     // A server that answered JSON (no streaming on its side) still gives the whole message.
     if (!response.headers.get('content-type')?.includes('text/event-stream')) {
-      const { message } = (await response.json()) as Answer<'sendMessage'>;
+      const request = `POST ${pathOf('sendMessage', { sessionId })}`;
+      const { message } = (await this.#parse(
+        response,
+        request,
+        (body) => isObject(body) && isObject(body.message),
+      )) as Answer<'sendMessage'>;
       yield { type: 'done', message };
       return;
     }
@@ -285,4 +366,51 @@ function chatEventOf(name: string, data: unknown): ChatEvent | undefined {
   }
   if (!Object.hasOwn(ChatStreamEvents, name)) return undefined;
   return { type: name, ...(data as object) } as ChatEvent;
+}
+
+/**
+ * An AbortSignal that fires `ms` after it was made or last restarted, with `error()` as its reason;
+ * `clear` stops it.
+ */
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  readonly #error: () => Error;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ms: number, error: () => Error) {
+    this.#ms = ms;
+    this.#error = error;
+    this.restart();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get expired(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
+  restart(): void {
+    clearTimeout(this.#timer);
+    if (!this.expired) this.#timer = setTimeout(() => this.#controller.abort(this.#error()), this.#ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+function isObject(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+/** `{items: […]}`, as every list route answers. */
+function isList(body: unknown): boolean {
+  return isObject(body) && Array.isArray(body.items);
+}
+
+function isGpt(body: unknown): boolean {
+  return isObject(body) && typeof body.id === 'string' && typeof body.name === 'string';
 }

@@ -6,6 +6,7 @@ import {
   FILE_ROUTES,
   GPT_ROUTES,
   MODEL_ROUTES,
+  OPENAI_ROUTES,
   type RouteContract,
 } from '@chatty/contracts';
 
@@ -18,7 +19,10 @@ import {
 export const ROUTES = {
   me: AUTH_ROUTES.me,
   listModels: MODEL_ROUTES.list,
+  openAiModels: OPENAI_ROUTES.models,
+  openAiModel: OPENAI_ROUTES.model,
   listGpts: GPT_ROUTES.list,
+  listSharedGpts: GPT_ROUTES.shared,
   getGpt: GPT_ROUTES.get,
   createGpt: GPT_ROUTES.create,
   updateGpt: GPT_ROUTES.update,

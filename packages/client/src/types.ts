@@ -27,6 +27,19 @@ export type {
   WebCitation,
 } from '@chatty/contracts';
 
+/**
+ * One entry of `GET /v1/models` (OpenAI's shape): a GPT the caller may chat with (`owned_by: "user"`,
+ * with its `name`) or a base model (`owned_by: "chatty"`).
+ */
+export interface OpenAiModel {
+  id: string;
+  object: 'model';
+  /** Seconds since the epoch (a GPT's creation; 0 for a base model or a GPT shared with the caller). */
+  created: number;
+  owned_by: string;
+  name?: string;
+}
+
 /** What a route answers when it succeeds. */
 export type Answer<N extends RouteName> = AnswerOf<(typeof ROUTES)[N]>;
 

@@ -30,6 +30,9 @@ describe('the client is typed by the contracts', () => {
     expectTypeOf<ReturnType<ChattyClient['listGpts']>>().toEqualTypeOf<
       Promise<Array<Item<AnswerOf<typeof GPT_ROUTES.list>>>>
     >();
+    expectTypeOf<ReturnType<ChattyClient['listSharedGpts']>>().toEqualTypeOf<
+      Promise<Array<Item<AnswerOf<typeof GPT_ROUTES.shared>>>>
+    >();
     expectTypeOf<ReturnType<ChattyClient['listModels']>>().toEqualTypeOf<
       Promise<Array<Item<AnswerOf<typeof MODEL_ROUTES.list>>>>
     >();

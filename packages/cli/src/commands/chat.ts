@@ -1,10 +1,10 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { ChattyClient } from '@chatty/client';
-import type { ChatStreamEventData, Gpt, Message } from '@chatty/contracts';
+import type { ChatStreamEventData, Message } from '@chatty/contracts';
 import type { Command } from 'commander';
 import { MarkdownStream } from '../markdown.js';
 import { describeError, printJson, UsageError } from '../output.js';
-import { resolveGpt } from '../resolve.js';
+import { type ChatTarget, resolveChatTarget } from '../resolve.js';
 import { connect } from '../session.js';
 
 interface ChatOptions {
@@ -44,7 +44,7 @@ async function readAllStdin(): Promise<string> {
 }
 
 /** `echo question | chatty chat <gpt>`: one question, the answer on stdout as it comes. */
-async function answerOnce(client: ChattyClient, gpt: Gpt, options: ChatOptions): Promise<void> {
+async function answerOnce(client: ChattyClient, gpt: ChatTarget, options: ChatOptions): Promise<void> {
   const question = await readAllStdin();
   if (!question) throw new UsageError('No question on stdin');
   const sessionId = options.session ?? (await client.createSession(gpt.id)).id;
@@ -73,7 +73,7 @@ const HELP =
   'Commands: /new (a new chat), /sessions (list; /sessions N resumes one), /exit. Ctrl-C stops an answer.';
 
 /** The terminal chat: a prompt, answers rendered as Markdown as they stream, Ctrl-C to stop one. */
-async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions): Promise<void> {
+async function interactive(client: ChattyClient, gpt: ChatTarget, options: ChatOptions): Promise<void> {
   const out = (text: string) => process.stdout.write(text);
   const dim = (text: string) => `\x1b[2m${text}\x1b[22m`;
   let sessionId = options.session;
@@ -81,7 +81,7 @@ async function interactive(client: ChattyClient, gpt: Gpt, options: ChatOptions)
   let answering: AbortController | undefined;
   const rl: Interface = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
   rl.setPrompt('you › ');
-  out(`${gpt.name} · ${gpt.modelId}\n${dim(HELP)}\n`);
+  out(`${gpt.name}${gpt.modelId ? ` · ${gpt.modelId}` : ''}\n${dim(HELP)}\n`);
   if (gpt.conversationStarters.length > 0) out(dim(`Try: ${gpt.conversationStarters.join(' · ')}\n`));
   out('\n');
 
@@ -202,7 +202,8 @@ export function chatCommand(program: Command): void {
     )
     .action(async (reference: string, options: ChatOptions) => {
       const client = await connect();
-      const gpt = await resolveGpt(client, reference);
+      // Resolved by what the key may read: a chat-scoped key reads /v1/models, not /api/gpts.
+      const gpt = await resolveChatTarget(client, reference);
       if (process.stdin.isTTY && !options.json) await interactive(client, gpt, options);
       else await answerOnce(client, gpt, options);
     });

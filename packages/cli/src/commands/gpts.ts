@@ -2,9 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CreateGptBody, Gpt, ImportReport, UpdateGptBody } from '@chatty/contracts';
 import type { Command } from 'commander';
+import { confirm } from '../ask.js';
 import { printJson, printTable, UsageError } from '../output.js';
 import { ProgressLine } from '../progress.js';
-import { resolveGpt } from '../resolve.js';
+import { accessOf, listAllGpts, resolveGpt } from '../resolve.js';
 import { connect } from '../session.js';
 
 const CAPABILITIES = ['webSearch', 'canvas', 'imageGeneration', 'codeInterpreter'] as const;
@@ -60,6 +61,13 @@ async function fieldsOf(options: GptOptions & { inactive?: boolean }): Promise<U
   return fields;
 }
 
+/** `--if-version`'s value: a version is a whole number from 1 on. */
+function versionOf(text: string): number {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--if-version must be a whole number ≥ 1, not "${text}"`);
+  return Number(text);
+}
+
 function printGpt(gpt: Gpt): void {
   const on = Object.entries(gpt.capabilities)
     .filter(([, value]) => value)
@@ -69,6 +77,7 @@ function printGpt(gpt: Gpt): void {
     `  model:        ${gpt.modelId}`,
     `  version:      ${gpt.version}`,
     `  active:       ${gpt.isActive ? 'yes' : 'no'}`,
+    ...(gpt.access ? [`  access:       ${gpt.access} (shared with you)`] : []),
     `  description:  ${gpt.description || '-'}`,
     `  capabilities: ${on.join(', ') || '-'}`,
     ...(gpt.conversationStarters.length
@@ -107,21 +116,22 @@ export function gptsCommand(program: Command): void {
 
   gpts
     .command('list')
-    .description('Your GPTs, newest first')
-    .option('--json', 'print them as JSON')
+    .description('Your GPTs, newest first, then those shared with you (ACCESS says which: owner, edit, chat)')
+    .option('--json', 'print them as JSON (a shared one has its "access")')
     .action(async (options: { json?: boolean }) => {
-      const list = await (await connect()).listGpts();
+      const list = await listAllGpts(await connect());
       if (options.json) return printJson(list);
       if (list.length === 0)
         return void process.stdout.write('No GPTs yet: chatty gpts create --name … --model …\n');
       printTable([
-        ['ID', 'NAME', 'MODEL', 'VERSION', 'ACTIVE'],
+        ['ID', 'NAME', 'MODEL', 'VERSION', 'ACTIVE', 'ACCESS'],
         ...list.map((gpt) => [
           gpt.id,
           gpt.name,
           gpt.modelId,
           String(gpt.version),
           gpt.isActive ? 'yes' : 'no',
+          accessOf(gpt),
         ]),
       ]);
     });
@@ -146,8 +156,9 @@ export function gptsCommand(program: Command): void {
   );
 
   withGptOptions(gpts.command('edit <gpt>').description('Change a GPT; each change is a new version'))
-    .option('--if-version <n>', 'apply only if the GPT is still at this version', (value) => Number(value))
-    .action(async (reference: string, options: GptOptions & { ifVersion?: number }) => {
+    .option('--if-version <n>', 'apply only if the GPT is still at this version')
+    .action(async (reference: string, options: GptOptions & { ifVersion?: string }) => {
+      const ifVersion = options.ifVersion === undefined ? undefined : versionOf(options.ifVersion);
       const client = await connect();
       const gpt = await resolveGpt(client, reference);
       const fields = await fieldsOf(options);
@@ -155,7 +166,7 @@ export function gptsCommand(program: Command): void {
         throw new UsageError('Nothing to change: give an option such as --name');
       const updated = await client.updateGpt(gpt.id, {
         ...fields,
-        ...(options.ifVersion !== undefined && { version: options.ifVersion }),
+        ...(ifVersion !== undefined && { version: ifVersion }),
       });
       if (options.json) printJson(updated);
       else process.stdout.write(`Updated "${updated.name}": version ${updated.version}\n`);
@@ -163,11 +174,28 @@ export function gptsCommand(program: Command): void {
 
   gpts
     .command('delete <gpt>')
-    .description('Delete a GPT with its files, actions and chats')
+    .description(
+      'Delete a GPT with its files, actions and chats; asks first on a terminal, and needs --yes otherwise',
+    )
+    .option('-y, --yes', 'delete without asking (required when stdin is not a terminal)')
     .option('--json', 'print the result as JSON')
-    .action(async (reference: string, options: { json?: boolean }) => {
+    .action(async (reference: string, options: { yes?: boolean; json?: boolean }) => {
       const client = await connect();
       const gpt = await resolveGpt(client, reference);
+      if (!options.yes) {
+        // Nobody to ask: a script says so with --yes, as `chat` needs --allow-actions to run a call.
+        if (!process.stdin.isTTY)
+          throw new UsageError(
+            `Deleting GPT "${gpt.name}" (${gpt.id}) cannot be undone; confirm with --yes (stdin is not a terminal to ask on)`,
+          );
+        if (
+          !(await confirm(`Delete GPT "${gpt.name}" (${gpt.id}) with its files, actions and chats? [y/N] `))
+        ) {
+          process.stderr.write('Not deleted.\n');
+          process.exitCode = 1;
+          return;
+        }
+      }
       await client.deleteGpt(gpt.id);
       if (options.json) printJson({ deleted: gpt.id });
       else process.stdout.write(`Deleted "${gpt.name}" (${gpt.id})\n`);

@@ -1,9 +1,9 @@
 import { stdin, stdout } from 'node:process';
 import { createInterface } from 'node:readline/promises';
-import { ChattyClient } from '@chatty/client';
 import type { Command } from 'commander';
 import { saveConfig } from '../config.js';
 import { printJson, UsageError } from '../output.js';
+import { clientFor } from '../session.js';
 
 async function ask(question: string): Promise<string> {
   const prompt = createInterface({ input: stdin, output: stdout });
@@ -42,7 +42,7 @@ export function loginCommand(program: Command): void {
       if (!apiKey)
         throw new UsageError('Give the API key with --api-key (or --api-key - to read it from stdin)');
       // Checked before it is kept: a wrong key fails here with the server's message.
-      const user = await new ChattyClient({ baseUrl: url, token: apiKey }).me();
+      const user = await clientFor(url, apiKey).me();
       const path = await saveConfig({ url, apiKey });
       if (options.json) printJson({ url, user, config: path });
       else stdout.write(`Logged in to ${url} as ${user.email}; saved in ${path}\n`);
