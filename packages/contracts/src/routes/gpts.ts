@@ -51,7 +51,7 @@ export const GPT_ROUTES = {
   }),
   delete: route('DELETE', '/api/gpts/:id', {
     params: IdParams,
-    response: { 204: NoContent, ...errorResponses(400, 401, 404, 503) },
+    response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 503) },
   }),
   versions: route('GET', '/api/gpts/:id/versions', {
     params: IdParams,

@@ -72,9 +72,26 @@ interface FileCounts {
 }
 
 /**
- * Replaces the file's chunks and marks it ready, in one transaction. The row is updated first, which
- * locks it: a concurrent delete waits and then removes the new chunks with it. Returns false when the
- * file no longer exists. A job run again (after a crash) leaves exactly one set of chunks.
+ * Locks the file's GPT row FOR KEY SHARE (what the chunks' reference to it takes anyway, taken first)
+ * and answers whether it is still there. A transaction that writes the file's row and then its chunks
+ * takes this before anything else: deleting a GPT locks its row and then the rows under it (the
+ * file's), so taking them in the same order never deadlocks with it. A delete under way is waited for.
+ */
+async function lockGptOf(trx: Db, file: FileToIngest): Promise<boolean> {
+  const row = await trx
+    .selectFrom('gpt')
+    .select('id')
+    .where('id', '=', file.gptId)
+    .forKeyShare()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Replaces the file's chunks and marks it ready, in one transaction. The row is updated first (after
+ * its GPT's is locked, see lockGptOf), which locks it: a concurrent delete waits and then removes the
+ * new chunks with it. Returns false when the file no longer exists. A job run again (after a crash)
+ * leaves exactly one set of chunks.
  */
 export async function saveChunksAndMarkReady(
   db: Db,
@@ -83,6 +100,7 @@ export async function saveChunksAndMarkReady(
   counts: FileCounts,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    if (!(await lockGptOf(trx, file))) return false;
     if (!(await markReady(trx, file.id, chunks.length, counts))) return false;
     await replaceChunks(trx, file, chunks);
     return true;
@@ -100,6 +118,7 @@ export async function saveChunksKeepingIdentical(
   chunks: Chunk[],
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    if (!(await lockGptOf(trx, file))) return false;
     const locked = await trx
       .updateTable('gpt_file')
       .set({ status: 'processing' })

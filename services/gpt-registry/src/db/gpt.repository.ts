@@ -240,6 +240,25 @@ export async function markGptDeleting(db: Db, userId: string, id: string, deleti
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * In the caller's transaction: whether the user's GPT is there and not being deleted, locked FOR KEY
+ * SHARE until the transaction ends (the lock a row pointing at it takes anyway, taken first). A write
+ * of rows under a GPT (a file) takes it before anything else: the delete locks the GPT's row and then
+ * the rows under it, so taking them in the same order never deadlocks with it, and a GPT marked as
+ * being deleted gets nothing new.
+ */
+export async function lockLiveGpt(trx: Db, userId: string, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('gpt')
+    .select('id')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('deleting_at', 'is', null)
+    .forKeyShare()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Deletes the GPT; its action runs stay, marked with the time, for the audit's retention period. */
 export async function deleteGpt(db: Db, userId: string, id: string): Promise<boolean> {
   const result = await db

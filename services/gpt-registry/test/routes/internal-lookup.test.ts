@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serviceToken } from '@chatty/shared';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp, startRegistry, TEST_SECRET } from '../harness.js';
 
@@ -40,6 +41,14 @@ describe('POST /internal/lookup', () => {
     expect(body.gpts).toEqual([{ id: gpt.id, name: 'Helper', userId: user.user.id }]);
     // Nothing of the password or anything else beyond the report's fields.
     expect(JSON.stringify(body)).not.toContain('password');
+  });
+
+  it('leaves out a GPT being deleted: the gateway stops its answers in flight', async () => {
+    const user = await signUp(registry.app);
+    const gpt = await createGpt(registry.app, user.auth, { name: 'Doomed', modelId: 'phi3' });
+    await sql`update gpt set deleting_at = now() where id = ${gpt.id}`.execute(registry.app.db);
+    const response = await lookup({ userIds: [], gptIds: [gpt.id] });
+    expect(response.json().gpts).toEqual([]);
   });
 
   it('answers 400 for ids that are not UUIDs, and is invisible (404) without the service token', async () => {

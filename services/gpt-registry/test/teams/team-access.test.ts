@@ -248,7 +248,7 @@ describe('a member the GPT is shared with as "can chat" (Bob)', () => {
       const response = await call(bob, method, url(), payload?.());
       expect(response.statusCode, label).toBe(403);
     }
-    expect((await call(bob, 'DELETE', `/api/gpts/${gptId}`)).statusCode).toBe(404);
+    expect((await call(bob, 'DELETE', `/api/gpts/${gptId}`)).statusCode).toBe(403);
     expect((await call(alice, 'GET', `/api/gpts/${gptId}`)).json().name).toBe('Handbook');
   });
 
@@ -394,7 +394,7 @@ describe('editing together', () => {
     ]);
     // An editor changes the configuration, not the shares or the GPT's existence.
     expect((await call(bob, 'GET', `/api/gpts/${gpt.id}/shares`)).statusCode).toBe(403);
-    expect((await call(bob, 'DELETE', `/api/gpts/${gpt.id}`)).statusCode).toBe(404);
+    expect((await call(bob, 'DELETE', `/api/gpts/${gpt.id}`)).statusCode).toBe(403);
   });
 });
 

@@ -14,6 +14,7 @@ import { type Confirm, runGuardedAction } from './guarded-action.js';
 import { describedModel, type PrepareDeps, type PreparedTurn } from './prepare-turn.js';
 import { assemble, type HistoryMessage, systemPrompt } from './prompt.js';
 import { actionForTool, matchIntents, toolsOf } from './tools.js';
+import type { TurnsInFlight } from './turns-in-flight.js';
 import { type WebSearchDeps, type WebSearchEvent, type WebSearchTurn, webSearchFor } from './web-search.js';
 
 export interface TurnEvents {
@@ -26,6 +27,8 @@ export interface TurnEvents {
 export interface TurnDeps extends PrepareDeps {
   registry: RegistryApi;
   log: Logger;
+  /** The turns being answered, by GPT: deleting a GPT stops its turns (on every replica). */
+  inFlight?: TurnsInFlight;
   toolMaxSteps: number;
   toolLoopTimeoutMs: number;
   /** Set when SEARXNG_URL is: GPTs with web search on get the web_search tool. */
@@ -62,9 +65,23 @@ export interface TurnResult extends Generation {
 /**
  * One turn of a GPT's chat: prompt from its instructions, the user's persistent context, the knowledge
  * prepared for this question, and the history that still fits; then the model, with the GPT's
- * actions as tools in a loop bounded in steps and time.
+ * actions as tools in a loop bounded in steps and time. A GPT deleted meanwhile stops it: the model's
+ * request is aborted and the turn fails at once with 404 NOT_FOUND (see TurnsInFlight).
  */
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
+  if (!deps.inFlight) return answer(deps, input);
+  const turn = deps.inFlight.track(input.runtime.gpt.id, input.signal);
+  try {
+    // Whatever inside still waits (a confirmation asked of the user), the caller hears it at once.
+    const answering = answer(deps, { ...input, signal: turn.signal });
+    answering.catch(() => {});
+    return await Promise.race([answering, turn.deleted]);
+  } finally {
+    turn.done();
+  }
+}
+
+async function answer(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
   const { runtime, model, context, knowledge } = input;
   const described = await describedModel(deps.router, model);
   const citations = citationsOf(knowledge.chunks);

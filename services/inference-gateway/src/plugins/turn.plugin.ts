@@ -5,6 +5,7 @@ import { FullKnowledge } from '../chat/full-knowledge.js';
 import { GptRuntimes } from '../chat/gpt-runtimes.js';
 import { HeldSessions } from '../chat/held-sessions.js';
 import type { TurnDeps } from '../chat/run-turn.js';
+import { TurnsInFlight } from '../chat/turns-in-flight.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,12 +24,18 @@ export const turnPlugin = fp(
     const notices = gptChangeNotices(config.DATABASE_URL, 'inference-gateway:gpt-changes', logger);
     notices.start();
     app.addHook('onClose', () => notices.close());
+    // Which GPTs are gone: the registry's lookup leaves out those deleted or being deleted.
+    const goneGpts = async (gptIds: string[]) => {
+      const present = new Set((await app.registryApi.lookup({ userIds: [], gptIds })).gpts.map((g) => g.id));
+      return new Set(gptIds.filter((gptId) => !present.has(gptId)));
+    };
     app.decorate('heldSessions', new HeldSessions());
     app.decorate('turnDeps', {
       router: app.router,
       models: app.models,
       registry: app.registryApi,
       runtimes: new GptRuntimes(app.registryApi, notices),
+      inFlight: new TurnsInFlight(goneGpts, logger, notices),
       knowledge: new FullKnowledge(),
       ingest: app.ingestApi,
       log: logger,

@@ -2,7 +2,7 @@ import { FILE_ROUTES, filePrefix, textKey } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
 import { toFile } from '../../db/file.mapper.js';
 import { deleteFileRow, findOwnedFile, listFiles } from '../../db/file.repository.js';
-import { findGpt } from '../../db/gpt.repository.js';
+import { findGpt, lockLiveGpt } from '../../db/gpt.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { uploadRoute } from './upload.route.js';
@@ -78,13 +78,14 @@ export const fileRoutes: RegistryRoutes = async (app) => {
       const userId = callerOf(request).userId;
       const row = await findOwnedFile(app.db, userId, request.params.fileId);
       if (!row) throw notFound('File');
-      // Chunks go with the row (ON DELETE CASCADE), so search stops finding the file at once.
+      // Chunks go with the row (ON DELETE CASCADE), so search stops finding the file at once. The
+      // GPT's row is locked first, as deleting the GPT does: the two never deadlock.
       const deleted = await deleteWithBlobs(
         app.db,
         app.storage,
         request.log,
         filePrefix(userId, row.gpt_id, row.id),
-        (trx) => deleteFileRow(trx, row.id),
+        async (trx) => (await lockLiveGpt(trx, userId, row.gpt_id)) && deleteFileRow(trx, row.id),
       );
       if (!deleted) throw notFound('File');
       request.log.info({ fileId: row.id }, 'file deleted');

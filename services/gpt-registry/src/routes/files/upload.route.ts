@@ -6,7 +6,7 @@ import { AppError, badRequest, callerOf, notFound } from '@chatty/shared';
 import multipart from '@fastify/multipart';
 import { toFile } from '../../db/file.mapper.js';
 import { insertFile } from '../../db/file.repository.js';
-import { findGpt } from '../../db/gpt.repository.js';
+import { findGpt, lockLiveGpt } from '../../db/gpt.repository.js';
 import { isForeignKeyViolation } from '../../db/index.js';
 import { withUserLock } from '../../db/quota.repository.js';
 import { removeOrphanedBlobs } from '../../files/blob-deletion.js';
@@ -59,11 +59,15 @@ export const uploadRoute: RegistryRoutes = async (app) => {
         const mimeType = KNOWLEDGE_TYPES[type].mime;
         // The size is known now, and nothing is in storage yet: refuse here rather than undo later.
         await ensureFileRoom(app.db, app.quotas, { userId, gptId: gpt.id, size: spooled.size });
-        await app.storage.put(key, createReadStream(spooled.path), spooled.size, mimeType);
         let row: Awaited<ReturnType<typeof insertFile>>;
         try {
-          // Final under the user's lock: a concurrent upload may have taken the room meanwhile.
+          // A delete of the GPT meanwhile may remove its objects while this one is written (the file
+          // store then fails the write); the GPT's absence is the answer, below.
+          await app.storage.put(key, createReadStream(spooled.path), spooled.size, mimeType);
+          // Final under the user's lock: a concurrent upload may have taken the room meanwhile. The
+          // GPT's row is locked first, as its delete does, and one being deleted takes no new file.
           row = await withUserLock(app.db, userId, async (trx) => {
+            if (!(await lockLiveGpt(trx, userId, gpt.id))) throw notFound('GPT');
             await ensureFileRoom(trx, app.quotas, { userId, gptId: gpt.id, size: spooled.size });
             return insertFile(trx, {
               id: fileId,
@@ -84,8 +88,11 @@ export const uploadRoute: RegistryRoutes = async (app) => {
             request.log,
             filePrefix(userId, gpt.id, fileId),
           ).catch(() => {});
-          // The GPT was deleted while the file was uploading.
+          // The GPT was deleted while the file was uploading: its objects removed under the write (the
+          // file store fails it), or its row before the insert.
           if (isForeignKeyViolation(error)) throw notFound('GPT');
+          if (!(error instanceof AppError) && !(await findGpt(app.db, userId, gpt.id).catch(() => gpt)))
+            throw notFound('GPT');
           throw error;
         }
         await app.enqueueIngest(fileId);

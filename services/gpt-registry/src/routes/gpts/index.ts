@@ -11,6 +11,7 @@ import {
   VersionConflictError,
 } from '../../db/gpt.repository.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
+import { retryOnConflict } from '../../db/retry-conflicts.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../registry-routes.js';
@@ -122,7 +123,8 @@ export const gptRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['gpts'],
-        summary: 'Delete a GPT with its versions, files, actions and chat sessions',
+        summary:
+          'Delete a GPT with its versions, files, actions and chat sessions; its owner only (403 NOT_ALLOWED to those it is shared with)',
         ...GPT_ROUTES.delete.schema,
       },
     },
@@ -130,26 +132,44 @@ export const gptRoutes: RegistryRoutes = async (app) => {
       const userId = callerOf(request).userId;
       const gptId = request.params.id;
       // Marked first: from here the runtime the gateway asks for is 404, so no session can start
-      // (the gateway checks it under the lock its delete of sessions takes). Then the sessions: if
-      // the gateway cannot be reached the mark is undone and the delete stops (503) with nothing
-      // gone, and a retry is safe. A mark left by a crash is finished by retrying the delete.
-      if (!(await markGptDeleting(app.db, userId, gptId))) throw notFound('GPT');
+      // (the gateway checks it under the lock its delete of sessions takes), and every gateway replica
+      // stops the answers it is giving with it (it hears the change). Then the sessions: if the
+      // gateway cannot be reached the mark is undone and the delete stops (503) with nothing gone,
+      // and a retry is safe. A mark left by a crash is finished by retrying the delete.
+      if (!(await markGptDeleting(app.db, userId, gptId))) {
+        // Someone it is shared with may see it, but only its owner deletes it.
+        await requireGpt(app.db, userId, gptId, 'owner');
+        throw notFound('GPT');
+      }
       try {
         await app.deleteGptSessions?.(gptId, request.id);
       } catch (error) {
         await markGptDeleting(app.db, userId, gptId, false);
         throw error;
       }
-      // Its files' rows and chunks go by cascade; their objects by prefix, retried until gone.
-      const deleted = await deleteWithBlobs(
-        app.db,
-        app.storage,
-        request.log,
-        gptPrefix(userId, request.params.id),
-        (trx) => deleteGpt(trx, userId, request.params.id),
-      );
+      // Its files' rows and chunks go by cascade; their objects by prefix, retried until gone. Writers
+      // under a GPT lock its row first, as this does, but Postgres may still end the transaction for
+      // a deadlock with some other writer: it is run again, as nothing of it was kept.
+      let deleted: boolean;
+      try {
+        deleted = await retryOnConflict(() =>
+          deleteWithBlobs(app.db, app.storage, request.log, gptPrefix(userId, gptId), (trx) =>
+            deleteGpt(trx, userId, gptId),
+          ),
+        );
+      } catch (error) {
+        // Nothing was deleted: the GPT is shown (and counted) as it was, for the delete to be retried.
+        request.log.error({ gptId, err: error }, 'gpt delete failed; its mark is undone');
+        await markGptDeleting(app.db, userId, gptId, false).catch(() => {});
+        throw new AppError(
+          503,
+          'DELETE_FAILED',
+          'The GPT could not be deleted just now and is still there (its chat sessions are gone); retry',
+          { 'retry-after': '1' },
+        );
+      }
       if (!deleted) throw notFound('GPT');
-      request.log.info({ gptId: request.params.id }, 'gpt deleted');
+      request.log.info({ gptId }, 'gpt deleted');
       return reply.code(204).send(null);
     },
   );

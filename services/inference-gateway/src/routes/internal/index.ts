@@ -13,6 +13,10 @@ export const internalRoutes: GatewayRoutes = async (app) => {
         ...GATEWAY_INTERNAL_ROUTES.deleteSessions.schema,
       },
     },
-    async (request) => ({ deleted: await deleteSessionsOfGpt(app.chatDb, request.params.id) }),
+    async (request) => {
+      // The GPT is being deleted: its answers in flight here stop now (other replicas hear the change).
+      app.turnDeps.inFlight?.stop(request.params.id);
+      return { deleted: await deleteSessionsOfGpt(app.chatDb, request.params.id) };
+    },
   );
 };
