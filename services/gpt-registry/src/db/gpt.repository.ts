@@ -6,6 +6,7 @@ import { accessSql, type GptAccess, gptReachable } from './gpt-access.repository
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
+import { type NewestFirstPosition, olderThan, pageOf, positionAt } from './newest-first.js';
 import type { GptCapabilities, GptRow, GptTable } from './schema.js';
 
 /** The editable configuration of a GPT, already validated and normalised by the caller. */
@@ -148,42 +149,23 @@ export async function findGptWithAccess(
   return { gpt: gpt as GptRow, access };
 }
 
-/** Where a page of GPTs ends: the last GPT's creation time (to the microsecond, as text) and id. */
-export interface GptListPosition {
-  createdAt: string;
-  id: string;
-}
-
 /** A page of the user's GPTs, newest first, after `after`; `next` is where the page ends, if more follow. */
 export async function listGpts(
   db: Db,
   userId: string,
-  { limit, after }: { limit: number; after?: GptListPosition },
+  { limit, after }: { limit: number; after?: NewestFirstPosition },
 ) {
   let query = db
     .selectFrom('gpt')
     .selectAll()
-    // A Date would cut created_at to the millisecond, and the next page would skip GPTs made within it.
-    .select(
-      sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at'),
-    )
+    .select(positionAt())
     .where('user_id', '=', userId)
     .where('deleting_at', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1);
-  if (after) {
-    // The position itself, not a row to look up: paging goes on when that GPT was deleted meanwhile.
-    query = query.where(
-      sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
-    );
-  }
-  const rows = await query.execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const next: GptListPosition | undefined =
-    rows.length > limit && last ? { createdAt: last.position_at, id: last.id } : undefined;
-  return { rows: page, next };
+  if (after) query = query.where(olderThan(after));
+  return pageOf(await query.execute(), limit);
 }
 
 /**

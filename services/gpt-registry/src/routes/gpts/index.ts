@@ -14,12 +14,12 @@ import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { retryOnConflict } from '../../db/retry-conflicts.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
 import { ensureRoom } from '../../quotas/quotas.js';
+import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { avatarRoute } from './avatar.route.js';
 import { copyRoutes } from './copy.route.js';
 import { expectedVersion } from './expected-version.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
-import { gptListCursor, gptListPosition } from './list-cursor.js';
 import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
 
@@ -39,10 +39,10 @@ export const gptRoutes: RegistryRoutes = async (app) => {
       const { limit, cursor } = request.query;
       const page = await listGpts(app.db, callerOf(request).userId, {
         limit,
-        ...(cursor !== undefined && { after: gptListPosition(cursor) }),
+        ...(cursor !== undefined && { after: newestFirstPosition(cursor) }),
       });
       const items = page.rows.map((row) => toGpt(row));
-      return page.next ? { items, nextCursor: gptListCursor(page.next) } : { items };
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 
