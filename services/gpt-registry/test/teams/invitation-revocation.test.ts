@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryHarness, signUp, startRegistry } from '../harness.js';
+import { teamSteps, type User } from './team-steps.js';
 
 /*
  * A workspace invitation is made on its inviter's authority: when they lose the role that allowed it
@@ -7,24 +8,13 @@ import { type RegistryHarness, signUp, startRegistry } from '../harness.js';
  * revoked (deleted) one is: 404. Alice owns "Team"; Carol is one of its admins.
  */
 let registry: RegistryHarness;
-type User = Awaited<ReturnType<typeof signUp>>;
 let alice: User;
 let team: string;
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-const call = (user: User | null, method: Method, url: string, payload?: object) =>
-  registry.app.inject({ method, url, headers: user?.auth ?? {}, ...(payload && { payload }) });
-
-async function invite(from: User, to: User, role: 'member' | 'admin' = 'member') {
-  const response = await call(from, 'POST', `/api/workspaces/${team}/invitations`, { email: to.email, role });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json() as { id: string; token: string };
-}
-
-async function join(user: User, token: string) {
-  const response = await call(user, 'POST', `/api/invitations/${token}/accept`);
-  expect(response.statusCode, response.body).toBe(200);
-}
+const steps = teamSteps(() => registry);
+const { call, join } = steps;
+const invite = (from: User, to: User, role: 'member' | 'admin' = 'member') =>
+  steps.invite(from, team, to, role);
 
 const setRole = (user: User, role: 'admin' | 'member') =>
   call(alice, 'PUT', `/api/workspaces/${team}/members/${user.user.id}`, { role });

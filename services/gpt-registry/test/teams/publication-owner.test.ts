@@ -1,6 +1,7 @@
 import { serviceToken } from '@chatty/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp, startRegistry, TEST_SECRET } from '../harness.js';
+import { teamSteps, type User } from './team-steps.js';
 
 /*
  * Whoever reaches a GPT through a catalogue chats with its owner's knowledge and actions, so a GPT is
@@ -9,7 +10,6 @@ import { createGpt, type RegistryHarness, signUp, startRegistry, TEST_SECRET } f
  * publication of her GPT; one in a workspace she is not in (made before this rule) grants nothing.
  */
 let registry: RegistryHarness;
-type User = Awaited<ReturnType<typeof signUp>>;
 let ada: User;
 let carol: User;
 let dave: User;
@@ -20,29 +20,7 @@ let actionId: string;
 let carolsShare: string;
 const internal = { 'x-service-token': serviceToken(TEST_SECRET, 'gpt-registry') };
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-const call = (user: User | null, method: Method, url: string, payload?: object, headers = {}) =>
-  registry.app.inject({
-    method,
-    url,
-    headers: { ...(user?.auth ?? {}), ...headers },
-    ...(payload && { payload }),
-  });
-
-async function workspace(user: User, name: string) {
-  const response = await call(user, 'POST', '/api/workspaces', { name });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
-
-async function bringIn(owner: User, workspaceId: string, user: User) {
-  const invited = await call(owner, 'POST', `/api/workspaces/${workspaceId}/invitations`, {
-    email: user.email,
-  });
-  expect(invited.statusCode, invited.body).toBe(201);
-  const joined = await call(user, 'POST', `/api/invitations/${invited.json().token}/accept`);
-  expect(joined.statusCode, joined.body).toBe(200);
-}
+const { call, workspace, bringIn } = teamSteps(() => registry);
 
 const publications = async (user: User) => {
   const response = await call(user, 'GET', `/api/gpts/${gptId}/publications`);

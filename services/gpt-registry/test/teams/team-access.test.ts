@@ -1,13 +1,13 @@
 import { serviceToken } from '@chatty/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpt, type RegistryHarness, signUp, startRegistry, TEST_SECRET } from '../harness.js';
+import { type Method, teamSteps, type User } from './team-steps.js';
 
 /*
  * Three users and two workspaces. Alice owns the GPT and "Team A"; Bob is in Team A; Carol owns
  * "Team B" and is in nothing of Alice's. Every team route is tried by each of them.
  */
 let registry: RegistryHarness;
-type User = Awaited<ReturnType<typeof signUp>>;
 let alice: User;
 let bob: User;
 let carol: User;
@@ -17,34 +17,7 @@ let gptId: string;
 let shareId: string;
 let invitationId: string;
 const internal = { 'x-service-token': serviceToken(TEST_SECRET, 'gpt-registry') };
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-const call = (user: User | null, method: Method, url: string, payload?: object, headers = {}) =>
-  registry.app.inject({
-    method,
-    url,
-    headers: { ...(user?.auth ?? {}), ...headers },
-    ...(payload && { payload }),
-  });
-
-async function workspace(user: User, name: string) {
-  const response = await call(user, 'POST', '/api/workspaces', { name });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
-
-async function invite(from: User, workspaceId: string, to: User) {
-  const response = await call(from, 'POST', `/api/workspaces/${workspaceId}/invitations`, {
-    email: to.email,
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json() as { id: string; token: string; url: string; expiresAt: string };
-}
-
-async function join(user: User, token: string) {
-  const response = await call(user, 'POST', `/api/invitations/${token}/accept`);
-  expect(response.statusCode, response.body).toBe(200);
-}
+const { call, workspace, invite, join } = teamSteps(() => registry);
 
 beforeAll(async () => {
   registry = await startRegistry();
