@@ -23,6 +23,7 @@ import { authPlugin } from './plugins/auth.plugin.js';
 import { clientsPlugin } from './plugins/clients.plugin.js';
 import { configPlugin } from './plugins/config.plugin.js';
 import { dbPlugin } from './plugins/db.plugin.js';
+import { deletionPlugin } from './plugins/deletion.plugin.js';
 import { gptNoticesPlugin } from './plugins/gpt-notices.plugin.js';
 import { modelsPlugin } from './plugins/models.plugin.js';
 import { queuePlugin } from './plugins/queue.plugin.js';
@@ -86,6 +87,7 @@ export async function buildRegistry(config: RegistryConfig, overrides: RegistryO
   await app.register(storagePlugin, { store });
   await app.register(queuePlugin);
   await app.register(clientsPlugin, { secret });
+  await app.register(deletionPlugin);
   await app.register(authPlugin, { secret, logger });
   await app.register(rateLimitPlugin, { nameSpace: overrides.rateLimitNamespace });
   await app.register(actionsPlugin, { secret });

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepStaleDeletes } from '../../src/deletion/stale-deletes.js';
 import { createGpt, type RegistryHarness, signUp, startRegistry } from '../harness.js';
+import { multipartFile } from '../images.js';
 
 /*
  * DELETE /api/gpts/:id: only the owner deletes (403 to those it is shared with, 404 to anyone else),
@@ -105,5 +107,59 @@ describe('a delete Postgres refuses', () => {
     expect((await call(owner, 'DELETE', `/api/gpts/${gpt.id}`)).statusCode).toBe(204);
     expect((await call(owner, 'GET', '/api/gpts')).json().items).toEqual([]);
     expect((await call(owner, 'GET', '/api/usage')).json().gpts.used).toBe(0);
+  });
+});
+
+describe('a delete a crash stopped after its mark', () => {
+  it('is finished by the sweep once it is stale: rows, objects and quota usage gone; a fresh mark is left alone', async () => {
+    const owner = await signUp(registry.app);
+    const crashed = await createGpt(registry.app, owner.auth, {
+      name: 'Crashed mid-delete',
+      modelId: 'phi3',
+    });
+    const notes = multipartFile('notes.txt', 'text/plain', Buffer.from('kept notes'));
+    const upload = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${crashed.id}/files`,
+      headers: { ...owner.auth, ...notes.headers },
+      payload: notes.payload,
+    });
+    expect(upload.statusCode, upload.body).toBe(202);
+    const inProgress = await createGpt(registry.app, owner.auth, { name: 'Being deleted', modelId: 'phi3' });
+    // What a registry killed after the mark leaves: hidden from its owner, yet holding rows and objects.
+    const db = registry.app.db;
+    await db
+      .updateTable('gpt')
+      .set({ deleting_at: sql<Date>`now() - interval '1 hour'` })
+      .where('id', '=', crashed.id)
+      .execute();
+    await db
+      .updateTable('gpt')
+      .set({ deleting_at: sql<Date>`now()` })
+      .where('id', '=', inProgress.id)
+      .execute();
+    const objects = async (gptId: string) => {
+      const keys: string[] = [];
+      for await (const key of registry.s3.store.list('')) if (key.includes(gptId)) keys.push(key);
+      return keys;
+    };
+    expect(await objects(crashed.id)).not.toEqual([]);
+    expect((await call(owner, 'GET', '/api/usage')).json().gpts.used).toBe(2);
+
+    const sweep = await sweepStaleDeletes({
+      db,
+      storage: registry.app.storage,
+      deleteGptSessions: undefined,
+      log: registry.app.log,
+    });
+    expect(sweep).toBe(1);
+    expect(await db.selectFrom('gpt').select('id').where('id', '=', crashed.id).execute()).toEqual([]);
+    expect(await db.selectFrom('gpt_file').select('id').where('gpt_id', '=', crashed.id).execute()).toEqual(
+      [],
+    );
+    expect(await objects(crashed.id)).toEqual([]);
+    // The fresh mark may be a delete still under way: untouched.
+    expect(await db.selectFrom('gpt').select('id').where('id', '=', inProgress.id).execute()).toHaveLength(1);
+    expect((await call(owner, 'GET', '/api/usage')).json().gpts.used).toBe(1);
   });
 });

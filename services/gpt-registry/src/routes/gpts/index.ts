@@ -1,9 +1,8 @@
-import { GPT_ROUTES, gptPrefix } from '@chatty/contracts';
+import { GPT_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf, notFound } from '@chatty/shared';
 import { requireGpt } from '../../access/gpt-access.js';
 import { toGpt } from '../../db/gpt.mapper.js';
 import {
-  deleteGpt,
   insertGpt,
   listGpts,
   markGptDeleting,
@@ -11,8 +10,7 @@ import {
   VersionConflictError,
 } from '../../db/gpt.repository.js';
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
-import { retryOnConflict } from '../../db/retry-conflicts.js';
-import { deleteWithBlobs } from '../../files/blob-deletion.js';
+import { finishGptDelete } from '../../deletion/finish-gpt-delete.js';
 import { ensureRoom } from '../../quotas/quotas.js';
 import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
@@ -131,43 +129,17 @@ export const gptRoutes: RegistryRoutes = async (app) => {
     async (request, reply) => {
       const userId = callerOf(request).userId;
       const gptId = request.params.id;
-      // Marked first: from here the runtime the gateway asks for is 404, so no session can start
-      // (the gateway checks it under the lock its delete of sessions takes), and every gateway replica
-      // stops the answers it is giving with it (it hears the change). Then the sessions: if the
-      // gateway cannot be reached the mark is undone and the delete stops (503) with nothing gone,
-      // and a retry is safe. A mark left by a crash is finished by retrying the delete.
+      // Marked first, so nothing new starts with it; finishGptDelete says what follows. A mark left by
+      // a crash is finished by retrying the delete, or by the sweep of stale marks.
       if (!(await markGptDeleting(app.db, userId, gptId))) {
         // Someone it is shared with may see it, but only its owner deletes it.
         await requireGpt(app.db, userId, gptId, 'owner');
         throw notFound('GPT');
       }
-      try {
-        await app.deleteGptSessions?.(gptId, request.id);
-      } catch (error) {
-        await markGptDeleting(app.db, userId, gptId, false);
-        throw error;
-      }
-      // Its files' rows and chunks go by cascade; their objects by prefix, retried until gone. Writers
-      // under a GPT lock its row first, as this does, but Postgres may still end the transaction for
-      // a deadlock with some other writer: it is run again, as nothing of it was kept.
-      let deleted: boolean;
-      try {
-        deleted = await retryOnConflict(() =>
-          deleteWithBlobs(app.db, app.storage, request.log, gptPrefix(userId, gptId), (trx) =>
-            deleteGpt(trx, userId, gptId),
-          ),
-        );
-      } catch (error) {
-        // Nothing was deleted: the GPT is shown (and counted) as it was, for the delete to be retried.
-        request.log.error({ gptId, err: error }, 'gpt delete failed; its mark is undone');
-        await markGptDeleting(app.db, userId, gptId, false).catch(() => {});
-        throw new AppError(
-          503,
-          'DELETE_FAILED',
-          'The GPT could not be deleted just now and is still there (its chat sessions are gone); retry',
-          { 'retry-after': '1' },
-        );
-      }
+      const deleted = await finishGptDelete(
+        { db: app.db, storage: app.storage, deleteGptSessions: app.deleteGptSessions, log: request.log },
+        { userId, gptId, requestId: request.id },
+      );
       if (!deleted) throw notFound('GPT');
       request.log.info({ gptId }, 'gpt deleted');
       return reply.code(204).send(null);
