@@ -9,7 +9,7 @@ import {
   RESERVED_ACTION_HEADERS,
 } from '@chatty/contracts';
 import { badRequest } from '@chatty/shared';
-import { checkSingleLine } from '../text/single-line.js';
+import { nameOf } from '../text/single-line.js';
 import { isSecretHeader, isSecretParameter } from './secret-headers.js';
 
 /** An action as stored, secrets in clear: only ever held in memory, on the way to or from the cipher. */
@@ -96,14 +96,7 @@ export function checkActionFields(fields: ActionFields): ActionFields {
     }
     declared.add(argument.name);
   }
-  return { ...fields, name: displayNameOf(fields.name), arguments: withPlaceholderArguments(fields) };
-}
-
-/** A display name is any text, trimmed, without control characters (it is shown in lists and logs). */
-function displayNameOf(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) throw badRequest('INVALID_NAME', 'name may not be empty');
-  return checkSingleLine(trimmed, 'INVALID_NAME', 'name');
+  return { ...fields, name: nameOf(fields.name), arguments: withPlaceholderArguments(fields) };
 }
 
 const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);

@@ -18,3 +18,13 @@ export function checkSingleLine(value: string, code: string, field: string): str
   }
   return value;
 }
+
+/**
+ * A name shown on one line (a GPT, an action, a workspace, a key, a person): trimmed, and 400
+ * INVALID_NAME when nothing is left or it holds a control character.
+ */
+export function nameOf(value: string, field = 'name'): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badRequest('INVALID_NAME', `${field} may not be empty`);
+  return checkSingleLine(trimmed, 'INVALID_NAME', field);
+}

@@ -59,6 +59,23 @@ describe('POST /api/auth/signup', () => {
     expect(rows).toEqual([]);
   });
 
+  it('refuses a name of spaces with 400 INVALID_NAME, and keeps a name trimmed', async () => {
+    const blank = await signup({
+      email: `blank-${Date.now()}@example.com`,
+      password: 'long enough pw',
+      name: '  ',
+    });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toEqual({ code: 'INVALID_NAME', message: 'name may not be empty' });
+    const padded = await signup({
+      email: `padded-${Date.now()}@example.com`,
+      password: 'long enough pw',
+      name: ' Ada ',
+    });
+    expect(padded.statusCode, padded.body).toBe(201);
+    expect(padded.json().user.name).toBe('Ada');
+  });
+
   it('answers 400 BAD_JSON for a body that is not JSON', async () => {
     const response = await registry.app.inject({
       method: 'POST',

@@ -116,6 +116,16 @@ describe('API keys', () => {
     expect(list.json().items).toEqual([]);
   });
 
+  it('refuses a name of spaces with 400 INVALID_NAME, and trims one it takes', async () => {
+    const owner = await signUp(registry.app);
+    const create = (name: string) =>
+      registry.app.inject({ method: 'POST', url: '/api/keys', headers: owner.auth, payload: { name } });
+    const blank = await create('   ');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toEqual({ code: 'INVALID_NAME', message: 'name may not be empty' });
+    expect((await create('  deploy bot ')).json().name).toBe('deploy bot');
+  });
+
   it('answers 400 for a key without a name and 401 without a caller', async () => {
     const owner = await signUp(registry.app);
     const noName = await registry.app.inject({

@@ -9,7 +9,7 @@ import {
   setPasswordHash,
   updateUserAccess,
 } from '../../db/user.repository.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { nameOf } from '../../text/single-line.js';
 import { hashPassword } from '../auth/password.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { actionRunAuditRoutes } from './action-runs.route.js';
@@ -49,8 +49,7 @@ export const adminRoutes: RegistryRoutes = async (app) => {
     },
     async (request, reply) => {
       const { email, password, role } = request.body;
-      const name =
-        request.body.name === undefined ? null : checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
+      const name = request.body.name === undefined ? null : nameOf(request.body.name);
       try {
         const row = await insertUser(app.db, {
           email,

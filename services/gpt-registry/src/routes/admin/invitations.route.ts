@@ -7,7 +7,7 @@ import {
   listPendingAccountInvitations,
   revokeAccountInvitation,
 } from '../../db/account-invitation.repository.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { nameOf } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 /** The UI page where an invited person sets their password (a hash route: the token stays client-side). */
@@ -31,8 +31,7 @@ export const accountInvitationRoutes: RegistryRoutes = async (app) => {
     },
     async (request, reply) => {
       const { email, role, expiresInHours } = request.body;
-      const name =
-        request.body.name === undefined ? null : checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
+      const name = request.body.name === undefined ? null : nameOf(request.body.name);
       try {
         const { row, token } = await createAccountInvitation(app.db, {
           email,

@@ -8,7 +8,7 @@ import {
   findUserById,
   SignupClosedError,
 } from '../../db/user.repository.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { nameOf } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { joinRoutes } from './join.route.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -31,8 +31,7 @@ export const authRoutes: RegistryRoutes = async (app) => {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const name =
-        request.body.name === undefined ? null : checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
+      const name = request.body.name === undefined ? null : nameOf(request.body.name);
       try {
         const user = await createUser(
           app.db,

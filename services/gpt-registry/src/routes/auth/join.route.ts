@@ -7,7 +7,7 @@ import {
 } from '../../db/account-invitation.repository.js';
 import { toUser } from '../../db/user.mapper.js';
 import { EmailTakenError } from '../../db/user.repository.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { nameOf } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { hashPassword } from './password.js';
 
@@ -69,8 +69,7 @@ export const joinRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      const name =
-        request.body.name === undefined ? null : checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
+      const name = request.body.name === undefined ? null : nameOf(request.body.name);
       const passwordHash = await hashPassword(request.body.password);
       let result: Awaited<ReturnType<typeof acceptAccountInvitation>>;
       try {

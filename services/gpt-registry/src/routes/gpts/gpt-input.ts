@@ -4,7 +4,7 @@ import { generateAvatar } from '../../avatar/generate-avatar.js';
 import { checkAvatarField } from '../../avatar/validate-avatar.js';
 import { NO_CAPABILITIES } from '../../db/gpt.mapper.js';
 import type { GptFields } from '../../db/gpt.repository.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { checkSingleLine, nameOf } from '../../text/single-line.js';
 
 /** The canonical id of a model named by id, key or alias; 400 UNKNOWN_MODEL otherwise. */
 export function resolveModelId(models: ModelCatalog, name: string): string {
@@ -18,7 +18,7 @@ export function resolveModelId(models: ModelCatalog, name: string): string {
 
 /** The name as stored: trimmed, on one line (lists, tabs and logs show it). 400 INVALID_NAME otherwise. */
 export function gptNameOf(name: string): string {
-  return checkSingleLine(name.trim(), 'INVALID_NAME', 'name');
+  return nameOf(name);
 }
 
 /** Each starter is a button's label: one line. 400 INVALID_CONVERSATION_STARTER otherwise. */

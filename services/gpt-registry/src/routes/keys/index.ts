@@ -3,7 +3,7 @@ import { callerOf, generateApiKey, hashApiKey, notFound } from '@chatty/shared';
 import { deleteApiKey, insertApiKey, listApiKeys } from '../../db/api-key.repository.js';
 import { countApiKeys, withUserLock } from '../../db/quota.repository.js';
 import { ensureRoom } from '../../quotas/quotas.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { nameOf } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 const PREFIX_LENGTH = 12;
@@ -27,7 +27,7 @@ export const keyRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      const name = checkSingleLine(request.body.name, 'INVALID_NAME', 'name');
+      const name = nameOf(request.body.name);
       const key = generateApiKey();
       const userId = callerOf(request).userId;
       const row = await withUserLock(app.db, userId, async (trx) => {

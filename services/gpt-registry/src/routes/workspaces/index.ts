@@ -11,7 +11,7 @@ import {
   listWorkspaces,
   removeMember,
 } from '../../db/workspace.repository.js';
-import { checkSingleLine } from '../../text/single-line.js';
+import { nameOf } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { invitationRoutes } from './invitations.route.js';
 import { requireMembership } from './membership.js';
@@ -41,7 +41,7 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request, reply) => {
-      const name = checkSingleLine(request.body.name.trim(), 'INVALID_NAME', 'name');
+      const name = nameOf(request.body.name);
       const row = await createWorkspace(app.db, callerOf(request).userId, name);
       request.log.info({ workspaceId: row.id }, 'workspace created');
       return reply.code(201).send(toWorkspace(row));
