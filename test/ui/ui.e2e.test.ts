@@ -17,7 +17,7 @@ import {
   tokensOf,
   type WatchedPage,
 } from '@chatty/testkit';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStack, startStack, withFreePorts } from '../start-harness.js';
 
@@ -35,6 +35,24 @@ const weatherCalls: string[] = [];
 const FACT = 'The launch code is PURPLE-42.';
 const HOSTILE_ANSWER =
   'Here is an image: <img src=x onerror="window.__xss=2"> and a [link](javascript:alert(1)).';
+
+/**
+ * Opens a collapsed panel (a <details>) by its summary until the field it holds shows. Once, on a loaded
+ * machine, the panel stayed shut after the click (the field present but hidden for 30 s); the test is
+ * about sharing, not about that click, so it clicks again.
+ */
+async function openPanel(page: Page, summary: RegExp, field: string) {
+  for (let tries = 0; tries < 3; tries++) {
+    await page.getByText(summary).click();
+    const shown = await page
+      .getByLabel(field)
+      .waitFor({ state: 'visible', timeout: 5000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return;
+  }
+  throw new Error(`the panel ${summary} never showed ${field}`);
+}
 
 /** The scripted model: a tool call when asked about weather, the tool's result after it, else the fact. */
 function answer(request: OllamaChatRequest): OllamaReply {
@@ -468,7 +486,7 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     // Ada shares her GPT with the team as "can edit".
     await ada.getByRole('link', { name: 'My GPTs' }).click();
     await ada.getByRole('link', { name: /Code Assistant/ }).click();
-    await ada.getByText(/^Sharing/).click();
+    await openPanel(ada, /^Sharing/, 'Share with');
     await ada.getByLabel('Share with').selectOption({ label: 'Research team (workspace)' });
     await ada.getByLabel('Permission').selectOption('edit');
     await ada.getByRole('button', { name: 'Share', exact: true }).click();
