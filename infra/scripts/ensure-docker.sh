@@ -68,7 +68,8 @@ if ! docker compose version >/dev/null 2>&1; then
   say "installing Compose v2 from Debian 13's docker-compose package"
   as_root cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
   as_root chroot "$rootfs" sh -c 'apt-get update -qq && cd /tmp && apt-get download -qq docker-compose' >/dev/null
-  deb=$(ls "$rootfs"/tmp/docker-compose_*.deb | head -n 1)
+  debs=("$rootfs"/tmp/docker-compose_*.deb)
+  deb=${debs[0]}
   unpacked=$(mktemp -d)
   dpkg -x "$deb" "$unpacked"
   as_root install -D -m 0755 "$unpacked/usr/libexec/docker/cli-plugins/docker-compose" \

@@ -37,8 +37,9 @@ echo "swarm-smoke: images $(( $(date +%s) - phase_start )) s"
 
 made_swarm=0
 if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
-  # The address other nodes would use; on one machine, the first non-loopback one.
-  address=$(ip -4 -o addr show scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+  # The address other nodes would use; on one machine, the first non-loopback one. awk reads to the end:
+  # leaving early could end ip with SIGPIPE, which pipefail turns into the script's failure.
+  address=$(ip -4 -o addr show scope global | awk 'NR == 1 { sub(/\/.*/, "", $4); print $4 }')
   docker swarm init --advertise-addr "${address:-127.0.0.1}" >/dev/null
   made_swarm=1
 fi
