@@ -43,11 +43,15 @@ const nulRefused = () =>
  */
 export const refuseNulPlugin = fp(
   async (app: FastifyInstance) => {
-    app.addHook('preValidation', async (request) => {
-      // Fastify's query and params objects are not plain ones: their own keys are what count.
-      const query = { ...(request.query as object) };
-      const params = { ...(request.params as object) };
-      if (holdsNul(params) || holdsNul(query) || holdsNul(request.body)) throw nulRefused();
+    // A callback hook, not an async one: it runs on every request, and most have nothing to check.
+    app.addHook('preValidation', (request, _reply, done) => {
+      // The path and query reach a route decoded from the URL, where NUL can only be written `%00`.
+      const url = request.raw.url ?? '';
+      const inUrl =
+        url.includes('%00') &&
+        // Fastify's query and params objects are not plain ones: their own keys are what count.
+        (holdsNul({ ...(request.params as object) }) || holdsNul({ ...(request.query as object) }));
+      done(inUrl || holdsNul(request.body) ? nulRefused() : undefined);
     });
   },
   { name: 'chatty-refuse-nul' },
