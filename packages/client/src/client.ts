@@ -1,4 +1,6 @@
 import { type ChatStreamEventData, ChatStreamEvents } from '@chatty/contracts';
+import { isGpt, isList, isObject } from './answer-shapes.js';
+import { Deadline } from './deadline.js';
 import { ChattyError, ChattyTimeoutError, errorOf, UnexpectedAnswerError } from './errors.js';
 import { multipartBody, type UploadProgress } from './multipart.js';
 import { pathOf, ROUTES, type RouteName } from './routes.js';
@@ -366,51 +368,4 @@ function chatEventOf(name: string, data: unknown): ChatEvent | undefined {
   }
   if (!Object.hasOwn(ChatStreamEvents, name)) return undefined;
   return { type: name, ...(data as object) } as ChatEvent;
-}
-
-/**
- * An AbortSignal that fires `ms` after it was made or last restarted, with `error()` as its reason;
- * `clear` stops it.
- */
-class Deadline {
-  readonly #controller = new AbortController();
-  readonly #ms: number;
-  readonly #error: () => Error;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(ms: number, error: () => Error) {
-    this.#ms = ms;
-    this.#error = error;
-    this.restart();
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  get expired(): boolean {
-    return this.#controller.signal.aborted;
-  }
-
-  restart(): void {
-    clearTimeout(this.#timer);
-    if (!this.expired) this.#timer = setTimeout(() => this.#controller.abort(this.#error()), this.#ms);
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-  }
-}
-
-function isObject(body: unknown): body is Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body);
-}
-
-/** `{items: […]}`, as every list route answers. */
-function isList(body: unknown): boolean {
-  return isObject(body) && Array.isArray(body.items);
-}
-
-function isGpt(body: unknown): boolean {
-  return isObject(body) && typeof body.id === 'string' && typeof body.name === 'string';
 }
