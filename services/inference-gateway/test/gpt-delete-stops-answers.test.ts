@@ -1,4 +1,4 @@
-import { cloneTestDatabase, type TestDatabase, tokensOf } from '@chatty/testkit';
+import { cloneTestDatabase, type OllamaChatRequest, type TestDatabase, tokensOf } from '@chatty/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../test/start-harness.js';
 import { createGpt, type RegistryHarness, signUp, startRegistry } from '../../gpt-registry/test/harness.js';
@@ -27,7 +27,12 @@ beforeAll(async () => {
   const registryPort = await freePort();
   database = await cloneTestDatabase(inject('templateDatabase'));
   const services = { registryUrl: `http://127.0.0.1:${registryPort}`, databaseUrl: database.url };
-  const worker = { models: ['phi3'], reply: () => SLOW, tokenDelayMs: TOKEN_DELAY_MS };
+  // A GPT with an action has it called first (the call waits for the user's confirmation).
+  const reply = (request: OllamaChatRequest) =>
+    request.tools?.length && !request.messages?.some((message) => message.role === 'tool')
+      ? { toolCalls: [{ name: 'transfer_funds', arguments: {} }] }
+      : SLOW;
+  const worker = { models: ['phi3'], reply, tokenDelayMs: TOKEN_DELAY_MS };
   [called, other] = await Promise.all([
     startBareGateway(services, [worker]),
     startBareGateway(services, [worker]),
@@ -159,4 +164,46 @@ describe('deleting a GPT while it is answering', () => {
     expect(answer.events.at(-1)?.event).toBe('done');
     expect(answer.events.filter((event) => event.event === 'delta')).toHaveLength(45);
   }, 15_000);
+
+  it('ends a wait for the user to confirm an action: a decision sent afterwards comes too late', async () => {
+    const owner = await signUp(registry.app);
+    const gpt = await createGpt(registry.app, owner.auth, { name: 'Banker', modelId: 'phi3' });
+    const action = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${gpt.id}/actions`,
+      headers: owner.auth,
+      payload: {
+        name: 'transfer_funds',
+        description: 'Moves money',
+        url: 'https://bank.example/transfer',
+        method: 'POST',
+      },
+    });
+    expect(action.statusCode, action.body).toBe(201);
+    const sessionId = await newSession(other, { auth: owner.auth, gptId: gpt.id });
+    const answer = streamed(
+      await post(`${other.url}/api/sessions/${sessionId}/messages`, owner.auth, { content: 'Pay' }, SSE),
+    );
+    await until(() => answer.events.some((event) => event.event === 'confirm'), 'the call to be confirmed');
+    const confirmationId = answer.events.find((event) => event.event === 'confirm')!.data.id;
+
+    const deleted = await registry.app.inject({
+      method: 'DELETE',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(deleted.statusCode).toBe(204);
+    await answer.ended;
+    expect(answer.events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'NOT_FOUND' } } });
+    // The wait is settled as its turn ends, not at its own timeout: a decision now comes too late.
+    // (The session is gone with its GPT, so the public route would answer 404 either way.)
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const late = await other.gateway.confirmations.decide(
+      owner.user.id,
+      sessionId,
+      String(confirmationId),
+      'allow',
+    );
+    expect(late).toBe('already-decided');
+  });
 });

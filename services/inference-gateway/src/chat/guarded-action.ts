@@ -6,7 +6,11 @@ import type { TurnDeps, TurnInput } from './run-turn.js';
 /** What the user is asked to allow (a `confirm` event without its id): the action and the model's arguments. */
 export type CallToConfirm = Omit<ChatStreamEventData<'confirm'>, 'id'>;
 
-export type Confirm = (call: CallToConfirm) => Promise<Decision | 'timeout'>;
+/**
+ * Asks the user to allow a call and waits for the answer. `signal` is the turn's: the wait ends with
+ * the turn, whether its client went away or its GPT was deleted meanwhile.
+ */
+export type Confirm = (call: CallToConfirm, signal: AbortSignal) => Promise<Decision | 'timeout'>;
 
 const REFUSALS = {
   CONFIRMATION_REQUIRED:
@@ -30,12 +34,15 @@ export async function runGuardedAction(
   const started = Date.now();
   if (action.needsConfirmation) {
     const decision = input.confirm
-      ? await input.confirm({
-          actionId: action.id,
-          action: action.name,
-          method: action.method,
-          arguments: args,
-        })
+      ? await input.confirm(
+          {
+            actionId: action.id,
+            action: action.name,
+            method: action.method,
+            arguments: args,
+          },
+          input.signal,
+        )
       : undefined;
     if (decision !== 'allow') {
       const code =

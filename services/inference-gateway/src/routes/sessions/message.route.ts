@@ -76,12 +76,12 @@ export const messageRoute: GatewayRoutes = async (app) => {
               ),
               // Only a client that hears the `confirm` event can allow a call; others are refused outright.
               ...(stream && {
-                confirm: (call) =>
+                confirm: (call, turnSignal) =>
                   app.confirmations.ask(
                     { ...call, userId, sessionId: turn.session.id },
                     ({ id, actionId, action, method, arguments: args }) =>
                       stream.send('confirm', { id, actionId, action, method, arguments: args }),
-                    client.signal,
+                    turnSignal,
                   ),
               }),
             }),
