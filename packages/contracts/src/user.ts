@@ -63,6 +63,13 @@ export const AdminUser = Type.Object({
 });
 export type AdminUser = Static<typeof AdminUser>;
 
+/** The accounts list: newest first, a page at a time, optionally those whose email or name holds `q`. */
+export const AdminUserListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 100 }),
+  cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page, as it was given' })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the email or the name, any case' })),
+});
+
 export const CreateUserBody = Type.Object({
   email: Email,
   /** A first password the admin passes on; the user changes it with POST /api/auth/password. */

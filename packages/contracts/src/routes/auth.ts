@@ -6,6 +6,7 @@ import {
   AccountInvitation,
   AccountInvitationPreview,
   AdminUser,
+  AdminUserListQuery,
   AuthResponse,
   ChangePasswordBody,
   CreatedAccountInvitation,
@@ -60,7 +61,8 @@ export const AUTH_ROUTES = {
 /** User management by admins (gpt-registry). */
 export const ADMIN_ROUTES = {
   listUsers: route('GET', '/api/admin/users', {
-    response: { 200: ItemList(AdminUser), ...errorResponses(401, 403) },
+    querystring: AdminUserListQuery,
+    response: { 200: ItemPage(AdminUser), ...errorResponses(400, 401, 403) },
   }),
   createUser: route('POST', '/api/admin/users', {
     body: CreateUserBody,

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { containsPattern } from './contains-pattern.js';
 import { type Db, inTransaction, isUniqueViolation } from './index.js';
+import { type NewestFirstPosition, olderThan, pageOf, positionAt } from './newest-first.js';
 import type { UserRow } from './schema.js';
 import { createPersonalWorkspace } from './workspace.repository.js';
 
@@ -44,8 +46,24 @@ export async function setPasswordHash(db: Db, userId: string, passwordHash: stri
 }
 
 /** Every account, oldest first (an admin's list). */
-export async function listUsers(db: Db): Promise<UserRow[]> {
-  return db.selectFrom('app_user').selectAll().orderBy('created_at').orderBy('id').execute();
+/** A page of accounts, newest first; with `q`, those whose email or name holds it (any case). */
+export async function listUsers(
+  db: Db,
+  { limit, after, q }: { limit: number; after?: NewestFirstPosition; q?: string },
+) {
+  let query = db
+    .selectFrom('app_user')
+    .selectAll()
+    .select(positionAt())
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (after) query = query.where(olderThan(after));
+  if (q) {
+    const pattern = containsPattern(q);
+    query = query.where(sql<boolean>`(email ilike ${pattern} or name ilike ${pattern})`);
+  }
+  return pageOf(await query.execute(), limit);
 }
 
 /**

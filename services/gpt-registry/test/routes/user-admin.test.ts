@@ -206,4 +206,44 @@ describe('user management with ALLOW_SIGNUP=false', () => {
     ).toBe(400);
     expect((await call('GET', '/api/auth/me', admin)).status).toBe(200);
   });
+
+  it('lists the accounts newest first, a page at a time, and finds them by part of the email or name', async () => {
+    const marker = `find${Date.now()}`;
+    const emails: string[] = [];
+    for (const name of ['Grace Hopper', 'Alan Turing', 'Grace Kelly']) {
+      const email = `${marker}-${emails.length}@example.com`;
+      expect(
+        (await call('POST', '/api/admin/users', admin, { email, password: 'first password', name })).status,
+      ).toBe(201);
+      emails.push(email);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const query = `q=${marker.toUpperCase()}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await call('GET', `/api/admin/users?${query}`, admin);
+      expect(page.status).toBe(200);
+      seen.push(...page.json.items.map((user: { email: string }) => user.email));
+      cursor = page.json.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(2);
+    expect(seen).toEqual([...emails].reverse());
+
+    const byName = await call('GET', `/api/admin/users?q=${encodeURIComponent('grace ')}`, admin);
+    expect(byName.json.items.map((user: { name: string }) => user.name).sort()).toEqual([
+      'Grace Hopper',
+      'Grace Kelly',
+    ]);
+    // % and _ are what they are, not wildcards.
+    expect((await call('GET', '/api/admin/users?q=%25', admin)).json.items).toEqual([]);
+    expect((await call('GET', '/api/admin/users?q=_', admin)).json.items).toEqual([]);
+
+    const badCursor = await call('GET', '/api/admin/users?cursor=not-ours', admin);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.json.error.code).toBe('INVALID_CURSOR');
+    expect((await call('GET', '/api/admin/users?limit=0', admin)).status).toBe(400);
+    expect((await call('GET', '/api/admin/users?limit=201', admin)).status).toBe(400);
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../db/user.repository.js';
 import { nameOf } from '../../text/single-line.js';
 import { hashPassword } from '../auth/password.js';
+import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { actionRunAuditRoutes } from './action-runs.route.js';
 import { accountInvitationRoutes } from './invitations.route.js';
@@ -31,11 +32,21 @@ export const adminRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['admin'],
-        summary: 'Every account',
+        summary: 'The accounts, newest first, a page at a time; q finds them by part of the email or name',
         ...ADMIN_ROUTES.listUsers.schema,
       },
     },
-    async () => ({ items: (await listUsers(app.db)).map(toAdminUser) }),
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const q = request.query.q?.trim();
+      const page = await listUsers(app.db, {
+        limit,
+        ...(cursor !== undefined && { after: newestFirstPosition(cursor) }),
+        ...(q && { q }),
+      });
+      const items = page.rows.map(toAdminUser);
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
+    },
   );
 
   app.post(

@@ -1,35 +1,34 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
 import type { AdminUser } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { PasswordField } from '../components/form-fields.js';
 import { ListTable } from '../components/list-table.js';
 import { Notice } from '../components/notice.js';
+import { Spinner } from '../components/spinner.js';
+import { usePages } from '../components/use-pages.js';
 import { UserInvitations } from './user-invitations.js';
 
 /**
- * An admin's list of accounts: invite someone or create an account, make admin, disable, reset a
- * password, sign out everywhere.
+ * An admin's list of accounts, newest first and found by part of the email or name: invite someone or
+ * create an account, make admin, disable, reset a password, sign out everywhere.
  */
 export function UsersPage({ selfId }: { selfId: string }) {
-  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [search, setSearch] = useState('');
+  const users = usePages<AdminUser>(
+    `/api/admin/users${search.trim() ? `?q=${encodeURIComponent(search.trim())}` : ''}`,
+  );
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  const load = () =>
-    api<{ items: AdminUser[] }>('GET', '/api/admin/users')
-      .then((body) => setUsers(body.items))
-      .catch((caught) => setError(errorText(caught)));
-  useEffect(() => void load(), []);
 
   async function run(work: () => Promise<unknown>, done: string) {
     setError(null);
     try {
       await work();
       setNotice(done);
-      await load();
+      await users.reload();
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -56,7 +55,7 @@ export function UsersPage({ selfId }: { selfId: string }) {
   return (
     <main class="page">
       <h1>Users</h1>
-      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <ErrorBanner error={error ?? users.error} onDismiss={() => setError(null)} />
       <Notice>{notice}</Notice>
       <UserInvitations />
       <form class="row" onSubmit={create} aria-label="New user">
@@ -69,7 +68,16 @@ export function UsersPage({ selfId }: { selfId: string }) {
           Create user
         </button>
       </form>
-      <ListTable label="Users" columns={['Email', 'Role', 'Status', '']} rows={users}>
+      <label>
+        Find users
+        <input
+          type="search"
+          placeholder="Part of an email or name"
+          value={search}
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+      </label>
+      <ListTable label="Users" columns={['Email', 'Role', 'Status', '']} rows={users.items}>
         {(user) => (
           <tr key={user.id}>
             <td>{user.email}</td>
@@ -123,6 +131,12 @@ export function UsersPage({ selfId }: { selfId: string }) {
           </tr>
         )}
       </ListTable>
+      {users.loading && users.items !== null && <Spinner />}
+      {!users.loading && users.hasMore && (
+        <button type="button" class="link" onClick={users.more}>
+          More users
+        </button>
+      )}
     </main>
   );
 }
