@@ -25,6 +25,28 @@ export interface StackDriver {
   recovered(service: string): Promise<void>;
   /** Two gateways and two ingest workers. */
   scaleOut(): Promise<void>;
+  /**
+   * Stops a one-replica service's container as an operator's restart does (SIGTERM: Postgres shuts
+   * down fast, ending every connection) and brings it back on the same volume; resolves once it runs.
+   */
+  restart(service: string): Promise<void>;
+}
+
+async function onlyContainerOf(driver: StackDriver, service: string): Promise<string> {
+  const [container, ...more] = await driver.containersOf(service);
+  if (!container || more.length) throw new Error(`${service} should run one container`);
+  return container;
+}
+
+/** When each container of these services started: a container that restarted or was replaced shows. */
+export async function startTimes(services: string[]): Promise<Record<string, string>> {
+  const times: Record<string, string> = {};
+  for (const service of services) {
+    for (const container of await stack.containersOf(service)) {
+      times[container] = (await docker('inspect', '--format', '{{.State.StartedAt}}', container)).trim();
+    }
+  }
+  return times;
 }
 
 const ONE_SHOT = 'ollama-pull';
@@ -66,6 +88,9 @@ const composeDriver = (): StackDriver => {
         'file-ingest=2',
         ...longRunning,
       );
+    },
+    async restart(service) {
+      await docker('restart', await onlyContainerOf(this, service));
     },
   };
 };
@@ -159,6 +184,17 @@ const swarmDriver = (): StackDriver => {
         if (counts.get(service)?.wanted !== 2) throw new Error(`${service} does not run two replicas`);
       }
       await waitFor('two healthy gateways and ingest workers', settled, 120_000, 1000);
+    },
+    async restart(service) {
+      // A task's container is Swarm's: stopped, it is replaced by a new task, not started again.
+      const stopped = await onlyContainerOf(this, service);
+      await docker('stop', stopped);
+      await waitFor(
+        `${service} replaced`,
+        async () => (await containersOf(service)).some((container) => container !== stopped),
+        120_000,
+        1000,
+      );
     },
   };
 };

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crash, jsonLogsOf, phases, timed, waitFor } from './compose.js';
-import { stack } from './driver.js';
+import { stack, startTimes } from './driver.js';
 import { BASE, type Caller, signUp } from './origin.js';
 import { textPdf } from './pdf.js';
 
@@ -238,6 +238,37 @@ describe.sequential(`Chatty on ${stack.name === 'swarm' ? 'Docker Swarm' : 'Dock
     // The same bytes make the same chunks: a file processed twice would have more, or differ.
     expect(new Set(files.map((file) => file.chunkCount)).size).toBe(1);
     await stack.recovered('file-ingest');
+  });
+
+  it('keeps serving after Postgres restarts, without any service restarting', async () => {
+    const services = ['gpt-registry', 'inference-gateway', 'file-ingest', 'action-runner', 'web'];
+    const started = await startTimes(services);
+    const session = await ada.send<{ id: string }>('POST', `/api/gpts/${gptId}/sessions`);
+    await timed('postgres restart', () => stack.restart('postgres'));
+    // Every service finds the database again on its own: sign-in, the registry, chat with stored
+    // history, and an upload that file-ingest processes.
+    const back = await timed('everything answers again', () =>
+      waitFor(
+        'the stack to answer after the restart',
+        async () => {
+          const gpt = await ada.get<{ id: string }>(`/api/gpts/${gptId}`);
+          const { message } = await ada.chat(session.id, 'Still there?');
+          return gpt.id === gptId && message.content.includes('Still there?') && message;
+        },
+        60_000,
+        1000,
+      ),
+    );
+    expect(back.content).toContain('Stand-in deepseek-coder');
+    const bob = await signUp('bob-after-restart@example.com');
+    expect(await bob.get<{ items: unknown[] }>('/api/gpts')).toEqual({ items: [] });
+    const text = new TextEncoder().encode('Written after the database came back.');
+    const file = await ada.upload(gptId, 'after-restart.txt', 'text/plain', text);
+    const [ready] = await settled([file.id], 120_000);
+    expect(ready?.status).toBe('ready');
+    const history = await ada.get<{ messages: Array<{ content: string }> }>(`/api/sessions/${session.id}`);
+    expect(history.messages.at(-1)?.content).toBe(back.content);
+    expect(await startTimes(services)).toEqual(started);
   });
 
   it('serves chats and files from two gateways and two ingest workers, nothing done twice', async () => {
