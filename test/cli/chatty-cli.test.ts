@@ -378,7 +378,7 @@ describe('the chatty command against a started stack', () => {
     expect((await client.getSession(sessionId)).gptId).toBe(gpt.id);
     const nobody = await runChatty(['chat', 'Nobody'], keyed, 'hello\n');
     expect(nobody.code).toBe(1);
-    expect(nobody.stderr).toContain('No GPT of yours is named "Nobody"');
+    expect(nobody.stderr).toContain('No GPT of yours or shared with you is named "Nobody"');
     const unknownId = await runChatty(['chat', '00000000-0000-4000-8000-000000000000'], keyed, 'hello\n');
     expect(unknownId.code).toBe(1);
     expect(unknownId.stderr).toBe('chatty: GPT not found (NOT_FOUND, HTTP 404)\n');

@@ -17,6 +17,7 @@ import {
   tokensOf,
   type WatchedPage,
 } from '@chatty/testkit';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStack, startStack, withFreePorts } from '../start-harness.js';
@@ -52,6 +53,57 @@ async function openPanel(page: Page, summary: RegExp, field: string) {
     if (shown) return;
   }
   throw new Error(`the panel ${summary} never showed ${field}`);
+}
+
+/**
+ * More conversations than a page (50) and a chat longer than one (100 messages): the list ends with
+ * "Load more", the chat begins with "Show earlier messages". Sessions are made through the API; the
+ * messages in SQL, as sixty turns through the model would take long.
+ */
+async function pastOnePage(page: Page) {
+  const [, gptId] = /#\/chat\/([\w-]+)\//.exec(page.url())!;
+  const token = await page.evaluate('localStorage.getItem("chatty.token")');
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const started = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      fetch(`${origin}/api/gpts/${gptId}/sessions`, { method: 'POST', headers, body: '{}' }),
+    ),
+  );
+  expect(started.map((response) => response.status)).toEqual(started.map(() => 201));
+  const longChat = ((await started[0]!.json()) as { id: string }).id;
+  const db = new pg.Client({ connectionString: databaseUrl(database) });
+  await db.connect();
+  await db
+    .query(
+      `insert into chat_message (session_id, role, content)
+       select $1, case when n % 2 = 1 then 'user' else 'assistant' end, 'Old message ' || n
+       from generate_series(1, 120) n order by n`,
+      [longChat],
+    )
+    .finally(() => db.end());
+  const all = (await (await fetch(`${origin}/api/gpts/${gptId}/sessions?limit=100`, { headers })).json()) as {
+    items: unknown[];
+  };
+
+  // Reloaded: the list of conversations on screen was read before these were made.
+  await page.goto(`${origin}/#/chat/${gptId}/${longChat}`);
+  await page.reload();
+  await page.getByText('Old message 120', { exact: true }).waitFor();
+  expect(await page.getByText('Old message 1', { exact: true }).count()).toBe(0);
+  await page.getByRole('button', { name: 'Show earlier messages' }).click();
+  await page.getByText('Old message 1', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Show earlier messages' }).waitFor({ state: 'detached' });
+
+  const conversations = page.getByRole('complementary', { name: 'Conversations' });
+  const more = conversations.getByRole('button', { name: 'Load more' });
+  await more.waitFor();
+  // "New chat" and the first page of 50.
+  expect(await conversations.getByRole('link').count()).toBe(51);
+  await more.click();
+  await conversations.getByRole('link').nth(all.items.length).waitFor();
+  expect(await conversations.getByRole('link').count()).toBe(all.items.length + 1);
+  await more.waitFor({ state: 'detached' });
+  await view.screenshot('earlier-messages-and-more-conversations');
 }
 
 /** The scripted model: a tool call when asked about weather, the tool's result after it, else the fact. */
@@ -303,6 +355,11 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     // The list of conversations loads on its own: it holds more than one link once it has.
     await page.getByRole('complementary', { name: 'Conversations' }).getByRole('link').nth(1).waitFor();
     await view.screenshot('session-after-reload');
+
+    await pastOnePage(page);
+    // Back where the next test goes on chatting.
+    await page.goto(url);
+    await page.getByText('It is 21 degrees in Paris.').waitFor();
     expect(view.errors).toEqual([]);
   });
 

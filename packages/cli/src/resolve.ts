@@ -52,10 +52,13 @@ export interface ChatTarget {
   conversationStarters: string[];
 }
 
+/** How `/v1/models` names a GPT (by how the caller has it); a base model is `chatty`. */
+const GPT_OWNERS = new Set(['user', 'shared', 'catalogue']);
+
 /**
  * The GPT to chat with, as resolveGpt finds it. A `chat`-scoped API key may not read `/api/gpts`
- * (403 KEY_SCOPE) but may read `/v1/models`, which names the GPTs it may chat with: its own by name,
- * and by id one shared with its owner too.
+ * (403 KEY_SCOPE) but may read `/v1/models`, which lists every GPT it may chat with: by name its own
+ * and those shared with its owner (as resolveGpt looks names up), by id a catalogue's too.
  */
 export async function resolveChatTarget(client: ChattyClient, reference: string): Promise<ChatTarget> {
   try {
@@ -69,18 +72,21 @@ export async function resolveChatTarget(client: ChattyClient, reference: string)
         ? new ChattyError(404, 'NOT_FOUND', 'GPT not found')
         : error;
     });
-    if (model.owned_by !== 'user') throw new ChattyError(404, 'NOT_FOUND', 'GPT not found');
+    if (!GPT_OWNERS.has(model.owned_by)) throw new ChattyError(404, 'NOT_FOUND', 'GPT not found');
     return { id: model.id, name: model.name ?? model.id, conversationStarters: [] };
   }
   const wanted = nameKey(reference);
   const matches = (await client.listOpenAiModels()).filter(
-    (model) => model.owned_by === 'user' && model.name !== undefined && nameKey(model.name) === wanted,
+    (model) =>
+      (model.owned_by === 'user' || model.owned_by === 'shared') &&
+      model.name !== undefined &&
+      nameKey(model.name) === wanted,
   );
   const model = oneNamed(
     reference,
     matches,
     (each) => `${each.id}  created ${new Date(each.created * 1000).toLocaleString()}`,
-    `No GPT of yours is named "${reference}" (with a chat-scoped API key, name a GPT shared with you by its id)`,
+    `No GPT of yours or shared with you is named "${reference}" (with a chat-scoped API key, name a GPT of a workspace catalogue by its id)`,
   );
   return { id: model.id, name: model.name ?? model.id, conversationStarters: [] };
 }

@@ -167,15 +167,16 @@ export class ChattyClient {
   }
 
   /**
-   * `GET /v1/models`: the caller's GPTs (`owned_by: "user"`, with their `name`) and the base models,
-   * in OpenAI's shape. A `chat`-scoped API key may read it, unlike `/api/gpts`.
+   * `GET /v1/models`: the GPTs the caller may chat with (with their `name`; `owned_by` is `user`,
+   * `shared` or `catalogue`) and the base models (`chatty`), in OpenAI's shape. A `chat`-scoped API
+   * key may read it, unlike `/api/gpts`.
    */
   async listOpenAiModels(): Promise<OpenAiModel[]> {
     const answer = await this.#json('openAiModels', {}, (body) => isObject(body) && Array.isArray(body.data));
     return (answer as { data: OpenAiModel[] }).data;
   }
 
-  /** `GET /v1/models/:id`: one GPT of the caller's or shared with them (by id), or a base model. */
+  /** `GET /v1/models/:id`: one GPT the caller may chat with (as listed), or a base model. */
   async getOpenAiModel(id: string): Promise<OpenAiModel> {
     return (await this.#json(
       'openAiModel',
@@ -295,12 +296,35 @@ export class ChattyClient {
     return this.#json('createSession', { params: { id: gptId }, json: {} });
   }
 
+  /** Every session of the caller with a GPT, newest first (all pages). */
   async listSessions(gptId: string): Promise<Session[]> {
-    return (await this.#json('listSessions', { params: { id: gptId } }, isList)).items;
+    const all: Session[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#json(
+        'listSessions',
+        { params: { id: gptId }, query: { limit: 100, cursor } },
+        isList,
+      );
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
   }
 
-  getSession(sessionId: string): Promise<SessionWithMessages> {
-    return this.#json('getSession', { params: { sessionId } });
+  /** A session with all its messages, oldest first: the server's pages, newest first, put back together. */
+  async getSession(sessionId: string): Promise<SessionWithMessages> {
+    const { olderCursor, ...newest } = await this.#json('getSession', {
+      params: { sessionId },
+      query: { limit: 500 },
+    });
+    const pages = [newest.messages];
+    for (let before = olderCursor; before; ) {
+      const page = await this.#json('getSession', { params: { sessionId }, query: { limit: 500, before } });
+      pages.unshift(page.messages);
+      before = page.olderCursor;
+    }
+    return { ...newest, messages: pages.flat() };
   }
 
   async deleteSession(sessionId: string): Promise<void> {

@@ -28,14 +28,18 @@ export type {
 } from '@chatty/contracts';
 
 /**
- * One entry of `GET /v1/models` (OpenAI's shape): a GPT the caller may chat with (`owned_by: "user"`,
- * with its `name`) or a base model (`owned_by: "chatty"`).
+ * One entry of `GET /v1/models` (OpenAI's shape): a GPT the caller may chat with, with its `name`, or
+ * a base model (`owned_by: "chatty"`).
  */
 export interface OpenAiModel {
   id: string;
   object: 'model';
-  /** Seconds since the epoch (a GPT's creation; 0 for a base model or a GPT shared with the caller). */
+  /** Seconds since the epoch (a GPT's creation; 0 for a base model). */
   created: number;
+  /**
+   * A GPT's: `user` (the caller's own), `shared` (shared with them or a workspace of theirs),
+   * `catalogue` (in a workspace catalogue of theirs); a base model's: `chatty`.
+   */
   owned_by: string;
   name?: string;
 }

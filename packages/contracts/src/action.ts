@@ -45,9 +45,9 @@ export const BRACED = /\{\{[^{}]*\}\}/g;
 export type ArgumentValue = string | number | boolean;
 export type ArgumentValues = Record<string, ArgumentValue>;
 /**
- * The values are left untyped in the schema and checked by the code that reads them: the services'
- * validators coerce types, and a union would turn every number and boolean into text (its first
- * branch) before the other branches were tried, so `{"limit": 5}` would arrive as `"5"`.
+ * The values are left untyped in the schema and checked by the code that reads them, against each
+ * argument's declared type (an error naming the argument). JSON bodies are not coerced, so a value
+ * arrives as sent: `{"limit": "5"}` is text, refused for a number argument.
  */
 export const ArgumentValues = Type.Unsafe<ArgumentValues>(
   Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 100 }),

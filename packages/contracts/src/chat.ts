@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ActionMethod } from './action.js';
-import { ErrorResponse, Uuid } from './common.js';
+import { ErrorResponse, ItemPage, PageCursor, Uuid } from './common.js';
 
 /** A chat with a GPT: its messages are stored by the inference gateway. */
 export const Session = Type.Object({
@@ -71,8 +71,32 @@ export const Message = Type.Object({
 });
 export type Message = Static<typeof Message>;
 
-export const SessionWithMessages = Type.Object({ ...Session.properties, messages: Type.Array(Message) });
+/** GET /api/gpts/:id/sessions: a page of the caller's sessions with a GPT, newest first. */
+export const SessionPage = ItemPage(Session);
+export type SessionPage = Static<typeof SessionPage>;
+export const SessionListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: PageCursor,
+});
+
+/**
+ * A session with one page of its messages, oldest first within the page: the newest ones, or those just
+ * before `before`. `olderCursor`, when older messages exist, is passed back as `before` for them.
+ */
+export const SessionWithMessages = Type.Object({
+  ...Session.properties,
+  messages: Type.Array(Message),
+  olderCursor: Type.Optional(Type.String()),
+});
 export type SessionWithMessages = Static<typeof SessionWithMessages>;
+
+/** GET /api/sessions/:sessionId: how many messages, and from where (an olderCursor) back. */
+export const SessionMessagesQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  before: Type.Optional(
+    Type.String({ description: 'olderCursor of the page shown, as it was given: the messages before it' }),
+  ),
+});
 
 export const SessionIdParams = Type.Object({ sessionId: Uuid });
 

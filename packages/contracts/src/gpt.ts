@@ -22,6 +22,15 @@ export const Capabilities = Type.Object({
 });
 export type Capabilities = Static<typeof Capabilities>;
 
+/** How far a user may go with a GPT: their own, shared as can edit or can chat, or in a catalogue. */
+export const GptAccess = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('edit'),
+  Type.Literal('chat'),
+  Type.Literal('catalogue'),
+]);
+export type GptAccess = Static<typeof GptAccess>;
+
 export const Gpt = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -40,14 +49,7 @@ export const Gpt = Type.Object({
    * The caller's access when it is not their own GPT: `edit` or `chat` (shared with them), or
    * `catalogue` (published to a workspace of theirs: this is then the published version).
    */
-  access: Type.Optional(
-    Type.Union([
-      Type.Literal('owner'),
-      Type.Literal('edit'),
-      Type.Literal('chat'),
-      Type.Literal('catalogue'),
-    ]),
-  ),
+  access: Type.Optional(GptAccess),
 });
 export type Gpt = Static<typeof Gpt>;
 

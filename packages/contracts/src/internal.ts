@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { RuntimeAction } from './action.js';
 import { ApiKeyScope } from './api-key.js';
 import { Uuid } from './common.js';
-import { Gpt } from './gpt.js';
+import { Gpt, GptAccess } from './gpt.js';
 import { UserRole } from './user.js';
 
 /*
@@ -52,13 +52,23 @@ export const GPT_CHANGE_NOTICES = { channel: 'gpt_changes', trigger: 'notify_gpt
 /** `POST /internal/gpts/:id/conversations`: a new chat session, for the catalogue's count. */
 export const ConversationBody = Type.Object({ userId: Type.String({ format: 'uuid' }) });
 
-/** `GET /internal/gpts?userId=`: the user's GPTs, for `/v1/models`. */
+/**
+ * `GET /internal/gpts?userId=&id=`: every GPT the user may chat with (their own, shared with them or a
+ * workspace of theirs, in a catalogue of theirs) with their `access`, for `/v1/models`; `id` narrows it
+ * to that one GPT (none: the user may not chat with it). A catalogue's GPT is named as its published
+ * version, the one they chat with.
+ */
+export const GptSummaryQuery = Type.Object({
+  userId: Type.String({ format: 'uuid' }),
+  id: Type.Optional(Uuid),
+});
 export const GptSummary = Type.Object({
   id: Type.String(),
   name: Type.String(),
   description: Type.String(),
   modelId: Type.String(),
   createdAt: Type.String(),
+  access: GptAccess,
 });
 export type GptSummary = Static<typeof GptSummary>;
 export const GptSummaryList = Type.Object({ items: Type.Array(GptSummary) });

@@ -57,8 +57,8 @@ export const CompletionRequest = Type.Object({
       role: Type.Union(
         ['system', 'developer', 'user', 'assistant', 'tool'].map((role) => Type.Literal(role)),
       ),
-      // A string, null, or content parts: checked in messages.ts, because Ajv's array coercion turns a
-      // one-part array into its part while it tries the string branch of a union.
+      // A string, null, or content parts: checked in messages.ts, whose error names the message as
+      // OpenAI's `param` does (messages[0].content), where a union's would name one of its branches.
       content: Type.Optional(Type.Unknown()),
       tool_calls: Type.Optional(Type.Array(ToolCall)),
       tool_call_id: Type.Optional(Type.String()),

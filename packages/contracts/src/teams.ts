@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp, Uuid } from './common.js';
+import { PageCursor, Timestamp, Uuid } from './common.js';
 
 // Workspaces
 
@@ -98,6 +98,8 @@ export const Share = Type.Object({
     Type.Object({ id: Uuid, email: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
     Type.Null(),
   ]),
+  /** False for a share to a workspace the GPT's owner has left: it grants nothing until they return. */
+  inForce: Type.Boolean(),
 });
 export type Share = Static<typeof Share>;
 
@@ -126,6 +128,20 @@ export const Publication = Type.Object({
 });
 export type Publication = Static<typeof Publication>;
 
+/** A workspace the caller may publish the GPT to: one both they and the GPT's owner are in. */
+export const PublishTarget = Type.Object({ workspaceId: Uuid, workspaceName: Type.String() });
+export type PublishTarget = Static<typeof PublishTarget>;
+
+/** `GET /api/gpts/:id/publications`: where the GPT is published, and where the caller may publish it. */
+export const PublicationList = Type.Object({
+  items: Type.Array(Publication),
+  targets: Type.Array(PublishTarget, {
+    description:
+      "The team workspaces the caller may publish it to: those both they and the GPT's owner are in, by name",
+  }),
+});
+export type PublicationList = Static<typeof PublicationList>;
+
 export const PublishBody = Type.Object(
   {
     workspaceId: Uuid,
@@ -147,6 +163,7 @@ export const CatalogueItem = Type.Object({
   avatar: Type.Union([Type.String(), Type.Null()]),
   publishedAt: Timestamp,
   publishedBy: Type.Union([Type.String(), Type.Null()]),
+  yours: Type.Boolean({ description: 'The caller owns it, and so may not rate it' }),
   conversationCount: Type.Integer(),
   rating: Type.Object({
     average: Type.Union([Type.Number(), Type.Null()]),
@@ -159,6 +176,8 @@ export type CatalogueItem = Static<typeof CatalogueItem>;
 export const CatalogueQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 100 })),
   category: Type.Optional(Category),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: PageCursor,
 });
 
 export const Review = Type.Object({
@@ -180,6 +199,10 @@ export const ReviewBody = Type.Object(
 );
 
 export const CatalogueEntryParams = Type.Object({ id: Uuid, gptId: Uuid });
+export const ReviewsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  cursor: PageCursor,
+});
 
 // Templates
 

@@ -6,6 +6,9 @@ import {
   MessageBody,
   Session,
   SessionIdParams,
+  SessionListQuery,
+  SessionMessagesQuery,
+  SessionPage,
   SessionWithMessages,
 } from '../chat.js';
 import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
@@ -28,10 +31,12 @@ export const CHAT_ROUTES = {
   }),
   listSessions: route('GET', '/api/gpts/:id/sessions', {
     params: IdParams,
-    response: { 200: ItemList(Session), ...errorResponses(400, 401, 404, 503) },
+    querystring: SessionListQuery,
+    response: { 200: SessionPage, ...errorResponses(400, 401, 404, 503) },
   }),
   getSession: route('GET', '/api/sessions/:sessionId', {
     params: SessionIdParams,
+    querystring: SessionMessagesQuery,
     response: { 200: SessionWithMessages, ...errorResponses(400, 401, 404) },
   }),
   deleteSession: route('DELETE', '/api/sessions/:sessionId', {

@@ -8,6 +8,7 @@ import {
   DeletedSessions,
   GptRuntime,
   GptSummaryList,
+  GptSummaryQuery,
   LookedUp,
   LookupBody,
   RoleAnswer,
@@ -42,7 +43,7 @@ export const REGISTRY_INTERNAL_ROUTES = {
     response: { 204: NoContent, ...errorResponses(400, 404) },
   }),
   gpts: route('GET', '/internal/gpts', {
-    querystring: UserQuery,
+    querystring: GptSummaryQuery,
     response: { 200: GptSummaryList, ...errorResponses(400, 404) },
   }),
   lookup: route('POST', '/internal/lookup', {

@@ -1,4 +1,4 @@
-import { errorResponses, IdParams, ItemList, NoContent } from '../common.js';
+import { errorResponses, IdParams, ItemList, ItemPage, NoContent } from '../common.js';
 import { Gpt } from '../gpt.js';
 import { route } from '../route.js';
 import {
@@ -17,10 +17,12 @@ import {
   MemberParams,
   MemberRoleBody,
   Publication,
+  PublicationList,
   PublicationParams,
   PublishBody,
   Review,
   ReviewBody,
+  ReviewsQuery,
   Share,
   ShareBody,
   ShareParams,
@@ -111,21 +113,22 @@ export const CATALOGUE_ROUTES = {
   }),
   publications: route('GET', '/api/gpts/:id/publications', {
     params: IdParams,
-    response: { 200: ItemList(Publication), ...errorResponses(400, 401, 403, 404) },
+    response: { 200: PublicationList, ...errorResponses(400, 401, 403, 404) },
   }),
   list: route('GET', '/api/workspaces/:id/catalogue', {
     params: WorkspaceParams,
     querystring: CatalogueQuery,
-    response: { 200: ItemList(CatalogueItem), ...errorResponses(400, 401, 404) },
+    response: { 200: ItemPage(CatalogueItem), ...errorResponses(400, 401, 404) },
   }),
   reviews: route('GET', '/api/workspaces/:id/catalogue/:gptId/reviews', {
     params: CatalogueEntryParams,
-    response: { 200: ItemList(Review), ...errorResponses(400, 401, 404) },
+    querystring: ReviewsQuery,
+    response: { 200: ItemPage(Review), ...errorResponses(400, 401, 404) },
   }),
   review: route('PUT', '/api/workspaces/:id/catalogue/:gptId/review', {
     params: CatalogueEntryParams,
     body: ReviewBody,
-    response: { 200: Review, ...errorResponses(400, 401, 404) },
+    response: { 200: Review, ...errorResponses(400, 401, 403, 404) },
   }),
   templates: route('GET', '/api/templates', {
     response: { 200: ItemList(Template), ...errorResponses(401) },

@@ -11,6 +11,7 @@ import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.j
 import { metricsPlugin } from './metrics.js';
 import { type OpenApiOptions, openApiPlugin } from './openapi.js';
 import { createOpsApp, type OpsApp } from './ops-app.js';
+import { AJV_OPTIONS, partValidators } from './part-validators.js';
 import { refuseNulPlugin } from './refuse-nul.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { OneLineRequestLog } from './request-log.js';
@@ -59,9 +60,9 @@ export async function createServiceApp(options: ServiceAppOptions) {
     clientErrorHandler: answerClientError,
     schemaErrorFormatter: formatSchemaErrors,
     bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
-    ajv: {
-      customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
+    ajv: { customOptions: AJV_OPTIONS },
+    // JSON bodies are checked as sent; query strings, path parameters and headers are coerced.
+    schemaController: { compilersFactory: { buildValidator: partValidators() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

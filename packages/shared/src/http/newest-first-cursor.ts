@@ -1,5 +1,5 @@
-import { decodeCursor, encodeCursor } from '@chatty/shared';
 import type { NewestFirstPosition } from '../db/newest-first.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 
 /** A creation time as the lists write it: UTC, to the microsecond. */
 const CREATED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -15,9 +15,9 @@ export function newestFirstPosition(cursor: string): NewestFirstPosition {
   return { createdAt: createdAt!, id: id! };
 }
 
-/** Also a real date: the database would answer a 30 February with a 500, not a 400. */
+/** Also a real date: the database would answer a 30 February, or the year 0, with a 500, not a 400. */
 function isCreatedAt(value: string): boolean {
-  if (!CREATED_AT.test(value)) return false;
+  if (!CREATED_AT.test(value) || value.startsWith('0000')) return false;
   const toTheMillisecond = `${value.slice(0, 23)}Z`;
   const time = Date.parse(toTheMillisecond);
   return !Number.isNaN(time) && new Date(time).toISOString() === toTheMillisecond;

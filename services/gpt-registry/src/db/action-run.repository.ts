@@ -1,6 +1,6 @@
+import { type NewestFirstPosition, olderThan, pageOf, positionAt } from '@chatty/shared';
 import { type Insertable, sql } from 'kysely';
 import type { Db } from './index.js';
-import { type NewestFirstPosition, olderThan, pageOf, positionAt } from './newest-first.js';
 import type { ActionRunTable } from './schema.js';
 
 export async function recordActionRun(db: Db, run: Insertable<ActionRunTable>): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { gptReachable, workspacesOf } from './gpt-access.repository.js';
+import { gptReachable } from './gpt-access.repository.js';
 import type { Db } from './index.js';
 
 /** The user's own context for a GPT they can chat with ('' when none was saved); undefined otherwise. */
@@ -42,22 +42,4 @@ export async function saveGptContext(
     )
     .executeTakeFirst();
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
-}
-
-/**
- * GPT ids and names of a user's own GPTs and of those shared with them, for lists other services show
- * (the OpenAI-compatible model list).
- */
-export async function listGptSummaries(db: Db, userId: string) {
-  return db
-    .selectFrom('gpt')
-    .select(['id', 'name', 'description', 'model_id', 'created_at'])
-    .where(
-      sql<boolean>`(user_id = ${userId} or id in (select gpt_id from gpt_share
-        where user_id = ${userId} or workspace_id in ${workspacesOf(userId)}))`,
-    )
-    .where('deleting_at', 'is', null)
-    .orderBy('created_at', 'desc')
-    .limit(1000)
-    .execute();
 }

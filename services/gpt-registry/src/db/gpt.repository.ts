@@ -1,12 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import { preparedStatement } from '@chatty/shared';
+import { type NewestFirstPosition, olderThan, pageOf, positionAt, preparedStatement } from '@chatty/shared';
 import { sql } from 'kysely';
 import { NO_CAPABILITIES } from './gpt.mapper.js';
 import { accessSql, type GptAccess, gptReachable } from './gpt-access.repository.js';
 import { recordVersion } from './gpt-version.repository.js';
 import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
-import { type NewestFirstPosition, olderThan, pageOf, positionAt } from './newest-first.js';
 import type { GptCapabilities, GptRow, GptTable } from './schema.js';
 
 /** The editable configuration of a GPT, already validated and normalised by the caller. */
@@ -173,14 +172,15 @@ export async function listGpts(
  * the new version with them as its author, in one transaction with the row locked so concurrent
  * updates get distinct versions (the caller's, when given one: an import writes the GPT, its actions
  * and files together). The access is checked under the row's lock, so a share removed meanwhile stops
- * it. An update that changes nothing keeps the version.
+ * it. An update that changes nothing keeps the version. With `expectedVersions`, the current version
+ * must be one of them (VersionConflictError otherwise).
  */
 export async function updateGpt(
   db: Db,
   userId: string,
   id: string,
   change: (current: GptFields) => GptFields,
-  expectedVersion?: number,
+  expectedVersions?: readonly number[],
 ): Promise<GptRow | undefined> {
   return inTransaction(db, async (trx) => {
     const current = await trx
@@ -191,7 +191,7 @@ export async function updateGpt(
       .forUpdate()
       .executeTakeFirst();
     if (!current) return undefined;
-    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    if (expectedVersions !== undefined && !expectedVersions.includes(current.version)) {
       throw new VersionConflictError(current.version);
     }
     const before = fieldsOf(current);

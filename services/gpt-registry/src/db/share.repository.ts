@@ -1,11 +1,16 @@
 import { sql } from 'kysely';
-import { accessSql, workspacesOf } from './gpt-access.repository.js';
+import { accessSql, shareReaches, workspacesOf } from './gpt-access.repository.js';
 import type { Db } from './index.js';
 import type { SharePermission } from './schema.js';
 
+/**
+ * A GPT's shares, oldest first, each with whether it is in force: a share to a workspace grants
+ * nothing while the GPT's owner is not a member of it (gpt-access.repository.ts).
+ */
 export async function listShares(db: Db, gptId: string) {
   return db
     .selectFrom('gpt_share as s')
+    .innerJoin('gpt as g', 'g.id', 's.gpt_id')
     .leftJoin('workspace as w', 'w.id', 's.workspace_id')
     .leftJoin('app_user as u', 'u.id', 's.user_id')
     .select([
@@ -17,6 +22,8 @@ export async function listShares(db: Db, gptId: string) {
       's.user_id',
       'u.email as user_email',
       'u.name as user_name',
+      sql<boolean>`s.workspace_id is null or exists (select 1 from workspace_member m
+        where m.workspace_id = s.workspace_id and m.user_id = g.user_id)`.as('in_force'),
     ])
     .where('s.gpt_id', '=', gptId)
     .orderBy('s.created_at')
@@ -68,7 +75,10 @@ export async function findColleagueByEmail(db: Db, ownerId: string, email: strin
     .executeTakeFirst();
 }
 
-/** GPTs others shared with the user (directly or through a workspace), with the access each gives. */
+/**
+ * GPTs others shared with the user (directly, or through a workspace the owner is in too: the shares
+ * that give access, gpt-access.repository.ts), with the access each gives.
+ */
 export async function listSharedWithUser(db: Db, userId: string) {
   return db
     .selectFrom('gpt as g')
@@ -76,7 +86,7 @@ export async function listSharedWithUser(db: Db, userId: string) {
     .select(accessSql(userId).as('access'))
     .where('g.user_id', '!=', userId)
     .where(
-      sql<boolean>`exists (select 1 from gpt_share s where s.gpt_id = g.id and (s.user_id = ${userId} or s.workspace_id in ${workspacesOf(userId)}))`,
+      sql<boolean>`exists (select 1 from gpt_share s where s.gpt_id = g.id and ${shareReaches('s', 'g', userId)})`,
     )
     .orderBy('g.updated_at', 'desc')
     .limit(200)

@@ -1,7 +1,7 @@
+import { type NewestFirstPosition, olderThan, pageOf, positionAt } from '@chatty/shared';
 import { sql } from 'kysely';
 import { containsPattern } from './contains-pattern.js';
 import { type Db, inTransaction, isUniqueViolation } from './index.js';
-import { type NewestFirstPosition, olderThan, pageOf, positionAt } from './newest-first.js';
 import type { UserRow } from './schema.js';
 import { createPersonalWorkspace } from './workspace.repository.js';
 

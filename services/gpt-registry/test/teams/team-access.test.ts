@@ -421,7 +421,10 @@ describe('the catalogue', () => {
       rating: 4,
       review: 'Handy',
     });
-    await call(alice, 'PUT', `/api/workspaces/${teamA}/catalogue/${gpt.id}/review`, { rating: 5 });
+    // Another member rates it too (its owner, Alice, may not: own-gpt-rating.test.ts).
+    const dana = await signUp(registry.app);
+    await join(dana, (await invite(alice, teamA, dana)).token);
+    await call(dana, 'PUT', `/api/workspaces/${teamA}/catalogue/${gpt.id}/review`, { rating: 5 });
     await call(bob, 'PUT', `/api/workspaces/${teamA}/catalogue/${gpt.id}/review`, {
       rating: 3,
       review: 'Fine',

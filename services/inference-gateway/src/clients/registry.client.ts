@@ -23,8 +23,12 @@ export function registryApi(call: ServiceClient) {
     countConversation: async (gptId: string, userId: string, requestId?: string) => {
       await callRoute(call, ROUTES.countConversation, { params: { id: gptId }, body: { userId }, requestId });
     },
+    /** Every GPT the user may chat with, with their access to it (`/v1/models`). */
     gpts: async (userId: string, requestId?: string) =>
       (await callRoute(call, ROUTES.gpts, { query: { userId }, requestId })).items,
+    /** One GPT of `gpts`: undefined when the user may not chat with it. */
+    gpt: async (gptId: string, userId: string, requestId?: string) =>
+      (await callRoute(call, ROUTES.gpts, { query: { userId, id: gptId }, requestId })).items[0],
     /** Users' emails and roles and GPTs' names, for reports; unknown ids are left out. */
     lookup: (body: LookupBody, requestId?: string) => callRoute(call, ROUTES.lookup, { body, requestId }),
     /** The model's arguments go as it gave them: the registry checks them against the action's. */

@@ -4,17 +4,6 @@ import { sql } from 'kysely';
 import type { Db, MessageRow, SessionRow } from './schema.js';
 import { lockGptSessions } from './session-quota.repository.js';
 
-export async function listSessions(db: Db, userId: string, gptId: string): Promise<SessionRow[]> {
-  return db
-    .selectFrom('chat_session')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('gpt_id', '=', gptId)
-    .orderBy('created_at', 'desc')
-    .limit(200)
-    .execute();
-}
-
 /** The session when it is the user's; another user's session is as absent as a missing one. */
 export async function findSession(db: Db, userId: string, id: string): Promise<SessionRow | undefined> {
   return db
@@ -44,15 +33,6 @@ export async function deleteSessionsOfGpt(db: Db, gptId: string): Promise<number
     const result = await trx.deleteFrom('chat_session').where('gpt_id', '=', gptId).executeTakeFirst();
     return Number(result.numDeletedRows);
   });
-}
-
-export async function listMessages(db: Db, sessionId: string): Promise<MessageRow[]> {
-  return db
-    .selectFrom('chat_message')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .orderBy('seq')
-    .execute();
 }
 
 /** A session and the role and text of its messages, oldest first: what a new turn reads of it. */

@@ -16,6 +16,7 @@ import * as actionToolName from './2026_12_02_0501_action_tool_name.js';
 import * as accountInvitations from './2026_12_03_0101_account_invitations.js';
 import * as gptChangeNotices from './2026_12_04_0101_gpt_change_notices.js';
 import * as gptNoticesSkipCounts from './2026_12_05_0101_gpt_notices_skip_counts.js';
+import * as cataloguePageIndex from './2026_12_06_0101_catalogue_page_index.js';
 
 /** Every registry migration by name; names sort in the order they apply. */
 export const registryMigrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const registryMigrations: Record<string, Migration> = {
   '2026_12_03_0101_account_invitations': accountInvitations,
   '2026_12_04_0101_gpt_change_notices': gptChangeNotices,
   '2026_12_05_0101_gpt_notices_skip_counts': gptNoticesSkipCounts,
+  '2026_12_06_0101_catalogue_page_index': cataloguePageIndex,
 };
 
 export const REGISTRY_MIGRATION_TABLE = 'registry_migration';

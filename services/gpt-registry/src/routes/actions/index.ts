@@ -1,5 +1,5 @@
 import { ACTION_ROUTES, ACTION_SECRET_MASK } from '@chatty/contracts';
-import { callerOf, notFound } from '@chatty/shared';
+import { callerOf, newestFirstCursor, newestFirstPosition, notFound } from '@chatty/shared';
 import { checkActionFields, mergeHeaders, mergeParameters } from '../../actions/action-input.js';
 import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';
 import { insertActionsUnderQuota, updateAction } from '../../actions/stored-action.js';
@@ -8,7 +8,6 @@ import { deleteAction, listActions } from '../../db/action.repository.js';
 import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRuns } from '../../db/action-run.repository.js';
 import { findGpt } from '../../db/gpt.repository.js';
-import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { executeActionRoute } from './execute.route.js';
 import { importActionsRoute } from './import.route.js';

@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
+import { newestFirstCursor, newestFirstPosition } from '@chatty/shared';
 import { toActionRun } from '../../db/action-run.mapper.js';
 import { listActionRunsForAudit } from '../../db/action-run.repository.js';
-import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES } from '@chatty/contracts';
-import { callerOf, conflict, notFound } from '@chatty/shared';
+import { callerOf, conflict, newestFirstCursor, newestFirstPosition, notFound } from '@chatty/shared';
 import { toAdminUser } from '../../db/user.mapper.js';
 import {
   EmailTakenError,
@@ -11,7 +11,6 @@ import {
 } from '../../db/user.repository.js';
 import { nameOf } from '../../text/single-line.js';
 import { hashPassword } from '../auth/password.js';
-import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { actionRunAuditRoutes } from './action-runs.route.js';
 import { accountInvitationRoutes } from './invitations.route.js';

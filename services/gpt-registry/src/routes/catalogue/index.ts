@@ -1,10 +1,12 @@
 import { CATALOGUE_ROUTES } from '@chatty/contracts';
-import { callerOf, forbidden, notFound } from '@chatty/shared';
+import { callerOf, forbidden, newestFirstCursor, newestFirstPosition, notFound } from '@chatty/shared';
 import { requireGpt } from '../../access/gpt-access.js';
 import {
   findEntry,
+  findReview,
   listCatalogue,
   listPublications,
+  listPublishTargets,
   listReviews,
   publish,
   saveReview,
@@ -98,16 +100,17 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['catalogue'],
         summary:
-          'Where the GPT is published and at which version: every workspace for its owner, those among the caller’s workspaces for an editor',
+          'Where the GPT is published and at which version: every workspace for its owner, those among the caller’s workspaces for an editor; and `targets`, the team workspaces the caller may publish it to (those the owner is in too)',
         ...CATALOGUE_ROUTES.publications.schema,
       },
     },
     async (request) => {
       const userId = callerOf(request).userId;
-      const { access } = await requireGpt(app.db, userId, request.params.id, 'edit');
-      const rows = await listPublications(app.db, userId, request.params.id, {
-        everywhere: access === 'owner',
-      });
+      const { gpt, access } = await requireGpt(app.db, userId, request.params.id, 'edit');
+      const [rows, targets] = await Promise.all([
+        listPublications(app.db, userId, gpt.id, { everywhere: access === 'owner' }),
+        listPublishTargets(app.db, userId, gpt.user_id),
+      ]);
       return {
         items: rows.map((row) => ({
           workspaceId: row.workspace_id,
@@ -116,6 +119,7 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
           category: row.category,
           publishedAt: row.published_at.toISOString(),
         })),
+        targets: targets.map((target) => ({ workspaceId: target.id, workspaceName: target.name })),
       };
     },
   );
@@ -125,32 +129,37 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['catalogue'],
-        summary: "A workspace's catalogue, newest first; q searches name, description and category",
+        summary:
+          "A page of a workspace's catalogue, newest first; q searches name, description and category; limit and cursor page through it",
         ...CATALOGUE_ROUTES.list.schema,
       },
     },
     async (request) => {
       const userId = callerOf(request).userId;
       await requireMembership(app.db, userId, request.params.id, 'member');
-      const rows = await listCatalogue(app.db, request.params.id, userId, {
+      const { limit, cursor } = request.query;
+      const after = cursor === undefined ? undefined : newestFirstPosition(cursor);
+      const page = await listCatalogue(app.db, request.params.id, userId, {
         q: request.query.q?.trim() || undefined,
         category: request.query.category?.trim() || undefined,
+        limit,
+        after,
       });
-      return {
-        items: rows.map((row) => ({
-          gptId: row.gpt_id,
-          version: row.version,
-          name: row.name,
-          description: row.description,
-          category: row.category,
-          modelId: row.model_id,
-          avatar: row.avatar,
-          publishedAt: row.published_at.toISOString(),
-          publishedBy: row.publisher_name ?? row.publisher_email ?? null,
-          conversationCount: row.conversation_count,
-          rating: { average: row.rating_average, count: row.rating_count, mine: row.my_rating },
-        })),
-      };
+      const items = page.rows.map((row) => ({
+        gptId: row.gpt_id,
+        version: row.version,
+        name: row.name,
+        description: row.description,
+        category: row.category,
+        modelId: row.model_id,
+        avatar: row.avatar,
+        publishedAt: row.published_at.toISOString(),
+        publishedBy: row.publisher_name ?? row.publisher_email ?? null,
+        yours: row.yours,
+        conversationCount: row.conversation_count,
+        rating: { average: row.rating_average, count: row.rating_count, mine: row.my_rating },
+      }));
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 
@@ -159,7 +168,8 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['catalogue'],
-        summary: 'The ratings and reviews of a published GPT in this workspace',
+        summary:
+          'A page of the ratings and reviews of a published GPT in this workspace, the latest written first; limit and cursor page through them',
         ...CATALOGUE_ROUTES.reviews.schema,
       },
     },
@@ -167,17 +177,11 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
       await requireMembership(app.db, callerOf(request).userId, request.params.id, 'member');
       if (!(await findEntry(app.db, request.params.id, request.params.gptId)))
         throw notFound('Catalogue entry');
-      const rows = await listReviews(app.db, request.params.id, request.params.gptId);
-      return {
-        items: rows.map((row) => ({
-          userId: row.user_id,
-          name: row.name,
-          email: row.email,
-          rating: row.rating,
-          review: row.review,
-          updatedAt: row.updated_at.toISOString(),
-        })),
-      };
+      const { limit, cursor } = request.query;
+      const after = cursor === undefined ? undefined : newestFirstPosition(cursor);
+      const page = await listReviews(app.db, request.params.id, request.params.gptId, { limit, after });
+      const items = page.rows.map(toReview);
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 
@@ -192,26 +196,38 @@ export const catalogueRoutes: RegistryRoutes = async (app) => {
     },
     async (request) => {
       const userId = callerOf(request).userId;
-      await requireMembership(app.db, userId, request.params.id, 'member');
-      if (!(await findEntry(app.db, request.params.id, request.params.gptId)))
-        throw notFound('Catalogue entry');
-      const row = await saveReview(app.db, {
-        workspaceId: request.params.id,
-        gptId: request.params.gptId,
+      const { id: workspaceId, gptId } = request.params;
+      await requireMembership(app.db, userId, workspaceId, 'member');
+      const entry = await findEntry(app.db, workspaceId, gptId);
+      if (!entry) throw notFound('Catalogue entry');
+      // Ratings tell members what others think of a GPT: its owner's own would only tilt them.
+      if (entry.owner_id === userId) throw forbidden('OWN_GPT', 'You may not rate your own GPT');
+      await saveReview(app.db, {
+        workspaceId,
+        gptId,
         userId,
         rating: request.body.rating,
         review: request.body.review?.trim() ?? '',
       });
-      const reviews = await listReviews(app.db, request.params.id, request.params.gptId);
-      const mine = reviews.find((review) => review.user_id === userId)!;
-      return {
-        userId,
-        name: mine.name,
-        email: mine.email,
-        rating: row.rating,
-        review: row.review,
-        updatedAt: row.updated_at.toISOString(),
-      };
+      return toReview((await findReview(app.db, workspaceId, gptId, userId))!);
     },
   );
 };
+
+function toReview(row: {
+  user_id: string;
+  name: string | null;
+  email: string;
+  rating: number;
+  review: string;
+  updated_at: Date;
+}) {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    rating: row.rating,
+    review: row.review,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,5 +1,5 @@
 import { GPT_ROUTES } from '@chatty/contracts';
-import { AppError, callerOf, notFound } from '@chatty/shared';
+import { AppError, callerOf, newestFirstCursor, newestFirstPosition, notFound } from '@chatty/shared';
 import { requireGpt } from '../../access/gpt-access.js';
 import { toGpt } from '../../db/gpt.mapper.js';
 import {
@@ -12,11 +12,10 @@ import {
 import { countGpts, withUserLock } from '../../db/quota.repository.js';
 import { finishGptDelete } from '../../deletion/finish-gpt-delete.js';
 import { ensureRoom } from '../../quotas/quotas.js';
-import { newestFirstCursor, newestFirstPosition } from '../newest-first-cursor.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { avatarRoute } from './avatar.route.js';
 import { copyRoutes } from './copy.route.js';
-import { expectedVersion } from './expected-version.js';
+import { expectedVersions } from './expected-version.js';
 import { changeForUpdate, fieldsForCreate } from './gpt-input.js';
 import { sharedListRoute } from './shared.route.js';
 import { versionRoutes } from './versions.route.js';
@@ -88,13 +87,13 @@ export const gptRoutes: RegistryRoutes = async (app) => {
       schema: {
         tags: ['gpts'],
         summary:
-          'Change a GPT (own or shared as can edit); any subset of fields; each change is a new version. With If-Match (or `version`), a stale update is 409 VERSION_CONFLICT with the current version in ETag',
+          'Change a GPT (own or shared as can edit); any subset of fields; each change is a new version. With If-Match (one or several of its ETags, or `version`), an update from another version is 409 VERSION_CONFLICT with the current version in ETag',
         ...GPT_ROUTES.update.schema,
       },
     },
     async (request, reply) => {
       const userId = callerOf(request).userId;
-      const expected = expectedVersion(request.headers['if-match'], request.body.version);
+      const expected = expectedVersions(request.headers['if-match'], request.body.version);
       const { access } = await requireGpt(app.db, userId, request.params.id, 'edit');
       const change = await changeForUpdate(request.body, app.models);
       try {

@@ -1,11 +1,14 @@
 import { REGISTRY_INTERNAL_ROUTES } from '@chatty/contracts';
 import { notFound } from '@chatty/shared';
 import { countConversation } from '../../db/catalogue.repository.js';
+import { listChattableGpts } from '../../db/chattable-gpts.repository.js';
 import { findGptWithAccess } from '../../db/gpt.repository.js';
-import { listGptSummaries } from '../../db/gpt-context.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 
-/** What the inference-gateway reports and reads beside a turn: a new conversation, and the user's GPTs. */
+/**
+ * What the inference-gateway reports and reads beside a turn: a new conversation, and the GPTs the
+ * user may chat with.
+ */
 export const internalChatRoutes: RegistryRoutes = async (app) => {
   app.addHook('onRequest', app.checkServiceToken);
 
@@ -34,7 +37,7 @@ export const internalChatRoutes: RegistryRoutes = async (app) => {
       },
     },
     async (request) => {
-      const rows = await listGptSummaries(app.db, request.query.userId);
+      const rows = await listChattableGpts(app.db, request.query.userId, request.query.id);
       return {
         items: rows.map((row) => ({
           id: row.id,
@@ -42,6 +45,7 @@ export const internalChatRoutes: RegistryRoutes = async (app) => {
           description: row.description,
           modelId: row.model_id,
           createdAt: row.created_at.toISOString(),
+          access: row.access,
         })),
       };
     },

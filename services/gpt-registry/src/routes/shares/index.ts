@@ -28,6 +28,7 @@ export const shareRoutes: RegistryRoutes = async (app) => {
           createdAt: row.created_at.toISOString(),
           workspace: row.workspace_id ? { id: row.workspace_id, name: row.workspace_name! } : null,
           user: row.user_id ? { id: row.user_id, email: row.user_email!, name: row.user_name } : null,
+          inForce: row.in_force,
         })),
       };
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CompletionRequestBody, OPENAI_ROUTES } from '@chatty/contracts';
+import { type CompletionRequestBody, type GptSummary, OPENAI_ROUTES } from '@chatty/contracts';
 import { AppError, callerOf, chatKeysPlugin, invalidParam, openAiError } from '@chatty/shared';
 import type { FastifyReply } from 'fastify';
 import { gatedEvents } from '../../chat/gated-events.js';
@@ -30,7 +30,10 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The OpenAI-compatible API: `model` is one of the caller's GPT ids or a base model of the models config. */
+/**
+ * The OpenAI-compatible API: `model` is the id of a GPT the caller may chat with (what /v1/models lists)
+ * or a base model of the models config.
+ */
 export const openAiRoutes: GatewayRoutes = async (app) => {
   await app.register(chatKeysPlugin);
   app.addHook('preHandler', app.authenticate);
@@ -41,7 +44,8 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     {
       schema: {
         tags: ['openai'],
-        summary: "Your GPTs and the base models, in OpenAI's list shape",
+        summary:
+          "The GPTs you may chat with (your own, shared with you, in a catalogue of yours) and the base models, in OpenAI's list shape",
         ...OPENAI_ROUTES.models.schema,
       },
     },
@@ -50,13 +54,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       return {
         object: 'list',
         data: [
-          ...gpts.map((gpt) => ({
-            id: gpt.id,
-            object: 'model',
-            created: created(gpt.createdAt),
-            owned_by: 'user',
-            name: gpt.name,
-          })),
+          ...gpts.map(gptModel),
           ...app.models.models.map((model) => ({
             id: model.id,
             object: 'model',
@@ -73,7 +71,7 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
     {
       schema: {
         tags: ['openai'],
-        summary: 'One of your GPTs or a base model',
+        summary: 'One GPT you may chat with, or a base model',
         ...OPENAI_ROUTES.model.schema,
       },
     },
@@ -81,15 +79,10 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
       const { userId } = callerOf(request);
       const { id } = request.params;
       if (UUID.test(id)) {
-        const gpts = await app.registryApi.gpts(userId, request.id);
-        const gpt = gpts.find((each) => each.id === id);
-        if (gpt)
-          return { id, object: 'model', created: created(gpt.createdAt), owned_by: 'user', name: gpt.name };
-        // One shared with the caller is not among their own, but it answers them.
-        const runtime = await app.registryApi.runtime(id, userId, request.id).catch((error) => {
-          throw error instanceof AppError && error.statusCode === 404 ? modelNotFound(id) : error;
-        });
-        return { id, object: 'model', created: 0, owned_by: 'user', name: runtime.gpt.name };
+        // The same registry route as the list, narrowed to this GPT: it answers exactly what is listed.
+        const gpt = await app.registryApi.gpt(id, userId, request.id);
+        if (!gpt) throw modelNotFound(id);
+        return gptModel(gpt);
       }
       const model = app.models.resolve(id);
       if (!model) throw modelNotFound(id);
@@ -274,7 +267,27 @@ export const openAiRoutes: GatewayRoutes = async (app) => {
 
 type Answerer = (signal: AbortSignal, onToken: (text: string) => void) => Promise<Generation>;
 
-const created = (iso?: string) => Math.floor((iso ? Date.parse(iso) : 0) / 1000);
+const created = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * `owned_by` says how the caller has the GPT (OpenAI's field names the owning organisation; a client
+ * tells GPTs from base models by it): `user` (theirs), `shared` (shared with them or a workspace of
+ * theirs, as can chat or can edit), `catalogue` (in a workspace catalogue of theirs).
+ */
+const OWNED_BY: Record<GptSummary['access'], string> = {
+  owner: 'user',
+  edit: 'shared',
+  chat: 'shared',
+  catalogue: 'catalogue',
+};
+
+const gptModel = (gpt: GptSummary) => ({
+  id: gpt.id,
+  object: 'model',
+  created: created(gpt.createdAt),
+  owned_by: OWNED_BY[gpt.access],
+  name: gpt.name,
+});
 
 const modelNotFound = (id: string) =>
   new AppError(404, 'MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it`);

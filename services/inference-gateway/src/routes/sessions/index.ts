@@ -1,6 +1,14 @@
 import { CHAT_ROUTES } from '@chatty/contracts';
-import { callerOf, chatKeysPlugin, notFound, quotaExceeded } from '@chatty/shared';
-import { deleteSession, findSession, listMessages, listSessions } from '../../db/session.repository.js';
+import {
+  callerOf,
+  chatKeysPlugin,
+  newestFirstCursor,
+  newestFirstPosition,
+  notFound,
+  quotaExceeded,
+} from '@chatty/shared';
+import { deleteSession, findSession } from '../../db/session.repository.js';
+import { listMessagePage, listSessionPage } from '../../db/session-pages.js';
 import {
   countSessions,
   insertSessionUnderQuota,
@@ -10,6 +18,7 @@ import type { GatewayRoutes } from '../gateway-routes.js';
 import { confirmationRoute } from './confirmation.route.js';
 import { messageRoute } from './message.route.js';
 import { toMessage, toSession } from './schemas.js';
+import { messagesBefore, messagesCursor } from './session-cursors.js';
 
 export const sessionRoutes: GatewayRoutes = async (app) => {
   // QUOTA_SESSIONS: sessions one user may keep; the next one is refused with 409 QUOTA_EXCEEDED.
@@ -72,14 +81,21 @@ export const sessionRoutes: GatewayRoutes = async (app) => {
     {
       schema: {
         tags: ['chat'],
-        summary: 'Your sessions with a GPT, newest first',
+        summary: 'Your sessions with a GPT, newest first, a page at a time (?limit=&cursor=)',
         ...CHAT_ROUTES.listSessions.schema,
       },
     },
     async (request) => {
       const { userId } = callerOf(request);
+      // Access first: another user's GPT is 404 whatever the cursor.
       await app.registryApi.runtime(request.params.id, userId, request.id);
-      return { items: (await listSessions(app.chatDb, userId, request.params.id)).map(toSession) };
+      const { limit, cursor } = request.query;
+      const page = await listSessionPage(app.chatDb, userId, request.params.id, {
+        limit,
+        after: cursor === undefined ? undefined : newestFirstPosition(cursor),
+      });
+      const items = page.rows.map(toSession);
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 
@@ -88,15 +104,22 @@ export const sessionRoutes: GatewayRoutes = async (app) => {
     {
       schema: {
         tags: ['chat'],
-        summary: 'A session with its messages, oldest first',
+        summary:
+          'A session with its newest messages (or those before ?before=), oldest first; olderCursor when older ones exist',
         ...CHAT_ROUTES.getSession.schema,
       },
     },
     async (request) => {
+      // Ownership first: another user's session is 404 whatever the cursor.
       const session = await findSession(app.chatDb, callerOf(request).userId, request.params.sessionId);
       if (!session) throw notFound('Session');
-      const messages = await listMessages(app.chatDb, session.id);
-      return { ...toSession(session), messages: messages.map(toMessage) };
+      const { limit, before } = request.query;
+      const page = await listMessagePage(app.chatDb, session.id, {
+        limit,
+        before: before === undefined ? undefined : messagesBefore(before),
+      });
+      const answer = { ...toSession(session), messages: page.rows.map(toMessage) };
+      return page.older ? { ...answer, olderCursor: messagesCursor(page.older) } : answer;
     },
   );
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorText } from '../api/client.js';
 import { postForEvents } from '../api/sse.js';
 import type {
@@ -24,6 +24,9 @@ interface ChatViewProps {
 /** One conversation: history, a streamed answer as it arrives, actions as they run, and a stop button. */
 export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProps) {
   const [messages, setMessages] = useState<Message[]>([]);
+  /** Where the messages shown begin, when older ones exist: the server sends the newest page first. */
+  const [olderCursor, setOlderCursor] = useState<string | undefined>(undefined);
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const [loading, setLoading] = useState(Boolean(sessionId));
   const [input, setInput] = useState('');
   const [streaming, setStreaming] = useState<{
@@ -39,21 +42,53 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
   // A session this view just created is already on screen; reloading it mid-answer would flicker.
   const createdHere = useRef<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  /** The list's height before earlier messages went above: the view then stays on what it showed. */
+  const heightBefore = useRef<number | null>(null);
 
   useEffect(() => {
     if (sessionId && sessionId === createdHere.current) return;
     current.current = sessionId;
     setMessages([]);
+    setOlderCursor(undefined);
     if (!sessionId) return setLoading(false);
     setLoading(true);
     api<SessionWithMessages>('GET', `/api/sessions/${sessionId}`)
-      .then((session) => setMessages(session.messages))
+      .then((session) => {
+        setMessages(session.messages);
+        setOlderCursor(session.olderCursor);
+      })
       .catch((caught) => setError(errorText(caught)))
       .finally(() => setLoading(false));
   }, [sessionId]);
 
-  useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [messages, streaming]);
+  // Down to the newest message as one arrives; not when earlier ones are put above (the last stays).
+  const lastId = messages.at(-1)?.id;
+  useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [lastId, streaming]);
+  useLayoutEffect(() => {
+    const box = list.current;
+    if (heightBefore.current === null || !box) return;
+    box.scrollTop += box.scrollHeight - heightBefore.current;
+    heightBefore.current = null;
+  }, [messages]);
   useEffect(() => () => abort.current?.abort(), []);
+
+  /** The page of messages just before those shown, put above them. */
+  function showEarlier() {
+    const id = current.current;
+    if (!id || !olderCursor) return;
+    setLoadingOlder(true);
+    api<SessionWithMessages>('GET', `/api/sessions/${id}?before=${encodeURIComponent(olderCursor)}`)
+      .then((page) => {
+        // Another conversation opened meanwhile: this page is not of it.
+        if (current.current !== id) return;
+        heightBefore.current = list.current?.scrollHeight ?? null;
+        setMessages((shown) => [...page.messages, ...shown]);
+        setOlderCursor(page.olderCursor);
+      })
+      .catch((caught) => setError(errorText(caught)))
+      .finally(() => setLoadingOlder(false));
+  }
 
   async function ensureSession(): Promise<string> {
     if (current.current) return current.current;
@@ -127,8 +162,13 @@ export function ChatView({ gptId, sessionId, starters, onSession }: ChatViewProp
 
   return (
     <section class="chat" aria-label="Conversation">
-      <div class="messages" aria-live="polite">
+      <div class="messages" aria-live="polite" ref={list}>
         {loading && <Spinner label="Loading conversation" />}
+        {!loading && olderCursor && (
+          <button type="button" class="link" disabled={loadingOlder} onClick={showEarlier}>
+            Show earlier messages
+          </button>
+        )}
         {!loading && messages.length === 0 && !streaming && starters.length > 0 && (
           <fieldset class="starters">
             <legend class="visually-hidden">Conversation starters</legend>

@@ -5,23 +5,18 @@ import { ChatView } from '../chat/chat-view.js';
 import { Avatar } from '../components/avatar.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Spinner } from '../components/spinner.js';
+import { usePages } from '../components/use-pages.js';
 import { navigate } from '../router.js';
 
 export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: string | undefined }) {
   const [gpt, setGpt] = useState<Gpt | null>(null);
-  const [sessions, setSessions] = useState<Session[]>([]);
+  const sessions = usePages<Session>(`/api/gpts/${gptId}/sessions`);
   const [error, setError] = useState<string | null>(null);
-
-  const loadSessions = () =>
-    api<{ items: Session[] }>('GET', `/api/gpts/${gptId}/sessions`)
-      .then((body) => setSessions(body.items))
-      .catch((caught) => setError(errorText(caught)));
 
   useEffect(() => {
     api<Gpt>('GET', `/api/gpts/${gptId}`)
       .then(setGpt)
       .catch((caught) => setError(errorText(caught)));
-    void loadSessions();
   }, [gptId]);
 
   if (!gpt) return <main class="page">{error ? <ErrorBanner error={error} /> : <Spinner />}</main>;
@@ -32,7 +27,7 @@ export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: stri
           New chat
         </a>
         <ul>
-          {sessions.map((session) => (
+          {(sessions.items ?? []).map((session) => (
             <li key={session.id}>
               <a
                 href={`#/chat/${gptId}/${session.id}`}
@@ -43,6 +38,11 @@ export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: stri
             </li>
           ))}
         </ul>
+        {sessions.hasMore && (
+          <button type="button" class="link" disabled={sessions.loading} onClick={sessions.more}>
+            Load more
+          </button>
+        )}
       </aside>
       <div class="chat-main">
         <div class="row">
@@ -59,13 +59,13 @@ export function ChatPage({ gptId, sessionId }: { gptId: string; sessionId?: stri
             </span>
           )}
         </div>
-        <ErrorBanner error={error} onDismiss={() => setError(null)} />
+        <ErrorBanner error={error ?? sessions.error} onDismiss={() => setError(null)} />
         <ChatView
           gptId={gptId}
           sessionId={sessionId}
           starters={gpt.conversationStarters}
           onSession={(session) => {
-            void loadSessions();
+            void sessions.reload();
             navigate(`/chat/${gptId}/${session.id}`);
           }}
         />

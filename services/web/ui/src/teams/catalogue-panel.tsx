@@ -6,20 +6,70 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { navigate } from '../router.js';
 import { ReviewForm } from './review-form.js';
 
-/** The GPTs published to a workspace (each at a fixed version), searchable, rated, and copyable. */
+interface CataloguePage {
+  items: CatalogueItem[];
+  nextCursor?: string;
+}
+
+/**
+ * The GPTs published to a workspace (each at a fixed version), searchable, rated, and copyable. The
+ * catalogue comes a page at a time (each entry carries its avatar), "Load more" fetching the next.
+ */
 export function CataloguePanel({ workspace }: { workspace: Workspace }) {
   const [items, setItems] = useState<CatalogueItem[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | undefined>(undefined);
   const [query, setQuery] = useState('');
+  // The search the list shows: the field may have changed since, and "Load more" goes on with this one.
+  const [shown, setShown] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const load = (q = query) =>
-    api<{ items: CatalogueItem[] }>(
+  const fetchPage = (q: string, cursor?: string) => {
+    const params = new URLSearchParams();
+    if (q) params.set('q', q);
+    if (cursor) params.set('cursor', cursor);
+    const search = params.toString();
+    return api<CataloguePage>(
       'GET',
-      `/api/workspaces/${workspace.id}/catalogue${q ? `?q=${encodeURIComponent(q)}` : ''}`,
-    )
-      .then((body) => setItems(body.items))
+      `/api/workspaces/${workspace.id}/catalogue${search ? `?${search}` : ''}`,
+    );
+  };
+
+  const load = (q = query) =>
+    fetchPage(q)
+      .then((page) => {
+        setShown(q);
+        setItems(page.items);
+        setNextCursor(page.nextCursor);
+      })
       .catch((caught) => setError(errorText(caught)));
   useEffect(() => void load(''), [workspace.id]);
+
+  async function loadMore() {
+    try {
+      const page = await fetchPage(shown, nextCursor);
+      setItems((loaded) => [...loaded, ...page.items]);
+      setNextCursor(page.nextCursor);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  /** After a rating: the entries shown so far again, with their new ratings (as many pages as loaded). */
+  async function refresh() {
+    try {
+      const fresh: CatalogueItem[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await fetchPage(shown, cursor);
+        fresh.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor && fresh.length < items.length);
+      setItems(fresh);
+      setNextCursor(cursor);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
 
   async function copy(item: CatalogueItem) {
     try {
@@ -54,7 +104,7 @@ export function CataloguePanel({ workspace }: { workspace: Workspace }) {
       </form>
       {items.length === 0 ? (
         <p class="muted">
-          Nothing published here{query ? ' matches' : ' yet: publish a GPT from its editor'}.
+          Nothing published here{shown ? ' matches' : ' yet: publish a GPT from its editor'}.
         </p>
       ) : (
         <ul class="bare-list stack" aria-label="Published GPTs">
@@ -84,10 +134,15 @@ export function CataloguePanel({ workspace }: { workspace: Workspace }) {
                   Copy {item.name} as template
                 </button>
               </div>
-              <ReviewForm workspaceId={workspace.id} item={item} onSaved={() => load()} />
+              <ReviewForm workspaceId={workspace.id} item={item} onSaved={() => void refresh()} />
             </li>
           ))}
         </ul>
+      )}
+      {nextCursor && (
+        <button type="button" onClick={() => void loadMore()}>
+          Load more
+        </button>
       )}
     </section>
   );

@@ -1,24 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api/client.js';
-import type { Publication, Workspace } from '../api/types.js';
+import type { Publication, PublicationList, PublishTarget } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 
-/** Publishing is a step apart from saving: a workspace's catalogue shows the version published here. */
+/**
+ * Publishing is a step apart from saving: a workspace's catalogue shows the version published here.
+ * Only the workspaces the server names as targets are offered: an editor publishes only where the
+ * GPT's owner is a member too.
+ */
 export function PublishPanel({ gptId, version }: { gptId: string; version: number }) {
   const [publications, setPublications] = useState<Publication[]>([]);
-  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
+  const [targets, setTargets] = useState<PublishTarget[]>([]);
   const [workspaceId, setWorkspaceId] = useState('');
   const [category, setCategory] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   const load = async () => {
     try {
-      setPublications((await api<{ items: Publication[] }>('GET', `/api/gpts/${gptId}/publications`)).items);
-      const teams = (await api<{ items: Workspace[] }>('GET', '/api/workspaces')).items.filter(
-        (w) => !w.personal,
+      const list = await api<PublicationList>('GET', `/api/gpts/${gptId}/publications`);
+      setPublications(list.items);
+      setTargets(list.targets);
+      setWorkspaceId((chosen) =>
+        list.targets.some((target) => target.workspaceId === chosen)
+          ? chosen
+          : (list.targets[0]?.workspaceId ?? ''),
       );
-      setWorkspaces(teams);
-      setWorkspaceId((chosen) => chosen || teams[0]?.id || '');
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -62,16 +68,19 @@ export function PublishPanel({ gptId, version }: { gptId: string; version: numbe
             </li>
           ))}
         </ul>
-        {workspaces.length === 0 ? (
-          <p class="muted small">Create or join a team workspace to publish to its catalogue.</p>
+        {targets.length === 0 ? (
+          <p class="muted small">
+            No catalogue to publish to: a GPT is published to a team workspace that both you and its owner are
+            in.
+          </p>
         ) : (
           <form class="row wrap" onSubmit={publish}>
             <label>
               Catalogue of
               <select value={workspaceId} onChange={(e) => setWorkspaceId(e.currentTarget.value)}>
-                {workspaces.map((workspace) => (
-                  <option key={workspace.id} value={workspace.id}>
-                    {workspace.name}
+                {targets.map((target) => (
+                  <option key={target.workspaceId} value={target.workspaceId}>
+                    {target.workspaceName}
                   </option>
                 ))}
               </select>

@@ -59,6 +59,9 @@ export function SharePanel({ gptId }: { gptId: string }) {
               <li key={share.id} class="row spread">
                 <span>
                   {who} <span class="tag">{share.permission === 'edit' ? 'can edit' : 'can chat'}</span>
+                  {!share.inForce && (
+                    <span class="muted"> — not in force: the owner is no longer in this workspace</span>
+                  )}
                 </span>
                 <ConfirmButton
                   label={`Stop sharing with ${who}`}
