@@ -1,9 +1,12 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 
 /*
  * The OpenAI-compatible API (`/v1`): the requests it validates. Its answers are OpenAI's shapes, which
  * are many and loose; the gateway builds them (routes/openai/shapes.ts) and documents them as objects.
  */
+
+/** A field a client may also send as null, meaning not given. */
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** One content part (`messages.ts` checks parts against this shape). */
 export const ContentPart = Type.Object({
@@ -66,9 +69,9 @@ export const CompletionRequest = Type.Object({
     }),
     { minItems: 1, maxItems: 500 },
   ),
-  tools: Type.Optional(Type.Array(Tool, { maxItems: 128 })),
-  tool_choice: Type.Optional(ToolChoice),
-  response_format: Type.Optional(ResponseFormat),
+  tools: Type.Optional(Nullable(Type.Array(Tool, { maxItems: 128 }))),
+  tool_choice: Type.Optional(Nullable(ToolChoice)),
+  response_format: Type.Optional(Nullable(ResponseFormat)),
   stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 4 }), Type.Null()])),
   n: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
   // Not produced: asking for them is refused (generation-options.ts) rather than answered with null.
@@ -78,11 +81,12 @@ export const CompletionRequest = Type.Object({
     Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }), Type.Null()]),
   ),
   stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-  temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
-  top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-  max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
-  max_completion_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
-  seed: Type.Optional(Type.Integer()),
+  // OpenAI takes null for any of these as "not given", and clients send it so (a None in Python).
+  temperature: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 2 }))),
+  top_p: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1 }))),
+  max_tokens: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  max_completion_tokens: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  seed: Type.Optional(Nullable(Type.Integer())),
 });
 
 export type CompletionRequestBody = Static<typeof CompletionRequest>;

@@ -1,7 +1,11 @@
 import { type OllamaChatRequest, TEST_EMBEDDING_DIMENSIONS, tokensOf } from '@chatty/testkit';
 import { buildWeb, loadWebConfig, type WebApp } from '@chatty/web';
 import OpenAI from 'openai';
-import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '../../gpt-registry/test/harness.js';
 import { type GatewayHarness, startGateway, urlOf, userWithGpt } from './harness.js';
@@ -200,6 +204,34 @@ describe('sampling, limits and formats through /v1', () => {
     });
     expect(lastChat()).toMatchObject({ format: schema, options: { stop: ['\n\n', '###'] } });
     expect(lastChat().tool_choice).toBeUndefined();
+  });
+
+  it('takes null as "not given" for the optional fields, as OpenAI does (a client sends None so)', async () => {
+    const client = await clientOf();
+    const answer = await client.chat.completions.create({
+      model: 'small',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: null,
+      top_p: null,
+      max_tokens: null,
+      max_completion_tokens: null,
+      seed: null,
+      stop: null,
+      n: null,
+      tools: null,
+      tool_choice: null,
+      response_format: null,
+    } as unknown as ChatCompletionCreateParamsNonStreaming);
+    expect(answer.choices[0]!.message.content).toBeTruthy();
+    // Only the server's own cap on the answer's length (MAX_OUTPUT_TOKENS): nothing the client sent.
+    expect(lastChat().options).toEqual({ num_predict: expect.any(Number) });
+    expect(lastChat().format).toBeUndefined();
+    expect(lastChat().tools).toBeUndefined();
+    // A wrong type is still refused: null is not given, "0.5" is not a number.
+    const error = await client.chat.completions
+      .create({ model: 'small', messages: [{ role: 'user', content: 'hi' }], temperature: '0.5' as never })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'temperature', type: 'invalid_request_error' });
   });
 
   it('refuses n > 1 in OpenAI’s error shape', async () => {

@@ -56,7 +56,7 @@ function toolsOf(body: CompletionRequestBody): OllamaTool[] {
       parameters: tool.function.parameters ?? { type: 'object', properties: {} },
     },
   }));
-  if (typeof choice !== 'object') return tools;
+  if (typeof choice !== 'object' || choice === null) return tools;
   const chosen = tools.filter((tool) => tool.function.name === choice.function.name);
   if (chosen.length === 0)
     throw invalidParam(

@@ -5,11 +5,12 @@ import type { OllamaToolCall } from '../../pool/ollama-types.js';
 /** OpenAI's sampling fields in Ollama's names; the router lowers `num_predict` to MAX_OUTPUT_TOKENS. */
 export function ollamaOptions(body: CompletionRequestBody): Record<string, unknown> | undefined {
   const options: Record<string, unknown> = {};
-  if (body.temperature !== undefined) options.temperature = body.temperature;
-  if (body.top_p !== undefined) options.top_p = body.top_p;
+  // null is "not given", as OpenAI takes it.
+  if (body.temperature != null) options.temperature = body.temperature;
+  if (body.top_p != null) options.top_p = body.top_p;
   const limit = body.max_completion_tokens ?? body.max_tokens;
-  if (limit !== undefined) options.num_predict = limit;
-  if (body.seed !== undefined) options.seed = body.seed;
+  if (limit != null) options.num_predict = limit;
+  if (body.seed != null) options.seed = body.seed;
   const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
   if (stop.length) options.stop = stop;
   return Object.keys(options).length ? options : undefined;
