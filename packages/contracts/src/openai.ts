@@ -102,9 +102,9 @@ export const EmbeddingRequest = Type.Object({
     // Token arrays are OpenAI's too; they are recognised here only to be refused clearly.
     Type.Array(Type.Unknown()),
   ]),
-  encoding_format: Type.Optional(Type.Union([Type.Literal('float'), Type.Literal('base64')])),
-  dimensions: Type.Optional(Type.Integer({ minimum: 1 })),
-  user: Type.Optional(Type.String()),
+  encoding_format: Type.Optional(Nullable(Type.Union([Type.Literal('float'), Type.Literal('base64')]))),
+  dimensions: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  user: Type.Optional(Nullable(Type.String())),
 });
 export type EmbeddingRequest = Static<typeof EmbeddingRequest>;
 

@@ -365,6 +365,15 @@ describe('models, embeddings and errors through /v1', () => {
         expect(value).toBeCloseTo(item.embedding[at]!, 6);
     }
     expect(floats.data[0]!.embedding).not.toEqual(floats.data[1]!.embedding);
+    // null is not given, as OpenAI takes it: floats.
+    const nulls = await client.embeddings.create({
+      model: 'nomic-embed-text',
+      input: 'alpha',
+      encoding_format: null,
+      dimensions: null,
+      user: null,
+    } as never);
+    expect(nulls.data[0]!.embedding).toEqual(floats.data[0]!.embedding);
     await expect(client.embeddings.create({ model: 'not-pulled', input: 'x' })).rejects.toMatchObject({
       status: 400,
       param: 'model',

@@ -29,7 +29,7 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
       const input = typeof body.input === 'string' ? [body.input] : body.input;
       if (!input.every((each): each is string => typeof each === 'string'))
         throw invalidParam('input', 'UNSUPPORTED_INPUT', 'input must be a string or an array of strings');
-      if (body.dimensions !== undefined)
+      if (body.dimensions != null)
         throw invalidParam('dimensions', 'DIMENSIONS_NOT_SUPPORTED', 'dimensions is not supported');
       const defined = app.models.resolve(body.model);
       if (defined?.provider === 'anthropic')
