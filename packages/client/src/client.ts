@@ -199,9 +199,16 @@ export class ChattyClient {
     return all;
   }
 
-  /** GPTs others shared with the caller or a workspace of theirs, each with the caller's `access`. */
+  /** GPTs others shared with the caller or a workspace of theirs, each with the caller's `access` (all pages). */
   async listSharedGpts(): Promise<Gpt[]> {
-    return (await this.#json('listSharedGpts', {}, isList)).items;
+    const all: Gpt[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#json('listSharedGpts', { query: { limit: 100, cursor } }, isList);
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
   }
 
   getGpt(id: string): Promise<Gpt> {

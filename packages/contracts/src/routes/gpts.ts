@@ -62,7 +62,10 @@ export const GPT_ROUTES = {
     params: VersionParams,
     response: { 200: GptVersion, ...errorResponses(400, 401, 404) },
   }),
-  shared: route('GET', '/api/gpts/shared', { response: { 200: GptList, ...errorResponses(401) } }),
+  shared: route('GET', '/api/gpts/shared', {
+    querystring: GptListQuery,
+    response: { 200: GptList, ...errorResponses(400, 401) },
+  }),
   copy: route('POST', '/api/gpts/:id/copy', {
     params: IdParams,
     body: CopyBody,

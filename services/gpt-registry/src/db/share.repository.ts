@@ -1,3 +1,4 @@
+import { type NewestFirstPosition, olderThan, pageOf, positionAt } from '@chatty/shared';
 import { sql } from 'kysely';
 import { accessSql, shareReaches, workspacesOf } from './gpt-access.repository.js';
 import type { Db } from './index.js';
@@ -77,18 +78,25 @@ export async function findColleagueByEmail(db: Db, ownerId: string, email: strin
 
 /**
  * GPTs others shared with the user (directly, or through a workspace the owner is in too: the shares
- * that give access, gpt-access.repository.ts), with the access each gives.
+ * that give access, gpt-access.repository.ts), with the access each gives: a page, newest GPT first.
  */
-export async function listSharedWithUser(db: Db, userId: string) {
-  return db
+export async function listSharedWithUser(
+  db: Db,
+  userId: string,
+  { limit, after }: { limit: number; after?: NewestFirstPosition },
+) {
+  let query = db
     .selectFrom('gpt as g')
     .selectAll('g')
+    .select(positionAt('g.created_at'))
     .select(accessSql(userId).as('access'))
     .where('g.user_id', '!=', userId)
     .where(
       sql<boolean>`exists (select 1 from gpt_share s where s.gpt_id = g.id and ${shareReaches('s', 'g', userId)})`,
     )
-    .orderBy('g.updated_at', 'desc')
-    .limit(200)
-    .execute();
+    .orderBy('g.created_at', 'desc')
+    .orderBy('g.id', 'desc')
+    .limit(limit + 1);
+  if (after) query = query.where(olderThan(after, 'g.created_at', 'g.id'));
+  return pageOf(await query.execute(), limit);
 }

@@ -3,22 +3,18 @@ import { api, errorText } from '../api/client.js';
 import type { Gpt, Template } from '../api/types.js';
 import { Avatar } from '../components/avatar.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { usePages } from '../components/use-pages.js';
 import { navigate } from '../router.js';
 
 /** GPTs others shared with the caller: chat with them, and edit those shared as "can edit". */
 export function SharedWithMe() {
-  const [gpts, setGpts] = useState<Gpt[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ items: Gpt[] }>('GET', '/api/gpts/shared')
-      .then((body) => setGpts(body.items))
-      .catch((caught) => setError(errorText(caught)));
-  }, []);
-  if (gpts.length === 0 && !error) return null;
+  const shared = usePages<Gpt>('/api/gpts/shared');
+  const gpts = shared.items ?? [];
+  if (gpts.length === 0 && !shared.error) return null;
   return (
     <section class="stack">
       <h2>Shared with me</h2>
-      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <ErrorBanner error={shared.error} />
       <ul class="grid" aria-label="Shared with me">
         {gpts.map((gpt) => (
           <li class="card gpt-card" key={gpt.id}>
@@ -37,6 +33,11 @@ export function SharedWithMe() {
           </li>
         ))}
       </ul>
+      {shared.hasMore && (
+        <button type="button" class="link" disabled={shared.loading} onClick={shared.more}>
+          More shared GPTs
+        </button>
+      )}
     </section>
   );
 }
