@@ -39,7 +39,7 @@ describe('sessions and messages', () => {
       messages: Array<{ role: string }>;
     };
     expect(body.gptId).toBe(owner.gptId);
-    // Storing a turn touches its session, which lists sessions by their latest message.
+    // Storing a turn touches its session: updatedAt says when it was last spoken in.
     expect(Date.parse(body.updatedAt)).toBeGreaterThan(Date.parse(body.createdAt));
     expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
 
