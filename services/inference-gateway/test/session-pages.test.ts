@@ -277,9 +277,9 @@ describe('GET /api/sessions/:sessionId pages its messages', () => {
     ['a word', 'not-a-cursor'],
     ['an empty cursor', ''],
     ['a bare number', '42'],
-    ['a seq of 0', position(['0'])],
-    ['a seq with a leading zero', position(['042'])],
-    ['a seq past bigint', position(['9223372036854775808'])],
+    ['a message seq, not its id', position(['42'])],
+    ['the id of no message', position(['00000000-0000-4000-8000-000000000000'])],
+    ['an id in capitals', position(['00000000-0000-4000-8000-00000000000A'])],
     ['a number, not text', position([42])],
     [
       'a sessions nextCursor',
@@ -294,6 +294,19 @@ describe('GET /api/sessions/:sessionId pages its messages', () => {
     );
     expect(status, JSON.stringify(body)).toBe(400);
     expect(body.error.code).toBe('INVALID_CURSOR');
+  });
+
+  it("answers 400 INVALID_CURSOR for another session's olderCursor, even the caller's own", async () => {
+    const owner = await newGpt(alice);
+    const first = await sessionWithTurns(owner, 2);
+    const second = await sessionWithTurns(owner, 2);
+    const { body } = await get(`/api/sessions/${first}?limit=1`, owner.auth);
+    const elsewhere = await get(
+      `/api/sessions/${second}?before=${encodeURIComponent(body.olderCursor!)}`,
+      owner.auth,
+    );
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.code).toBe('INVALID_CURSOR');
   });
 
   it("answers 404 for another user's session, with the owner's olderCursor too", async () => {

@@ -29,24 +29,34 @@ export async function listSessionPage(
 
 /**
  * A page of a session's messages, oldest first: the newest `limit` of them, or the `limit` just before
- * the message numbered `before`. `older` is where the page begins when older messages exist. A
- * message's `seq` orders a session (the two of a turn share a timestamp), so it is the key.
+ * the message `before` (an id). `older` is the id of the page's first message when older ones exist.
+ * A message's `seq` orders a session (the two of a turn share a timestamp), so it is the key; the
+ * cursor names the message, not its seq, which counts every message on the server. Undefined when
+ * `before` is no message of this session (messages go only with their session).
  */
 export async function listMessagePage(
   db: Db,
   sessionId: string,
   { limit, before }: { limit: number; before?: string | undefined },
-): Promise<{ rows: MessageRow[]; older: string | undefined }> {
+): Promise<{ rows: MessageRow[]; older: string | undefined } | undefined> {
   let query = db
     .selectFrom('chat_message')
     .selectAll()
     .where('session_id', '=', sessionId)
     .orderBy('seq', 'desc')
     .limit(limit + 1);
-  if (before !== undefined) query = query.where('seq', '<', before);
+  if (before !== undefined) {
+    const from = await db
+      .selectFrom('chat_message')
+      .select('seq')
+      .where('id', '=', before)
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    if (!from) return undefined;
+    query = query.where('seq', '<', from.seq);
+  }
   const newestFirst = await query.execute();
   const rows = newestFirst.slice(0, limit).reverse();
   const oldest = rows[0];
-  // int8 arrives as a number (createDb's parser), whatever the row's type says: the cursor holds text.
-  return { rows, older: newestFirst.length > limit && oldest ? String(oldest.seq) : undefined };
+  return { rows, older: newestFirst.length > limit && oldest ? oldest.id : undefined };
 }

@@ -2,6 +2,7 @@ import { CHAT_ROUTES } from '@chatty/contracts';
 import {
   callerOf,
   chatKeysPlugin,
+  invalidCursor,
   newestFirstCursor,
   newestFirstPosition,
   notFound,
@@ -118,6 +119,8 @@ export const sessionRoutes: GatewayRoutes = async (app) => {
         limit,
         before: before === undefined ? undefined : messagesBefore(before),
       });
+      // A message of another session, or of none: not a cursor this session's pages gave.
+      if (!page) throw invalidCursor();
       const answer = { ...toSession(session), messages: page.rows.map(toMessage) };
       return page.older ? { ...answer, olderCursor: messagesCursor(page.older) } : answer;
     },
