@@ -271,6 +271,28 @@ describe.sequential(`Chatty on ${stack.name === 'swarm' ? 'Docker Swarm' : 'Dock
     expect(await startTimes(services)).toEqual(started);
   });
 
+  it('keeps serving after Redis restarts: chat, limits and the ingest queue come back on their own', async () => {
+    const services = ['gpt-registry', 'inference-gateway', 'file-ingest', 'action-runner', 'web'];
+    const started = await startTimes(services);
+    const session = await ada.send<{ id: string }>('POST', `/api/gpts/${gptId}/sessions`);
+    await timed('redis restart', () => stack.restart('redis'));
+    const back = await timed('everything answers again after redis', () =>
+      waitFor(
+        'the stack to answer after the Redis restart',
+        async () => (await ada.chat(session.id, 'Queue still there?')).message,
+        60_000,
+        1000,
+      ),
+    );
+    expect(back.content).toContain('Queue still there?');
+    // A job queued now is taken by a worker that reconnected: the queue lives in Redis.
+    const text = new TextEncoder().encode('Queued after Redis came back.');
+    const file = await ada.upload(gptId, 'after-redis.txt', 'text/plain', text);
+    const [ready] = await settled([file.id], 120_000);
+    expect(ready?.status).toBe('ready');
+    expect(await startTimes(services)).toEqual(started);
+  });
+
   it('serves chats and files from two gateways and two ingest workers, nothing done twice', async () => {
     await timed('scale to 2+2', () => stack.scaleOut());
     const gateways = await stack.containersOf('inference-gateway');
