@@ -145,6 +145,25 @@ export class ChattyClient {
     )) as Answer<N>;
   }
 
+  /** Every item of a list the API gives a page at a time: its pages followed by their `nextCursor`. */
+  async #allPages<N extends 'listGpts' | 'listSharedGpts' | 'listSessions'>(
+    name: N,
+    params?: Record<string, string>,
+  ): Promise<Answer<N>['items']> {
+    const all: Answer<N>['items'] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#json(
+        name,
+        { ...(params && { params }), query: { limit: 100, cursor } },
+        isList,
+      );
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
   async #parse(response: Response, request: string, expected: (body: unknown) => boolean): Promise<unknown> {
     const text = await response.text();
     let body: unknown;
@@ -188,27 +207,13 @@ export class ChattyClient {
   // GPTs
 
   /** Every GPT of the caller, newest first (all pages). */
-  async listGpts(): Promise<Gpt[]> {
-    const all: Gpt[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#json('listGpts', { query: { limit: 100, cursor } }, isList);
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return all;
+  listGpts(): Promise<Gpt[]> {
+    return this.#allPages('listGpts');
   }
 
   /** GPTs others shared with the caller or a workspace of theirs, each with the caller's `access` (all pages). */
-  async listSharedGpts(): Promise<Gpt[]> {
-    const all: Gpt[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#json('listSharedGpts', { query: { limit: 100, cursor } }, isList);
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return all;
+  listSharedGpts(): Promise<Gpt[]> {
+    return this.#allPages('listSharedGpts');
   }
 
   getGpt(id: string): Promise<Gpt> {
@@ -304,19 +309,8 @@ export class ChattyClient {
   }
 
   /** Every session of the caller with a GPT, newest first (all pages). */
-  async listSessions(gptId: string): Promise<Session[]> {
-    const all: Session[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#json(
-        'listSessions',
-        { params: { id: gptId }, query: { limit: 100, cursor } },
-        isList,
-      );
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return all;
+  listSessions(gptId: string): Promise<Session[]> {
+    return this.#allPages('listSessions', { id: gptId });
   }
 
   /** A session with all its messages, oldest first: the server's pages, newest first, put back together. */
