@@ -10,6 +10,7 @@ import {
   type OllamaReply,
   type OllamaTestServer,
   openPage,
+  reportOpenPages,
   type SearxngTestServer,
   startOllamaServer,
   startSearxngServer,
@@ -19,7 +20,7 @@ import {
 } from '@chatty/testkit';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStack, startStack, withFreePorts } from '../start-harness.js';
 
 const OUTPUT = fileURLToPath(new URL('../../test-output/ui/', import.meta.url));
@@ -166,6 +167,12 @@ beforeAll(async () => {
   rmSync(OUTPUT, { recursive: true, force: true });
   view = await openPage(browser, OUTPUT);
 }, 180_000);
+
+// A step that fails leaves what every page showed, and what the API answered it, in the log.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail' || !browser) return;
+  process.stderr.write(`${await reportOpenPages(browser, OUTPUT, task.name)}\n`);
+});
 
 afterAll(async () => {
   await browser?.close();

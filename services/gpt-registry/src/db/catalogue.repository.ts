@@ -1,5 +1,6 @@
 import { type NewestFirstPosition, olderThan, pageBy, positionAt } from '@chatty/shared';
 import { sql } from 'kysely';
+import { containsPattern } from './contains-pattern.js';
 import { ownerInWorkspaceOf, workspacesOf } from './gpt-access.repository.js';
 import { findGptVersion } from './gpt-version.repository.js';
 import type { Db } from './index.js';
@@ -163,7 +164,7 @@ export async function listCatalogue(
     .limit(limit + 1);
   if (after) entries = entries.where(olderThan(after, 'c.published_at', 'c.gpt_id'));
   if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(q);
     entries = entries.where(
       sql<boolean>`(v.snapshot->>'name' ilike ${pattern} or v.snapshot->>'description' ilike ${pattern} or c.category ilike ${pattern})`,
     );
