@@ -533,6 +533,16 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     const link = await ada.getByLabel(/Invitation link/).inputValue();
     expect(link).toMatch(/#\/invitations\/[\w-]+$/);
     await view.screenshot('team-invitation');
+    // An invitation sent by mistake is revoked from the list of pending ones.
+    await ada.getByLabel('Invite by email').fill('mistake@example.com');
+    await ada.getByRole('button', { name: 'Create invitation link' }).click();
+    const teamPending = ada.getByRole('list', { name: 'Pending invitations' });
+    const pendingFor = (email: string) => teamPending.getByRole('listitem').filter({ hasText: email });
+    await pendingFor('mistake@example.com').waitFor();
+    await teamPending.getByRole('button', { name: 'Revoke mistake@example.com' }).click();
+    await teamPending.getByRole('button', { name: 'Yes, revoke mistake@example.com' }).click();
+    await pendingFor('mistake@example.com').waitFor({ state: 'detached' });
+    await pendingFor('bob@example.com').waitFor();
 
     // Bob opens the link signed out, signs up with the invited email, and joins.
     const bobView = await openPage(browser, OUTPUT);

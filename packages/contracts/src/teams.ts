@@ -30,6 +30,10 @@ export const Member = Type.Object({
 export type Member = Static<typeof Member>;
 
 export const WorkspaceParams = Type.Object({ id: Uuid });
+export const MembersQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 100 }),
+  cursor: PageCursor,
+});
 export const MemberParams = Type.Object({ id: Uuid, userId: Uuid });
 export const WorkspaceName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 export const CreateWorkspaceBody = Type.Object({ name: WorkspaceName }, { additionalProperties: false });

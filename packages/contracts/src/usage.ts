@@ -13,6 +13,8 @@ export const RegistryUsage = Type.Object({
   apiKeys: QuotaUsage,
   /** Bytes of knowledge files over all the caller's GPTs. */
   fileBytes: QuotaUsage,
+  /** Team workspaces the caller owns. */
+  workspaces: QuotaUsage,
   filesPerGpt: PerGptQuota,
   actionsPerGpt: PerGptQuota,
 });

@@ -38,6 +38,10 @@ export const RegistryEnv = Type.Object({
   /** Bytes of knowledge files over all of a user's GPTs (1 GiB). */
   QUOTA_FILE_BYTES: Type.Integer({ minimum: 0, default: 1_073_741_824 }),
   QUOTA_ACTIONS_PER_GPT: Type.Integer({ minimum: 0, default: 50 }),
+  /** Team workspaces one user owns (made by them; the personal one does not count). */
+  QUOTA_WORKSPACES: Type.Integer({ minimum: 0, default: 20 }),
+  /** Invitations to one workspace not yet accepted nor revoked, expired ones included. */
+  QUOTA_PENDING_INVITATIONS: Type.Integer({ minimum: 0, default: 100 }),
   ALLOW_SIGNUP: Type.Boolean({ default: true }),
   SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
   /** Login and signup attempts allowed per client address in each window. */

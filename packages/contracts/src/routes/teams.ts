@@ -16,6 +16,7 @@ import {
   Member,
   MemberParams,
   MemberRoleBody,
+  MembersQuery,
   Publication,
   PublicationList,
   PublicationParams,
@@ -37,7 +38,7 @@ export const WORKSPACE_ROUTES = {
   list: route('GET', '/api/workspaces', { response: { 200: ItemList(Workspace), ...errorResponses(401) } }),
   create: route('POST', '/api/workspaces', {
     body: CreateWorkspaceBody,
-    response: { 201: Workspace, ...errorResponses(400, 401) },
+    response: { 201: Workspace, ...errorResponses(400, 401, 409) },
   }),
   get: route('GET', '/api/workspaces/:id', {
     params: WorkspaceParams,
@@ -49,7 +50,8 @@ export const WORKSPACE_ROUTES = {
   }),
   members: route('GET', '/api/workspaces/:id/members', {
     params: WorkspaceParams,
-    response: { 200: ItemList(Member), ...errorResponses(400, 401, 404) },
+    querystring: MembersQuery,
+    response: { 200: ItemPage(Member), ...errorResponses(400, 401, 404) },
   }),
   removeMember: route('DELETE', '/api/workspaces/:id/members/:userId', {
     params: MemberParams,
@@ -63,7 +65,7 @@ export const WORKSPACE_ROUTES = {
   invite: route('POST', '/api/workspaces/:id/invitations', {
     params: WorkspaceParams,
     body: InviteBody,
-    response: { 201: CreatedInvitation, ...errorResponses(400, 401, 403, 404) },
+    response: { 201: CreatedInvitation, ...errorResponses(400, 401, 403, 404, 409) },
   }),
   invitations: route('GET', '/api/workspaces/:id/invitations', {
     params: WorkspaceParams,

@@ -22,6 +22,13 @@ export const positionAt = (time = 'created_at') =>
 export const olderThan = (after: NewestFirstPosition, time = 'created_at', id = 'id') =>
   sql<boolean>`(${sql.ref(time)}, ${sql.ref(id)}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
 
+/**
+ * The rows after `after` in (created_at, id) ascending order: the same positions and cursors serve a
+ * list kept oldest first (a workspace's members, in the order they joined).
+ */
+export const newerThan = (after: NewestFirstPosition, time = 'created_at', id = 'id') =>
+  sql<boolean>`(${sql.ref(time)}, ${sql.ref(id)}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
+
 /** A page from `limit + 1` rows fetched: the first `limit`, and where they end if more follow. */
 export function pageOf<Row extends { id: string; position_at: string }>(
   rows: Row[],

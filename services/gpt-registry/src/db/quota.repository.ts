@@ -61,3 +61,16 @@ export async function countActions(db: Db, gptId: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return count(row.n);
 }
+
+/** Team workspaces the user owns; their personal one is not counted. */
+export async function countOwnedWorkspaces(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('workspace_member as m')
+    .innerJoin('workspace as w', 'w.id', 'm.workspace_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('m.user_id', '=', userId)
+    .where('m.role', '=', 'owner')
+    .where('w.personal_user_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  return count(row.n);
+}

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type NewestFirstPosition, newerThan, pageOf, positionAt } from '@chatty/shared';
 import { sql } from 'kysely';
 import { inTransaction } from './in-transaction.js';
 import type { Db } from './index.js';
@@ -18,7 +19,7 @@ export async function createPersonalWorkspace(db: Db, userId: string): Promise<v
 }
 
 export async function createWorkspace(db: Db, userId: string, name: string) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const workspace = await trx
       .insertInto('workspace')
       .values({ name, personal_user_id: null })
@@ -32,9 +33,9 @@ export async function createWorkspace(db: Db, userId: string, name: string) {
   });
 }
 
-/** The user's workspaces with their role in each, personal first. */
-export async function listWorkspaces(db: Db, userId: string) {
-  return db
+/** Workspaces with the member's role and head count, for one user (`m` is their membership). */
+const workspacesWithRole = (db: Db, userId: string) =>
+  db
     .selectFrom('workspace as w')
     .innerJoin('workspace_member as m', 'm.workspace_id', 'w.id')
     .selectAll('w')
@@ -44,7 +45,11 @@ export async function listWorkspaces(db: Db, userId: string) {
         'member_count',
       ),
     ])
-    .where('m.user_id', '=', userId)
+    .where('m.user_id', '=', userId);
+
+/** The user's workspaces with their role in each, personal first. */
+export async function listWorkspaces(db: Db, userId: string) {
+  return workspacesWithRole(db, userId)
     .orderBy(sql`w.personal_user_id is null`)
     .orderBy('w.created_at')
     .orderBy('w.id')
@@ -53,18 +58,25 @@ export async function listWorkspaces(db: Db, userId: string) {
 
 /** The workspace with the user's role, or undefined when they are not a member (as for a missing one). */
 export async function findMembership(db: Db, userId: string, workspaceId: string) {
-  return (await listWorkspaces(db, userId)).find((workspace) => workspace.id === workspaceId);
+  return workspacesWithRole(db, userId).where('w.id', '=', workspaceId).executeTakeFirst();
 }
 
-export async function listMembers(db: Db, workspaceId: string) {
-  return db
+/** A page of the workspace's members in the order they joined (the owner first), after `after`. */
+export async function listMembers(
+  db: Db,
+  workspaceId: string,
+  page: { limit: number; after?: NewestFirstPosition | undefined },
+) {
+  let query = db
     .selectFrom('workspace_member as m')
     .innerJoin('app_user as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .select(['u.id', 'u.email', 'u.name', 'm.role', 'm.created_at', positionAt('m.created_at')])
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('m.created_at')
-    .orderBy('u.id')
-    .execute();
+    .orderBy('m.user_id')
+    .limit(page.limit + 1);
+  if (page.after) query = query.where(newerThan(page.after, 'm.created_at', 'm.user_id'));
+  return pageOf(await query.execute(), page.limit);
 }
 
 export async function findMemberRole(db: Db, workspaceId: string, userId: string) {
@@ -190,6 +202,22 @@ export async function listPendingInvitations(db: Db, workspaceId: string) {
     .where(inviterMayInvite('i'))
     .orderBy('i.created_at', 'desc')
     .execute();
+}
+
+/**
+ * The invitations listed as pending (listPendingInvitations), counted under a lock of the workspace's
+ * row, so that concurrent invitations take turns and cannot pass a limit together. Only within `trx`.
+ */
+export async function countPendingInvitationsLocked(trx: Db, workspaceId: string): Promise<number> {
+  await trx.selectFrom('workspace').select('id').where('id', '=', workspaceId).forNoKeyUpdate().execute();
+  const row = await trx
+    .selectFrom('workspace_invitation as i')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.accepted_at', 'is', null)
+    .where(inviterMayInvite('i'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function deleteInvitation(db: Db, workspaceId: string, invitationId: string): Promise<boolean> {

@@ -8,6 +8,8 @@ export interface QuotaLimits {
   filesPerGpt: number;
   fileBytes: number;
   actionsPerGpt: number;
+  workspaces: number;
+  pendingInvitations: number;
 }
 
 export function quotaLimitsOf(config: RegistryConfig): QuotaLimits {
@@ -17,6 +19,8 @@ export function quotaLimitsOf(config: RegistryConfig): QuotaLimits {
     filesPerGpt: config.QUOTA_FILES_PER_GPT,
     fileBytes: config.QUOTA_FILE_BYTES,
     actionsPerGpt: config.QUOTA_ACTIONS_PER_GPT,
+    workspaces: config.QUOTA_WORKSPACES,
+    pendingInvitations: config.QUOTA_PENDING_INVITATIONS,
   };
 }
 
@@ -36,6 +40,10 @@ const MESSAGES: Record<QuotaName, (used: number, adding: number, limit: number) 
   actionsPerGpt: (used, adding, limit) =>
     `This GPT has ${used} actions${adding > 1 ? ` and ${adding} more were sent` : ''}; ` +
     `the limit is ${limit} per GPT (QUOTA_ACTIONS_PER_GPT). Delete actions it no longer needs to make room.`,
+  workspaces: (used, _adding, limit) =>
+    `You own ${used} team workspaces and the limit is ${limit} per user (QUOTA_WORKSPACES). Delete a workspace you no longer need to make room.`,
+  pendingInvitations: (used, _adding, limit) =>
+    `This workspace has ${used} pending invitations and the limit is ${limit} per workspace (QUOTA_PENDING_INVITATIONS). Revoke invitations that are no longer needed, expired ones first, to make room.`,
 };
 
 /** Throws 409 QUOTA_EXCEEDED unless `adding` more fits next to `used` under `limit`. */

@@ -11,12 +11,14 @@ beforeAll(async () => {
     QUOTA_FILES_PER_GPT: '2',
     QUOTA_FILE_BYTES: '100',
     QUOTA_ACTIONS_PER_GPT: '3',
+    QUOTA_WORKSPACES: '2',
+    QUOTA_PENDING_INVITATIONS: '3',
   });
 });
 afterAll(() => registry.close());
 
 type User = Awaited<ReturnType<typeof signUp>>;
-const call = (user: User, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+const call = (user: User, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
   registry.app.inject({ method, url, headers: user.auth, ...(payload && { payload }) });
 const upload = (user: User, gptId: string, bytes: number, name = 'notes.txt') => {
   const file = multipartFile(name, 'text/plain', Buffer.alloc(bytes, 'a'));
@@ -216,6 +218,106 @@ describe('QUOTA_FILES_PER_GPT and QUOTA_FILE_BYTES', () => {
   });
 });
 
+describe('QUOTA_WORKSPACES', () => {
+  const createWorkspace = (user: User, name: string) => call(user, 'POST', '/api/workspaces', { name });
+
+  it('refuses a 3rd team workspace of its owner, not one they only joined, and a deleted one frees room', async () => {
+    const user = await signUp(registry.app);
+    const first = (await createWorkspace(user, 'One')).json();
+    expect((await createWorkspace(user, 'Two')).statusCode).toBe(201);
+    expectQuota(
+      await createWorkspace(user, 'Three'),
+      'You own 2 team workspaces',
+      'limit is 2 per user',
+      'QUOTA_WORKSPACES',
+      'Delete a workspace',
+    );
+    // Their personal workspace and the two they own; nothing of the refused one.
+    expect((await call(user, 'GET', '/api/workspaces')).json().items).toHaveLength(3);
+    expect((await call(user, 'GET', '/api/usage')).json().workspaces).toEqual({ used: 2, limit: 2 });
+
+    // A workspace they were invited to is not theirs to count.
+    const other = await signUp(registry.app);
+    const theirs = (await createWorkspace(other, 'Theirs')).json();
+    const invitation = (
+      await call(other, 'POST', `/api/workspaces/${theirs.id}/invitations`, { email: user.user.email })
+    ).json();
+    expect((await call(user, 'POST', `/api/invitations/${invitation.token}/accept`)).statusCode).toBe(200);
+    expect((await call(user, 'GET', '/api/workspaces')).json().items).toHaveLength(4);
+    expect((await call(user, 'GET', '/api/usage')).json().workspaces.used).toBe(2);
+
+    expect((await call(user, 'DELETE', `/api/workspaces/${first.id}`)).statusCode).toBe(204);
+    expect((await createWorkspace(user, 'Three')).statusCode).toBe(201);
+  });
+
+  it('lets exactly one of 10 parallel creates through at quota − 1', async () => {
+    const user = await signUp(registry.app);
+    await createWorkspace(user, 'First');
+    await warmPool();
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => createWorkspace(user, `W${i}`)));
+    expect(answers.filter((answer) => answer.statusCode === 201)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.statusCode === 409)).toHaveLength(9);
+    expect((await call(user, 'GET', '/api/workspaces')).json().items).toHaveLength(3);
+  });
+});
+
+describe('QUOTA_PENDING_INVITATIONS', () => {
+  const invite = (user: User, workspaceId: string, email: string) =>
+    call(user, 'POST', `/api/workspaces/${workspaceId}/invitations`, { email });
+
+  it('refuses a 4th pending invitation of a workspace, not of another, and a revoked or accepted one frees room', async () => {
+    const owner = await signUp(registry.app);
+    const team = (await call(owner, 'POST', '/api/workspaces', { name: 'Team' })).json();
+    const first = (await invite(owner, team.id, 'a@example.com')).json();
+    await invite(owner, team.id, 'b@example.com');
+    const joining = await signUp(registry.app);
+    const third = (await invite(owner, team.id, joining.user.email)).json();
+    expectQuota(
+      await invite(owner, team.id, 'd@example.com'),
+      'This workspace has 3 pending invitations',
+      'limit is 3 per workspace',
+      'QUOTA_PENDING_INVITATIONS',
+      'Revoke',
+    );
+    expect((await call(owner, 'GET', `/api/workspaces/${team.id}/invitations`)).json().items).toHaveLength(3);
+
+    const other = (await call(owner, 'POST', '/api/workspaces', { name: 'Other' })).json();
+    expect((await invite(owner, other.id, 'd@example.com')).statusCode).toBe(201);
+
+    expect(
+      (await call(owner, 'DELETE', `/api/workspaces/${team.id}/invitations/${first.id}`)).statusCode,
+    ).toBe(204);
+    expect((await invite(owner, team.id, 'd@example.com')).statusCode).toBe(201);
+    expect((await call(joining, 'POST', `/api/invitations/${third.token}/accept`)).statusCode).toBe(200);
+    expect((await invite(owner, team.id, 'e@example.com')).statusCode).toBe(201);
+  });
+
+  it('does not count the invitations of an admin made a member (they are revoked), and keeps the limit under 10 parallel invites', async () => {
+    const owner = await signUp(registry.app);
+    const team = (await call(owner, 'POST', '/api/workspaces', { name: 'Team' })).json();
+    const admin = await signUp(registry.app);
+    const asAdmin = (
+      await call(owner, 'POST', `/api/workspaces/${team.id}/invitations`, {
+        email: admin.user.email,
+        role: 'admin',
+      })
+    ).json();
+    await call(admin, 'POST', `/api/invitations/${asAdmin.token}/accept`);
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com'])
+      expect((await invite(admin, team.id, email)).statusCode).toBe(201);
+    expect((await invite(owner, team.id, 'd@example.com')).statusCode).toBe(409);
+    await call(owner, 'PUT', `/api/workspaces/${team.id}/members/${admin.user.id}`, { role: 'member' });
+
+    await warmPool();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => invite(owner, team.id, `p${i}@example.com`)),
+    );
+    expect(answers.filter((answer) => answer.statusCode === 201)).toHaveLength(3);
+    expect(answers.filter((answer) => answer.statusCode === 409)).toHaveLength(7);
+    expect((await call(owner, 'GET', `/api/workspaces/${team.id}/invitations`)).json().items).toHaveLength(3);
+  });
+});
+
 describe('GET /api/usage', () => {
   it('shows what the caller uses next to each limit, and a GPT’s files and actions with ?gptId=', async () => {
     const user = await signUp(registry.app);
@@ -227,6 +329,7 @@ describe('GET /api/usage', () => {
       gpts: { used: 1, limit: 3 },
       apiKeys: { used: 1, limit: 2 },
       fileBytes: { used: 30, limit: 100 },
+      workspaces: { used: 0, limit: 2 },
       filesPerGpt: { limit: 2 },
       actionsPerGpt: { limit: 3 },
     });

@@ -6,6 +6,7 @@ import {
   countApiKeys,
   countFiles,
   countGpts,
+  countOwnedWorkspaces,
   sumFileBytes,
 } from '../../db/quota.repository.js';
 import type { RegistryRoutes } from '../registry-routes.js';
@@ -27,10 +28,11 @@ export const usageRoutes: RegistryRoutes = async (app) => {
       const { quotas } = app;
       const gptId = request.query.gptId;
       if (gptId && !(await findGpt(app.db, userId, gptId))) throw notFound('GPT');
-      const [gpts, apiKeys, fileBytes, files, actions] = await Promise.all([
+      const [gpts, apiKeys, fileBytes, workspaces, files, actions] = await Promise.all([
         countGpts(app.db, userId),
         countApiKeys(app.db, userId),
         sumFileBytes(app.db, userId),
+        countOwnedWorkspaces(app.db, userId),
         gptId ? countFiles(app.db, gptId) : undefined,
         gptId ? countActions(app.db, gptId) : undefined,
       ]);
@@ -38,6 +40,7 @@ export const usageRoutes: RegistryRoutes = async (app) => {
         gpts: { used: gpts, limit: quotas.gpts },
         apiKeys: { used: apiKeys, limit: quotas.apiKeys },
         fileBytes: { used: fileBytes, limit: quotas.fileBytes },
+        workspaces: { used: workspaces, limit: quotas.workspaces },
         filesPerGpt: { ...(files !== undefined && { used: files }), limit: quotas.filesPerGpt },
         actionsPerGpt: { ...(actions !== undefined && { used: actions }), limit: quotas.actionsPerGpt },
       };

@@ -1,5 +1,13 @@
 import { WORKSPACE_ROUTES } from '@chatty/contracts';
-import { badRequest, callerOf, forbidden, notFound } from '@chatty/shared';
+import {
+  badRequest,
+  callerOf,
+  forbidden,
+  newestFirstCursor,
+  newestFirstPosition,
+  notFound,
+} from '@chatty/shared';
+import { countOwnedWorkspaces, withUserLock } from '../../db/quota.repository.js';
 import type { WorkspaceRole } from '../../db/schema.js';
 import { toWorkspace } from '../../db/workspace.mapper.js';
 import {
@@ -11,6 +19,7 @@ import {
   listWorkspaces,
   removeMember,
 } from '../../db/workspace.repository.js';
+import { ensureRoom } from '../../quotas/quotas.js';
 import { nameOf } from '../../text/single-line.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { invitationRoutes } from './invitations.route.js';
@@ -36,13 +45,18 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['workspaces'],
-        summary: 'Create a team workspace; the caller is its owner',
+        summary:
+          'Create a team workspace; the caller is its owner (409 QUOTA_EXCEEDED past QUOTA_WORKSPACES)',
         ...WORKSPACE_ROUTES.create.schema,
       },
     },
     async (request, reply) => {
       const name = nameOf(request.body.name);
-      const row = await createWorkspace(app.db, callerOf(request).userId, name);
+      const userId = callerOf(request).userId;
+      const row = await withUserLock(app.db, userId, async (trx) => {
+        ensureRoom('workspaces', app.quotas.workspaces, await countOwnedWorkspaces(trx, userId));
+        return createWorkspace(trx, userId, name);
+      });
       request.log.info({ workspaceId: row.id }, 'workspace created');
       return reply.code(201).send(toWorkspace(row));
     },
@@ -91,22 +105,24 @@ export const workspaceRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['workspaces'],
-        summary: 'The members of a workspace of the caller',
+        summary:
+          'The members of a workspace of the caller, in the order they joined; limit and cursor page through them',
         ...WORKSPACE_ROUTES.members.schema,
       },
     },
     async (request) => {
       await requireMembership(app.db, callerOf(request).userId, request.params.id, 'member');
-      const rows = await listMembers(app.db, request.params.id);
-      return {
-        items: rows.map((row) => ({
-          userId: row.id,
-          email: row.email,
-          name: row.name,
-          role: row.role,
-          joinedAt: row.created_at.toISOString(),
-        })),
-      };
+      const { limit, cursor } = request.query;
+      const after = cursor === undefined ? undefined : newestFirstPosition(cursor);
+      const page = await listMembers(app.db, request.params.id, { limit, after });
+      const items = page.rows.map((row) => ({
+        userId: row.id,
+        email: row.email,
+        name: row.name,
+        role: row.role,
+        joinedAt: row.created_at.toISOString(),
+      }));
+      return page.next ? { items, nextCursor: newestFirstCursor(page.next) } : { items };
     },
   );
 

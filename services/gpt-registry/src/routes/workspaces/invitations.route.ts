@@ -4,12 +4,14 @@ import { findUserById } from '../../db/user.repository.js';
 import { toWorkspace, toWorkspaceInvitation } from '../../db/workspace.mapper.js';
 import {
   acceptInvitation,
+  countPendingInvitationsLocked,
   createInvitation,
   deleteInvitation,
   findInvitation,
   findMembership,
   listPendingInvitations,
 } from '../../db/workspace.repository.js';
+import { ensureRoom } from '../../quotas/quotas.js';
 import type { RegistryRoutes } from '../registry-routes.js';
 import { requireMembership } from './membership.js';
 
@@ -23,7 +25,8 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
     {
       schema: {
         tags: ['workspaces'],
-        summary: 'Invite someone by email (owners and admins): returns the invitation link, shown only here',
+        summary:
+          'Invite someone by email (owners and admins): returns the invitation link, shown only here (409 QUOTA_EXCEEDED past QUOTA_PENDING_INVITATIONS)',
         ...WORKSPACE_ROUTES.invite.schema,
       },
     },
@@ -40,12 +43,16 @@ export const invitationRoutes: RegistryRoutes = async (app) => {
       if (role === 'admin' && workspace.role !== 'owner') {
         throw forbidden('NOT_ALLOWED', 'Only the owner may invite admins');
       }
-      const { row, token } = await createInvitation(app.db, {
-        workspaceId: workspace.id,
-        email: request.body.email.trim(),
-        role,
-        invitedBy: userId,
-        ttlHours: request.body.expiresInHours ?? 72,
+      const { row, token } = await app.db.transaction().execute(async (trx) => {
+        const pending = await countPendingInvitationsLocked(trx, workspace.id);
+        ensureRoom('pendingInvitations', app.quotas.pendingInvitations, pending);
+        return createInvitation(trx, {
+          workspaceId: workspace.id,
+          email: request.body.email.trim(),
+          role,
+          invitedBy: userId,
+          ttlHours: request.body.expiresInHours ?? 72,
+        });
       });
       request.log.info({ workspaceId: workspace.id, invitationId: row.id }, 'invitation created');
       return reply.code(201).send({ ...toWorkspaceInvitation(row), token, url: `/#/invitations/${token}` });

@@ -3,19 +3,23 @@ import { api, errorText } from '../api/client.js';
 import type { CreatedInvitation, Invitation, Member, Workspace } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { Spinner } from '../components/spinner.js';
+import { usePages } from '../components/use-pages.js';
 
-/** Members with their roles; owners and admins invite by email (a link to pass on) and remove people. */
+/**
+ * Members with their roles, a page at a time in the order they joined; owners and admins invite by
+ * email (a link to pass on), revoke invitations and remove people.
+ */
 export function MembersPanel({ workspace, onChange }: { workspace: Workspace; onChange(): void }) {
-  const [members, setMembers] = useState<Member[]>([]);
+  const members = usePages<Member>(`/api/workspaces/${workspace.id}/members`);
   const [invitations, setInvitations] = useState<Invitation[]>([]);
   const [email, setEmail] = useState('');
   const [link, setLink] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const manages = workspace.role !== 'member' && !workspace.personal;
 
-  const load = async () => {
+  const loadInvitations = async () => {
     try {
-      setMembers((await api<{ items: Member[] }>('GET', `/api/workspaces/${workspace.id}/members`)).items);
       if (manages) {
         const pending = await api<{ items: Invitation[] }>(
           'GET',
@@ -27,9 +31,10 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
       setError(errorText(caught));
     }
   };
+  const load = () => Promise.all([members.reload(), loadInvitations()]);
   useEffect(() => {
     setLink(null);
-    void load();
+    void loadInvitations();
   }, [workspace.id]);
 
   async function invite(event: Event) {
@@ -40,7 +45,7 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
       });
       setLink(`${location.origin}${created.url}`);
       setEmail('');
-      await load();
+      await loadInvitations();
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -50,6 +55,15 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
     try {
       await api('PUT', `/api/workspaces/${workspace.id}/members/${member.userId}`, { role });
       await load();
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  async function revoke(invitation: Invitation) {
+    try {
+      await api('DELETE', `/api/workspaces/${workspace.id}/invitations/${invitation.id}`);
+      await loadInvitations();
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -68,9 +82,9 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
   return (
     <section class="card stack" aria-label="Members">
       <h3>Members</h3>
-      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <ErrorBanner error={error ?? members.error} onDismiss={() => setError(null)} />
       <ul class="bare-list">
-        {members.map((member) => (
+        {(members.items ?? []).map((member) => (
           <li key={member.userId} class="row spread">
             <span>
               {member.name ?? member.email} <span class="muted small">{member.email}</span>{' '}
@@ -95,6 +109,12 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
           </li>
         ))}
       </ul>
+      {members.loading && <Spinner />}
+      {!members.loading && members.hasMore && (
+        <button type="button" class="link" onClick={members.more}>
+          More members
+        </button>
+      )}
       {manages && (
         <>
           <form class="row" onSubmit={invite}>
@@ -115,11 +135,18 @@ export function MembersPanel({ workspace, onChange }: { workspace: Workspace; on
           {invitations.length > 0 && (
             <ul class="bare-list muted small" aria-label="Pending invitations">
               {invitations.map((invitation) => (
-                <li key={invitation.id}>
-                  {invitation.email} —{' '}
-                  {invitation.expired
-                    ? 'expired'
-                    : `until ${new Date(invitation.expiresAt).toLocaleString()}`}
+                <li key={invitation.id} class="row spread">
+                  <span>
+                    {invitation.email} —{' '}
+                    {invitation.expired
+                      ? 'expired'
+                      : `until ${new Date(invitation.expiresAt).toLocaleString()}`}
+                  </span>
+                  <ConfirmButton
+                    label={`Revoke ${invitation.email}`}
+                    confirm={`Revoke the invitation of ${invitation.email}? Its link stops working.`}
+                    onConfirm={() => revoke(invitation)}
+                  />
                 </li>
               ))}
             </ul>
