@@ -44,6 +44,8 @@ export const RegistryEnv = Type.Object({
   QUOTA_PENDING_INVITATIONS: Type.Integer({ minimum: 0, default: 100 }),
   ALLOW_SIGNUP: Type.Boolean({ default: true }),
   SESSION_TTL: Type.String({ pattern: '^\\d+\\s?[smhdw]$', default: '7d' }),
+  /** Live sessions one account keeps; a sign-in past it ends the oldest (a script that signs in per request). */
+  SESSION_MAX_PER_USER: Type.Integer({ minimum: 1, default: 50 }),
   /** Login and signup attempts allowed per client address in each window. */
   AUTH_RATE_LIMIT_PER_ADDRESS: Type.Integer({ minimum: 1, default: 30 }),
   /**

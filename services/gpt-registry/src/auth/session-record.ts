@@ -44,6 +44,8 @@ export function createSessionRecord(deps: {
   reads: TrackedKeyReader;
   prefix: string;
   tokens: SessionTokens;
+  /** Live sessions a user keeps; starting one more ends the oldest. */
+  maxPerUser: number;
   log: Logger;
 }): SessionRecord {
   const { db, redis, tokens } = deps;
@@ -68,6 +70,14 @@ export function createSessionRecord(deps: {
     for (const id of ids) deps.reads.forget(cacheKey(id));
   }
 
+  /** Ends the user's oldest live sessions past the newest `maxPerUser`, so their list stays short. */
+  async function endOldest(userId: string) {
+    const beyond = (await listLiveSessions(db, userId)).slice(deps.maxPerUser).map((row) => row.id);
+    if (beyond.length === 0) return;
+    await markEnded(beyond);
+    await markSessionsEnded(db, userId, beyond);
+  }
+
   return {
     async start(userId, userAgent) {
       const row = await insertSession(db, {
@@ -75,6 +85,10 @@ export function createSessionRecord(deps: {
         userAgent: userAgent?.slice(0, 200) ?? null,
         expiresAt: new Date(Date.now() + tokens.ttlMs),
       });
+      // The new session is good either way: an oldest one left live until the next sign-in harms no one.
+      await endOldest(userId).catch((error: unknown) =>
+        deps.log.warn({ err: error }, 'could not end the oldest sessions past SESSION_MAX_PER_USER'),
+      );
       return tokens.sign(userId, row.id);
     },
     async isLive({ sessionId, userId }) {

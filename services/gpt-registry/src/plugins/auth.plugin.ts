@@ -39,6 +39,7 @@ export const authPlugin = fp(
         reads,
         prefix: config.REDIS_PREFIX,
         tokens: app.sessions,
+        maxPerUser: config.SESSION_MAX_PER_USER,
         log: logger.child({ component: 'sessions' }),
       }),
     );
