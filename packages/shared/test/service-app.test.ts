@@ -202,6 +202,8 @@ describe('the service frame', () => {
         'UNSUPPORTED_MEDIA_TYPE',
       ],
       [await app.inject({ method: 'GET', url: '/nowhere' }), 404, 'ROUTE_NOT_FOUND'],
+      // Fastify answers a path that is not valid percent-encoding before any hook, in its own shape.
+      [await app.inject({ method: 'GET', url: '/things/%ZZ' }), 400, 'BAD_URL'],
       [await app.inject({ method: 'GET', url: '/teapot' }), 418, 'TEAPOT'],
       [await app.inject({ method: 'GET', url: '/boom' }), 500, 'INTERNAL_ERROR'],
     ] as const;

@@ -162,6 +162,34 @@ describe('bad inputs', () => {
         expect(await jobCount()).toBe(jobs);
       });
 
+      const raw = (contentType: string, payload: string) =>
+        stack.registry.app.inject({
+          method: 'POST',
+          url: `/api/gpts/${gptId}/files`,
+          headers: { ...owner.auth, 'content-type': contentType },
+          payload,
+        });
+      const part = (boundary: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n` +
+        'Content-Type: text/plain\r\n\r\nSome notes.';
+
+      it.each<[string, string, string]>([
+        ['a multipart type without a boundary', 'multipart/form-data', 'abc'],
+        [
+          'a boundary longer than multipart allows (70)',
+          `multipart/form-data; boundary=${'b'.repeat(300)}`,
+          `${part('b'.repeat(300))}\r\n--${'b'.repeat(300)}--\r\n`,
+        ],
+      ])('refuses %s with 400 BAD_MULTIPART, storing and queueing nothing', async (_label, type, payload) => {
+        const [rows, jobs] = [await rowCount(), await jobCount()];
+        const response = await raw(type, payload);
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.json().error.code).toBe('BAD_MULTIPART');
+        expect(await rowCount()).toBe(rows);
+        expect(await listKeys(stack.registry.s3.store)).toEqual([]);
+        expect(await jobCount()).toBe(jobs);
+      });
+
       it('passes over plain fields beside the file', async () => {
         const response = await post([...fields(2), text('file', 'fields.txt'), ...fields(3)]);
         expect(response.statusCode, response.body).toBe(202);
@@ -182,6 +210,20 @@ describe('bad inputs', () => {
         url: `/api/gpts/files/${response.json().id}`,
         headers: owner.auth,
       });
+    });
+  });
+
+  it('shortens a name past 255 characters at its stem, keeping its extension and whole characters', async () => {
+    const name = `${'😀'.repeat(300)}.md`;
+    const response = await upload(stack, owner.auth, gptId, name, Buffer.from('# Long names'));
+    expect(response.statusCode, response.body).toBe(202);
+    const stored = response.json();
+    expect(stored.originalName).toBe(`${'😀'.repeat(252)}.md`);
+    expect(stored.filename).toBe(`${stored.id}.md`);
+    await stack.registry.app.inject({
+      method: 'DELETE',
+      url: `/api/gpts/files/${stored.id}`,
+      headers: owner.auth,
     });
   });
 

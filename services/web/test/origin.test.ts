@@ -164,6 +164,21 @@ describe('the public origin', () => {
   });
 });
 
+describe('a path that is not valid percent-encoding', () => {
+  it("is 400 BAD_URL in the one error shape, and in OpenAI's on /v1", async () => {
+    const api = await fetch(`${origin}/api/gpts/%ZZ`);
+    expect(api.status).toBe(400);
+    expect(await api.json()).toEqual({ error: { code: 'BAD_URL', message: expect.stringContaining('%25') } });
+    const v1 = await fetch(`${origin}/v1/models/%ZZ`);
+    expect(v1.status).toBe(400);
+    expect(((await v1.json()) as { error: object }).error).toMatchObject({
+      code: 'BAD_URL',
+      type: 'invalid_request_error',
+      param: null,
+    });
+  });
+});
+
 describe('paths nobody serves', () => {
   it('are 404 before their body is read: malformed JSON, a huge declared length or an internal route alike', async () => {
     for (const [path, body, headers] of [

@@ -6,7 +6,7 @@ import type { Metric } from 'prom-client';
 import { bodyDeadlinePlugin } from './body-deadline.js';
 import { answerClientError } from './client-errors.js';
 import { emptyJsonDeletePlugin } from './empty-json-delete.js';
-import { errorHandlerPlugin } from './error-handler.js';
+import { answerError, errorHandlerPlugin } from './error-handler.js';
 import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { type OpenApiOptions, openApiPlugin } from './openapi.js';
@@ -58,6 +58,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
     genReqId: requestIdFrom,
     trustProxy: options.trustProxy ?? false,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerError,
     schemaErrorFormatter: formatSchemaErrors,
     bodyLimit: options.bodyLimit ?? MAX_JSON_BODY_BYTES,
     ajv: { customOptions: AJV_OPTIONS },

@@ -33,6 +33,10 @@ const FASTIFY_ERRORS: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST' },
+  FST_ERR_BAD_URL: {
+    code: 'BAD_URL',
+    message: 'The path is not valid: a % in it must start a percent-encoded byte, like %25 for % itself',
+  },
 };
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
@@ -126,26 +130,33 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => installErro
   name: 'chatty-error-handler',
 });
 
+/**
+ * Answers an error in the caller's shape. Also Fastify's `frameworkErrors`: the errors it raises
+ * before any hook runs (a path that is not valid percent-encoding), which would otherwise go out in
+ * Fastify's own shape.
+ */
+export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // The client hung up, or its connection was cut (a body that came too slowly): the failure is the
+  // missing body, not a broken dependency, and nobody is left to read an answer. 499 as nginx says.
+  if (request.raw.socket?.destroyed) {
+    request.log.info({ reason: error.message }, 'client connection closed before the answer');
+    return reply.code(499).send(
+      errorBodyFor(request.url, 499, {
+        code: 'CLIENT_CLOSED',
+        message: 'The client closed the connection',
+      }),
+    );
+  }
+  const { statusCode, body, headers } = isOpenAiPath(request.url)
+    ? openAiError(error)
+    : toErrorResponse(error);
+  if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: body.error.code, statusCode }, body.error.message);
+  return reply.code(statusCode).headers(headers).send(body);
+}
+
 function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    // The client hung up, or its connection was cut (a body that came too slowly): the failure is the
-    // missing body, not a broken dependency, and nobody is left to read an answer. 499 as nginx says.
-    if (request.raw.socket?.destroyed) {
-      request.log.info({ reason: error.message }, 'client connection closed before the answer');
-      return reply.code(499).send(
-        errorBodyFor(request.url, 499, {
-          code: 'CLIENT_CLOSED',
-          message: 'The client closed the connection',
-        }),
-      );
-    }
-    const { statusCode, body, headers } = isOpenAiPath(request.url)
-      ? openAiError(error)
-      : toErrorResponse(error);
-    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error.code, statusCode }, body.error.message);
-    return reply.code(statusCode).headers(headers).send(body);
-  });
+  app.setErrorHandler(answerError);
   const routeNotFound = (request: FastifyRequest, reply: FastifyReply) =>
     reply.code(404).send(
       errorBodyFor(request.url, 404, {

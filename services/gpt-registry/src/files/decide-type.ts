@@ -64,9 +64,26 @@ export async function decideType(
 /** Every control character of a name, to remove them all. */
 const EVERY_CONTROL_CHARACTER = new RegExp(CONTROL_CHARACTERS, 'g');
 
-/** The uploaded name as metadata: no path, no control characters, at most 255 characters. */
+const MAX_NAME_CHARACTERS = 255;
+/** The longest ending kept whole when a long name is shortened: `.jsonl`, `.markdown`. */
+const MAX_EXTENSION_CHARACTERS = 16;
+
+/**
+ * The uploaded name as metadata: no path, no control characters, at most 255 characters. A longer
+ * name loses the end of its stem, not its extension, which decides the file's type.
+ */
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? '').replace(EVERY_CONTROL_CHARACTER, '').split(/[/\\]/).pop() ?? '';
-  const trimmed = base.trim().slice(0, 255);
+  const trimmed = shortened(base.trim());
   return trimmed && trimmed !== '.' && trimmed !== '..' ? trimmed : 'file';
+}
+
+/** Counted in characters (code points), so a cut never splits one in two. */
+function shortened(name: string): string {
+  const characters = Array.from(name);
+  if (characters.length <= MAX_NAME_CHARACTERS) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= MAX_EXTENSION_CHARACTERS ? name.slice(dot) : '';
+  const stem = Array.from(name.slice(0, name.length - extension.length));
+  return stem.slice(0, MAX_NAME_CHARACTERS - Array.from(extension).length).join('') + extension;
 }

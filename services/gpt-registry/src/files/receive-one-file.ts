@@ -67,8 +67,18 @@ function tooManyFiles() {
   return badRequest('TOO_MANY_FILES', `Send one file per request, in the multipart field "${FILE_FIELD}"`);
 }
 
-/** The parser's own limit errors (413 with its wording) as ours. */
+/**
+ * What busboy says of a body that is not the multipart its type claims: no boundary, a boundary too
+ * long to search for, the body ending inside a part. Its errors have no code, only these words.
+ */
+const MALFORMED_BODY =
+  /^(Multipart: Boundary not found|The needle cannot|Unexpected end of multipart data|\w+ terminated early)/;
+
+/** The parser's own errors as ours: its limits (413 with its wording), and a malformed body (400). */
 function refusalOf(error: unknown, tooLarge: () => AppError): unknown {
+  if (error instanceof Error && !(error instanceof AppError) && MALFORMED_BODY.test(error.message)) {
+    return badRequest('BAD_MULTIPART', `The multipart body cannot be read: ${error.message}`);
+  }
   switch ((error as { code?: unknown } | null)?.code) {
     case 'FST_FILES_LIMIT':
       return tooManyFiles();

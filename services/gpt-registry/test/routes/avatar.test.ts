@@ -134,4 +134,22 @@ describe('POST /api/gpts/:id/avatar', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('FILE_REQUIRED');
   });
+
+  it('answers 400 BAD_MULTIPART for a multipart type without a boundary, the avatar unchanged', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const response = await registry.app.inject({
+      method: 'POST',
+      url: `/api/gpts/${gpt.id}/avatar`,
+      headers: { ...owner.auth, 'content-type': 'multipart/form-data' },
+      payload: 'abc',
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe('BAD_MULTIPART');
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json()).toMatchObject({ avatar: gpt.avatar, version: 1 });
+  });
 });
