@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { SPOOL_PREFIX } from './abandoned-spools.js';
 
 export interface SpooledUpload {
   path: string;
@@ -21,7 +22,7 @@ export interface SpooledUpload {
  * (the store checks the streamed bytes against it, and S3 takes it in one PUT, never multipart).
  */
 export async function spoolUpload(source: Readable): Promise<SpooledUpload> {
-  const path = join(tmpdir(), `chatty-upload-${randomUUID()}`);
+  const path = join(tmpdir(), `${SPOOL_PREFIX}${randomUUID()}`);
   const hash = createHash('sha256');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let size = 0;
