@@ -21,6 +21,14 @@ async function upload(gptId: string, filename: string, type: string, bytes: Buff
   });
 }
 
+/** The 1×1 PNG with its header saying `width` × `height` (the pixels it holds stay one). */
+function pngDeclaring(width: number, height: number): Buffer {
+  const png = Buffer.from(PNG_1X1);
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  return png;
+}
+
 describe('POST /api/gpts/:id/avatar', () => {
   it('generates an SVG from the name without a body, as a new version only when it changes', async () => {
     const gpt = await createGpt(registry.app, owner.auth);
@@ -71,6 +79,33 @@ describe('POST /api/gpts/:id/avatar', () => {
       headers: owner.auth,
     });
     expect(after.json().avatar).toBe(gpt.avatar);
+  });
+
+  it('refuses an image whose header declares more than 4096 pixels a side, by upload and in a GPT body alike', async () => {
+    const gpt = await createGpt(registry.app, owner.auth);
+    const huge = pngDeclaring(100_000, 100_000);
+    const uploaded = await upload(gpt.id, 'bomb.png', 'image/png', huge);
+    expect(uploaded.statusCode, uploaded.body).toBe(400);
+    expect(uploaded.json().error).toMatchObject({
+      code: 'AVATAR_TOO_MANY_PIXELS',
+      message: expect.stringContaining('100000 × 100000'),
+    });
+    const inBody = await registry.app.inject({
+      method: 'POST',
+      url: '/api/gpts',
+      headers: owner.auth,
+      payload: { name: 'Bomb', modelId: 'phi3', avatar: `data:image/png;base64,${huge.toString('base64')}` },
+    });
+    expect(inBody.statusCode).toBe(400);
+    expect(inBody.json().error.code).toBe('AVATAR_TOO_MANY_PIXELS');
+    const after = await registry.app.inject({
+      method: 'GET',
+      url: `/api/gpts/${gpt.id}`,
+      headers: owner.auth,
+    });
+    expect(after.json()).toMatchObject({ avatar: gpt.avatar, version: 1 });
+
+    expect((await upload(gpt.id, 'wide.png', 'image/png', pngDeclaring(4096, 16))).statusCode).toBe(200);
   });
 
   it('answers 413 AVATAR_TOO_LARGE past 1 MiB and keeps the old avatar', async () => {
