@@ -30,6 +30,9 @@ async function exampleApp(ready = true) {
   app.get('/boom', async () => {
     throw new Error('database password is hunter2');
   });
+  app.get('/unreachable', async () => {
+    throw new AppError(502, 'TARGET_UNREACHABLE', 'The target did not answer');
+  });
   return { app, logs };
 }
 
@@ -218,6 +221,17 @@ describe('the service frame', () => {
     const response = await app.inject({ method: 'GET', url: '/boom' });
     expect(response.body).not.toContain('hunter2');
     expect(logs.text()).toContain('hunter2');
+  });
+
+  it('logs a 5xx it chose (an AppError) as a warning with its reason, and any other 5xx as an error with its stack', async () => {
+    const { app, logs } = await exampleApp();
+    expect((await app.inject({ method: 'GET', url: '/unreachable' })).statusCode).toBe(502);
+    expect((await app.inject({ method: 'GET', url: '/boom' })).statusCode).toBe(500);
+    const chosen = logs.lines.find((line) => line.code === 'TARGET_UNREACHABLE');
+    expect(chosen).toMatchObject({ level: 40, statusCode: 502, msg: 'The target did not answer' });
+    expect(chosen).not.toHaveProperty('err');
+    const bug = logs.lines.find((line) => line.msg === 'request failed');
+    expect(bug).toMatchObject({ level: 50, err: { stack: expect.stringContaining('hunter2') } });
   });
 
   it('passes headers of an AppError (Retry-After)', async () => {

@@ -150,7 +150,10 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   const { statusCode, body, headers } = isOpenAiPath(request.url)
     ? openAiError(error)
     : toErrorResponse(error);
-  if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  // A 5xx this code chose (an AppError: a target unreachable, a dependency said no) is an outcome with
+  // its reason, not a bug: a warning, without a stack. Any other error that ends in 5xx is a bug.
+  if (statusCode >= 500 && !(error instanceof AppError)) request.log.error({ err: error }, 'request failed');
+  else if (statusCode >= 500) request.log.warn({ code: body.error.code, statusCode }, body.error.message);
   else request.log.info({ code: body.error.code, statusCode }, body.error.message);
   return reply.code(statusCode).headers(headers).send(body);
 }
