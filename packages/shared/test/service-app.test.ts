@@ -147,18 +147,22 @@ describe('the service frame', () => {
     expect(reached).toBe(1);
   });
 
-  it('takes a DELETE with Content-Type: application/json and no body as bodiless; other methods still need one', async () => {
+  it('takes Content-Type: application/json with no body as bodiless where the route reads none; one that reads a body still needs it', async () => {
     const { app } = await exampleApp();
     app.delete('/notes/:id', async (request) => ({ body: request.body ?? null }));
-    app.post('/notes/:id/pin', async () => ({}));
+    app.post('/notes/:id/pin', async (request) => ({ body: request.body ?? null }));
     app.delete('/notes/:id/tags', async (request) => ({ body: request.body }));
     const json = { 'content-type': 'application/json' };
-    const bare = await app.inject({ method: 'DELETE', url: '/notes/1', headers: json });
-    expect(bare.statusCode, bare.body).toBe(200);
-    expect(bare.json()).toEqual({ body: null });
-    const post = await app.inject({ method: 'POST', url: '/notes/1/pin', headers: json });
-    expect(post.statusCode).toBe(400);
-    expect(post.json().error.code).toBe('BAD_JSON');
+    for (const method of ['DELETE', 'POST'] as const) {
+      const url = method === 'DELETE' ? '/notes/1' : '/notes/1/pin';
+      const bare = await app.inject({ method, url, headers: json });
+      expect(bare.statusCode, bare.body).toBe(200);
+      expect(bare.json()).toEqual({ body: null });
+    }
+    // /things reads a body (its schema says so): the header promised one.
+    const empty = await app.inject({ method: 'POST', url: '/things', headers: json });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.code).toBe('BAD_JSON');
     // A DELETE that does carry JSON is parsed, prototype-poisoning checks included.
     const tagged = await app.inject({
       method: 'DELETE',
@@ -174,6 +178,21 @@ describe('the service frame', () => {
       payload: '{"__proto__":{"admin":true}}',
     });
     expect(poisoned.statusCode).toBe(400);
+  });
+
+  it('answers JSON sent as text/plain with 415 naming the type to send', async () => {
+    const { app } = await exampleApp();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"name":"a"}',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error).toEqual({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringContaining('application/json'),
+    });
   });
 
   it('answers every error in one shape', async () => {

@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
 import { bodyDeadlinePlugin } from './body-deadline.js';
 import { answerClientError } from './client-errors.js';
-import { emptyJsonDeletePlugin } from './empty-json-delete.js';
 import { answerError, errorHandlerPlugin } from './error-handler.js';
 import { livenessPlugin, type ReadinessCheck, readinessPlugin } from './health.js';
+import { jsonBodiesPlugin } from './json-bodies.js';
 import { metricsPlugin } from './metrics.js';
 import { type OpenApiOptions, openApiPlugin } from './openapi.js';
 import { createOpsApp, type OpsApp } from './ops-app.js';
@@ -69,7 +69,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
-  await app.register(emptyJsonDeletePlugin);
+  await app.register(jsonBodiesPlugin);
   await app.register(bodyDeadlinePlugin, limits);
   await app.register(errorHandlerPlugin);
   await app.register(refuseNulPlugin);

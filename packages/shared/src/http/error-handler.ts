@@ -30,7 +30,10 @@ const FASTIFY_ERRORS: Record<string, { code: string; message?: string }> = {
     code: 'BAD_JSON',
     message: 'The request body is empty but Content-Type says JSON',
   },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as JSON (Content-Type: application/json); an upload as multipart/form-data',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST' },
   FST_ERR_BAD_URL: {
