@@ -407,6 +407,50 @@ describe('models, embeddings and errors through /v1', () => {
     });
   });
 
+  it('refuses a user message without content and an empty embeddings input, naming the field, asking no worker', async () => {
+    const user = await signUp(harness.registry.app);
+    const post = (path: string, body: object) =>
+      fetch(`${origin}/v1/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const asked = worker().requests.length;
+    const noContent = await post('chat/completions', {
+      model: 'small',
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user' }],
+    });
+    expect(noContent.status).toBe(400);
+    expect(((await noContent.json()) as { error: object }).error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'messages[1].content',
+      code: 'MISSING_CONTENT',
+    });
+    const nothing = await post('embeddings', { model: 'nomic-embed-text', input: [] });
+    expect(nothing.status).toBe(400);
+    expect(((await nothing.json()) as { error: object }).error).toMatchObject({
+      param: 'input',
+      code: 'EMPTY_INPUT',
+    });
+    expect(worker().requests.length).toBe(asked);
+    // An assistant message with only tool calls still needs none.
+    const client = await clientOf();
+    const answer = await client.chat.completions.create({
+      model: 'small',
+      messages: [
+        { role: 'user', content: 'weather?' },
+        {
+          role: 'assistant',
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+      ],
+    });
+    expect(answer.choices[0]!.message.content).toBe('It says: sunny');
+  });
+
   it('keeps a GPT answering as before, and refuses client tools for it clearly', async () => {
     const owner = await userWithGpt(harness);
     const client = new OpenAI({ baseURL: `${origin}/v1`, apiKey: owner.token, maxRetries: 0 });

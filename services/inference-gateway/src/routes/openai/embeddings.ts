@@ -29,6 +29,9 @@ export const embeddingRoutes: GatewayRoutes = async (app) => {
       const input = typeof body.input === 'string' ? [body.input] : body.input;
       if (!input.every((each): each is string => typeof each === 'string'))
         throw invalidParam('input', 'UNSUPPORTED_INPUT', 'input must be a string or an array of strings');
+      // As OpenAI answers it: an empty list asks for nothing, and is a mistake.
+      if (input.length === 0)
+        throw invalidParam('input', 'EMPTY_INPUT', 'input must hold at least one string');
       if (body.dimensions != null)
         throw invalidParam('dimensions', 'DIMENSIONS_NOT_SUPPORTED', 'dimensions is not supported');
       const defined = app.models.resolve(body.model);

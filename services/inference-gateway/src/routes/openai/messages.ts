@@ -55,6 +55,10 @@ function partsOf(
   role: string,
 ): { text: string; images: string[] } {
   if (typeof content === 'string') return { text: content, images: [] };
+  // An assistant message may hold only tool calls, and a system or tool message may be empty; a user
+  // message without content asks nothing (OpenAI refuses it too).
+  if (content === undefined && role === 'user')
+    throw invalidParam(`messages[${index}].content`, 'MISSING_CONTENT', 'A user message needs content');
   if (content == null) return { text: '', images: [] };
   if (!Array.isArray(content) || !content.every(isContentPart))
     throw invalidParam(
