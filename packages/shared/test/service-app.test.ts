@@ -178,6 +178,10 @@ describe('the service frame', () => {
       payload: '{"__proto__":{"admin":true}}',
     });
     expect(poisoned.statusCode).toBe(400);
+    expect(poisoned.json().error).toEqual({
+      code: 'BAD_JSON',
+      message: expect.stringContaining('__proto__'),
+    });
   });
 
   it('answers JSON sent as text/plain with 415 naming the type to send', async () => {

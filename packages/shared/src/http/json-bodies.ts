@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { badRequest } from '../errors.js';
 
 /**
  * How request bodies are read: JSON, and nothing else (upload routes add multipart themselves).
@@ -18,11 +19,27 @@ export const jsonBodiesPlugin = fp(
     app.removeContentTypeParser(['application/json', 'text/plain']);
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
       if (body === '' && readsNoBody(request)) return done(null, undefined);
-      parseJson(request, body as string, done);
+      parseJson(request, body as string, (error, parsed) => {
+        // Fastify's parser gives one error for both; JSON.parse tells them apart (only on this path).
+        if (error && isValidJson(body as string)) return done(badRequest('BAD_JSON', POISONED), undefined);
+        done(error, parsed);
+      });
     });
   },
   { name: 'chatty-json-bodies' },
 );
+
+/** Valid JSON, refused all the same: such keys are how prototype pollution starts. */
+const POISONED = 'The request body holds a "__proto__" or "constructor.prototype" key, which is refused';
+
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function readsNoBody(request: FastifyRequest): boolean {
   return request.method === 'DELETE' || request.routeOptions.schema?.body === undefined;
