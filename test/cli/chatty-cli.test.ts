@@ -503,6 +503,36 @@ describe('the chatty command against a started stack', () => {
     expect(applied.stdout).toBe('Updated "Renamed": version 2\n');
   });
 
+  it('names a secret parameter an import left out, and sets it again with actions set-parameter', {
+    timeout: 60_000,
+  }, async () => {
+    const client = new ChattyClient({ baseUrl: base, token: apiKey });
+    const gpt = await client.createGpt({ name: 'Keyed Weather', modelId: 'mistral' });
+    await client.createAction(gpt.id, {
+      name: 'Current',
+      url: `${env.WEATHER_API}/keyed`,
+      parameters: { key: 'SECRET-KEY-123', q: '{{city}}' },
+    });
+    const exported = await runChatty(['gpts', 'export', gpt.id, '-o', join(home, 'keyed.zip')], env);
+    expect(exported.code, exported.stderr).toBe(0);
+    const imported = await runChatty(['gpts', 'import', join(home, 'keyed.zip')], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('  - Current: parameter key\n');
+    expect(imported.stdout).toContain('chatty actions set-parameter <gpt> <action> key=');
+    const copy = /as a new GPT \(([^)]+)\)/.exec(imported.stdout)?.[1] ?? '';
+    const set = await runChatty(['actions', 'set-parameter', copy, 'Current', 'key=NEW-KEY-456'], env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe('Set key on "Current"\n');
+    const run = await runChatty(['actions', 'test', copy, 'Current', '--arg', 'city=Oslo'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const sent = new URL(targetReceived.at(-1)!.replace(/^GET /, ''), 'http://target');
+    expect([sent.pathname, sent.searchParams.get('key'), sent.searchParams.get('q')]).toEqual([
+      '/keyed',
+      'NEW-KEY-456',
+      'Oslo',
+    ]);
+  });
+
   it('uploads a knowledge file from stdin ("-") under the name --name gives', {
     timeout: 60_000,
   }, async () => {

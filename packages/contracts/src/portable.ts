@@ -8,6 +8,25 @@ export const PORTABLE_FORMAT = 'chatty-gpt';
 /** Raised when the archive's layout changes; an importer refuses versions it does not know. */
 export const PORTABLE_FORMAT_VERSION = 1;
 
+/** A credential-like parameter an imported action waits for (`key` of `?key=…`). */
+export const ParameterSecretToSet = Type.Object({
+  actionId: Type.Optional(Uuid),
+  action: Type.String(),
+  parameter: Type.String(),
+});
+
+/**
+ * A secret an imported action waits for (secrets never leave the server, so the file holds `***`):
+ * a secret header, `{action, header}` as OpenAPI imports name them, or a credential-like parameter,
+ * `{action, parameter}`.
+ */
+export type PortableSecretToSet =
+  | (SecretToSet & { parameter?: never })
+  | (Static<typeof ParameterSecretToSet> & { header?: never });
+export const PortableSecretToSet = Type.Unsafe<PortableSecretToSet>(
+  Type.Union([SecretToSet, ParameterSecretToSet]),
+);
+
 /** `POST /api/gpts/import`: what the archive became. */
 export const ImportReport = Type.Object({
   gpt: Gpt,
@@ -29,7 +48,8 @@ export const ImportReport = Type.Object({
   ),
   /** Files the GPT already had (same content), left as they were. */
   skippedFiles: Type.Array(Type.Object({ originalName: Type.String(), reason: Type.String() })),
-  secretsToSet: Type.Array(SecretToSet),
+  /** Secret headers and parameters left out (not kept from the GPT's own action): set them again. */
+  secretsToSet: Type.Array(PortableSecretToSet),
 });
 export type ImportReport = Static<typeof ImportReport>;
 

@@ -120,6 +120,23 @@ export function actionsCommand(program: Command): void {
     );
 
   actions
+    .command('set-parameter <gpt> <action> <pair>')
+    .description('Set one query parameter of an action (name=value), e.g. an API key an import left out')
+    .option('--json', 'print the action as JSON')
+    .action(async (reference: string, actionReference: string, pair: string, options: { json?: boolean }) => {
+      const client = await connect();
+      const gpt = await resolveGpt(client, reference);
+      const action = await resolveAction(client, gpt, actionReference);
+      const [name, value] = pairOf(pair);
+      // The others go back as they read (secrets as ***, which keeps them).
+      const updated = await client.updateAction(action.id, {
+        parameters: { ...action.parameters, [name]: value },
+      });
+      if (options.json) printJson(updated);
+      else process.stdout.write(`Set ${name} on "${updated.name}"\n`);
+    });
+
+  actions
     .command('test <gpt> <action>')
     .description('Run an action once with arguments and print what the target answered')
     .option('--arg <pair>', 'argument name=value (repeat)', collect)

@@ -104,8 +104,14 @@ function printReport(report: ImportReport): void {
   );
   if (report.secretsToSet.length > 0) {
     out('Secrets to set again (they are never exported):');
-    for (const secret of report.secretsToSet) out(`  - ${secret.action}: header ${secret.header}`);
+    for (const secret of report.secretsToSet) {
+      out(
+        `  - ${secret.action}: ${secret.header ? `header ${secret.header}` : `parameter ${secret.parameter}`}`,
+      );
+    }
     out('  e.g. chatty actions set-header <gpt> <action> "Authorization: Bearer …"');
+    if (report.secretsToSet.some((secret) => secret.parameter))
+      out('  or   chatty actions set-parameter <gpt> <action> key=…');
   }
 }
 

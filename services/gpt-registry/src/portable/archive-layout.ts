@@ -40,8 +40,16 @@ export const Manifest = Type.Object({
   exportedAt: Type.String(),
   gpt: Type.Object({ id: Type.String(), version: Type.Integer({ minimum: 1 }) }),
   files: Type.Array(ManifestFile, { maxItems: 1000 }),
-  /** Secret headers left out: the importer must set them again. */
-  secretsToSet: Type.Array(Type.Object({ action: Type.String(), header: Type.String() })),
+  /**
+   * Secrets left out (`***` in actions.json): the importer must set them again. Each names a secret
+   * header (`header`) or a credential-like parameter (`parameter`).
+   */
+  secretsToSet: Type.Array(
+    Type.Union([
+      Type.Object({ action: Type.String(), header: Type.String() }),
+      Type.Object({ action: Type.String(), parameter: Type.String() }),
+    ]),
+  ),
 });
 export type Manifest = Static<typeof Manifest>;
 
@@ -60,7 +68,7 @@ export const PortableGpt = Type.Object({
 });
 export type PortableGpt = Static<typeof PortableGpt>;
 
-/** An action as exported: secret header values read `***` (they are never exported). */
+/** An action as exported: secret header and parameter values read `***` (they are never exported). */
 export const PortableAction = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 4000 }),

@@ -8,14 +8,19 @@ import {
   KNOWLEDGE_TYPES,
   type KnowledgeType,
   originalKey,
-  type SecretToSet,
+  type PortableSecretToSet,
 } from '@chatty/contracts';
 import { forbidden, notFound, type ObjectStore } from '@chatty/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { requireGpt } from '../access/gpt-access.js';
-import { type ActionFields, checkActionFields, mergeHeaders } from '../actions/action-input.js';
-import type { SecretKeys } from '../actions/secret-box.js';
-import { isSecretHeader, originOf } from '../actions/secret-headers.js';
+import {
+  type ActionFields,
+  checkActionFields,
+  mergeHeaders,
+  mergeParameters,
+} from '../actions/action-input.js';
+import { SecretDecryptionError, type SecretKeys } from '../actions/secret-box.js';
+import { originOf, splitHeaders, splitParameters } from '../actions/secret-headers.js';
 import { insertActions, openAction } from '../actions/stored-action.js';
 import { generateAvatar } from '../avatar/generate-avatar.js';
 import { checkAvatarField } from '../avatar/validate-avatar.js';
@@ -39,7 +44,7 @@ export interface ImportContext {
   quotas: QuotaLimits;
   storage: ObjectStore;
   enqueueIngest(fileId: string): Promise<boolean>;
-  /** The key of secret headers (deriveKey(secret, 'action-secrets')). */
+  /** The key of action secrets, headers and parameters (deriveKey(secret, 'action-secrets')). */
   actionKey: SecretKeys;
   log: FastifyBaseLogger;
 }
@@ -54,9 +59,11 @@ interface PreparedFile {
 /**
  * Turns a checked archive into a GPT: a new one of the user's, or (`into`) a new version, authored by
  * the user, of a GPT they own or may edit, whose actions of the same name are replaced (their stored
- * secrets kept while the host stays the same) and which gets the files it does not hold yet. Knowledge
- * files and actions are the owner's alone: into a GPT the user only edits, an archive carrying any is
- * refused (403), so an editor's import is a configuration only. What goes into a GPT is its owner's:
+ * secrets, headers and parameters, kept while the origin stays the same) and which gets the files it
+ * does not hold yet. A secret the file holds as `***` and no stored value fills is left out of the
+ * action (never sent as `***`) and listed in `secretsToSet`. Knowledge files and actions are the
+ * owner's alone: into a GPT the user only edits, an archive carrying any is refused (403), so an
+ * editor's import is a configuration only. What goes into a GPT is its owner's:
  * the owner's quotas, lock and storage keys. Everything that can be refused is checked before anything
  * is written; blobs go to storage first, the rows in one transaction under the owner's lock (with the
  * quotas), and a failure removes the blobs again. Files are then queued for ingestion.
@@ -199,10 +206,11 @@ export async function importGpt(
         return { id: file.id, originalName: file.originalName, size: file.size, status: file.status };
       }),
       skippedFiles,
-      secretsToSet: written.secretsToSet.map((secret) => {
-        const action = actionsReport.find((each) => each.name === secret.action);
-        return action ? { ...secret, actionId: action.id } : secret;
-      }),
+      // One INSERT of many rows returns them in the order given.
+      secretsToSet: written.secretsToSet.map(({ secret, index }) => ({
+        ...secret,
+        actionId: actionsReport[index]!.id,
+      })),
     };
   } catch (error) {
     // Only blobs no committed row points at: a failure after the commit (queueing) leaves the files.
@@ -224,31 +232,44 @@ interface PlannedAction {
   replaces?: string;
 }
 
+/** A secret still to set, and the index of its action among the planned ones. */
+interface PlannedSecret {
+  secret: PortableSecretToSet;
+  index: number;
+}
+
 /**
  * The archive's actions against those the GPT holds: one of the same name is replaced, its stored
- * secret headers kept while the origin (scheme, host, port) stays the same; the secret headers still
- * to set are listed. Each held action is replaced once at most, in order (a GPT may hold two of one
- * name): the archive's further actions of that name are new, and count against the quota as such.
+ * secrets (headers and credential-like parameters) kept as a PUT of the action keeps them: a secret
+ * given as `***` takes the stored value while the origin (scheme, host, port) stays the same, and is
+ * left out otherwise. The secrets left out are listed, to set again. Each held action is replaced once
+ * at most, in order (a GPT may hold two of one name): the archive's further actions of that name are
+ * new, and count against the quota as such.
  */
 function planActions(
   checked: ActionFields[],
   existing: ActionRow[],
   key: SecretKeys,
-): { actions: PlannedAction[]; secretsToSet: SecretToSet[] } {
-  const secretsToSet: SecretToSet[] = [];
+): { actions: PlannedAction[]; secretsToSet: PlannedSecret[] } {
+  const secretsToSet: PlannedSecret[] = [];
   const taken = new Set<string>();
-  const actions = checked.map((fields) => {
+  const actions = checked.map((fields, index) => {
     const replaced = existing.find((row) => row.name === fields.name && !taken.has(row.id));
     if (replaced) taken.add(replaced.id);
-    const stored = replaced ? storedHeaders(replaced, key) : {};
-    const hostChanged = replaced ? originOf(replaced.url) !== originOf(fields.url) : true;
-    const headers = mergeHeaders(fields.headers, stored, hostChanged);
-    for (const [name, value] of Object.entries(fields.headers)) {
-      if (isSecretHeader(name) && value === ACTION_SECRET_MASK && !(name in headers)) {
-        secretsToSet.push({ action: fields.name, header: name });
+    const stored = replaced ? storedSecrets(replaced, key) : { headers: {}, parameters: {} };
+    const originChanged = replaced ? originOf(replaced.url) !== originOf(fields.url) : true;
+    const headers = mergeHeaders(fields.headers, stored.headers, originChanged);
+    const parameters = mergeParameters(fields.parameters, stored.parameters, originChanged);
+    // What the merge left out of the given map is a `***` no stored secret filled.
+    for (const header of Object.keys(fields.headers)) {
+      if (!(header in headers)) secretsToSet.push({ secret: { action: fields.name, header }, index });
+    }
+    for (const parameter of Object.keys(fields.parameters)) {
+      if (!(parameter in parameters)) {
+        secretsToSet.push({ secret: { action: fields.name, parameter }, index });
       }
     }
-    return { fields: { ...fields, headers }, replaces: replaced?.id };
+    return { fields: { ...fields, headers, parameters }, replaces: replaced?.id };
   });
   return { actions, secretsToSet };
 }
@@ -295,13 +316,28 @@ async function replaceGptConfigOrFail(trx: Db, authorId: string, gptId: string, 
   return row;
 }
 
-/** The stored headers with their secrets, or none when they no longer decrypt (they must be set again). */
-function storedHeaders(row: Parameters<typeof openAction>[0], key: SecretKeys): Record<string, string> {
+/**
+ * The action's stored secret headers and parameters, in clear; none when they no longer decrypt (they
+ * must be set again). A stored `***` is no secret (an import before parameters were merged kept the
+ * placeholder itself): it is not kept either, so it is left out and listed as a secret to set.
+ */
+function storedSecrets(
+  row: ActionRow,
+  key: SecretKeys,
+): { headers: Record<string, string>; parameters: Record<string, string> } {
+  let fields: ActionFields;
   try {
-    return openAction(row, key).headers;
-  } catch {
-    return {};
+    fields = openAction(row, key);
+  } catch (error) {
+    if (!(error instanceof SecretDecryptionError)) throw error;
+    return { headers: {}, parameters: {} };
   }
+  const set = (secret: Record<string, string>) =>
+    Object.fromEntries(Object.entries(secret).filter(([, value]) => value !== ACTION_SECRET_MASK));
+  return {
+    headers: set(splitHeaders(fields.headers).secret),
+    parameters: set(splitParameters(fields.parameters).secret),
+  };
 }
 
 /** As an upload: the name's extension when it is one of its type's, else the type's first. */

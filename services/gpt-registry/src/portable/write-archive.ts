@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { PORTABLE_FORMAT, PORTABLE_FORMAT_VERSION } from '@chatty/contracts';
 import yazl from 'yazl';
-import { isSecretHeader } from '../actions/secret-headers.js';
+import { splitHeaders, splitParameters } from '../actions/secret-headers.js';
 import type { FileRow } from '../db/file.repository.js';
 import type { ActionRow, GptRow } from '../db/schema.js';
 import {
@@ -24,8 +24,9 @@ export interface ExportSource {
 }
 
 /**
- * Writes a GPT as a portable archive and returns the zip as a stream. Secret header values are never
- * read: rows keep them as `***`, and the manifest lists them as headers to set again after an import.
+ * Writes a GPT as a portable archive and returns the zip as a stream. Secret values (headers, and
+ * credential-like parameters) are never read: rows keep them as `***`, and the manifest lists them as
+ * secrets to set again after an import.
  */
 export function writeArchive({ gpt, actions, files, openFile }: ExportSource): Readable {
   const zip = new yazl.ZipFile();
@@ -50,11 +51,13 @@ export function writeArchive({ gpt, actions, files, openFile }: ExportSource): R
       size: Number(file.size),
       sha256: file.sha256,
     })),
-    secretsToSet: (actions ?? []).flatMap((row) =>
-      Object.keys(row.headers)
-        .filter(isSecretHeader)
-        .map((header) => ({ action: row.name, header })),
-    ),
+    secretsToSet: (actions ?? []).flatMap((row) => [
+      ...Object.keys(splitHeaders(row.headers).secret).map((header) => ({ action: row.name, header })),
+      ...Object.keys(splitParameters(row.parameters).secret).map((parameter) => ({
+        action: row.name,
+        parameter,
+      })),
+    ]),
   };
   const config: PortableGpt = {
     name: gpt.name,
