@@ -167,6 +167,7 @@ describe('the client against the contracts', () => {
     await client.deleteSession(session.id);
 
     await client.deleteAction(action.id);
+    expect((await client.setFileActive(file.id, false)).isActive).toBe(false);
     await client.deleteFile(file.id);
     await client.deleteGpt(imported.gpt.id);
     await client.deleteGpt(gpt.id);

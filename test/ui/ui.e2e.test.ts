@@ -245,6 +245,14 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
     await row.getByRole('button', { name: 'View text' }).click();
     await page.getByText(FACT).waitFor();
     await page.getByRole('button', { name: 'Close' }).click();
+    // Turned off it stays listed, dimmed; on again for the chat below.
+    const use = row.getByLabel('Use in answers');
+    expect(await use.isChecked()).toBe(true);
+    await use.uncheck();
+    await page.locator('li.file[data-active="false"]').filter({ hasText: 'handbook.txt' }).waitFor();
+    await view.screenshot('knowledge-off');
+    await use.check();
+    await page.locator('li.file[data-active="true"]').filter({ hasText: 'handbook.txt' }).waitFor();
     // The design document's example: source code as knowledge.
     await page.getByLabel('Knowledge files').setInputFiles({
       name: 'example.js',

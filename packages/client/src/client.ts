@@ -273,6 +273,11 @@ export class ChattyClient {
     return this.#json('getFile', { params: { fileId } });
   }
 
+  /** Turns a file's use in answers off or on; it stays stored either way. */
+  setFileActive(fileId: string, isActive: boolean): Promise<KnowledgeFile> {
+    return this.#json('updateFile', { params: { fileId }, json: { isActive } });
+  }
+
   async deleteFile(fileId: string): Promise<void> {
     await this.#json('deleteFile', { params: { fileId } });
   }

@@ -33,6 +33,7 @@ export const ROUTES = {
   listFiles: FILE_ROUTES.list,
   uploadFile: FILE_ROUTES.upload,
   getFile: FILE_ROUTES.get,
+  updateFile: FILE_ROUTES.update,
   deleteFile: FILE_ROUTES.delete,
   listActions: ACTION_ROUTES.list,
   createAction: ACTION_ROUTES.create,

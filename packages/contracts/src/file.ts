@@ -34,9 +34,14 @@ export const KnowledgeFile = Type.Object({
   chunkCount: Type.Union([Type.Integer(), Type.Null()]),
   /** For source code: the language (`javascript`, `python`…), as a Markdown code fence names it. */
   language: Type.Union([Type.String(), Type.Null()]),
+  /** Whether answers use it. An inactive file stays stored, listed and readable; no search finds it. */
+  isActive: Type.Boolean(),
   uploadedAt: Timestamp,
 });
 export type KnowledgeFile = Static<typeof KnowledgeFile>;
+
+/** `PATCH /api/gpts/files/:fileId`: what may change of a file once uploaded. */
+export const FileUpdateBody = Type.Object({ isActive: Type.Boolean() }, { additionalProperties: false });
 
 export const KnowledgeFileList = Type.Object({ items: Type.Array(KnowledgeFile) });
 

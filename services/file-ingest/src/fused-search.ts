@@ -27,11 +27,17 @@ export async function fusedChunks(
   meaning: MeaningSearch,
 ): Promise<ChunkHit[]> {
   const depth = Math.max(k * 4, 40);
-  const [byWords, byMeaning] = await Promise.all([
+  const [byWords, nearest] = await Promise.all([
     rankedChunks(db, gptId, query, { limit: depth, candidates }),
     nearestByMeaning(db, gptId, query, depth, meaning),
   ]);
-  if (byMeaning.length === 0) return byWords.slice(0, k);
+  if (nearest.length === 0) return byWords.slice(0, k);
+  // The rows of the nearest chunks the words did not find; an inactive file's vectors stay stored,
+  // and its chunks come back from no row lookup, so they leave the meaning list here.
+  const known = new Map(byWords.map((hit) => [String(hit.chunkId), hit]));
+  const unread = nearest.map((hit) => hit.chunkId).filter((id) => !known.has(id));
+  for (const hit of await chunksById(db, gptId, unread)) known.set(String(hit.chunkId), hit);
+  const byMeaning = nearest.filter((hit) => known.has(hit.chunkId));
 
   const fused = new Map<string, number>();
   const add = (ids: string[]) => {
@@ -40,10 +46,6 @@ export async function fusedChunks(
   add(byWords.map((hit) => String(hit.chunkId)));
   add(byMeaning.map((hit) => hit.chunkId));
   const best = [...fused].sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0])).slice(0, k);
-
-  const known = new Map(byWords.map((hit) => [String(hit.chunkId), hit]));
-  const missing = best.map(([id]) => id).filter((id) => !known.has(id));
-  for (const hit of await chunksById(db, gptId, missing)) known.set(String(hit.chunkId), hit);
   return best.flatMap(([id, score]) => {
     const hit = known.get(id);
     return hit ? [{ ...hit, score }] : [];

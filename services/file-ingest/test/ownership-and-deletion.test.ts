@@ -35,13 +35,50 @@ describe('ownership and deletion', () => {
       await app.inject({ method: 'GET', url: `/api/gpts/files/${fileId}`, headers: stranger.auth }),
       await app.inject({ method: 'GET', url: `/api/gpts/files/${fileId}/text`, headers: stranger.auth }),
       await app.inject({ method: 'DELETE', url: `/api/gpts/files/${fileId}`, headers: stranger.auth }),
+      await app.inject({
+        method: 'PATCH',
+        url: `/api/gpts/files/${fileId}`,
+        headers: stranger.auth,
+        payload: { isActive: false },
+      }),
     ];
     for (const response of attempts) {
       expect(response.statusCode, response.body).toBe(404);
       expect(response.json().error.code).toBe('NOT_FOUND');
     }
     const list = await app.inject({ method: 'GET', url: `/api/gpts/${gptId}/files`, headers: owner.auth });
-    expect(list.json().items.map((file: { id: string }) => file.id)).toEqual([fileId]);
+    expect(
+      list.json().items.map((file: { id: string; isActive: boolean }) => [file.id, file.isActive]),
+    ).toEqual([[fileId, true]]);
+  });
+
+  it('turns a file off and on for its owner only, and refuses a body that is not {isActive: boolean}', async () => {
+    const app = stack.registry.app;
+    const patch = (payload: unknown) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/gpts/files/${fileId}`,
+        headers: owner.auth,
+        payload: payload as object,
+      });
+    for (const bad of [{}, { isActive: 'false' }, { isActive: null }]) {
+      const refused = await patch(bad);
+      expect(refused.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(refused.json().error.code).toBe('VALIDATION_ERROR');
+    }
+    const off = await patch({ isActive: false });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ id: fileId, isActive: false, status: 'ready' });
+    expect((await search(stack, { gptId, query: 'platypus', budgetTokens: 1000 })).chunks).toEqual([]);
+    // Off, it is still stored and readable.
+    const text = await app.inject({
+      method: 'GET',
+      url: `/api/gpts/files/${fileId}/text`,
+      headers: owner.auth,
+    });
+    expect(text.body).toContain('platypus');
+    expect((await patch({ isActive: true })).json().isActive).toBe(true);
+    expect((await search(stack, { gptId, query: 'platypus', budgetTokens: 1000 })).chunks).toHaveLength(1);
   });
 
   it('answers 401 without credentials and 404 for unknown ids', async () => {

@@ -201,6 +201,41 @@ describe.each(['auto', 'off'] as const)(
       expect(rows[0]!.n).toBe(0);
     });
 
+    it('finds nothing of a file turned off, by meaning, by words or whole, and all of it once on again', async () => {
+      // Its words are the file's: found by words and by meaning alike while the file is on.
+      const question = 'Are bikes kept in the shed?';
+      const parking = Array.from({ length: 45 }, () => 'Bikes are kept in the shed behind building C.').join(
+        ' ',
+      );
+      const added = (await upload(stack, owner.auth, gptId, 'parking.txt', Buffer.from(parking))).json().id;
+      await waitUntilDone(stack, owner.auth, added);
+      const toggle = (isActive: boolean) =>
+        stack.registry.app.inject({
+          method: 'PATCH',
+          url: `/api/gpts/files/${added}`,
+          headers: owner.auth,
+          payload: { isActive },
+        });
+      const files = async (query: string, budgetTokens = 2000) =>
+        (await search(stack, { gptId, query, k: 5, budgetTokens })).chunks.map((chunk) => chunk.fileId);
+      expect(await files(question)).toContain(added);
+
+      expect((await toggle(false)).statusCode).toBe(200);
+      expect(await files(question)).not.toContain(added);
+      const whole = await search(stack, { gptId, query: question, k: 5, budgetTokens: 1_000_000 });
+      expect(whole.mode).toBe('full');
+      expect(whole.chunks.length).toBeGreaterThan(0);
+      expect(whole.chunks.map((chunk) => chunk.fileId)).not.toContain(added);
+
+      expect((await toggle(true)).statusCode).toBe(200);
+      expect(await files(question)).toContain(added);
+      await stack.registry.app.inject({
+        method: 'DELETE',
+        url: `/api/gpts/files/${added}`,
+        headers: owner.auth,
+      });
+    });
+
     it('answers by words when no worker can embed the question', async () => {
       await ollama.setFault('busy');
       try {

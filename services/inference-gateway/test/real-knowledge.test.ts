@@ -165,6 +165,33 @@ describe('with the real registry and file-ingest', () => {
     expect(searchCount() - before).toBe(1);
   });
 
+  it('leaves a file turned off out of the next turn, held knowledge and all, and takes it back when on again', async () => {
+    const { owner, add, ask } = await conversation('Switchboard');
+    const hours = await add('hours.txt', 'The library closes at 21:00 on Fridays.');
+    await add('fines.txt', 'A late book costs 20 cents a day.');
+    const toggle = (isActive: boolean) =>
+      stack.registry.app.inject({
+        method: 'PATCH',
+        url: `/api/gpts/files/${hours}`,
+        headers: owner.auth,
+        payload: { isActive },
+      });
+    expect(await ask('When does it close?')).toContain('closes at 21:00');
+    expect(await ask('On Fridays?')).toContain('closes at 21:00');
+
+    const off = await toggle(false);
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json()).toMatchObject({ id: hours, isActive: false, status: 'ready' });
+    const without = await ask('When does it close?');
+    expect(without).not.toContain('closes at 21:00');
+    expect(without).toContain('20 cents a day');
+
+    expect((await toggle(true)).json().isActive).toBe(true);
+    const back = await ask('When does it close?');
+    expect(back).toContain('closes at 21:00');
+    expect(back).toContain('20 cents a day');
+  });
+
   it('starts keeping the whole knowledge once it fits, after knowledge too large to keep', async () => {
     const { owner, add, ask } = await conversation('Shrinking');
     // Far more than a 4096-token window leaves for knowledge: searched by rank on every turn.

@@ -11,7 +11,7 @@ import {
   UpdateActionBody,
 } from '../action.js';
 import { errorResponses, IdParams, ItemList, ItemPage, NoContent } from '../common.js';
-import { ExtractedText, FileIdParams, KnowledgeFile, KnowledgeFileList } from '../file.js';
+import { ExtractedText, FileIdParams, FileUpdateBody, KnowledgeFile, KnowledgeFileList } from '../file.js';
 import {
   AvatarAnswer,
   CopyBody,
@@ -111,6 +111,11 @@ export const FILE_ROUTES = {
   text: route('GET', '/api/gpts/files/:fileId/text', {
     params: FileIdParams,
     response: { 200: ExtractedText, ...errorResponses(400, 401, 404, 409) },
+  }),
+  update: route('PATCH', '/api/gpts/files/:fileId', {
+    params: FileIdParams,
+    body: FileUpdateBody,
+    response: { 200: KnowledgeFile, ...errorResponses(400, 401, 404) },
   }),
   delete: route('DELETE', '/api/gpts/files/:fileId', {
     params: FileIdParams,

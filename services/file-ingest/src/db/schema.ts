@@ -14,6 +14,8 @@ export interface GptFileTable {
   page_count: number | null;
   char_count: number | null;
   chunk_count: number | null;
+  /** Whether answers use the file: no search finds the chunks of an inactive one. */
+  is_active: ColumnType<boolean, never, never>;
   uploaded_at: ColumnType<Date, never, never>;
 }
 

@@ -15,6 +15,11 @@ export interface ChunkHit {
   score: number;
 }
 
+/*
+ * Every search here reads the chunks of the GPT's active files only: a file turned off (is_active
+ * false) keeps its chunks and vectors, so turning it on again costs no ingestion, but none is found.
+ */
+
 /**
  * The GPT's total chunk tokens, counting at most `cap` chunks: enough to tell whether everything fits a
  * budget of `cap - 1` tokens without summing a million rows.
@@ -26,7 +31,8 @@ export async function knowledgeTokens(
 ): Promise<{ tokens: number; chunks: number }> {
   const { rows } = await sql<{ tokens: number; chunks: number }>`
     select coalesce(sum(tokens), 0)::int as tokens, count(*)::int as chunks
-    from (select tokens from file_chunk where gpt_id = ${gptId} limit ${cap}) as capped`.execute(db);
+    from (select c.tokens from file_chunk c join gpt_file f on f.id = c.file_id
+          where c.gpt_id = ${gptId} and f.is_active limit ${cap}) as capped`.execute(db);
   return rows[0] ?? { tokens: 0, chunks: 0 };
 }
 
@@ -45,7 +51,8 @@ const chunksOfGpt = (db: Db, gptId: string, score: number) =>
       'c.tokens',
       sql.lit<number>(score).as('score'),
     ])
-    .where('c.gpt_id', '=', gptId);
+    .where('c.gpt_id', '=', gptId)
+    .where('f.is_active', '=', true);
 
 /** Every chunk of the GPT, files in upload order, chunks in document order. */
 export async function allChunks(db: Db, gptId: string): Promise<ChunkHit[]> {
@@ -84,14 +91,14 @@ export async function rankedChunks(
       from file_chunk c
       join gpt_file f on f.id = c.file_id,
            websearch_to_tsquery('english', ${query}) q
-      where c.gpt_id = ${gptId} and c.tsv @@ q
+      where c.gpt_id = ${gptId} and c.tsv @@ q and f.is_active
       order by score desc, c.id
       limit ${limit}`.execute(trx);
     return rows.map(withLanguage);
   });
 }
 
-/** The chunks with these ids (of this GPT only), in no particular order. */
+/** The chunks with these ids (of this GPT's active files only), in no particular order. */
 export async function chunksById(db: Db, gptId: string, ids: string[]): Promise<ChunkHit[]> {
   if (ids.length === 0) return [];
   const rows = await chunksOfGpt(db, gptId, 0).where('c.id', 'in', ids).execute();
@@ -110,6 +117,7 @@ export async function answeringModel(db: Db, gptId: string, configured: string):
     .select(['fe.model', sql<number>`count(*)::int`.as('files')])
     .where('f.gpt_id', '=', gptId)
     .where('f.status', '=', 'ready')
+    .where('f.is_active', '=', true)
     .groupBy('fe.model')
     .execute();
   if (rows.length === 0) return undefined;

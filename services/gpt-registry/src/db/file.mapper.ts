@@ -17,6 +17,7 @@ export function toFile(row: FileRow): KnowledgeFile {
     charCount: row.char_count,
     chunkCount: row.chunk_count,
     language: codeLanguageOfMime(row.mime_type),
+    isActive: row.is_active,
     uploadedAt: row.uploaded_at.toISOString(),
   };
 }

@@ -57,6 +57,16 @@ export async function listFiles(db: Db, gptId: string): Promise<FileRow[]> {
     .execute();
 }
 
+/** Turns a file's use in answers on or off; undefined when the row is gone. */
+export async function setFileActive(db: Db, fileId: string, isActive: boolean): Promise<FileRow | undefined> {
+  return db
+    .updateTable('gpt_file')
+    .set({ is_active: isActive })
+    .where('id', '=', fileId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function deleteFileRow(db: Db, fileId: string): Promise<boolean> {
   const result = await db.deleteFrom('gpt_file').where('id', '=', fileId).executeTakeFirst();
   return result.numDeletedRows > 0n;

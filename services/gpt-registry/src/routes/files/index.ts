@@ -1,7 +1,7 @@
 import { FILE_ROUTES, filePrefix, textKey } from '@chatty/contracts';
 import { callerOf, conflict, notFound } from '@chatty/shared';
 import { toFile } from '../../db/file.mapper.js';
-import { deleteFileRow, findOwnedFile, listFiles } from '../../db/file.repository.js';
+import { deleteFileRow, findOwnedFile, listFiles, setFileActive } from '../../db/file.repository.js';
 import { findGpt, lockLiveGpt } from '../../db/gpt.repository.js';
 import { deleteWithBlobs } from '../../files/blob-deletion.js';
 import type { RegistryRoutes } from '../registry-routes.js';
@@ -62,6 +62,27 @@ export const fileRoutes: RegistryRoutes = async (app) => {
       const stream = await app.storage.getStream(textKey(userId, row.gpt_id, row.id));
       // Streamed as it is stored; the schema's string describes the body for the OpenAPI document.
       return reply.type('text/plain; charset=utf-8').send(stream as unknown as string);
+    },
+  );
+
+  app.patch(
+    '/api/gpts/files/:fileId',
+    {
+      schema: {
+        tags: ['files'],
+        summary:
+          'Turn a file off (isActive: false): it stays stored and listed, and answers stop using it from the next turn; on again: they use it again',
+        ...FILE_ROUTES.update.schema,
+      },
+    },
+    async (request) => {
+      const row = await findOwnedFile(app.db, callerOf(request).userId, request.params.fileId);
+      if (!row) throw notFound('File');
+      // The row's change reaches every gateway as a change notice of its GPT (a trigger on gpt_file).
+      const updated = await setFileActive(app.db, row.id, request.body.isActive);
+      if (!updated) throw notFound('File');
+      request.log.info({ fileId: row.id, isActive: updated.is_active }, 'file use changed');
+      return toFile(updated);
     },
   );
 

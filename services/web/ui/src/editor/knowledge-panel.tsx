@@ -66,6 +66,15 @@ export function KnowledgePanel({ gptId }: { gptId: string }) {
     }
   }
 
+  async function setActive(file: KnowledgeFile, isActive: boolean) {
+    try {
+      await api('PATCH', `/api/gpts/files/${file.id}`, { isActive });
+      await load();
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
   async function remove(file: KnowledgeFile) {
     try {
       await api('DELETE', `/api/gpts/files/${file.id}`);
@@ -125,9 +134,18 @@ export function KnowledgePanel({ gptId }: { gptId: string }) {
           </li>
         ))}
         {files.map((file) => (
-          <li key={file.id} class="file" data-status={file.status}>
+          <li key={file.id} class="file" data-status={file.status} data-active={file.isActive}>
             <span class="file-name">{file.originalName}</span>
             <FileState file={file} />
+            {/* Off, the file stays here and readable; answers stop using it from the next message. */}
+            <label class="small">
+              <input
+                type="checkbox"
+                checked={file.isActive}
+                onChange={(event) => void setActive(file, event.currentTarget.checked)}
+              />{' '}
+              Use in answers
+            </label>
             {file.status === 'ready' && (
               <button type="button" class="subtle" onClick={() => view(file)}>
                 View text
