@@ -148,6 +148,26 @@ function withPlaceholderArguments(fields: ActionFields): ActionArgument[] {
 }
 
 /**
+ * A new action has no stored secret for `***` to stand for: sent as a value (a client echoing what it
+ * read back), it would reach the target as the literal `***`. Refused, naming what to send instead.
+ */
+export function refuseMaskedSecrets(fields: Pick<ActionFields, 'headers' | 'parameters'>): void {
+  const masked = [
+    ...Object.entries(fields.headers).flatMap(([name, value]) =>
+      value === ACTION_SECRET_MASK && isSecretHeader(name) ? [`header ${name}`] : [],
+    ),
+    ...Object.entries(fields.parameters).flatMap(([name, value]) =>
+      value === ACTION_SECRET_MASK && isSecretParameter(name, value) ? [`parameter ${name}`] : [],
+    ),
+  ];
+  if (masked.length === 0) return;
+  throw badRequest(
+    'SECRET_NOT_SET',
+    `The ${masked.join(' and the ')} ${masked.length > 1 ? 'are' : 'is'} "${ACTION_SECRET_MASK}", which stands for a stored secret; a new action has none. Send the value itself`,
+  );
+}
+
+/**
  * Headers or parameters after an update. A secret left as `***` keeps its stored value, unless the
  * origin (scheme, host or port) changed: then it is dropped, since a secret meant for one origin must
  * not be sent to another. Secrets not listed at all are removed, like anything left out of the new map.

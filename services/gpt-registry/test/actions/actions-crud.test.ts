@@ -176,6 +176,36 @@ describe('action definitions', () => {
     expect((await execute(id, { city: 'Oslo' })).statusCode).toBe(200);
   });
 
+  it('refuses a new action whose secret header or parameter is the mask ***, storing nothing', async () => {
+    const before = (
+      await app().inject({ method: 'GET', url: `/api/gpts/${gptId}/actions`, headers: owner.auth })
+    ).json().items.length;
+    const refused = await create({
+      ...weather(),
+      headers: { Authorization: '***', Accept: 'application/json' },
+      parameters: { api_key: '***', units: '{{units}}' },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toEqual({
+      code: 'SECRET_NOT_SET',
+      message: expect.stringContaining('header Authorization and the parameter api_key are "***"'),
+    });
+    const after = await app().inject({
+      method: 'GET',
+      url: `/api/gpts/${gptId}/actions`,
+      headers: owner.auth,
+    });
+    expect(after.json().items).toHaveLength(before);
+    // A header that is no secret may read *** as any text.
+    const starred = await create({ ...weather(), name: 'Starred', headers: { 'X-Note': '***' } });
+    expect(starred.statusCode).toBe(201);
+    await app().inject({
+      method: 'DELETE',
+      url: `/api/gpts/actions/${starred.json().id}`,
+      headers: owner.auth,
+    });
+  });
+
   it('deletes; the action is gone', async () => {
     const response = await app().inject({
       method: 'DELETE',

@@ -1,6 +1,11 @@
 import { ACTION_ROUTES, ACTION_SECRET_MASK } from '@chatty/contracts';
 import { callerOf, newestFirstCursor, newestFirstPosition, notFound } from '@chatty/shared';
-import { checkActionFields, mergeHeaders, mergeParameters } from '../../actions/action-input.js';
+import {
+  checkActionFields,
+  mergeHeaders,
+  mergeParameters,
+  refuseMaskedSecrets,
+} from '../../actions/action-input.js';
 import { isSecretHeader, isSecretParameter, originOf } from '../../actions/secret-headers.js';
 import { insertActionsUnderQuota, updateAction } from '../../actions/stored-action.js';
 import { toAction } from '../../db/action.mapper.js';
@@ -42,6 +47,7 @@ export const actionRoutes: RegistryRoutes = async (app) => {
         isActive: body.isActive ?? true,
         confirmation: body.confirmation ?? 'auto',
       });
+      refuseMaskedSecrets(fields);
       const [row] = await insertActionsUnderQuota(app, userId, gpt.id, [fields], key);
       request.log.info({ gptId: gpt.id, actionId: row!.id }, 'action created');
       return reply.code(201).send(toAction(row!));
