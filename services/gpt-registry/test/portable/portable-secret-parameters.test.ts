@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealSecrets } from '../../src/actions/secret-headers.js';
 import { type ActionStack, startActionStack } from '../actions/action-stack.js';
 import { CODE_ASSISTANT, createGpt, signUp } from '../harness.js';
 import { multipartFile } from '../images.js';
@@ -212,18 +213,22 @@ describe('secret parameters in the portable file', () => {
 
   it('a stored *** (no secret) is not kept as one: it is left out and named', async () => {
     const gpt = await createGpt(app(), owner.auth, { ...CODE_ASSISTANT, name: 'Weather unset' });
-    // What an import left before secret parameters were merged: the placeholder itself, sealed.
+    // What an import left before secret parameters were merged: the placeholder itself, sealed. (A new
+    // action may no longer be created so: it is sealed here as the old import did.)
+    const url = `${stack.target.url}/weather`;
     const created = await app().inject({
       method: 'POST',
       url: `/api/gpts/${gpt.id}/actions`,
       headers: owner.auth,
-      payload: {
-        name: 'Weather',
-        url: `${stack.target.url}/weather`,
-        parameters: { key: '***', q: '{{location}}' },
-      },
+      payload: { name: 'Weather', url, parameters: { key: 'to-be-replaced', q: '{{location}}' } },
     });
     expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    await app()
+      .db.updateTable('gpt_action')
+      .set({ secret_parameters: sealSecrets(app().actionKey, { key: '***' }, { id, url }) })
+      .where('id', '=', id)
+      .execute();
     const response = await importFile(await exported(gpt.id), gpt.id);
     expect(response.statusCode, response.body).toBe(200);
     const report = response.json();
