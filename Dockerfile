@@ -35,17 +35,27 @@ RUN npm run build
 # `npm start`, the Node binary package that pins the runtime of npm scripts) stay out too: the image
 # has its own Node.
 FROM deps AS runtime-deps
+# A package two workspaces need in different major versions is installed under the workspace's own
+# node_modules (image-size 2 for gpt-registry beside the root's 1): each one is copied into the image
+# below, so each is made to exist, empty or not.
 RUN npm ci --omit=dev --no-audit --no-fund \
     --workspace=services/action-runner \
     --workspace=services/file-ingest \
     --workspace=services/gpt-registry \
     --workspace=services/inference-gateway \
-    --workspace=services/web
+    --workspace=services/web \
+ && mkdir -p services/action-runner/node_modules services/file-ingest/node_modules \
+    services/gpt-registry/node_modules services/inference-gateway/node_modules services/web/node_modules
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=runtime-deps /app/node_modules node_modules
+COPY --from=runtime-deps /app/services/action-runner/node_modules services/action-runner/node_modules
+COPY --from=runtime-deps /app/services/file-ingest/node_modules services/file-ingest/node_modules
+COPY --from=runtime-deps /app/services/gpt-registry/node_modules services/gpt-registry/node_modules
+COPY --from=runtime-deps /app/services/inference-gateway/node_modules services/inference-gateway/node_modules
+COPY --from=runtime-deps /app/services/web/node_modules services/web/node_modules
 COPY package.json ./
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/shared/package.json packages/shared/
