@@ -2,7 +2,7 @@ import { type ChatStreamEventData, ChatStreamEvents } from '@chatty/contracts';
 import { isGpt, isList, isObject } from './answer-shapes.js';
 import { Deadline } from './deadline.js';
 import { ChattyError, ChattyTimeoutError, errorOf, UnexpectedAnswerError } from './errors.js';
-import { multipartBody, type UploadProgress } from './multipart.js';
+import { multipartBody, type Upload, type UploadProgress } from './multipart.js';
 import { pathOf, ROUTES, type RouteName } from './routes.js';
 import { readEvents } from './sse.js';
 import type {
@@ -50,13 +50,6 @@ interface RequestOptions {
   onProgress?: UploadProgress;
   accept?: string;
   signal?: AbortSignal;
-}
-
-/** A file to upload: its bytes and the name the server sees. */
-export interface Upload {
-  name: string;
-  data: Blob | Uint8Array;
-  type?: string;
 }
 
 /**
@@ -273,7 +266,7 @@ export class ChattyClient {
     return this.#json('getFile', { params: { fileId } });
   }
 
-  /** Turns a file's use in answers off or on; it stays stored either way. */
+  /** Off, the file stays stored but answers no longer use it; on again, they do. */
   setFileActive(fileId: string, isActive: boolean): Promise<KnowledgeFile> {
     return this.#json('updateFile', { params: { fileId }, json: { isActive } });
   }

@@ -1,3 +1,10 @@
+/** A file to upload: its bytes and the name the server sees. */
+export interface Upload {
+  name: string;
+  data: Blob | Uint8Array;
+  type?: string;
+}
+
 /** Called as an upload's bytes are handed to the connection. */
 export type UploadProgress = (sentBytes: number, totalBytes: number) => void;
 

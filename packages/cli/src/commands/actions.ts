@@ -100,41 +100,30 @@ export function actionsCommand(program: Command): void {
       ]);
     });
 
+  /** Sets one entry of an action's headers or parameters; the others go back as they read (secrets as ***, which keeps them). */
+  const setOne =
+    (field: 'headers' | 'parameters', parse: (text: string) => [string, string]) =>
+    async (reference: string, actionReference: string, entry: string, options: { json?: boolean }) => {
+      const client = await connect();
+      const gpt = await resolveGpt(client, reference);
+      const action = await resolveAction(client, gpt, actionReference);
+      const [name, value] = parse(entry);
+      const updated = await client.updateAction(action.id, { [field]: { ...action[field], [name]: value } });
+      if (options.json) printJson(updated);
+      else process.stdout.write(`Set ${name} on "${updated.name}"\n`);
+    };
+
   actions
     .command('set-header <gpt> <action> <header>')
     .description('Set one header of an action ("Name: value"), e.g. a secret an import left out')
     .option('--json', 'print the action as JSON')
-    .action(
-      async (reference: string, actionReference: string, header: string, options: { json?: boolean }) => {
-        const client = await connect();
-        const gpt = await resolveGpt(client, reference);
-        const action = await resolveAction(client, gpt, actionReference);
-        const [name, value] = headerOf(header);
-        // The others go back as they read (secrets as ***, which keeps them).
-        const updated = await client.updateAction(action.id, {
-          headers: { ...action.headers, [name]: value },
-        });
-        if (options.json) printJson(updated);
-        else process.stdout.write(`Set ${name} on "${updated.name}"\n`);
-      },
-    );
+    .action(setOne('headers', headerOf));
 
   actions
     .command('set-parameter <gpt> <action> <pair>')
     .description('Set one query parameter of an action (name=value), e.g. an API key an import left out')
     .option('--json', 'print the action as JSON')
-    .action(async (reference: string, actionReference: string, pair: string, options: { json?: boolean }) => {
-      const client = await connect();
-      const gpt = await resolveGpt(client, reference);
-      const action = await resolveAction(client, gpt, actionReference);
-      const [name, value] = pairOf(pair);
-      // The others go back as they read (secrets as ***, which keeps them).
-      const updated = await client.updateAction(action.id, {
-        parameters: { ...action.parameters, [name]: value },
-      });
-      if (options.json) printJson(updated);
-      else process.stdout.write(`Set ${name} on "${updated.name}"\n`);
-    });
+    .action(setOne('parameters', pairOf));
 
   actions
     .command('test <gpt> <action>')
